@@ -1,0 +1,3 @@
+from medins_cli.app import main
+
+main()

@@ -1,0 +1,107 @@
+"""From command-line words (and the config) to a policy and a core :class:`Claim`.
+
+Shared by ``estimate``, ``balance``, ``transfer-guide`` and batch mode so that every
+command reads options the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from medins_cli.core.model import Claim, Policy
+from medins_cli.errors import UsageError
+
+
+@dataclass
+class ClaimArgs:
+    """Raw option values, as typed (strings) or None when not given."""
+
+    region: str | None = None
+    type: str | None = None
+    visit: str | None = None
+    tier: str | None = None
+    amount: str | None = None
+    self_pay: str | None = None
+    partial_self_pay: str | None = None
+    retired: bool | None = None
+    admission: str | int | None = None
+    ytd_fund: str | None = None
+    ytd_outpatient: str | None = None
+    remote: str | None = None
+    policy_file: Path | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def load_config() -> dict[str, Any]:
+    from medins_cli import config
+
+    return config.load()
+
+
+def resolve_policy(args: ClaimArgs, cfg: dict[str, Any]) -> Policy:
+    """The policy asked for: ``--policy-file``, else ``--region``, else the config's region."""
+    from medins_cli.regions import load_policy, load_region
+
+    if args.policy_file is not None:
+        path = Path(args.policy_file)
+        if not path.is_file():
+            raise UsageError(f"找不到策略文件 {path}:请检查路径")
+        policy = load_policy(path)
+        if args.region and args.region not in (policy.region.name, *policy.region.aliases):
+            args.notes.append(f"已使用 --policy-file 中的地区「{policy.region.name}」,忽略 --region {args.region}")
+        return policy
+    region = args.region or cfg.get("region")
+    if not region:
+        raise UsageError("没有指定地区:请加 --region 绵阳,或先运行 medins config set region 绵阳")
+    return load_region(region)
+
+
+def parse_count(text: str | int | None, what: str, default: int = 1) -> int:
+    if text is None or text == "":
+        return default
+    try:
+        value = int(str(text).strip().removeprefix("第").removesuffix("次"))
+    except ValueError:
+        raise UsageError(f"{what}「{text}」不是整数:请写 1、2、3 …") from None
+    return value
+
+
+def build_claim(args: ClaimArgs, cfg: dict[str, Any], *, require_amount: bool = True) -> Claim:
+    """A validated core Claim from raw option values, falling back to the config."""
+    from medins_cli.core.money import ZERO, parse_amount
+    from medins_cli.core.names import normalize_plan, normalize_remote, normalize_tier, normalize_visit
+
+    plan_word = args.type or cfg.get("type")
+    if plan_word is None:
+        plan_word = "employee"
+        args.notes.append("未指定参保类型,按职工医保计算(可用 --type resident,或 medins config set type)")
+    tier_word = args.tier or cfg.get("tier")
+    if tier_word is None:
+        raise UsageError("没有指定医院等级:请加 --tier 1|2|3|community(一级/二级/三级/社区)")
+    if args.amount is None:
+        if require_amount:
+            raise UsageError("没有给出费用金额:请加 --amount 8000")
+        total = ZERO
+    else:
+        total = parse_amount(args.amount, "费用金额 --amount")
+    retired = args.retired if args.retired is not None else bool(cfg.get("retired", False))
+
+    def amount(value: str | None, what: str) -> Decimal:
+        return ZERO if value in (None, "") else parse_amount(value, what)  # type: ignore[arg-type]
+
+    return Claim(
+        total=total,
+        tier=normalize_tier(tier_word),
+        plan=normalize_plan(plan_word),
+        visit=normalize_visit(args.visit or "inpatient"),
+        self_pay=amount(args.self_pay, "全自费 --self-pay"),
+        partial_self_pay=amount(args.partial_self_pay, "乙类先行自付 --partial-self-pay"),
+        retired=retired,
+        admission=parse_count(args.admission, "住院次数 --admission"),
+        ytd_fund=amount(args.ytd_fund, "本年统筹已支付 --ytd-fund"),
+        ytd_outpatient=amount(args.ytd_outpatient, "本年门诊已发生 --ytd-outpatient"),
+        remote=normalize_remote(args.remote) if args.remote else None,
+    )

@@ -1,0 +1,115 @@
+"""``medins config``: remember region, insurance type, retirement and tier."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from medins_cli.output import guard
+
+app = typer.Typer(
+    help="查看和修改本地配置(地区、参保类型、是否退休、默认医院等级),让日常命令更短。\n\n"
+    "示例:\n\n  medins config set region 绵阳\n\n  medins config set type 职工\n\n  medins config show",
+    no_args_is_help=True,
+)
+
+KeyArg = Annotated[str, typer.Argument(help="配置项:region | type | retired | tier", show_default=False)]
+Fmt = Annotated[Optional[str], typer.Option("--format", "-f", help="输出格式:table|json|plain", show_default=False)]
+
+
+@app.command("show")
+@guard
+def show(fmt: Fmt = None) -> None:
+    """显示全部配置。"""
+    from medins_cli import config
+    from medins_cli.output import emit_json, emit_plain_mapping, resolve_format
+
+    data = config.load()
+    form = resolve_format(fmt, ("table", "json", "plain"))
+    if form == "json":
+        emit_json(data)
+        return
+    if form == "plain":
+        emit_plain_mapping({k: data.get(k) for k in config.KEYS})
+        return
+    from rich.table import Table
+
+    from medins_cli.output import console
+
+    table = Table(title=f"配置 {config.config_path()}", title_justify="left")
+    table.add_column("配置项")
+    table.add_column("值")
+    table.add_column("说明", style="dim")
+    for key, (doc, _) in config.KEYS.items():
+        value = data.get(key)
+        table.add_row(key, "(未设置)" if value is None else str(value).lower() if isinstance(value, bool) else str(value), doc)
+    console().print(table)
+
+
+@app.command("get")
+@guard
+def get(key: KeyArg) -> None:
+    """打印一个配置项的值(未设置时退出码 1)。"""
+    from medins_cli import config
+    from medins_cli.errors import MedinsError
+    from medins_cli.output import plain_value
+
+    config.check_key(key)
+    data = config.load()
+    if key not in data:
+        raise MedinsError(f"配置项 {key} 未设置:可用 medins config set {key} …")
+    typer.echo(plain_value(data[key]))
+
+
+@app.command("set")
+@guard
+def set_(key: KeyArg, value: Annotated[str, typer.Argument(help="新值,如 绵阳、职工、true、3", show_default=False)]) -> None:
+    """设置一个配置项(会先检查值是否有效)。"""
+    from medins_cli import config
+    from medins_cli.output import note, plain_value
+
+    stored = config.parse_value(key, value)
+    data = config.load()
+    data[key] = stored
+    config.save(data)
+    note(f"已设置 {key} = {plain_value(stored)}({config.config_path()})")
+
+
+@app.command("unset")
+@guard
+def unset(key: KeyArg) -> None:
+    """删除一个配置项。"""
+    from medins_cli import config
+    from medins_cli.output import note
+
+    config.check_key(key)
+    data = config.load()
+    if data.pop(key, None) is None:
+        note(f"{key} 本来就未设置")
+        return
+    config.save(data)
+    note(f"已删除 {key}")
+
+
+@app.command("path")
+@guard
+def path() -> None:
+    """打印配置文件的路径。"""
+    from medins_cli import config
+
+    typer.echo(str(config.config_path()))
+
+
+@app.command("reset")
+@guard
+def reset(yes: Annotated[bool, typer.Option("--yes", "-y", help="不再确认")] = False) -> None:
+    """把现有配置文件改名备份,从空配置重新开始(用于修复损坏的文件)。"""
+    from medins_cli import config
+    from medins_cli.errors import UsageError
+    from medins_cli.output import note
+
+    if not yes:
+        raise UsageError("reset 会把配置文件改名备份:确认请加 --yes")
+    backup = config.reset()
+    note(f"已备份到 {backup}" if backup else "没有配置文件,无需重置")

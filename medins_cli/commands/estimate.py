@@ -1,0 +1,136 @@
+"""``medins estimate``: how much of a bill insurance pays, and why."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from medins_cli.commands import options as o
+from medins_cli.output import guard
+
+HELP = """估算一次住院或门诊费用中医保(统筹基金、大病保险)支付多少、个人负担多少。
+
+示例:
+
+  medins estimate --region 绵阳 --tier 3 --amount 8000
+
+  medins estimate -r 绵阳 --tier 2 --amount 8000 --retired --admission 2 --explain
+
+  medins estimate -r 绵阳 --visit 门诊 --tier 1 --amount 600 --format json
+
+  medins estimate -r 绵阳 --amount 20000 --compare tiers
+"""
+
+
+@guard
+def estimate(
+    region: o.Region = None,
+    type_: o.Type = None,
+    visit: o.Visit = None,
+    tier: o.Tier = None,
+    amount: o.Amount = None,
+    self_pay: o.SelfPay = None,
+    partial_self_pay: o.PartialSelfPay = None,
+    retired: o.Retired = None,
+    admission: o.Admission = None,
+    ytd_fund: o.YtdFund = None,
+    ytd_outpatient: o.YtdOutpatient = None,
+    remote: o.Remote = None,
+    policy_file: o.PolicyFile = None,
+    explain: Annotated[bool, typer.Option("--explain", help="逐行列出计算公式和实际数字")] = False,
+    compare: Annotated[Optional[str], typer.Option("--compare", help="tiers:各级医院并排比较", show_default=False)] = None,
+    fmt: Annotated[Optional[str], o.format_option("table|json|plain|csv")] = None,
+    quiet: o.Quiet = False,
+) -> None:
+    from medins_cli.claims import ClaimArgs, build_claim, load_config, resolve_policy
+    from medins_cli.core.calc import estimate as compute
+    from medins_cli.errors import UsageError
+    from medins_cli.output import resolve_format, set_quiet
+
+    set_quiet(quiet)
+    form = resolve_format(fmt)
+    if compare is not None and compare.strip().lower() not in ("tiers", "tier", "医院等级"):
+        raise UsageError(f"--compare 只支持 tiers(收到「{compare}」)")
+    args = ClaimArgs(region=region, type=type_, visit=visit, tier=tier if compare is None else (tier or "3"),
+                     amount=amount, self_pay=self_pay, partial_self_pay=partial_self_pay, retired=retired,
+                     admission=admission, ytd_fund=ytd_fund, ytd_outpatient=ytd_outpatient, remote=remote,
+                     policy_file=policy_file)
+    cfg = load_config()
+    claim = build_claim(args, cfg)
+    policy = resolve_policy(args, cfg)
+    if compare is not None:
+        _compare(policy, claim, form, args.notes)
+        return
+    if form == "csv":
+        raise UsageError("csv 只用于多行结果(--compare tiers 或 --batch);单次估算请用 json 或 plain")
+    breakdown = compute(policy, claim, explain=explain or form == "table")
+    _show(policy, claim, breakdown, form, explain, args.notes)
+
+
+def _show(policy, claim, breakdown, form: str, explain: bool, notes: list[str]) -> None:  # type: ignore[no-untyped-def]
+    from medins_cli import present
+    from medins_cli.output import console, emit_json, emit_plain_mapping, note
+
+    payload = present.breakdown_payload(policy, claim, breakdown, notes=notes, explain=explain)
+    if form == "json":
+        emit_json(payload)
+    elif form == "plain":
+        emit_plain_mapping(present.plain_breakdown(payload))
+        if explain:
+            for i, step in enumerate(breakdown.steps, 1):
+                note(f"{i}. {step.label}:{step.formula}" + ("" if step.value is None else f" = {step.value}"))
+        note(payload["disclaimer"])
+    else:
+        present.render_breakdown(console(), policy, claim, breakdown, explain=explain, notes=notes)
+
+
+def _compare(policy, claim, form: str, notes: list[str]) -> None:  # type: ignore[no-untyped-def]
+    import dataclasses
+
+    from medins_cli import present
+    from medins_cli.core.calc import estimate as compute
+    from medins_cli.core.names import TIERS
+    from medins_cli.errors import UsageError
+    from medins_cli.output import console, emit_json, emit_rows, money, note, percent
+
+    plan = policy.plans.get(claim.plan)
+    section = None if plan is None else (plan.inpatient if claim.visit == "inpatient" else plan.outpatient)
+    tiers = list(section.tiers) if section is not None else [claim.tier]
+    results = []
+    for tier in tiers:
+        one = dataclasses.replace(claim, tier=tier)
+        results.append((tier, compute(policy, one, explain=False)))
+    if not results:
+        raise UsageError("该地数据没有可比较的医院等级")
+    source_ids = list(dict.fromkeys(s for _, b in results for s in b.sources))
+    warnings = list(dict.fromkeys(w for _, b in results for w in b.warnings)) + notes
+    rows = [{"tier": t, **{f: getattr(b, f) for f in present.BREAKDOWN_FIELDS}, "ratio": b.ratio_note} for t, b in results]
+    if form == "json":
+        emit_json({"region": policy.region.name, "year": policy.year, "plan": claim.plan, "visit": claim.visit,
+                   "compare": "tiers", "rows": rows, "sources": present.sources_payload(policy, source_ids),
+                   "warnings": warnings, "disclaimer": present.disclaimer(policy)})
+        return
+    if form in ("plain", "csv"):
+        emit_rows(rows, form)
+        for w in warnings:
+            note(f"提示:{w}")
+        note(present.disclaimer(policy))
+        return
+    from rich.table import Table
+    from rich.text import Text
+
+    con = console()
+    best = min(results, key=lambda r: r[1].out_of_pocket)[0]
+    table = Table(title=f"{present.title(policy, claim).split(' · ')[0]} · 各级医院比较(总额 {money(claim.total)} 元)",
+                  title_justify="left")
+    for head in ("医院等级", "起付线", "比例", "统筹基金", "大病保险", "个人负担", "实际报销比例"):
+        table.add_column(head, justify="left" if head in ("医院等级", "比例") else "right")
+    for tier, b in results:
+        style = "bold green" if tier == best else ""
+        table.add_row(Text(TIERS[tier], style=style), money(b.deductible), b.ratio_note, money(b.fund_pay),
+                      money(b.critical_illness_pay), Text(money(b.out_of_pocket), style=style), percent(b.effective_ratio))
+    con.print(table)
+    present.render_messages(con, warnings)
+    present.render_sources(con, policy, source_ids)
+    con.print(Text(present.disclaimer(policy), style="italic"))

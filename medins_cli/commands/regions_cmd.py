@@ -1,0 +1,45 @@
+"""``medins regions``: which regions medins knows, and what figures each has."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from medins_cli.output import guard
+
+
+@guard
+def regions(
+    fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="输出格式:table|json|plain|csv", show_default=False)] = None,
+) -> None:
+    """列出已有的地区数据(含用户数据目录中的文件)。
+
+    示例:medins regions --format plain
+    """
+    from medins_cli.output import console, emit_json, emit_rows, resolve_format
+    from medins_cli.regions import load_index
+
+    form = resolve_format(fmt)
+    seen: dict[str, dict] = {}
+    for entry in load_index():
+        seen[entry["name"]] = entry
+    rows = [
+        {"name": e["name"], "province": e.get("province", ""), "level": e.get("level", ""),
+         "has_plans": bool(e.get("has_plans")), "broken": bool(e.get("broken")), "path": e["path"]}
+        for e in sorted(seen.values(), key=lambda e: (e.get("province", ""), e["name"]))
+    ]
+    if form == "json":
+        emit_json(rows)
+    elif form in ("plain", "csv"):
+        emit_rows(rows, form)
+    else:
+        from rich.table import Table
+
+        table = Table(title="已有地区", title_justify="left")
+        for head in ("地区", "省份", "可估算", "文件"):
+            table.add_column(head)
+        for r in rows:
+            status = "文件有误" if r["broken"] else ("是" if r["has_plans"] else "仅说明")
+            table.add_row(r["name"], r["province"], status, r["path"])
+        console().print(table)

@@ -1,0 +1,43 @@
+"""Shell-completion callbacks (typer's --install-completion): names come from the data."""
+
+from __future__ import annotations
+
+
+def complete_region(incomplete: str) -> list[str]:
+    try:
+        from medins_cli.regions import load_index
+
+        names = sorted({e["name"] for e in load_index()})
+    except Exception:  # noqa: BLE001 - completion must never fail loudly
+        return []
+    return [n for n in names if n.startswith(incomplete)]
+
+
+def _starting(words: list[str], incomplete: str) -> list[str]:
+    return [w for w in words if w.startswith(incomplete)]
+
+
+def complete_type(incomplete: str) -> list[str]:
+    return _starting(["employee", "resident", "职工", "居民"], incomplete)
+
+
+def complete_visit(incomplete: str) -> list[str]:
+    return _starting(["inpatient", "outpatient", "住院", "门诊"], incomplete)
+
+
+def complete_tier(incomplete: str) -> list[str]:
+    return _starting(["1", "2", "3", "community", "一级", "二级", "三级", "社区"], incomplete)
+
+
+def complete_remote(incomplete: str) -> list[str]:
+    return _starting(["filed", "unfiled", "emergency"], incomplete)
+
+
+def complete_scenario(incomplete: str) -> list[str]:
+    try:
+        from medins_cli.guides import scenario_names
+
+        names = scenario_names()
+    except Exception:  # noqa: BLE001
+        return []
+    return [n for n in names if n.startswith(incomplete)]

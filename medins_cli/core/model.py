@@ -1,0 +1,313 @@
+"""Plain data the core computes with: a region's policy, a claim, and the breakdown.
+
+Policies are built from the *normalised* dict that :mod:`medins_cli.schema` produces
+after validating a YAML file (amounts and ratios as decimal strings), so this module
+needs neither pydantic nor yaml.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Mapping
+
+D = Decimal
+
+
+def _dec(value: Any) -> Decimal | None:
+    return None if value is None else D(str(value))
+
+
+@dataclass(frozen=True, slots=True)
+class Band:
+    """One band of a banded ratio: ``ratio`` applies up to the absolute amount ``upto``."""
+
+    upto: Decimal | None
+    ratio: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class TierRule:
+    deductible: Decimal | None
+    bands: tuple[Band, ...]  # a single ratio is one top band
+    banded: bool  # True when the data gave bands (分段) rather than one ratio
+
+
+@dataclass(frozen=True, slots=True)
+class RepeatRule:
+    step: Decimal | None = None
+    floor: Decimal | None = None
+    factor: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class InpatientSection:
+    tiers: Mapping[str, TierRule]
+    source: str
+    retiree_bonus: Decimal = D(0)
+    repeat_admission: RepeatRule | None = None
+    annual_cap: Decimal | None = None
+    retiree_annual_cap: Decimal | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OutpatientSection:
+    tiers: Mapping[str, TierRule]
+    source: str
+    annual_deductible: Decimal | None = None
+    retiree_annual_deductible: Decimal | None = None
+    retiree_bonus: Decimal = D(0)
+    annual_cap: Decimal | None = None
+    retiree_annual_cap: Decimal | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CriticalIllnessSection:
+    threshold: Decimal
+    bands: tuple[Band, ...]
+    source: str
+    annual_cap: Decimal | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteRule:
+    ratio_minus: Decimal | None = None
+    factor: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteSection:
+    rules: Mapping[str, RemoteRule]  # filed | unfiled | emergency
+    source: str
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AccountSection:
+    source: str
+    contribution_rate: Decimal | None = None
+    retiree_monthly: Decimal | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    inpatient: InpatientSection | None = None
+    outpatient: OutpatientSection | None = None
+    critical_illness: CriticalIllnessSection | None = None
+    remote: RemoteSection | None = None
+    account: AccountSection | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    id: str
+    title: str
+    confidence: str  # official | secondary | unverified
+    url: str | None = None
+    publisher: str | None = None
+    date: str | None = None
+    effective: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    name: str
+    province: str
+    level: str = "city"
+    code: str | None = None
+    aliases: tuple[str, ...] = ()
+    hotline: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    text: str
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    region: Region
+    year: int
+    sources: Mapping[str, Source]
+    plans: Mapping[str, Plan]
+    notes: tuple[Note, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """One bill. Amounts are Decimal yuan; ``tier``/``plan``/``visit`` are normalised keys."""
+
+    total: Decimal
+    tier: str
+    plan: str = "employee"
+    visit: str = "inpatient"
+    self_pay: Decimal = D(0)
+    partial_self_pay: Decimal = D(0)
+    retired: bool = False
+    admission: int = 1
+    ytd_fund: Decimal = D(0)
+    ytd_outpatient: Decimal = D(0)
+    remote: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One line of the explanation: what was computed, how, and the figure."""
+
+    key: str
+    label: str
+    formula: str
+    value: Decimal | None
+
+
+@dataclass(frozen=True, slots=True)
+class Breakdown:
+    total: Decimal
+    self_pay: Decimal
+    partial_self_pay: Decimal
+    eligible: Decimal
+    deductible: Decimal
+    fund_pay: Decimal
+    critical_illness_pay: Decimal
+    out_of_pocket: Decimal
+    effective_ratio: Decimal
+    ratio_note: str
+    cap_left: Decimal | None
+    remote_applied: str | None
+    sources: tuple[str, ...]
+    warnings: tuple[str, ...]
+    steps: tuple[Step, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class Payment:
+    """Who pays a bill: the insurance parts, then the personal account, family, cash."""
+
+    fund_pay: Decimal
+    critical_illness_pay: Decimal
+    account_pay: Decimal
+    family_pay: Decimal
+    cash_pay: Decimal
+    total: Decimal
+
+
+# ---- building a Policy from the normalised dict -------------------------------------
+
+
+def _bands(raw: list[Mapping[str, Any]]) -> tuple[Band, ...]:
+    return tuple(Band(_dec(b.get("upto")), D(str(b["ratio"]))) for b in raw)
+
+
+def _tier(raw: Mapping[str, Any]) -> TierRule:
+    if raw.get("bands"):
+        return TierRule(_dec(raw.get("deductible")), _bands(raw["bands"]), True)
+    return TierRule(_dec(raw.get("deductible")), (Band(None, D(str(raw["ratio"]))),), False)
+
+
+def _tiers(raw: Mapping[str, Any]) -> dict[str, TierRule]:
+    return {str(k): _tier(v) for k, v in raw.items()}
+
+
+def _inpatient(raw: Mapping[str, Any]) -> InpatientSection:
+    rep = raw.get("repeat_admission")
+    return InpatientSection(
+        tiers=_tiers(raw["tiers"]),
+        source=raw["source"],
+        retiree_bonus=_dec(raw.get("retiree_bonus")) or D(0),
+        repeat_admission=RepeatRule(_dec(rep.get("step")), _dec(rep.get("floor")), _dec(rep.get("factor")))
+        if rep
+        else None,
+        annual_cap=_dec(raw.get("annual_cap")),
+        retiree_annual_cap=_dec(raw.get("retiree_annual_cap")),
+        note=raw.get("note"),
+    )
+
+
+def _outpatient(raw: Mapping[str, Any]) -> OutpatientSection:
+    return OutpatientSection(
+        tiers=_tiers(raw["tiers"]),
+        source=raw["source"],
+        annual_deductible=_dec(raw.get("annual_deductible")),
+        retiree_annual_deductible=_dec(raw.get("retiree_annual_deductible")),
+        retiree_bonus=_dec(raw.get("retiree_bonus")) or D(0),
+        annual_cap=_dec(raw.get("annual_cap")),
+        retiree_annual_cap=_dec(raw.get("retiree_annual_cap")),
+        note=raw.get("note"),
+    )
+
+
+def _critical(raw: Mapping[str, Any]) -> CriticalIllnessSection:
+    return CriticalIllnessSection(
+        threshold=D(str(raw["threshold"])),
+        bands=_bands(raw["bands"]),
+        source=raw["source"],
+        annual_cap=_dec(raw.get("annual_cap")),
+        note=raw.get("note"),
+    )
+
+
+def _remote(raw: Mapping[str, Any]) -> RemoteSection:
+    rules = {
+        kind: RemoteRule(_dec(rule.get("ratio_minus")), _dec(rule.get("factor")))
+        for kind in ("filed", "unfiled", "emergency")
+        if (rule := raw.get(kind)) is not None
+    }
+    return RemoteSection(rules=rules, source=raw["source"], note=raw.get("note"))
+
+
+def _account(raw: Mapping[str, Any]) -> AccountSection:
+    return AccountSection(
+        source=raw["source"],
+        contribution_rate=_dec(raw.get("contribution_rate")),
+        retiree_monthly=_dec(raw.get("retiree_monthly")),
+        note=raw.get("note"),
+    )
+
+
+_SECTIONS = {
+    "inpatient": _inpatient,
+    "outpatient": _outpatient,
+    "critical_illness": _critical,
+    "remote": _remote,
+    "account": _account,
+}
+
+
+def policy_from_dict(raw: Mapping[str, Any]) -> Policy:
+    """Build a :class:`Policy` from a validated, normalised policy dict (schema 1)."""
+    reg = raw["region"]
+    region = Region(
+        name=reg["name"],
+        province=reg.get("province") or reg["name"],
+        level=reg.get("level", "city"),
+        code=reg.get("code"),
+        aliases=tuple(reg.get("aliases") or ()),
+        hotline=reg.get("hotline"),
+    )
+    sources = {
+        s["id"]: Source(
+            id=s["id"],
+            title=s["title"],
+            confidence=s["confidence"],
+            url=s.get("url"),
+            publisher=s.get("publisher"),
+            date=_iso(s.get("date")),
+            effective=_iso(s.get("effective")),
+        )
+        for s in raw.get("sources") or ()
+    }
+    plans = {
+        name: Plan(**{key: build(body[key]) for key, build in _SECTIONS.items() if body.get(key)})
+        for name, body in (raw.get("plans") or {}).items()
+    }
+    notes = tuple(Note(n["text"], n["source"]) for n in raw.get("notes") or ())
+    return Policy(region=region, year=int(raw["year"]), sources=sources, plans=plans, notes=notes)
+
+
+def _iso(value: Any) -> str | None:
+    return None if value is None else str(value)

@@ -1,0 +1,51 @@
+"""Money: parsing user input into Decimal yuan and rounding half-up to the fen."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from medins_cli.core.errors import ClaimError
+
+FEN = Decimal("0.01")
+ZERO = Decimal("0")
+ONE = Decimal("1")
+MAX_AMOUNT = Decimal("1000000000")  # 1e9 yuan: anything larger is a typo, not a hospital bill
+
+_STRIP = str.maketrans("", "", ",，_ 　¥￥")
+
+
+def round_fen(value: Decimal) -> Decimal:
+    """Round half-up to 0.01 yuan."""
+    return value.quantize(FEN, rounding=ROUND_HALF_UP)
+
+
+def parse_amount(text: str | int | Decimal, what: str = "金额") -> Decimal:
+    """Parse ``8000``, ``8000.5``, ``8,000``, ``8000元``, ``0.8万`` into Decimal yuan.
+
+    Raises :class:`ClaimError` for anything that is not a finite amount in [0, 1e9]
+    with at most two decimals.
+    """
+    if isinstance(text, Decimal):
+        value = text
+    elif isinstance(text, int):
+        value = Decimal(text)
+    else:
+        raw = str(text).strip().translate(_STRIP)
+        multiplier = ONE
+        if raw.endswith("元"):
+            raw = raw[:-1]
+        if raw.endswith("万"):
+            raw, multiplier = raw[:-1], Decimal(10000)
+        try:
+            value = Decimal(raw) * multiplier
+        except (InvalidOperation, ValueError):
+            raise ClaimError(f"{what}「{text}」不是数字:请写成 8000、8000.5、8,000 或 8000元") from None
+    if not value.is_finite():
+        raise ClaimError(f"{what}「{text}」不是有限的数字:请给出实际金额,如 8000")
+    if value < 0:
+        raise ClaimError(f"{what}不能为负数(收到 {text}):请给出 0 或正数")
+    if value > MAX_AMOUNT:
+        raise ClaimError(f"{what} {text} 超过 10 亿元,不像是真实费用:请检查是否多打了位数")
+    if value != value.quantize(FEN, rounding=ROUND_HALF_UP):
+        raise ClaimError(f"{what}「{text}」超过两位小数:金额精确到分,如 8000.55")
+    return value.quantize(FEN)

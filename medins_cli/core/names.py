@@ -1,0 +1,62 @@
+"""Normalising the words people use for plans, visits, tiers and out-of-area kinds."""
+
+from __future__ import annotations
+
+from medins_cli.core.errors import ClaimError
+
+PLANS = {"employee": "职工医保", "resident": "城乡居民医保"}
+VISITS = {"inpatient": "住院", "outpatient": "门诊统筹"}
+TIERS = {"community": "社区/基层", "1": "一级", "2": "二级", "3": "三级"}
+REMOTES = {"filed": "异地已备案", "unfiled": "异地未备案", "emergency": "异地急诊抢救"}
+
+_PLAN_WORDS = {
+    "employee": "employee", "职工": "employee", "职工医保": "employee", "zhigong": "employee",
+    "城镇职工": "employee", "worker": "employee",
+    "resident": "resident", "居民": "resident", "居民医保": "resident", "城乡居民": "resident",
+    "城乡居民医保": "resident", "jumin": "resident",
+}
+_VISIT_WORDS = {
+    "inpatient": "inpatient", "住院": "inpatient", "zhuyuan": "inpatient",
+    "outpatient": "outpatient", "门诊": "outpatient", "门诊统筹": "outpatient",
+    "普通门诊": "outpatient", "menzhen": "outpatient",
+}
+_TIER_WORDS = {
+    "community": "community", "社区": "community", "基层": "community", "c": "community",
+    "0": "community", "shequ": "community", "jiceng": "community",
+    "1": "1", "一级": "1", "一": "1",
+    "2": "2", "二级": "2", "二": "2",
+    "3": "3", "三级": "3", "三": "3", "三甲": "3",
+}
+_REMOTE_WORDS = {
+    "filed": "filed", "已备案": "filed", "备案": "filed",
+    "unfiled": "unfiled", "未备案": "unfiled",
+    "emergency": "emergency", "急诊": "emergency", "急诊抢救": "emergency",
+}
+
+
+def _lookup(table: dict[str, str], text: str, what: str, choices: str) -> str:
+    key = str(text).strip().lower()
+    try:
+        return table[key]
+    except KeyError:
+        raise ClaimError(f"不认识的{what}「{text}」:可选 {choices}") from None
+
+
+def normalize_plan(text: str) -> str:
+    """职工/居民/employee/resident → ``employee`` | ``resident``."""
+    return _lookup(_PLAN_WORDS, text, "参保类型", "职工|居民|employee|resident")
+
+
+def normalize_visit(text: str) -> str:
+    """住院/门诊/inpatient/outpatient → ``inpatient`` | ``outpatient``."""
+    return _lookup(_VISIT_WORDS, text, "就诊类型", "住院|门诊|inpatient|outpatient")
+
+
+def normalize_tier(text: str) -> str:
+    """1/一级/2/二级/3/三级/community/社区/基层 → ``community`` | ``1`` | ``2`` | ``3``."""
+    return _lookup(_TIER_WORDS, text, "医院等级", "1|2|3|community(或 一级/二级/三级/社区/基层)")
+
+
+def normalize_remote(text: str) -> str:
+    """filed/unfiled/emergency (已备案/未备案/急诊) → ``filed`` | ``unfiled`` | ``emergency``."""
+    return _lookup(_REMOTE_WORDS, text, "异地就医类型", "filed|unfiled|emergency(已备案/未备案/急诊)")

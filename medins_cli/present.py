@@ -1,0 +1,146 @@
+"""Presenting policy results: the JSON payload of a breakdown, sources, notes, disclaimer.
+
+Payload builders are plain Python; the ``render_*`` functions draw with Rich and import it.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from medins_cli.core.model import Breakdown, Claim, Policy
+from medins_cli.core.names import PLANS, REMOTES, TIERS, VISITS
+from medins_cli.output import CONFIDENCE, DISCLAIMER, money, percent
+
+BREAKDOWN_FIELDS = (
+    "total", "self_pay", "partial_self_pay", "eligible", "deductible",
+    "fund_pay", "critical_illness_pay", "out_of_pocket", "effective_ratio",
+)
+
+
+def sources_payload(policy: Policy, ids: Iterable[str]) -> list[dict[str, Any]]:
+    out = []
+    for sid in ids:
+        src = policy.sources.get(sid)
+        if src is None:
+            continue
+        item = {"id": src.id, "title": src.title, "confidence": src.confidence}
+        for key in ("url", "publisher", "date", "effective"):
+            value = getattr(src, key)
+            if value:
+                item[key] = value
+        out.append(item)
+    return out
+
+
+def disclaimer(policy: Policy) -> str:
+    if policy.region.hotline:
+        return f"{DISCLAIMER}咨询:{policy.region.name}医保 {policy.region.hotline}"
+    return DISCLAIMER
+
+
+def breakdown_payload(policy: Policy, claim: Claim, bd: Breakdown, *, notes: Iterable[str] = (),
+                      explain: bool = False) -> dict[str, Any]:
+    """The JSON contract of ``medins estimate --format json``."""
+    data: dict[str, Any] = {
+        "region": policy.region.name,
+        "province": policy.region.province,
+        "year": policy.year,
+        "plan": claim.plan,
+        "visit": claim.visit,
+        "tier": claim.tier,
+        "retired": claim.retired,
+        "admission": claim.admission,
+        "remote": claim.remote,
+    }
+    data.update((f, getattr(bd, f)) for f in BREAKDOWN_FIELDS)
+    data["ratio"] = bd.ratio_note
+    data["cap_left"] = bd.cap_left
+    data["remote_applied"] = bd.remote_applied
+    data["sources"] = sources_payload(policy, bd.sources)
+    data["warnings"] = list(bd.warnings) + list(notes)
+    data["notes"] = [n.text for n in policy.notes]
+    if explain:
+        data["steps"] = [{"key": s.key, "label": s.label, "formula": s.formula, "value": s.value} for s in bd.steps]
+    data["disclaimer"] = disclaimer(policy)
+    return data
+
+
+def title(policy: Policy, claim: Claim) -> str:
+    parts = [policy.region.name, PLANS[claim.plan], VISITS[claim.visit], f"{TIERS[claim.tier]}医院"]
+    if claim.retired and claim.plan == "employee":
+        parts.append("退休")
+    if claim.visit == "inpatient" and claim.admission > 1:
+        parts.append(f"本年第{claim.admission}次住院")
+    if claim.remote:
+        parts.append(REMOTES[claim.remote])
+    return " · ".join(parts) + f"({policy.year}年数据)"
+
+
+def plain_breakdown(payload: dict[str, Any]) -> dict[str, Any]:
+    """The plain (``key: value``) view of a payload: scalars only, lists joined."""
+    out = {k: v for k, v in payload.items() if k not in ("sources", "steps", "warnings", "notes")}
+    out["sources"] = [f"{s['id']}({s['confidence']})" for s in payload["sources"]]
+    out["warnings"] = payload["warnings"]
+    return out
+
+
+def render_sources(con: Any, policy: Policy, ids: Iterable[str]) -> None:
+    from rich.text import Text
+
+    con.print(Text("来源:", style="bold"))
+    for src in sources_payload(policy, ids):
+        line = Text(f"  · {src['title']}")
+        line.append(f" [{CONFIDENCE[src['confidence']]}]", style="yellow" if src["confidence"] != "official" else "green")
+        if src.get("effective"):
+            line.append(f" 生效 {src['effective']}")
+        elif src.get("date"):
+            line.append(f" 发布 {src['date']}")
+        if src.get("url"):
+            line.append(f" {src['url']}", style="dim")
+        con.print(line)
+
+
+def render_messages(con: Any, warnings: Iterable[str], notes: Iterable[str] = ()) -> None:
+    from rich.text import Text
+
+    for w in warnings:
+        con.print(Text(f"⚠ {w}", style="yellow"))
+    for n in notes:
+        con.print(Text(f"· {n}", style="dim"))
+
+
+def render_breakdown(con: Any, policy: Policy, claim: Claim, bd: Breakdown, *, explain: bool,
+                     notes: Iterable[str] = ()) -> None:
+    """The Rich table of one estimate, with explanation, sources and the disclaimer."""
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=title(policy, claim), show_header=True, header_style="bold", title_justify="left")
+    table.add_column("项目")
+    table.add_column("金额(元)", justify="right")
+    table.add_column("说明", style="dim")
+    table.add_row("费用总额", money(bd.total), "")
+    if bd.self_pay:
+        table.add_row("  全自费(目录外)", money(bd.self_pay), "个人全额负担")
+    if bd.partial_self_pay:
+        table.add_row("  乙类先行自付", money(bd.partial_self_pay), "个人先付")
+    table.add_row("政策范围内费用", money(bd.eligible), "总额 − 全自费 − 乙类先行自付")
+    label = "起付线" if claim.visit == "inpatient" else "门诊起付线(本年剩余)"
+    table.add_row(label, money(bd.deductible), "先由个人负担")
+    table.add_row("报销比例", bd.ratio_note, bd.remote_applied or "")
+    table.add_row(Text("统筹基金支付", style="bold green"), Text(money(bd.fund_pay), style="bold green"),
+                  f"年度封顶剩余 {money(bd.cap_left)}" if bd.cap_left is not None else "")
+    if claim.visit == "inpatient":
+        table.add_row(Text("大病保险", style="green"), Text(money(bd.critical_illness_pay), style="green"), "")
+    table.add_row(Text("个人负担", style="bold red"), Text(money(bd.out_of_pocket), style="bold red"),
+                  "含全自费、乙类先行自付、起付线和自付部分")
+    table.add_row("实际报销比例", percent(bd.effective_ratio), "(统筹 + 大病) ÷ 总额")
+    con.print(table)
+    if explain:
+        con.print(Text("计算过程:", style="bold"))
+        for i, step in enumerate(bd.steps, 1):
+            value = "" if step.value is None else f" = {step.value}"
+            con.print(f"  {i}. {step.label}:{step.formula}{value}", highlight=False)
+    render_messages(con, list(bd.warnings) + list(notes), [n.text for n in policy.notes] if explain else ())
+    render_sources(con, policy, bd.sources)
+    con.print(Text(disclaimer(policy), style="italic"))
