@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 from medins_cli.core.model import Breakdown, Claim, Policy
+from medins_cli.core.money import round_fen
 from medins_cli.core.names import PLANS, REMOTES, TIERS, VISITS
 from medins_cli.output import CONFIDENCE, DISCLAIMER, money, percent
 
@@ -52,9 +53,9 @@ def breakdown_payload(policy: Policy, claim: Claim, bd: Breakdown, *, notes: Ite
         "admission": claim.admission,
         "remote": claim.remote,
     }
-    data.update((f, getattr(bd, f)) for f in BREAKDOWN_FIELDS)
+    data.update((f, getattr(bd, f) if f == "effective_ratio" else round_fen(getattr(bd, f))) for f in BREAKDOWN_FIELDS)
     data["ratio"] = bd.ratio_note
-    data["cap_left"] = bd.cap_left
+    data["cap_left"] = None if bd.cap_left is None else round_fen(bd.cap_left)
     data["remote_applied"] = bd.remote_applied
     data["sources"] = sources_payload(policy, bd.sources)
     data["warnings"] = list(bd.warnings) + list(notes)
@@ -78,7 +79,7 @@ def title(policy: Policy, claim: Claim) -> str:
 
 def plain_breakdown(payload: dict[str, Any]) -> dict[str, Any]:
     """The plain (``key: value``) view of a payload: scalars only, lists joined."""
-    out = {k: v for k, v in payload.items() if k not in ("sources", "steps", "warnings", "notes")}
+    out = {k: v for k, v in payload.items() if k not in ("sources", "steps", "warnings", "notes", "disclaimer")}
     out["sources"] = [f"{s['id']}({s['confidence']})" for s in payload["sources"]]
     out["warnings"] = payload["warnings"]
     return out

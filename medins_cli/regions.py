@@ -8,18 +8,16 @@ only when a file is new or changed (cache keyed by the file's content hash).
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from pathlib import Path
 from typing import Any
 
-from medins_cli import __version__
 from medins_cli.core.model import Policy, policy_from_dict
-from medins_cli.errors import DataError, UsageError
-from medins_cli.paths import atomic_write, cache_dir, shipped_data_dir, user_data_dir
+from medins_cli.errors import UsageError
+from medins_cli.datacache import CACHE_TAG, read_cache, write_cache
+from medins_cli.paths import cache_dir, shipped_data_dir, user_data_dir
 
 _SUFFIXES = ("特别行政区", "自治区", "自治州", "地区", "市", "省", "县", "区")
-_CACHE_TAG = f"{__version__}-1"
 
 
 def region_key(text: str) -> str:
@@ -48,7 +46,7 @@ def _region_files() -> list[Path]:
 
 
 def _signature(files: list[Path]) -> str:
-    h = hashlib.sha1(_CACHE_TAG.encode())
+    h = hashlib.sha1(CACHE_TAG.encode())
     for f in files:
         try:
             st = f.stat()
@@ -56,21 +54,6 @@ def _signature(files: list[Path]) -> str:
             continue
         h.update(f"{f}\0{st.st_mtime_ns}\0{st.st_size}\n".encode())
     return h.hexdigest()
-
-
-def _read_cache(path: Path) -> Any:
-    try:
-        with open(path, encoding="utf-8") as fh:
-            return json.load(fh)
-    except (OSError, ValueError):
-        return None
-
-
-def _write_cache(path: Path, data: Any) -> None:
-    try:
-        atomic_write(path, json.dumps(data, ensure_ascii=False))
-    except OSError:
-        pass  # a read-only cache dir only costs speed
 
 
 def _index_entry(path: Path) -> dict[str, Any]:
@@ -96,11 +79,11 @@ def load_index() -> list[dict[str, Any]]:
     files = _region_files()
     signature = _signature(files)
     cache_path = cache_dir() / "index.json"
-    cached = _read_cache(cache_path)
+    cached = read_cache(cache_path)
     if isinstance(cached, dict) and cached.get("signature") == signature:
         return list(cached["entries"])
     entries = [_index_entry(f) for f in files]
-    _write_cache(cache_path, {"signature": signature, "entries": entries})
+    write_cache(cache_path, {"signature": signature, "entries": entries})
     return entries
 
 
@@ -140,27 +123,9 @@ def find_region(query: str) -> dict[str, Any]:
 
 def read_policy_dict(path: Path) -> dict[str, Any]:
     """The validated, normalised dict for one policy file (cached by content hash)."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise DataError(f"读不了地区数据文件 {path}:{exc.strerror}。请检查路径和权限") from None
-    digest = hashlib.sha256(data).hexdigest()[:40]
-    cache_path = cache_dir() / "policies" / f"{digest}-{_CACHE_TAG}.json"
-    cached = _read_cache(cache_path)
-    if isinstance(cached, dict):
-        return cached
-    from medins_cli.schema import validate_policy
-    from medins_cli.yamlio import load_yaml
+    from medins_cli.datacache import load_validated
 
-    try:
-        text = data.decode("utf-8")
-        normalised = validate_policy(load_yaml(path, text), str(path))
-    except UnicodeDecodeError:
-        raise DataError(f"地区数据文件 {path} 不是 UTF-8 文本:请用 UTF-8 保存") from None
-    except ValueError as exc:
-        raise DataError(str(exc)) from None
-    _write_cache(cache_path, normalised)
-    return normalised
+    return load_validated(path, "policies", "medins_cli.schema:validate_policy", "地区数据文件")
 
 
 def load_policy(path: Path) -> Policy:

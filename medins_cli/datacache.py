@@ -1,0 +1,64 @@
+"""Validate a YAML data file once, then read the normalised JSON copy from the cache.
+
+The cache is keyed by the file's content hash and medins' version, so an edited file or
+a new release is validated again; a missing or unwritable cache only costs speed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+from pathlib import Path
+from typing import Any
+
+from medins_cli import __version__
+from medins_cli.errors import DataError
+from medins_cli.paths import atomic_write, cache_dir
+
+CACHE_TAG = f"{__version__}-1"
+
+
+def read_cache(path: Path) -> Any:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return json.load(fh)
+    except (OSError, ValueError):
+        return None
+
+
+def write_cache(path: Path, data: Any) -> None:
+    try:
+        atomic_write(path, json.dumps(data, ensure_ascii=False))
+    except OSError:
+        pass  # a read-only cache dir only costs speed
+
+
+def load_validated(path: Path, kind: str, validator: str, what: str) -> Any:
+    """Parse and validate ``path`` with ``validator`` ("module:function", called as
+    ``fn(raw, origin)`` and raising ValueError with a Chinese message), cached as JSON.
+
+    Raises :class:`DataError` naming the file when it cannot be read or is invalid.
+    """
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise DataError(f"读不了{what} {path}:{exc.strerror}。请检查路径和权限") from None
+    digest = hashlib.sha256(data).hexdigest()[:40]
+    cache_path = cache_dir() / kind / f"{digest}-{CACHE_TAG}.json"
+    cached = read_cache(cache_path)
+    if cached is not None:
+        return cached
+    from medins_cli.yamlio import load_yaml
+
+    module, _, func = validator.partition(":")
+    validate = getattr(importlib.import_module(module), func)
+    try:
+        text = data.decode("utf-8")
+        normalised = validate(load_yaml(path, text), str(path))
+    except UnicodeDecodeError:
+        raise DataError(f"{what} {path} 不是 UTF-8 文本:请用 UTF-8 保存") from None
+    except ValueError as exc:
+        raise DataError(str(exc)) from None
+    write_cache(cache_path, normalised)
+    return normalised
