@@ -1,0 +1,167 @@
+"""Bad input of every kind: one Chinese line on stderr, a documented exit code, no traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from medins_cli.errors import ExitCode
+
+EXAMPLE = str(Path(__file__).parent / "policies" / "example.yaml")
+BASE = ["estimate", "--region", "绵阳", "--type", "职工", "--tier", "3"]
+
+
+def _check(result, code: int, *words: str) -> None:
+    assert result.exit_code == code, (result.exit_code, result.stdout, result.stderr)
+    assert "Traceback" not in result.stdout + result.stderr
+    assert result.stdout == ""
+    assert result.stderr.startswith("错误:")
+    assert len(result.stderr.strip().splitlines()) == 1
+    for word in words:
+        assert word in result.stderr
+
+
+@pytest.mark.parametrize(
+    "amount, word",
+    [
+        ("-5", "负数"),
+        ("abc", "不是数字"),
+        ("NaN", "有限"),
+        ("inf", "有限"),
+        ("1e10", "10 亿"),
+        ("2000000000", "10 亿"),
+        ("12.345", "两位小数"),
+        ("0", "大于 0"),
+        ("", "不是数字"),
+    ],
+)
+def test_bad_amounts(run, amount, word):
+    _check(run(*BASE, "--amount", amount), ExitCode.USAGE, word)
+
+
+def test_self_pay_above_total(run):
+    _check(run(*BASE, "--amount", "1000", "--self-pay", "800", "--partial-self-pay", "300"), ExitCode.USAGE, "超过了总额")
+
+
+def test_negative_self_pay(run):
+    _check(run(*BASE, "--amount", "1000", "--self-pay", "-1"), ExitCode.USAGE, "负数")
+
+
+def test_unknown_tier_word(run):
+    _check(run("estimate", "-r", "绵阳", "--tier", "5", "--amount", "100"), ExitCode.USAGE, "医院等级")
+
+
+def test_tier_unknown_for_region(run):
+    _check(run("estimate", "--policy-file", EXAMPLE, "-t", "employee", "--visit", "门诊", "--tier", "2",
+               "--amount", "100"), ExitCode.USAGE, "二级", "可选")
+
+
+def test_unknown_region_suggests(run):
+    result = run("estimate", "--region", "绵羊", "--tier", "3", "--amount", "8000")
+    _check(result, ExitCode.USAGE, "不认识的地区", "绵阳", "regions")
+
+
+def test_unknown_region_pinyin_typo(run):
+    _check(run("estimate", "--region", "mianyng", "--tier", "3", "--amount", "8000"), ExitCode.USAGE, "绵阳")
+
+
+def test_unknown_type_and_visit_and_remote(run):
+    _check(run(*BASE[:3], "--type", "gold", "--tier", "3", "--amount", "1"), ExitCode.USAGE, "参保类型")
+    _check(run(*BASE, "--visit", "dental", "--amount", "1"), ExitCode.USAGE, "就诊类型")
+    _check(run(*BASE, "--remote", "moon", "--amount", "1"), ExitCode.USAGE, "异地")
+
+
+def test_bad_admission(run):
+    _check(run(*BASE, "--amount", "100", "--admission", "two"), ExitCode.USAGE, "整数")
+    _check(run(*BASE, "--amount", "100", "--admission", "0"), ExitCode.USAGE, "住院次数")
+
+
+def test_bad_format(run):
+    _check(run(*BASE, "--amount", "100", "--format", "xml"), ExitCode.USAGE, "输出格式")
+
+
+def test_missing_amount_and_region(run):
+    _check(run("estimate", "-r", "绵阳", "--tier", "3"), ExitCode.USAGE, "--amount")
+    _check(run("estimate", "--tier", "3", "--amount", "100"), ExitCode.USAGE, "config set region")
+    _check(run("estimate", "-r", "绵阳", "--amount", "100"), ExitCode.USAGE, "--tier")
+
+
+def test_region_without_rules(run):
+    _check(run("estimate", "-r", "广州", "--tier", "3", "--amount", "100"), ExitCode.ERROR, "没有可计算")
+
+
+def test_plan_missing_in_region(run):
+    _check(run("estimate", "-r", "海南", "-t", "职工", "--tier", "1", "--amount", "100"), ExitCode.USAGE, "职工医保")
+
+
+def test_section_missing(run, tmp_path):
+    text = Path(EXAMPLE).read_text(encoding="utf-8")
+    start = text.index("    outpatient: {annual_deductible: 100")
+    end = text.index("    critical_illness: {threshold: 15000")
+    policy = tmp_path / "no-outpatient.yaml"
+    policy.write_text(text[:start] + text[end:], encoding="utf-8")
+    _check(run("estimate", "--policy-file", str(policy), "-t", "employee", "--visit", "门诊", "--tier", "1",
+               "--amount", "100"), ExitCode.ERROR, "缺少门诊统筹")
+
+
+def test_unknown_option_is_usage_error(run):
+    result = run("estimate", "--amout", "100")
+    assert result.exit_code == ExitCode.USAGE
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    "mutate, words",
+    [
+        (lambda t: t.replace("ratio: 0.88}", "ratio: 1.88}", 1), ["plans.employee.inpatient.tiers.2.ratio"]),
+        (lambda t: t.replace("schema: 1", "schema: 7"), ["schema"]),
+        (lambda t: t.replace("annual_cap: 150000", "annual_cap: -5"), ["annual_cap"]),
+        (lambda t: t.replace("source: notice-2024\n    outpatient", "source: nowhere\n    outpatient"), ["nowhere"]),
+        (lambda t: t.replace('"3": {deductible: 900, bands: [{upto: 3000, ratio: 0.85}, {ratio: 0.88}]}',
+                             '"3": {deductible: 900, ratio: 0.8, bands: [{ratio: 0.88}]}'), ["ratio 或 bands"]),
+        (lambda t: t.replace("[{upto: 3000, ratio: 0.85}, {ratio: 0.88}]", "[{upto: 3000, ratio: 0.85}, {upto: 2000, ratio: 0.88}]"),
+         ["upto"]),
+        (lambda t: t.replace("year: 2025", "year: 2025\nyear: 2026"), ["重复的键"]),
+        (lambda t: t.replace("plans:", "plans: [unclosed"), ["YAML", "行"]),
+        (lambda t: t + "\nextra_field: 1\n", ["extra_field"]),
+        (lambda t: "- just\n- a list\n", ["顶层"]),
+        (lambda t: t.replace("confidence: unverified", "confidence: official"), ["url"]),
+    ],
+)
+def test_malformed_policy_file(run, tmp_path, mutate, words):
+    policy = tmp_path / "bad.yaml"
+    policy.write_text(mutate(Path(EXAMPLE).read_text(encoding="utf-8")), encoding="utf-8")
+    result = run("estimate", "--policy-file", str(policy), "-t", "employee", "--tier", "2", "--amount", "100")
+    _check(result, ExitCode.ERROR, str(policy), *words)
+
+
+def test_policy_file_not_utf8(run, tmp_path):
+    policy = tmp_path / "gbk.yaml"
+    policy.write_bytes(Path(EXAMPLE).read_text(encoding="utf-8").encode("gbk"))
+    _check(run("estimate", "--policy-file", str(policy), "--tier", "2", "--amount", "100"), ExitCode.ERROR, "UTF-8")
+
+
+def test_policy_file_missing(run, tmp_path):
+    _check(run("estimate", "--policy-file", str(tmp_path / "nope.yaml"), "--tier", "2", "--amount", "100"),
+           ExitCode.USAGE, "找不到")
+
+
+def test_broken_user_region_file_reported_when_asked(run, isolated_dirs):
+    regions = isolated_dirs["data"] / "regions"
+    regions.mkdir(parents=True)
+    (regions / "brokencity.yaml").write_text("schema: 1\nregion: {name: 坏城\n", encoding="utf-8")
+    # other regions still work
+    ok = run("estimate", "-r", "绵阳", "-t", "职工", "--tier", "3", "--amount", "8000", "-f", "json")
+    assert ok.exit_code == 0
+    _check(run("estimate", "-r", "brokencity", "--tier", "3", "--amount", "8000"), ExitCode.ERROR, "brokencity.yaml")
+
+
+def test_internal_errors_are_one_line(run, monkeypatch):
+    import medins_cli.core.calc as calc
+
+    def boom(*a, **k):
+        raise RuntimeError("kaput")
+
+    monkeypatch.setattr(calc, "estimate", boom)
+    _check(run(*BASE, "--amount", "100"), ExitCode.ERROR, "内部错误", "MEDINS_DEBUG")
