@@ -1,0 +1,91 @@
+"""Data health: every shipped region file validates, sources are honest, names are unique."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from medins_cli.paths import shipped_data_dir
+from medins_cli.regions import load_index, read_policy_dict, region_key
+from medins_cli.yamlio import load_yaml
+
+REGION_FILES = sorted((shipped_data_dir() / "regions").glob("*.yaml"))
+
+
+def test_data_is_shipped():
+    assert len(REGION_FILES) >= 10
+    assert (shipped_data_dir() / "regions" / "mianyang.yaml").is_file()
+
+
+@pytest.mark.parametrize("path", REGION_FILES, ids=[p.stem for p in REGION_FILES])
+def test_region_file_validates(path):
+    data = read_policy_dict(path)
+    assert data["schema"] == 1
+    assert path.name.isascii()
+    for src in data["sources"]:
+        if src["confidence"] == "official":
+            assert src.get("url"), f"{path.name}: official source without url"
+        if "url" in src:
+            assert re.fullmatch(r"https?://\S+", src["url"])
+
+
+@pytest.mark.parametrize("path", REGION_FILES, ids=[p.stem for p in REGION_FILES])
+def test_no_secondary_figure_claims_official(path):
+    raw = load_yaml(path)
+    # the seeds and the aggregator are the only sources we have: nothing may be called official
+    assert all(s["confidence"] in ("secondary", "unverified") for s in raw["sources"])
+
+
+def test_region_names_and_aliases_are_unique():
+    seen: dict[str, str] = {}
+    for entry in load_index():
+        for key in set(entry["keys"]):
+            assert key not in seen or seen[key] == entry["name"], (key, seen.get(key), entry["name"])
+            seen[key] = entry["name"]
+
+
+@pytest.mark.parametrize("query", ["绵阳", "绵阳市", "MianYang", "mianyang", " 绵阳 ", "my"])
+def test_region_lookup_variants(run, query):
+    data = run.json("estimate", "-r", query, "-t", "职工", "--tier", "3", "--amount", "8000")
+    assert data["region"] == "绵阳"
+
+
+def test_region_key_strips_suffixes():
+    assert region_key("四川省") == "四川"
+    assert region_key("绵阳市") == "绵阳"
+    assert region_key("市") == "市"
+
+
+def test_regions_command_lists_every_file(run):
+    rows = run.json("regions")
+    names = {r["name"] for r in rows}
+    assert {"绵阳", "海南", "广州", "南京"} <= names
+    assert len(rows) == len(REGION_FILES)
+
+
+def test_user_region_overrides_shipped(run, isolated_dirs):
+    from pathlib import Path
+
+    text = (Path(__file__).parent / "policies" / "example.yaml").read_text(encoding="utf-8")
+    text = text.replace("name: 示例市", "name: 绵阳").replace("aliases: [示例, shili]", "aliases: [mianyang]")
+    folder = isolated_dirs["data"] / "regions"
+    folder.mkdir(parents=True)
+    (folder / "my-mianyang.yaml").write_text(text, encoding="utf-8")
+    data = run.json("estimate", "-r", "绵阳", "-t", "employee", "--tier", "2", "--amount", "8000")
+    assert data["fund_pay"] == 6600  # the user's figures, not the shipped ones
+    assert data["sources"][0]["id"] == "notice-2024"
+
+
+def test_cache_refreshes_when_file_changes(run, isolated_dirs):
+    from pathlib import Path
+
+    folder = isolated_dirs["data"] / "regions"
+    folder.mkdir(parents=True)
+    src = (Path(__file__).parent / "policies" / "example.yaml").read_text(encoding="utf-8")
+    target = folder / "shili.yaml"
+    target.write_text(src, encoding="utf-8")
+    args = ("estimate", "-r", "示例", "-t", "employee", "--tier", "2", "--amount", "8000")
+    assert run.json(*args)["fund_pay"] == 6600
+    target.write_text(src.replace("ratio: 0.88}", "ratio: 0.80}", 1), encoding="utf-8")
+    assert run.json(*args)["fund_pay"] == 6000  # 7500 × 0.80: the edit is seen, not a stale cache
