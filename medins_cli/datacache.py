@@ -6,9 +6,9 @@ a new release is validated again; a missing or unwritable cache only costs speed
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import json
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,15 @@ from medins_cli.errors import DataError
 from medins_cli.paths import atomic_write, cache_dir
 
 CACHE_TAG = f"{__version__}-1"
+
+
+def content_key(data: bytes) -> str:
+    """A cache key for file contents: length, CRC-32 and Adler-32 (~64 bits).
+
+    Not a security boundary (the cache is the user's own); chosen over hashlib because
+    loading OpenSSL's hashes costs ~4 ms on every run.
+    """
+    return f"{len(data):x}-{zlib.crc32(data):08x}{zlib.adler32(data):08x}"
 
 
 def read_cache(path: Path) -> Any:
@@ -44,7 +53,7 @@ def load_validated(path: Path, kind: str, validator: str, what: str) -> Any:
         data = path.read_bytes()
     except OSError as exc:
         raise DataError(f"读不了{what} {path}:{exc.strerror}。请检查路径和权限") from None
-    digest = hashlib.sha256(data).hexdigest()[:40]
+    digest = content_key(data)
     cache_path = cache_dir() / kind / f"{digest}-{CACHE_TAG}.json"
     cached = read_cache(cache_path)
     if cached is not None:

@@ -7,14 +7,13 @@ only when a file is new or changed (cache keyed by the file's content hash).
 
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 from typing import Any
 
 from medins_cli.core.model import Policy, policy_from_dict
 from medins_cli.errors import UsageError
-from medins_cli.datacache import CACHE_TAG, read_cache, write_cache
+from medins_cli.datacache import CACHE_TAG, content_key, read_cache, write_cache
 from medins_cli.paths import cache_dir, shipped_data_dir, user_data_dir
 
 _SUFFIXES = ("特别行政区", "自治区", "自治州", "地区", "市", "省", "县", "区")
@@ -46,14 +45,15 @@ def _region_files() -> list[Path]:
 
 
 def _signature(files: list[Path]) -> str:
-    h = hashlib.sha1(CACHE_TAG.encode())
+    """Changes whenever a region file is added, removed, renamed or edited."""
+    parts = [CACHE_TAG]
     for f in files:
         try:
             st = f.stat()
         except OSError:
             continue
-        h.update(f"{f}\0{st.st_mtime_ns}\0{st.st_size}\n".encode())
-    return h.hexdigest()
+        parts.append(f"{f}\0{st.st_mtime_ns}\0{st.st_size}")
+    return content_key("\n".join(parts).encode())
 
 
 def _index_entry(path: Path) -> dict[str, Any]:

@@ -86,7 +86,6 @@ def _show(policy, claim, breakdown, form: str, explain: bool, notes: list[str]) 
 
 
 def _compare(policy, claim, form: str, notes: list[str]) -> None:  # type: ignore[no-untyped-def]
-    import dataclasses
 
     from medins_cli import present
     from medins_cli.core.calc import estimate as compute
@@ -99,7 +98,7 @@ def _compare(policy, claim, form: str, notes: list[str]) -> None:  # type: ignor
     tiers = list(section.tiers) if section is not None else [claim.tier]
     results = []
     for tier in tiers:
-        one = dataclasses.replace(claim, tier=tier)
+        one = claim._replace(tier=tier)
         results.append((tier, compute(policy, one, explain=False)))
     if not results:
         raise UsageError("该地数据没有可比较的医院等级")
