@@ -6,7 +6,7 @@ from __future__ import annotations
 import typer
 
 from medins_cli import __version__
-from medins_cli.commands import config_cmd, estimate, regions_cmd
+from medins_cli.commands import balance, checklist, config_cmd, estimate, regions_cmd, transfer
 
 app = typer.Typer(
     name="medins",
@@ -33,6 +33,9 @@ def _root(
 
 app.command("estimate", help=estimate.HELP)(estimate.estimate)
 app.command("regions")(regions_cmd.regions)
+app.command("balance", help=balance.HELP)(balance.balance)
+app.command("checklist", help=checklist.HELP)(checklist.checklist)
+app.command("transfer-guide", help=transfer.HELP)(transfer.transfer_guide)
 app.add_typer(config_cmd.app, name="config")
 
 

@@ -1,0 +1,483 @@
+"""Guide content (data/guides/*.yaml): loading, scenario matching and region rules.
+
+Each file is validated once with pydantic (:mod:`medins_cli.guide_schema`) through
+:func:`medins_cli.datacache.load_validated`, which caches a normalised JSON copy keyed by the
+file's content, so an everyday run reads JSON and imports neither yaml nor pydantic.
+Every ``source`` in a guide must be an id in sources.yaml; that cross-file check is here.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, Iterable, Iterator, NamedTuple
+
+from medins_cli.errors import DataError, UsageError
+
+GUIDE_FILES = ("sources", "places", "checklists", "balance", "transfer", "filing")
+_FOLD_DROP = re.compile(r"[\s\-_·・/()（）《》【】\[\]、,，.。:：\"“”']+")
+
+
+def guides_dir() -> Path:
+    from medins_cli.paths import shipped_data_dir
+
+    return shipped_data_dir() / "guides"
+
+
+def fold(text: str) -> str:
+    """Matching key for scenario words: case-folded, without spaces, brackets and punctuation."""
+    return _FOLD_DROP.sub("", str(text)).casefold()
+
+
+# ---- loading -----------------------------------------------------------------------------
+
+_loaded: dict[tuple[str, str], Any] = {}
+
+
+def _raw(kind: str) -> Any:
+    from medins_cli.datacache import load_validated
+
+    path = guides_dir() / f"{kind}.yaml"
+    key = (kind, str(path))
+    if key not in _loaded:
+        _loaded[key] = load_validated(path, "guides", f"medins_cli.guide_schema:validate_{kind}", "指南文件")
+    return _loaded[key]
+
+
+def walk_sources(data: Any) -> Iterator[str]:
+    """Every ``source`` value anywhere in a guide's data."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key == "source" and isinstance(value, str):
+                yield value
+            else:
+                yield from walk_sources(value)
+    elif isinstance(data, list):
+        for value in data:
+            yield from walk_sources(value)
+
+
+def sources() -> dict[str, dict[str, Any]]:
+    """Source id → {id, title, date, confidence, …} from sources.yaml."""
+    return {s["id"]: s for s in _raw("sources")["sources"]}
+
+
+def load(kind: str) -> dict[str, Any]:
+    """One guide file's validated data; a DataError if a ``source`` names no known id."""
+    if kind not in GUIDE_FILES:
+        raise ValueError(kind)
+    data = _raw(kind)
+    if kind not in ("sources", "places"):
+        known = sources()
+        for sid in walk_sources(data):
+            if sid not in known:
+                raise DataError(
+                    f"指南文件 {guides_dir() / (kind + '.yaml')} 引用了不存在的来源「{sid}」:"
+                    f"请在 sources.yaml 中添加,或改用已有的 id"
+                )
+    return data
+
+
+def sources_payload(ids: Iterable[str]) -> list[dict[str, Any]]:
+    """The cited sources, in order of first use, without empty fields."""
+    known = sources()
+    out = []
+    for sid in dict.fromkeys(ids):
+        src = known.get(sid)
+        if src is not None:
+            out.append({k: v for k, v in src.items() if v is not None})
+    return out
+
+
+# ---- scenarios ---------------------------------------------------------------------------
+
+
+def scenarios() -> list[dict[str, Any]]:
+    return list(load("checklists")["scenarios"])
+
+
+def scenario_names() -> list[str]:
+    """Scenario names and ids (shell completion)."""
+    out: list[str] = []
+    for s in scenarios():
+        out += [s["name"], s["id"]]
+    return out
+
+
+def find_scenario(query: str) -> dict[str, Any]:
+    """The scenario whose id, name or alias (Chinese or pinyin) matches ``query``.
+
+    Exact match first (case, spaces and punctuation ignored), then a unique partial match;
+    otherwise a UsageError that suggests close names.
+    """
+    key = fold(query)
+    all_ = scenarios()
+    words = {s["id"]: [fold(w) for w in (s["id"], s["name"], *s["aliases"])] for s in all_}
+    if key:
+        for s in all_:
+            if key in words[s["id"]]:
+                return s
+        partial = [s for s in all_ if len(key) >= 2 and any(key in w or (len(w) >= 2 and w in key) for w in words[s["id"]])]
+        if len(partial) == 1:
+            return partial[0]
+    else:
+        partial = []
+    raise UsageError(f"不认识的场景「{query}」。{_hint(key, all_, words, partial)}用 medins checklist --list 查看全部场景")
+
+
+def _hint(key: str, all_: list[dict[str, Any]], words: dict[str, list[str]], partial: list[dict[str, Any]]) -> str:
+    import difflib
+
+    by_word = {w: s["name"] for s in all_ for w in words[s["id"]]}
+    names = [s["name"] for s in partial]
+    names += [by_word[w] for w in difflib.get_close_matches(key, list(by_word), n=6, cutoff=0.4)]
+    names = list(dict.fromkeys(names))[:4]
+    return f"你是不是要找:{'、'.join(names)}?" if names else ""
+
+
+# ---- places and region rules -------------------------------------------------------------
+
+
+class Place(NamedTuple):
+    """The user's region as far as guides care: its name and, when known, its province."""
+
+    name: str
+    province: str | None = None
+
+    def keys(self) -> set[str]:
+        from medins_cli.regions import region_key
+
+        return {region_key(n) for n in (self.name, self.province) if n}
+
+    def payload(self) -> dict[str, Any]:
+        return {"name": self.name, "province": self.province}
+
+
+def _place_table() -> dict[str, Place]:
+    from medins_cli.regions import region_key
+
+    data = load("places")
+    table: dict[str, Place] = {}
+    for p in data["provinces"]:
+        for word in (p["name"], *p["aliases"]):
+            table[region_key(word)] = Place(p["name"], p["name"])
+    for c in data["cities"]:
+        for word in (c["name"], *c["aliases"]):
+            table[region_key(word)] = Place(c["name"], c["province"])
+    return table
+
+
+def _rule_regions() -> set[str]:
+    out: set[str] = set()
+    for kind in ("checklists", "balance", "transfer", "filing"):
+        data = load(kind)
+        rules = [r for s in data["scenarios"] for r in s["region_rules"]] if kind == "checklists" else data["region_rules"]
+        out.update(n for r in rules for n in r["regions"])
+    return out
+
+
+def find_place(query: str) -> Place:
+    """A region the guides know: from data/regions (name, alias, pinyin), else data/guides/places.yaml,
+    else any region a guide rule names. Unknown → UsageError with suggestions."""
+    from medins_cli.regions import find_region, region_key
+
+    try:
+        entry = find_region(query)
+        return Place(str(entry["name"]), entry.get("province"))
+    except UsageError as exc:
+        key = region_key(query)
+        table = _place_table()
+        if key in table:
+            return table[key]
+        for name in _rule_regions():
+            if region_key(name) == key:
+                return Place(name, None)
+        import difflib
+
+        close = difflib.get_close_matches(key, list(table), n=3, cutoff=0.6)
+        extra = "、".join(dict.fromkeys(table[c].name for c in close))
+        if extra and "你是不是要找" not in str(exc):
+            raise UsageError(f"不认识的地区「{query}」。你是不是要找:{extra}?用 medins regions 查看已有地区") from None
+        raise
+
+
+def rule_applies(rule: dict[str, Any], place: Place | None, role: str = "any") -> bool:
+    """True when ``place`` (its name or province) is listed in the rule and the role fits."""
+    if place is None:
+        return False
+    if rule.get("role", "any") not in ("any", role):
+        return False
+    from medins_cli.regions import region_key
+
+    keys = place.keys()
+    return any(region_key(r) in keys for r in rule["regions"])
+
+
+def matching_rules(rules: Iterable[dict[str, Any]], place: Place | None, role: str = "any") -> list[dict[str, Any]]:
+    """The rules that apply to ``place``, each with ``matched`` set to the listed name that matched."""
+    from medins_cli.regions import region_key
+
+    out = []
+    for rule in rules:
+        if rule_applies(rule, place, role):
+            assert place is not None
+            keys = place.keys()
+            matched = next(r for r in rule["regions"] if region_key(r) in keys)
+            out.append({**rule, "matched": matched})
+    return out
+
+
+# ---- payloads (the JSON contract of the guide commands; text views are drawn from them) -----
+
+GUIDE_DISCLAIMER = "以上根据公开文章整理,仅供参考;各地规定不同,办理前请向参保地医保经办机构核实。"
+FORMS = {
+    "original": "原件",
+    "copy": "复印件",
+    "original+copy": "原件+复印件",
+    "electronic": "电子",
+    "any": "原件/复印件未注明",
+}
+ACTORS = {"you": "你", "from": "转出地", "to": "转入地"}
+
+
+def _region_texts(rules: list[dict[str, Any]], role_label: bool = False) -> list[dict[str, Any]]:
+    """Region rules flattened to notes: {region, role, text, source}; items become "需带" notes."""
+    out: list[dict[str, Any]] = []
+    for rule in rules:
+        base = {"region": rule["matched"], "role": rule.get("role", "any")} if role_label else {"region": rule["matched"]}
+        for item in rule["items"]:
+            extra = f"({item['note']})" if item.get("note") else ""
+            out.append({**base, "text": f"需带:{item['name']}{extra}", "source": item["source"]})
+        out.extend({**base, "text": n["text"], "source": n["source"]} for n in rule["notes"])
+    return out
+
+
+def _no_rules_warning(place: Place | None, rules: list[dict[str, Any]], what: str) -> list[str]:
+    if place is not None and not rules:
+        return [f"数据中没有{place.name}{what}的特别规定,以下为通用内容"]
+    return []
+
+
+def scenario_list_payload() -> list[dict[str, Any]]:
+    """`medins checklist --list --format json`: one row per scenario."""
+    return [
+        {"id": s["id"], "name": s["name"], "summary": s["summary"], "aliases": s["aliases"],
+         "regions": list(dict.fromkeys(n for r in s["region_rules"] for n in r["regions"]))}
+        for s in scenarios()
+    ]
+
+
+def checklist_payload(scenario: dict[str, Any], place: Place | None) -> dict[str, Any]:
+    """One scenario's checklist, with the user's region's items and notes added (``region`` set)."""
+    rules = matching_rules(scenario["region_rules"], place)
+    items = [{**i, "region": None} for i in scenario["items"]]
+    items += [{**i, "region": r["matched"]} for r in rules for i in r["items"]]
+    notes = [{**n, "region": None} for n in scenario["notes"]]
+    notes += [{**n, "region": r["matched"]} for r in rules for n in r["notes"]]
+    data: dict[str, Any] = {
+        "guide": "checklist",
+        "id": scenario["id"],
+        "name": scenario["name"],
+        "aliases": scenario["aliases"],
+        "summary": scenario["summary"],
+        "region": place.payload() if place else None,
+        "when": scenario["when"],
+        "items": items,
+        "submit": scenario["submit"],
+        "deadline": scenario["deadline"],
+        "payment_time": scenario["payment_time"],
+        "steps": scenario["steps"],
+        "notes": notes,
+        "warnings": _no_rules_warning(place, rules, "办理此事"),
+    }
+    data["sources"] = sources_payload(walk_sources(data))
+    data["disclaimer"] = GUIDE_DISCLAIMER
+    return data
+
+
+def transfer_payload(origin: Place | None, dest: Place | None, plan: str | None = None) -> dict[str, Any]:
+    """医保关系转移接续: conditions, numbered steps, the balance, and the two regions' own rules."""
+    guide = load("transfer")
+    rules = matching_rules(guide["region_rules"], origin, "from") + matching_rules(guide["region_rules"], dest, "to")
+    warnings: list[str] = []
+    if plan == "resident":
+        warnings.append("你是城乡居民医保:要先转为职工医保,才能办职工医保关系转移(见条件)")
+    if origin is None:
+        warnings.append("没有指定转出地:加 --from 广州(或先 medins config set region 广州)可看该地的特别规定")
+    if dest is None:
+        warnings.append("没有指定转入地:加 --to 南京 可看转入地的特别规定")
+    if origin is not None and dest is not None and origin.name == dest.name:
+        warnings.append("转出地和转入地相同:同一统筹地区内不需要办转移接续")
+    data: dict[str, Any] = {
+        "guide": "transfer",
+        "from": origin.payload() if origin else None,
+        "to": dest.payload() if dest else None,
+        "conditions": guide["conditions"],
+        "steps": [{**s, "actor_label": ACTORS[s["actor"]]} for s in guide["steps"]],
+        "balance": guide["balance"],
+        "notes": guide["notes"],
+        "region_notes": _region_texts(rules, role_label=True),
+        "warnings": warnings,
+    }
+    data["sources"] = sources_payload(walk_sources(data))
+    data["disclaimer"] = GUIDE_DISCLAIMER
+    return data
+
+
+def scope(home: Place | None, care: Place | None) -> str | None:
+    """in_province | cross_province | same_region, when both places (and provinces) are known."""
+    if home is None or care is None:
+        return None
+    if home.name == care.name:
+        return "same_region"
+    if home.province and care.province:
+        return "in_province" if home.province == care.province else "cross_province"
+    return None
+
+
+def filing_payload(home: Place | None, care: Place | None, cost: dict[str, Any] | None = None) -> dict[str, Any]:
+    """异地就医备案: types, channels, steps, the home province's rules and what not filing costs."""
+    guide = load("filing")
+    rules = matching_rules(guide["region_rules"], home)
+    where = scope(home, care)
+    warnings = _no_rules_warning(home, rules, "异地就医备案")
+    if home is None:
+        warnings.append("没有指定参保地:加 --from 绵阳(或 --region,或先 medins config set region)可看该省的规定")
+    if where == "same_region":
+        warnings.append("参保地和就医地相同,不属于异地就医,不需要备案")
+    data: dict[str, Any] = {
+        "guide": "filing",
+        "region": home.payload() if home else None,
+        "to": care.payload() if care else None,
+        "scope": where,
+        "types": guide["types"],
+        "channels": guide["channels"],
+        "steps": guide["steps"],
+        "unfiled": guide["unfiled"],
+        "account": guide["account"],
+        "notes": guide["notes"],
+        "region_notes": _region_texts(rules),
+        "cost": cost,
+        "warnings": warnings,
+    }
+    data["sources"] = sources_payload(walk_sources({k: v for k, v in data.items() if k != "cost"}))
+    data["disclaimer"] = GUIDE_DISCLAIMER
+    return data
+
+
+def balance_sections(place: Place | None) -> dict[str, Any]:
+    """balance.yaml's sections plus the notes of the user's region (``region_notes``)."""
+    guide = load("balance")
+    rules = matching_rules(guide["region_rules"], place)
+    keys = ("uses", "funding", "properties", "check", "shortfall", "options", "suspension")
+    data = {k: guide[k] for k in keys}
+    data["remote_notes"] = guide["remote"]
+    data["resident_notes"] = guide["resident"]
+    data["region_notes"] = _region_texts(rules)
+    return data
+
+
+def default_contribution_rate() -> dict[str, Any]:
+    return dict(load("balance")["default_contribution_rate"])
+
+
+def _merge_sources(ids: Iterable[str], extra: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Guide sources for ``ids`` plus other sources (a region file's) not already listed."""
+    out = sources_payload(ids)
+    seen = {s["id"] for s in out}
+    for src in extra:
+        if src["id"] not in seen:
+            out.append(src)
+            seen.add(src["id"])
+    return out
+
+
+def balance_info_payload(place: Place | None, plan: str | None, *, focus: str | None = None,
+                         projection: dict[str, Any] | None = None,
+                         warnings: Iterable[str] = ()) -> dict[str, Any]:
+    """`medins balance` without an amount: what the personal account is and how to use it."""
+    projection = dict(projection) if projection else None
+    extra = projection.pop("source_info", []) if projection else []
+    data: dict[str, Any] = {
+        "mode": "info",
+        "region": place.payload() if place else None,
+        "plan": plan,
+        "has_account": plan != "resident",
+        "focus": focus,
+        **balance_sections(place),
+        "projection": projection,
+        "warnings": list(warnings),
+    }
+    data["sources"] = _merge_sources(walk_sources(data), extra)
+    data["disclaimer"] = GUIDE_DISCLAIMER
+    return data
+
+
+def balance_split_payload(estimate: dict[str, Any], payment: Any, *, place: Place, balance: Any, family: Any,
+                          account_allowed: bool, account_reason: str | None, projection: dict[str, Any] | None,
+                          warnings: Iterable[str] = ()) -> dict[str, Any]:
+    """`medins balance --amount`: who pays what — the estimate's insurance parts, then the personal
+    account (up to ``balance``), 家庭共济 (up to ``family``) and cash. Parts sum to ``total``."""
+    from medins_cli.output import money
+
+    sections = balance_sections(place)
+    plan = estimate["plan"]
+    projection = dict(projection) if projection else None
+    extra = list(estimate["sources"]) + (projection.pop("source_info", []) if projection else [])
+    cash = payment.cash_pay
+    advice: list[dict[str, Any]] = []
+    short = account_allowed and cash > 0
+    shortfall = sections["shortfall"]
+    if not account_allowed:
+        advice.append({"text": f"{account_reason}:个人负担的 {money(cash)} 元要用现金、银行卡、信用卡或微信、支付宝支付",
+                       "source": shortfall[0]["source"]})
+        advice += shortfall[1:2]
+    elif short:
+        paid = []
+        if payment.account_pay:
+            paid.append(f"个人账户付 {money(payment.account_pay)} 元")
+        if payment.family_pay:
+            paid.append(f"家庭共济付 {money(payment.family_pay)} 元")
+        head = ("、".join(paid) + ",其余 ") if paid else "个人负担的 "
+        advice.append({"text": f"{head}{money(cash)} 元要用现金、银行卡、信用卡或微信、支付宝支付",
+                       "source": shortfall[0]["source"]})
+        advice += shortfall[1:]
+    else:
+        advice.append({"text": f"个人负担的 {money(estimate['out_of_pocket'])} 元可全部由个人账户和家庭共济支付,"
+                               "不用另付现金", "source": shortfall[0]["source"]})
+    data: dict[str, Any] = {
+        "mode": "split",
+        "region": estimate["region"],
+        "province": estimate["province"],
+        "plan": plan,
+        "visit": estimate["visit"],
+        "tier": estimate["tier"],
+        "retired": estimate["retired"],
+        "remote": estimate["remote"],
+        "balance": balance,
+        "family": family,
+        "account_allowed": account_allowed,
+        "family_allowed": account_allowed,
+        "account_reason": account_reason,
+        "fund_pay": payment.fund_pay,
+        "critical_illness_pay": payment.critical_illness_pay,
+        "account_pay": payment.account_pay,
+        "family_pay": payment.family_pay,
+        "cash_pay": cash,
+        "total": payment.total,
+        "out_of_pocket": estimate["out_of_pocket"],
+        "balance_left": balance - payment.account_pay,
+        "family_left": family - payment.family_pay,
+        "short": short,
+        "advice": advice,
+        "options": sections["options"] if cash > 0 else [],
+        "remote_notes": sections["remote_notes"] if estimate["remote"] else [],
+        "resident_notes": sections["resident_notes"] if plan == "resident" else [],
+        "region_notes": sections["region_notes"],
+        "projection": projection,
+        "estimate": estimate,
+        "warnings": list(warnings),
+    }
+    data["sources"] = _merge_sources(walk_sources({k: v for k, v in data.items() if k != "estimate"}), extra)
+    data["disclaimer"] = estimate["disclaimer"]
+    return data

@@ -1,0 +1,488 @@
+"""Drawing the guide commands (checklist, transfer-guide, balance).
+
+One neutral document model (:class:`Doc` of :class:`Section` of :class:`Entry`) is built from a
+command's JSON payload, then rendered as a Rich list (boxes, numbered steps), Markdown or plain
+text, so the three commands never draw anything themselves. Every entry carries its source id;
+sources are numbered in order of first use and listed at the end. ``deliver`` writes the result
+to stdout or, with ``--output``, atomically to a file it refuses to overwrite without ``--force``.
+
+Rich is imported only by :func:`print_rich`.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from medins_cli.errors import UsageError
+from medins_cli.guides import FORMS
+from medins_cli.output import CONFIDENCE, FORMATS_DOC, _jsonable, money, note, resolve_format
+
+
+@dataclass
+class Entry:
+    text: str
+    source: str | None = None
+    tags: tuple[str, ...] = ()
+    detail: str | None = None
+    region: str | None = None  # set when the entry comes from a region's own rule
+    sub: tuple[str, ...] = ()  # extra lines under the entry (what to bring, channel, duration)
+
+
+@dataclass
+class Section:
+    title: str
+    style: str = "bullets"  # boxes | steps | bullets | table
+    entries: list[Entry] = field(default_factory=list)
+    rows: list[tuple[str, ...]] = field(default_factory=list)  # table: label, value, note[, source id]
+    emphasis: bool = False
+
+
+@dataclass
+class Doc:
+    title: str
+    summary: str | None = None
+    sections: list[Section] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    sources: list[dict[str, Any]] = field(default_factory=list)
+    footer: list[str] = field(default_factory=list)
+
+    def add(self, title: str, entries: Iterable[Entry], style: str = "bullets", emphasis: bool = False) -> None:
+        items = list(entries)
+        if items:
+            self.sections.append(Section(title, style, items, emphasis=emphasis))
+
+    def numbers(self) -> dict[str, int]:
+        """Source id → its number: cited ones in order of first use, then any other listed source."""
+        order: list[str] = []
+        for sec in self.sections:
+            order += [r[3] for r in sec.rows if len(r) > 3 and r[3]]
+            order += [e.source for e in sec.entries if e.source]
+        order += [str(src["id"]) for src in self.sources]
+        known = {str(src["id"]) for src in self.sources}
+        return {sid: i for i, sid in enumerate((s for s in dict.fromkeys(order) if s in known), 1)}
+
+    def legend(self) -> list[tuple[int, dict[str, Any]]]:
+        by_id = {str(s["id"]): s for s in self.sources}
+        return [(n, by_id[sid]) for sid, n in self.numbers().items()]
+
+
+def texts(rows: Iterable[dict[str, Any]], region_key: str = "region") -> list[Entry]:
+    """Sourced sentences ({text, source[, region]}) as entries."""
+    return [Entry(r["text"], r.get("source"), region=r.get(region_key)) for r in rows]
+
+
+def source_label(src: dict[str, Any]) -> str:
+    parts = [str(src["title"])]
+    if src.get("date"):
+        parts.append(str(src["date"]))
+    parts.append(CONFIDENCE.get(str(src.get("confidence")), str(src.get("confidence"))))
+    if src.get("url"):
+        parts.append(str(src["url"]))
+    return " · ".join(parts)
+
+
+# ---- text renderers ----------------------------------------------------------------------
+
+
+def _line(e: Entry, nums: dict[str, int], strong: bool = False) -> str:
+    head = f"〔{e.region}〕" if e.region else ""
+    name = f"**{e.text}**" if strong else e.text
+    tags = f"({' · '.join(e.tags)})" if e.tags else ""
+    detail = f":{e.detail}" if e.detail else ""
+    ref = f" [{nums[e.source]}]" if e.source in nums else ""
+    return f"{head}{name}{tags}{detail}{ref}"
+
+
+def _rows(sec: Section, nums: dict[str, int]) -> list[tuple[str, str, str]]:
+    """Table rows with the source number appended to the note."""
+    out = []
+    for row in sec.rows:
+        label, value, text = row[0], row[1], row[2]
+        if len(row) > 3 and row[3] in nums:
+            text = f"{text} [{nums[row[3]]}]".strip()
+        out.append((label, value, text))
+    return out
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def to_markdown(doc: Doc) -> str:
+    """A Markdown version ready to print or paste: `- [ ]` boxes, numbered steps, sources."""
+    nums = doc.numbers()
+    out = [f"# {doc.title}", ""]
+    if doc.summary:
+        out += [doc.summary, ""]
+    for w in doc.warnings:
+        out += [f"> ⚠ {w}", ""]
+    for sec in doc.sections:
+        out += [f"## {sec.title}", ""]
+        if sec.style == "table":
+            out += ["| 项目 | 金额(元) | 说明 |", "|---|---:|---|"]
+            out += [f"| {_cell(a)} | {_cell(b)} | {_cell(c)} |" for a, b, c in _rows(sec, nums)]
+        for i, e in enumerate(sec.entries, 1):
+            if sec.style == "boxes":
+                out.append(f"- [ ] {_line(e, nums, strong=True)}")
+            elif sec.style == "steps":
+                out.append(f"{i}. {_line(e, nums)}")
+            else:
+                out.append(f"- {_line(e, nums)}")
+            out += [f"    - {s}" for s in e.sub]
+        out.append("")
+    legend = doc.legend()
+    if legend:
+        out += ["## 来源", ""]
+        out += [f"{n}. {source_label(src)}" for n, src in legend]
+        out.append("")
+    out += [f"> {line}" for line in doc.footer]
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def to_plain(doc: Doc) -> str:
+    """Plain text (no markup) with the same `- [ ]` boxes and numbered steps."""
+    nums = doc.numbers()
+    out = [doc.title, ""]
+    if doc.summary:
+        out += [doc.summary, ""]
+    for w in doc.warnings:
+        out.append(f"注意:{w}")
+    if doc.warnings:
+        out.append("")
+    for sec in doc.sections:
+        out.append(f"【{sec.title}】")
+        for a, b, c in _rows(sec, nums):
+            out.append(f"{a}:{b}" + (f"({c})" if c else ""))
+        for i, e in enumerate(sec.entries, 1):
+            if sec.style == "boxes":
+                out.append(f"- [ ] {_line(e, nums)}")
+            elif sec.style == "steps":
+                out.append(f"{i}. {_line(e, nums)}")
+            else:
+                out.append(f"- {_line(e, nums)}")
+            out += [f"    {s}" for s in e.sub]
+        out.append("")
+    legend = doc.legend()
+    if legend:
+        out.append("【来源】")
+        out += [f"[{n}] {source_label(src)}" for n, src in legend]
+        out.append("")
+    out += list(doc.footer)
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def print_rich(doc: Doc) -> None:
+    """The terminal view: a Rich list with ☐ boxes and numbered steps; tables for money."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from medins_cli.output import console
+
+    con = console()
+    nums = doc.numbers()
+    con.print(Text(doc.title, style="bold"))
+    if doc.summary:
+        con.print(Text(doc.summary))
+    for w in doc.warnings:
+        con.print(Text(f"⚠ {w}", style="yellow"))
+    for sec in doc.sections:
+        con.print()
+        con.print(Text(sec.title, style="bold red" if sec.emphasis else "bold underline"))
+        if sec.style == "table":
+            table = Table(show_header=True, header_style="bold")
+            table.add_column("项目")
+            table.add_column("金额(元)", justify="right")
+            table.add_column("说明", style="dim")
+            for a, b, c in _rows(sec, nums):
+                table.add_row(a, b, c)
+            con.print(table)
+        for i, e in enumerate(sec.entries, 1):
+            mark = {"boxes": "☐ ", "steps": f"{i}. "}.get(sec.style, "· ")
+            line = Text(f"  {mark}")
+            if e.region:
+                line.append(f"〔{e.region}〕", style="cyan")
+            line.append(e.text, style="bold" if sec.style == "boxes" else "")
+            if e.tags:
+                required = e.tags[0] == "必需"
+                line.append(f"({' · '.join(e.tags)})", style="green" if required else "dim")
+            if e.detail:
+                line.append(f" — {e.detail}")
+            if e.source in nums:
+                line.append(f" [{nums[e.source]}]", style="dim")
+            con.print(line)
+            for s in e.sub:
+                con.print(Text(f"      {s}", style="dim"))
+    legend = doc.legend()
+    if legend:
+        con.print()
+        con.print(Text("来源:", style="bold"))
+        for n, src in legend:
+            style = "green" if src.get("confidence") == "official" else "yellow"
+            con.print(Text(f"  [{n}] {source_label(src)}", style=style))
+    for line in doc.footer:
+        con.print(Text(line, style="italic"))
+
+
+# ---- formats and files -------------------------------------------------------------------
+
+
+def choose_format(fmt: str | None, output: Path | None) -> str:
+    """The format asked for; with ``--output`` and no ``--format``, guessed from the file suffix."""
+    if fmt is None and output is not None:
+        suffix = output.suffix.lower()
+        return "json" if suffix == ".json" else "markdown" if suffix in (".md", ".markdown") else "plain"
+    form = resolve_format(fmt, FORMATS_DOC)
+    if form == "table" and output is not None:
+        raise UsageError("表格只用于终端显示;写入文件请用 --format markdown|plain|json")
+    return form
+
+
+def check_output(path: Path | None, force: bool) -> None:
+    """Refuse, before any work, to write over an existing file (unless ``--force``) or a folder."""
+    if path is None:
+        return
+    if path.is_dir():
+        raise UsageError(f"{path} 是一个目录:--output 请给出文件名,如 清单.md")
+    if path.exists() and not force:
+        raise UsageError(f"文件 {path} 已存在:加 --force 覆盖,或换一个文件名")
+
+
+def to_json(payload: Any) -> str:
+    return json.dumps(payload, ensure_ascii=False, default=_jsonable, indent=2) + "\n"
+
+
+def deliver(payload: Any, build: Callable[[Any], Doc], form: str, output: Path | None = None,
+            force: bool = False) -> None:
+    """Print (or write to ``output``) the payload as json, or its document as markdown/plain/table."""
+    if form == "table":
+        print_rich(build(payload))
+        return
+    if form == "json":
+        text = to_json(payload)
+    elif form == "markdown":
+        text = to_markdown(build(payload))
+    else:
+        text = to_plain(build(payload))
+    if output is None:
+        sys.stdout.write(text)
+        return
+    from medins_cli.paths import atomic_write
+
+    check_output(output, force)
+    try:
+        atomic_write(output, text)
+    except OSError as exc:
+        from medins_cli.errors import DataError
+
+        raise DataError(f"写不了文件 {output}:{exc.strerror}。请检查路径和权限") from None
+    note(f"已写入 {output}")
+
+
+# ---- documents built from the payloads ---------------------------------------------------
+
+
+def _item_entry(item: dict[str, Any]) -> Entry:
+    tags = ("必需" if item["required"] else "可选", FORMS[item["form"]])
+    return Entry(item["name"], item["source"], tags=tags, detail=item.get("note"), region=item.get("region"))
+
+
+def _labelled(label: str, value: dict[str, Any] | None) -> list[Entry]:
+    return [] if value is None else [Entry(f"{label}:{value['text']}", value["source"])]
+
+
+def checklist_doc(p: dict[str, Any]) -> Doc:
+    where = f"({p['region']['name']})" if p.get("region") else ""
+    doc = Doc(f"{p['name']} · 材料清单{where}", p["summary"], warnings=list(p["warnings"]),
+              sources=p["sources"], footer=[p["disclaimer"]])
+    doc.add("什么时候用", texts(p["when"]))
+    doc.add("要带的材料", [_item_entry(i) for i in p["items"]], "boxes")
+    doc.add("交到哪里、期限、到账",
+            _labelled("交到", p["submit"]) + _labelled("期限", p["deadline"]) + _labelled("到账", p["payment_time"]))
+    doc.add("步骤", texts(p["steps"]), "steps")
+    doc.add("注意", texts(p["notes"]))
+    return doc
+
+
+def scenario_list_doc(rows: list[dict[str, Any]]) -> Doc:
+    doc = Doc("可用的清单场景", "用法:medins checklist 场景名(也可用别名或拼音,如 住院报销、zhuyuan)")
+    doc.add("场景", [Entry(r["name"], detail=r["summary"],
+                          sub=(f"别名:{'、'.join(r['aliases'][:6])}",) if r["aliases"] else ()) for r in rows])
+    return doc
+
+
+def _role(n: dict[str, Any]) -> str | None:
+    role = {"from": "转出", "to": "转入"}.get(n.get("role", "any"))
+    return f"{n['region']}·{role}" if role else n["region"]
+
+
+def transfer_doc(p: dict[str, Any]) -> Doc:
+    a = p["from"]["name"] if p.get("from") else "原参保地"
+    b = p["to"]["name"] if p.get("to") else "新参保地"
+    doc = Doc(f"医保关系转移接续:{a} → {b}", "换城市参保后,把医保关系和个人账户余额转到新参保地",
+              warnings=list(p["warnings"]), sources=p["sources"], footer=[p["disclaimer"]])
+    doc.add("先确认条件", texts(p["conditions"]))
+    steps = []
+    for s in p["steps"]:
+        sub = []
+        if s["bring"]:
+            sub.append(f"带:{'、'.join(s['bring'])}")
+        if s["channel"]:
+            sub.append(f"渠道:{s['channel']}")
+        if s["duration"]:
+            sub.append(f"时长:{s['duration']}")
+        steps.append(Entry(f"【{s['actor_label']}】{s['title']}:{s['text']}", s["source"], sub=tuple(sub)))
+    doc.add("办理步骤(谁来办)", steps, "steps")
+    doc.add("个人账户余额怎么办", texts(p["balance"]))
+    doc.add("两地的特别规定", [Entry(n["text"], n["source"], region=_role(n)) for n in p["region_notes"]],
+            emphasis=True)
+    doc.add("注意", texts(p["notes"]))
+    return doc
+
+
+_SCOPES = {"in_province": "省内异地", "cross_province": "跨省异地", "same_region": "同一地区"}
+
+
+def filing_doc(p: dict[str, Any]) -> Doc:
+    parts = []
+    if p.get("region"):
+        parts.append(f"{p['region']['name']}参保")
+    if p.get("to"):
+        parts.append(f"到{p['to']['name']}就医")
+    if p.get("scope"):
+        parts.append(_SCOPES[p["scope"]])
+    where = f"({','.join(parts)})" if parts else ""
+    cost = p.get("cost")
+    sources = list(p["sources"])
+    if cost and cost.get("known"):
+        seen = {s["id"] for s in sources}
+        sources += [s for s in cost["sources"] if s["id"] not in seen]
+    doc = Doc(f"异地就医备案{where}", "到参保地以外就医前先办备案,备案后在就医地定点医院一般可直接结算",
+              warnings=list(p["warnings"]), sources=sources, footer=[p["disclaimer"]])
+    if p["region_notes"]:
+        province = (p.get("region") or {}).get("province") or (p.get("region") or {}).get("name", "")
+        doc.add(f"{province}的规定", texts(p["region_notes"]), emphasis=True)
+    doc.add("备案类型", [Entry(f"{t['name']}:{'、'.join(k['name'] for k in t['kinds'])}", t["source"],
+                               detail=t.get("note"),
+                               sub=tuple(f"{k['name']}:{k['note']}" for k in t["kinds"] if k.get("note")))
+                         for t in p["types"]])
+    doc.add("在哪办", texts(p["channels"]))
+    doc.add("办理步骤", texts(p["steps"]), "steps")
+    doc.add("不备案会怎样", texts(p["unfiled"]))
+    if cost is not None:
+        doc.sections.append(_cost_section(cost))
+    doc.add("在外地用个人账户", texts(p["account"]))
+    doc.add("注意", texts(p["notes"]))
+    if cost and cost.get("disclaimer"):
+        doc.footer.insert(0, cost["disclaimer"])
+    return doc
+
+
+def _cost_section(cost: dict[str, Any]) -> Section:
+    title = f"不备案的代价:这笔 {money(Decimal(str(cost['amount'])))} 元的账单"
+    if not cost["known"]:
+        return Section(title, entries=[Entry(f"无法估算:{cost['reason']}")], emphasis=True)
+    rows = []
+    for key, label in (("filed", "已备案"), ("unfiled", "未备案"), ("emergency", "急诊抢救(未备案)")):
+        part = cost.get(key)
+        if part is None:
+            continue
+        rows.append((f"{label}:医保支付", money(part["fund_pay"] + part["critical_illness_pay"]), part["ratio"],
+                     str(cost["sources"][0]["id"]) if cost.get("sources") else None))
+        rows.append((f"{label}:个人负担", money(part["out_of_pocket"]), part.get("remote_applied") or ""))
+    rows.append(("不备案多付", money(cost["extra_cost"]), "未备案个人负担 − 已备案个人负担"))
+    sec = Section(title, "table", rows=rows, emphasis=True)
+    sec.entries = [Entry(w) for w in cost.get("warnings", [])]
+    return sec
+
+
+def balance_doc(p: dict[str, Any]) -> Doc:
+    """The info page (no amount) or the who-pays-what split (with --amount)."""
+    if p["mode"] == "split":
+        return _split_doc(p)
+    region = p.get("region")
+    title = "医保个人账户" + (f"({region['name']})" if region else "")
+    doc = Doc(title, "职工医保给个人设立的专用资金:能付什么、钱从哪来、怎么查、不够怎么办",
+              warnings=list(p["warnings"]), sources=p["sources"], footer=[p["disclaimer"]])
+    if not p["has_account"]:
+        doc.add("城乡居民医保没有个人账户", texts(p["resident_notes"]), emphasis=True)
+    if p.get("focus") == "remote":
+        doc.add("在外地使用个人账户", texts(p["remote_notes"]), emphasis=True)
+    doc.add("能付什么", texts(p["uses"]))
+    doc.add("钱从哪里来", texts(p["funding"]))
+    doc.add("特点", texts(p["properties"]))
+    doc.add("怎么查余额", [Entry(f"{c['channel']}:{c['path']}", c["source"]) for c in p["check"]])
+    doc.add("余额不够怎么办", texts(p["shortfall"]) + _options(p["options"]))
+    if p.get("focus") != "remote":
+        doc.add("在外地使用个人账户", texts(p["remote_notes"]))
+    if p["has_account"]:
+        doc.add("城乡居民医保", texts(p["resident_notes"]))
+    doc.add("停缴期间", texts(p["suspension"]))
+    doc.add(f"{region['name'] if region else ''}的特别规定", texts(p["region_notes"]), emphasis=True)
+    if p.get("projection"):
+        doc.sections.append(_projection_section(p["projection"]))
+    return doc
+
+
+def _options(options: list[dict[str, Any]]) -> list[Entry]:
+    return [Entry(f"{o['title']}:{o['text']}", o["source"],
+                  sub=tuple(f"{i}. {s}" for i, s in enumerate(o["steps"], 1))) for o in options]
+
+
+def _projection_section(pr: dict[str, Any]) -> Section:
+    title = "每月划入个人账户(估算)"
+    if not pr["known"]:
+        return Section(title, entries=[Entry(pr["text"], pr.get("source"))])
+    rows = []
+    if pr.get("salary") is not None:
+        rows.append(("缴费基数(月)", money(Decimal(str(pr["salary"]))), ""))
+        rows.append(("划入比例", f"{(Decimal(str(pr['rate'])) * 100).normalize():f}%", ""))
+    rows.append(("每月划入", money(Decimal(str(pr["monthly"]))), ""))
+    rows.append((f"{pr['months']} 个月合计", money(Decimal(str(pr["total"]))), "不计支出"))
+    sec = Section(title, "table", rows=rows)
+    sec.entries = [Entry(pr["text"], pr.get("source"))]
+    return sec
+
+
+def _first_source(estimate: dict[str, Any]) -> str | None:
+    return str(estimate["sources"][0]["id"]) if estimate.get("sources") else None
+
+
+def _split_doc(p: dict[str, Any]) -> Doc:
+    from medins_cli.core.names import PLANS, TIERS, VISITS
+
+    def m(key: str) -> str:
+        return money(Decimal(str(p[key])))
+
+    title = (f"{p['region']} · {PLANS[p['plan']]} · {VISITS[p['visit']]} · {TIERS[p['tier']]}医院:"
+             f"{m('total')} 元由谁付")
+    doc = Doc(title, warnings=list(p["warnings"]), sources=p["sources"], footer=[p["disclaimer"]])
+    account_note = f"余额 {money(Decimal(str(p['balance'])))}" if p["account_allowed"] else p["account_reason"]
+    rows = [
+        ("统筹基金支付", m("fund_pay"), f"报销比例 {p['estimate']['ratio']}", _first_source(p["estimate"])),
+        ("大病保险", m("critical_illness_pay"), ""),
+        ("个人账户支付", m("account_pay"), account_note or ""),
+        ("家庭共济支付", m("family_pay"), f"可用 {money(Decimal(str(p['family'])))}" if p["family_allowed"] else
+         (p["account_reason"] or "")),
+        ("现金等自付", m("cash_pay"), "现金、银行卡、微信、支付宝等"),
+        ("合计", m("total"), "以上各项之和"),
+    ]
+    doc.sections.append(Section("谁付多少", "table", rows=rows))
+    doc.add("余额不够时怎么办" if p["short"] else "怎么付", texts(p["advice"]), emphasis=p["short"])
+    doc.add("其他办法", _options(p["options"]))
+    doc.add("在外地使用个人账户", texts(p["remote_notes"]))
+    doc.add("城乡居民医保没有个人账户", texts(p["resident_notes"]))
+    doc.add(f"{p['region']}的特别规定", texts(p["region_notes"]), emphasis=True)
+    if p.get("projection"):
+        doc.sections.append(_projection_section(p["projection"]))
+    return doc
+
+
+__all__ = [
+    "Doc", "Entry", "Section", "balance_doc", "check_output", "checklist_doc", "choose_format",
+    "deliver", "filing_doc", "print_rich", "scenario_list_doc", "to_markdown", "to_plain", "transfer_doc",
+]

@@ -1,0 +1,237 @@
+"""`medins checklist`: every scenario in every format, matching, region rules, --output."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from medins_cli import guides
+
+SCENARIOS = [s["id"] for s in guides.scenarios()]
+FORMATS = ["table", "markdown", "plain", "json"]
+REQUIRED_NAMES = [
+    "住院手工报销", "门诊手工报销", "异地就医备案", "医保关系转移接续", "生育医疗费与生育津贴",
+    "门诊特定病种（门特/门慢）认定", "家庭共济绑定", "没带医保卡就医(医保电子凭证)",
+]
+CHECKLIST_KEYS = {
+    "guide", "id", "name", "aliases", "summary", "region", "when", "items", "submit", "deadline",
+    "payment_time", "steps", "notes", "warnings", "sources", "disclaimer",
+}
+
+
+def test_list_shows_every_required_scenario(run):
+    result = run("checklist", "--list", "--format", "plain")
+    assert result.exit_code == 0, result.stderr
+    for name in REQUIRED_NAMES:
+        assert name in result.stdout
+
+
+def test_list_json_rows(run):
+    rows = run.json("checklist", "--list")
+    assert [r["name"] for r in rows] == [s["name"] for s in guides.scenarios()]
+    assert set(rows[0]) == {"id", "name", "summary", "aliases", "regions"}
+    assert all(r["summary"] for r in rows)
+
+
+def test_no_scenario_lists_them(run):
+    result = run("checklist", "--format", "plain")
+    assert result.exit_code == 0
+    assert "住院手工报销" in result.stdout and "门诊手工报销" in result.stdout
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_every_scenario_renders_in_every_format(run, scenario, fmt):
+    result = run("checklist", scenario, "--format", fmt)
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    name = next(s["name"] for s in guides.scenarios() if s["id"] == scenario)
+    if fmt == "json":
+        data = json.loads(out)
+        assert set(data) == CHECKLIST_KEYS
+        assert data["id"] == scenario
+    else:
+        assert name in out
+        assert "来源" in out
+    if fmt == "markdown":
+        assert out.startswith(f"# {name}")
+        assert "\n- [ ] **" in out and "\n## 来源\n" in out
+    if fmt == "plain":
+        assert "\n- [ ] " in out and "**" not in out and "\n#" not in out
+    if fmt == "table":
+        assert "☐" in out
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_every_item_and_note_shows_a_known_source(run, scenario):
+    data = run.json("checklist", scenario)
+    listed = {s["id"] for s in data["sources"]}
+    for item in data["items"]:
+        assert item["source"] in listed
+        assert set(item) == {"name", "required", "form", "note", "source", "region"}
+        assert item["form"] in guides.FORMS
+    for entry in data["when"] + data["steps"] + data["notes"]:
+        assert entry["source"] in listed
+    for key in ("submit", "deadline", "payment_time"):
+        assert data[key] is None or data[key]["source"] in listed
+    for src in data["sources"]:
+        assert src["title"] and src["confidence"] in ("official", "secondary", "unverified")
+
+
+def test_inpatient_manual_claim_has_what_a_person_needs(run):
+    data = run.json("checklist", "住院手工报销")
+    items = {i["name"]: i for i in data["items"]}
+    names = " ".join(items)
+    for word in ("医保卡", "医保电子凭证", "身份证", "发票", "费用明细清单", "住院费用总清单", "出院小结", "诊断证明", "银行卡"):
+        assert word in names, word
+    assert items["医院开具的发票"]["form"] == "original" and "盖" in items["医院开具的发票"]["note"]
+    assert items["医保卡(社保卡)"]["form"] == "original+copy"
+    assert items["住院费用总清单"]["required"] is True
+    assert items["银行卡或银行账户信息"]["required"] is False
+    assert "6个月至1年" in data["deadline"]["text"]
+    assert "15~30个工作日" in data["payment_time"]["text"]
+    assert "医保局" in data["submit"]["text"]
+
+
+def test_outpatient_claim_has_no_inpatient_only_items(run):
+    names = [i["name"] for i in run.json("checklist", "门诊手工报销")["items"]]
+    assert "出院小结" not in names and "住院费用总清单" not in names
+    assert "医院开具的发票" in names and "费用明细清单" in names
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("住院手工报销", "inpatient-manual"),
+    ("住院报销", "inpatient-manual"),
+    ("ZhuYuan", "inpatient-manual"),
+    ("zhuyuan baoxiao", "inpatient-manual"),
+    ("inpatient-manual", "inpatient-manual"),
+    ("门特", "chronic"),
+    ("门诊特定病种(门特/门慢)认定", "chronic"),
+    ("MENMAN", "chronic"),
+    ("家庭共济", "family-binding"),
+    ("没带医保卡就医 (医保电子凭证)", "no-card"),
+    ("医保电子凭证", "no-card"),
+    ("yidibeian", "remote-filing"),
+    ("生孩子报销", "maternity"),
+    ("转移接续", "transfer"),
+])
+def test_scenario_matching(run, query, expected):
+    assert run.json("checklist", query)["id"] == expected
+
+
+def test_unknown_scenario_suggests_and_exits_2(run):
+    result = run("checklist", "住院报", "--format", "json")
+    assert result.exit_code == 0  # a unique partial match is accepted
+    result = run("checklist", "报销")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert "你是不是要找" in result.stderr and "住院手工报销" in result.stderr
+    assert "Traceback" not in result.stderr and result.stderr.count("\n") == 1
+    result = run("checklist", "火星签证")
+    assert result.exit_code == 2 and "--list" in result.stderr
+
+
+def _items(data, region=None):
+    return [i["name"] for i in data["items"] if i["region"] == region]
+
+
+def test_region_items_appear_only_for_their_region(run):
+    plain = run.json("checklist", "异地就医备案")
+    assert all(i["region"] is None for i in plain["items"])
+    assert all(n["region"] is None for n in plain["notes"])
+    assert plain["region"] is None
+
+    mianyang = run.json("checklist", "异地就医备案", "--region", "绵阳")  # a city of 四川
+    assert mianyang["region"] == {"name": "绵阳", "province": "四川"}
+    assert _items(mianyang, "四川") == ["个人承诺"]
+    assert any("四川医保APP" in n["text"] for n in mianyang["notes"] if n["region"] == "四川")
+    assert "转诊证明" not in [i["name"] for i in mianyang["items"]]
+
+    nanjing = run.json("checklist", "异地就医备案", "--region", "南京")  # a city of 江苏
+    assert _items(nanjing, "江苏") == ["转诊证明"]
+    assert any("有效期一年" in n["text"] for n in nanjing["notes"] if n["region"] == "江苏")
+    assert "个人承诺" not in [i["name"] for i in nanjing["items"]]
+
+    guangzhou = run.json("checklist", "异地就医备案", "--region", "广州")
+    assert all(i["region"] is None for i in guangzhou["items"])
+    assert guangzhou["warnings"] and "广州" in guangzhou["warnings"][0]
+
+
+def test_region_rule_for_a_city_without_a_region_file(run):
+    data = run.json("checklist", "家庭共济绑定", "--region", "重庆")
+    assert any("重庆医保" in n["text"] for n in data["notes"] if n["region"] == "重庆")
+    other = run.json("checklist", "家庭共济绑定", "--region", "绵阳")
+    assert not any("重庆" in n["text"] for n in other["notes"])
+    xiamen = run.json("checklist", "家庭共济绑定", "--region", "厦门")  # only in places.yaml
+    assert any(n["region"] == "厦门" for n in xiamen["notes"])
+
+
+def test_region_from_config(run):
+    assert run("config", "set", "region", "云南").exit_code == 0
+    data = run.json("checklist", "异地就医备案")
+    assert data["region"]["name"] == "云南"
+    assert _items(data, "云南") == ["个人承诺"]
+
+
+def test_unknown_region_exits_2_with_suggestion(run):
+    result = run("checklist", "异地就医备案", "--region", "绵羊")
+    assert result.exit_code == 2
+    assert "绵阳" in result.stderr and result.stdout == ""
+
+
+def test_output_writes_and_refuses_to_overwrite(run, tmp_path):
+    target = tmp_path / "住院.md"
+    result = run("checklist", "住院手工报销", "--output", str(target))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ""
+    text = target.read_text(encoding="utf-8")
+    assert text.startswith("# 住院手工报销") and "- [ ] **医院开具的发票**" in text  # markdown from the suffix
+
+    again = run("checklist", "门诊手工报销", "--output", str(target))
+    assert again.exit_code == 2
+    assert "已存在" in again.stderr and "--force" in again.stderr
+    assert target.read_text(encoding="utf-8") == text  # untouched
+
+    forced = run("checklist", "门诊手工报销", "--output", str(target), "--force")
+    assert forced.exit_code == 0
+    assert target.read_text(encoding="utf-8").startswith("# 门诊手工报销")
+
+
+def test_output_formats_by_suffix_and_flag(run, tmp_path):
+    as_json = tmp_path / "c.json"
+    assert run("checklist", "门特", "-o", str(as_json)).exit_code == 0
+    assert json.loads(as_json.read_text(encoding="utf-8"))["id"] == "chronic"
+    as_txt = tmp_path / "c.txt"
+    assert run("checklist", "门特", "-o", str(as_txt)).exit_code == 0
+    assert as_txt.read_text(encoding="utf-8").startswith("门诊特定病种")
+    forced_md = tmp_path / "c.out"
+    assert run("checklist", "门特", "-o", str(forced_md), "--format", "markdown").exit_code == 0
+    assert forced_md.read_text(encoding="utf-8").startswith("# ")
+
+
+def test_table_cannot_go_to_a_file(run, tmp_path):
+    result = run("checklist", "门特", "-o", str(tmp_path / "x.txt"), "--format", "table")
+    assert result.exit_code == 2 and not (tmp_path / "x.txt").exists()
+
+
+def test_output_into_a_directory_is_refused(run, tmp_path):
+    result = run("checklist", "门特", "-o", str(tmp_path))
+    assert result.exit_code == 2 and "目录" in result.stderr
+
+
+def test_bad_format(run):
+    result = run("checklist", "门特", "--format", "csv")
+    assert result.exit_code == 2 and "csv" in result.stderr
+
+
+def test_json_is_one_document_and_nothing_else(run):
+    result = run("checklist", "住院手工报销", "--format", "json", "--region", "绵阳")
+    json.loads(result.stdout)
+    assert result.stderr == ""
+
+
+def test_help_is_chinese_with_examples(run):
+    result = run("checklist", "--help")
+    assert result.exit_code == 0
+    assert "示例" in result.stdout and "medins checklist 住院手工报销" in result.stdout

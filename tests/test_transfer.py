@@ -1,0 +1,176 @@
+"""`medins transfer-guide`: moving insurance (转移接续) and `--filing` (异地就医备案)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+TRANSFER_KEYS = {"guide", "from", "to", "conditions", "steps", "balance", "notes", "region_notes", "warnings",
+                 "sources", "disclaimer"}
+FILING_KEYS = {"guide", "region", "to", "scope", "types", "channels", "steps", "unfiled", "account", "notes",
+               "region_notes", "cost", "warnings", "sources", "disclaimer"}
+FORMATS = ["table", "markdown", "plain", "json"]
+
+
+def test_guangzhou_to_nanjing_json_shape(run):
+    data = run.json("transfer-guide", "--from", "广州", "--to", "南京")
+    assert set(data) == TRANSFER_KEYS
+    assert data["guide"] == "transfer"
+    assert data["from"] == {"name": "广州", "province": "广东"}
+    assert data["to"] == {"name": "南京", "province": "江苏"}
+    assert [s["n"] for s in data["steps"]] == list(range(1, len(data["steps"]) + 1))
+    for step in data["steps"]:
+        assert set(step) == {"n", "title", "actor", "actor_label", "text", "bring", "channel", "duration", "source"}
+        assert step["actor"] in ("you", "from", "to")
+    actors = {s["actor"] for s in data["steps"]}
+    assert actors == {"you", "from", "to"}
+    bring = " ".join(b for s in data["steps"] for b in s["bring"])
+    for word in ("身份证", "社保卡", "参保凭证", "变更信息表", "银行"):
+        assert word in bring, word
+    assert any(s["duration"] and "15个工作日" in s["duration"] for s in data["steps"])
+    assert any(s["channel"] and "线上" in s["channel"] for s in data["steps"])
+    conditions = " ".join(c["text"] for c in data["conditions"])
+    assert "参保状态都正常" in conditions and "城乡居民" in conditions and "3个月" in conditions
+    assert any("余额" in b["text"] and "15个工作日" in b["text"] for b in data["balance"])
+    listed = {s["id"] for s in data["sources"]}
+    assert all(x["source"] in listed for x in data["conditions"] + data["steps"] + data["balance"] + data["notes"])
+
+
+def test_region_notes_follow_the_role(run):
+    forward = run.json("transfer-guide", "--from", "广州", "--to", "南京")
+    roles = {(n["region"], n["role"]) for n in forward["region_notes"]}
+    assert roles == {("广州", "from"), ("南京", "to")}
+    backward = run.json("transfer-guide", "--from", "南京", "--to", "广州")
+    assert backward["region_notes"] == []  # 广州's rules are about moving out, 南京's about moving in
+    anhui = run.json("transfer-guide", "--from", "安徽", "--to", "南京")
+    assert {n["region"] for n in anhui["region_notes"]} == {"安徽", "南京"}
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("filing", [False, True])
+def test_every_format(run, fmt, filing):
+    args = ["transfer-guide", "--from", "广州", "--to", "南京", "--format", fmt] + (["--filing"] if filing else [])
+    result = run(*args)
+    assert result.exit_code == 0, result.stderr
+    if fmt == "json":
+        assert set(json.loads(result.stdout)) == (FILING_KEYS if filing else TRANSFER_KEYS)
+        return
+    title = "异地就医备案" if filing else "医保关系转移接续"
+    assert title in result.stdout and "来源" in result.stdout
+    if fmt == "markdown":
+        assert result.stdout.startswith(f"# {title}") and "\n1. " in result.stdout
+    if not filing and fmt != "json":
+        assert "【你】" in result.stdout and "【转出地】" in result.stdout and "【转入地】" in result.stdout
+
+
+def test_from_defaults_to_config_region(run):
+    run("config", "set", "region", "广州")
+    data = run.json("transfer-guide", "--to", "南京")
+    assert data["from"]["name"] == "广州"
+    assert any(n["region"] == "广州" for n in data["region_notes"])
+
+
+def test_without_places_warns_but_works(run):
+    data = run.json("transfer-guide")
+    assert data["from"] is None and data["to"] is None
+    assert len(data["warnings"]) == 2 and data["region_notes"] == []
+
+
+def test_resident_is_told_to_switch_first(run):
+    data = run.json("transfer-guide", "--from", "广州", "--to", "南京", "--type", "居民")
+    assert "城乡居民" in data["warnings"][0]
+
+
+def test_unknown_place_suggests_and_exits_2(run):
+    result = run("transfer-guide", "--from", "广州", "--to", "南景")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "南京" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_amount_needs_filing(run):
+    result = run("transfer-guide", "--from", "绵阳", "--amount", "8000", "--tier", "3")
+    assert result.exit_code == 2 and "--filing" in result.stderr
+
+
+def test_output_refuses_to_overwrite(run, tmp_path):
+    target = tmp_path / "转移.md"
+    assert run("transfer-guide", "--from", "广州", "--to", "南京", "-o", str(target)).exit_code == 0
+    before = target.read_text(encoding="utf-8")
+    assert before.startswith("# 医保关系转移接续:广州 → 南京")
+    again = run("transfer-guide", "--filing", "-o", str(target))
+    assert again.exit_code == 2 and target.read_text(encoding="utf-8") == before
+    assert run("transfer-guide", "--filing", "-o", str(target), "--force").exit_code == 0
+    assert target.read_text(encoding="utf-8").startswith("# 异地就医备案")
+
+
+# ---- --filing ------------------------------------------------------------------------------
+
+
+def test_filing_types_and_channels(run):
+    data = run.json("transfer-guide", "--filing")
+    kinds = {t["id"]: [k["name"] for k in t["kinds"]] for t in data["types"]}
+    assert kinds["long-term"] == ["异地安置退休", "异地长期居住", "常驻异地工作"]
+    assert kinds["temporary"] == ["异地转诊", "急诊抢救", "其他临时外出"]
+    assert any("国家医保服务平台" in c["text"] for c in data["channels"])
+    assert data["cost"] is None and data["region"] is None and data["scope"] is None
+
+
+def test_filing_province_rules_only_for_that_province(run):
+    mianyang = run.json("transfer-guide", "--filing", "--from", "绵阳", "--to", "成都")
+    assert mianyang["scope"] == "in_province"
+    assert {n["region"] for n in mianyang["region_notes"]} == {"四川"}
+    assert any("省内" in n["text"] for n in mianyang["region_notes"])
+    kunming = run.json("transfer-guide", "--filing", "--region", "云南")
+    assert {n["region"] for n in kunming["region_notes"]} == {"云南"}
+    suqian = run.json("transfer-guide", "--filing", "--from", "宿迁", "--to", "南京")
+    assert {n["region"] for n in suqian["region_notes"]} == {"江苏"}
+    assert any("急诊抢救不用备案" in n["text"] for n in suqian["region_notes"])
+    guangzhou = run.json("transfer-guide", "--filing", "--from", "广州", "--to", "南京")
+    assert guangzhou["region_notes"] == [] and guangzhou["scope"] == "cross_province"
+    assert "广州" in guangzhou["warnings"][0]
+
+
+def test_filing_same_region(run):
+    data = run.json("transfer-guide", "--filing", "--from", "绵阳", "--to", "绵阳市")
+    assert data["scope"] == "same_region"
+    assert any("不需要备案" in w for w in data["warnings"])
+
+
+def test_filing_cost_is_estimate_remote_unfiled(run):
+    data = run.json("transfer-guide", "--filing", "--from", "绵阳", "--tier", "3", "--amount", "8000", "-t", "职工")
+    cost = data["cost"]
+    assert cost["known"] is True
+    assert cost["filed"]["fund_pay"] == 6090  # (8000 − 750) × 0.84 × 1.0
+    assert cost["filed"]["out_of_pocket"] == 1910
+    assert cost["unfiled"]["fund_pay"] == 4263  # (8000 − 750) × (0.84 × 0.7 = 0.588)
+    assert cost["unfiled"]["out_of_pocket"] == 3737
+    assert cost["emergency"]["fund_pay"] == 5481  # 7250 × (0.84 × 0.9 = 0.756)
+    assert cost["extra_cost"] == 1827  # 3737 − 1910
+    assert {s["id"] for s in cost["sources"]} == {"aggregator-mianyang"}
+    # the same figure `estimate --remote unfiled` prints
+    unfiled = run.json("estimate", "-r", "绵阳", "--tier", "3", "--amount", "8000", "-t", "职工", "--remote", "unfiled")
+    assert unfiled["out_of_pocket"] == cost["unfiled"]["out_of_pocket"]
+
+
+def test_filing_cost_shown_in_text(run):
+    result = run("transfer-guide", "--filing", "--from", "绵阳", "--tier", "3", "--amount", "8000", "-t", "职工",
+                 "--format", "plain")
+    assert "不备案多付:1,827.00" in result.stdout
+
+
+def test_filing_cost_unknown_without_remote_data(run):
+    data = run.json("transfer-guide", "--filing", "--from", "广州", "--tier", "3", "--amount", "8000", "-t", "职工")
+    assert data["cost"]["known"] is False and "广州" in data["cost"]["reason"]
+    xiamen = run.json("transfer-guide", "--filing", "--from", "厦门", "--tier", "3", "--amount", "8000", "-t", "职工")
+    assert xiamen["cost"]["known"] is False
+
+
+def test_filing_cost_needs_tier(run):
+    result = run("transfer-guide", "--filing", "--from", "绵阳", "--amount", "8000")
+    assert result.exit_code == 2 and "--tier" in result.stderr
+
+
+def test_help(run):
+    result = run("transfer-guide", "--help")
+    assert result.exit_code == 0 and "示例" in result.stdout and "--filing" in result.stdout
