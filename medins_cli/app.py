@@ -39,5 +39,50 @@ app.command("transfer-guide", help=transfer.HELP)(transfer.transfer_guide)
 app.add_typer(config_cmd.app, name="config")
 
 
+_CLICK_WORDS = (
+    (r"^No such option: (\S+)", r"没有选项 \1"),
+    (r"^No such command '([^']*)'\.\s*", r"没有命令「\1」。"),
+    (r"^Option '([^']*)' requires an argument\.", r"选项 \1 后面要跟一个值。"),
+    (r"^Missing argument '([^']*)'\.", r"缺少参数 \1。"),
+    (r"^Missing option '([^']*)'\.", r"缺少选项 \1。"),
+    (r"^Got unexpected extra argument\S* \((.*)\)", r"多余的参数:\1"),
+    (r"^Invalid value for '([^']*)':", r"\1 的值无效:"),
+    (r"Did you mean '?([^'?]*)'?\?", r"你是不是要用 \1"),
+    (r"\(Possible options: ([^)]*)\)", r"(可能是:\1)"),
+)
+
+
+def _usage_message(exc: Exception) -> str:
+    import re
+
+    text = exc.format_message()  # type: ignore[attr-defined]
+    for pattern, repl in _CLICK_WORDS:
+        text = re.sub(pattern, repl, text)
+    ctx = getattr(exc, "ctx", None)
+    where = ctx.command_path if ctx is not None else "medins"
+    return f"{text.strip().rstrip('。')}。用 {where} --help 查看用法"
+
+
 def main() -> None:
-    app()
+    """Entry point: click's own usage errors become one Chinese line and exit 2 too."""
+    from medins_cli.errors import ExitCode
+    from medins_cli.output import error
+
+    try:
+        result = app(standalone_mode=False)
+    except KeyboardInterrupt:
+        error("已中断")
+        raise SystemExit(int(ExitCode.INTERRUPTED)) from None
+    except Exception as exc:  # click's exceptions, without importing click's private path
+        name = type(exc).__name__
+        if name == "NoArgsIsHelpError":  # bare `medins` or `medins config`: the help, exit 0
+            raise SystemExit(int(ExitCode.OK)) from None
+        if name == "Abort":
+            error("已中断")
+            raise SystemExit(int(ExitCode.INTERRUPTED)) from None
+        if hasattr(exc, "format_message") and hasattr(exc, "exit_code"):
+            error(_usage_message(exc) if exc.exit_code == ExitCode.USAGE else exc.format_message())
+            raise SystemExit(int(exc.exit_code)) from None
+        raise
+    if isinstance(result, int) and result:
+        raise SystemExit(result)

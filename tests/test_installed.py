@@ -91,3 +91,25 @@ def test_help_is_chinese_with_examples(tmp_path):
     result = _run([MEDINS, "estimate", "--help"], tmp_path, COLUMNS="120")
     assert result.returncode == 0
     assert "示例" in result.stdout and "--amount" in result.stdout
+
+
+@pytest.mark.parametrize("args, word", [
+    (["estimate", "--amout", "5"], "没有选项 --amout"),
+    (["estimat"], "没有命令"),
+    (["estimate", "--amount"], "后面要跟一个值"),
+    (["config", "get"], "缺少参数"),
+    (["estimate", "extra"], "多余的参数"),
+])
+def test_click_usage_errors_are_one_chinese_line(tmp_path, args, word):
+    result = _run([MEDINS, *args], tmp_path)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("错误:") and word in lines[0], result.stderr
+    assert "--help" in lines[0]
+
+
+def test_bare_command_prints_help(tmp_path):
+    result = _run([MEDINS], tmp_path)
+    assert result.returncode == 0
+    assert "estimate" in result.stdout
