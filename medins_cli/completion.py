@@ -4,13 +4,19 @@ from __future__ import annotations
 
 
 def complete_region(incomplete: str) -> list[str]:
+    """Region names from the data; once something is typed, aliases and pinyin too (mian → mianyang)."""
     try:
         from medins_cli.regions import load_index
 
-        names = sorted({e["name"] for e in load_index()})
+        entries = [e for e in load_index() if not e.get("broken")]
     except Exception:  # noqa: BLE001 - completion must never fail loudly
         return []
-    return [n for n in names if n.startswith(incomplete)]
+    names = sorted({e["name"] for e in entries})
+    if not incomplete:
+        return names
+    key = incomplete.lower()
+    keys = sorted({k for e in entries for k in e.get("keys", ()) if k.startswith(key)} - set(names))
+    return [n for n in names if n.startswith(incomplete)] + keys
 
 
 def _starting(words: list[str], incomplete: str) -> list[str]:
@@ -41,3 +47,7 @@ def complete_scenario(incomplete: str) -> list[str]:
     except Exception:  # noqa: BLE001
         return []
     return [n for n in names if n.startswith(incomplete)]
+
+
+def complete_input_format(incomplete: str) -> list[str]:
+    return _starting(["csv", "jsonl"], incomplete)

@@ -7,6 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from medins_cli.commands import options as o
+from medins_cli.completion import complete_input_format
 from medins_cli.output import guard
 
 HELP = """估算一次住院或门诊费用中医保(统筹基金、大病保险)支付多少、个人负担多少。
@@ -20,6 +21,8 @@ HELP = """估算一次住院或门诊费用中医保(统筹基金、大病保险
   medins estimate -r 绵阳 --visit 门诊 --tier 1 --amount 600 --format json
 
   medins estimate -r 绵阳 --amount 20000 --compare tiers
+
+  medins estimate --batch claims.csv > results.csv      (批量,见 docs/batch.md)
 """
 
 
@@ -40,7 +43,17 @@ def estimate(
     policy_file: o.PolicyFile = None,
     explain: Annotated[bool, typer.Option("--explain", help="逐行列出计算公式和实际数字")] = False,
     compare: Annotated[Optional[str], typer.Option("--compare", help="tiers:各级医院并排比较", show_default=False)] = None,
-    fmt: Annotated[Optional[str], o.format_option("table|json|plain|csv")] = None,
+    fmt: Annotated[Optional[str], o.format_option(
+        "table|json|plain|csv(--batch:csv|jsonl|json|plain)")] = None,
+    batch: Annotated[Optional[str], typer.Option(
+        "--batch", help="批量:CSV 或 JSON Lines 文件(- 为标准输入),见 docs/batch.md",
+        show_default=False)] = None,
+    input_format: Annotated[Optional[str], typer.Option(
+        "--input-format", help="--batch 输入格式:csv|jsonl",
+        autocompletion=complete_input_format, show_default=False)] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="--batch:遇错即停")] = False,
+    year_to_date: Annotated[bool, typer.Option(
+        "--year-to-date", help="--batch:同一人按日期累计本年数据")] = False,
     quiet: o.Quiet = False,
 ) -> None:
     from medins_cli.claims import ClaimArgs, build_claim, load_config, resolve_policy
@@ -49,6 +62,14 @@ def estimate(
     from medins_cli.output import resolve_format, set_quiet
 
     set_quiet(quiet)
+    if batch is not None:
+        _batch(batch, input_format, fmt, strict, year_to_date, explain, compare,
+               ClaimArgs(region=region, type=type_, visit=visit, tier=tier, amount=amount, self_pay=self_pay,
+                         partial_self_pay=partial_self_pay, retired=retired, admission=admission, ytd_fund=ytd_fund,
+                         ytd_outpatient=ytd_outpatient, remote=remote, policy_file=policy_file))
+        return
+    if input_format is not None or strict or year_to_date:
+        raise UsageError("--input-format、--strict、--year-to-date 只用于 --batch")
     form = resolve_format(fmt)
     if compare is not None and compare.strip().lower() not in ("tiers", "tier", "医院等级"):
         raise UsageError(f"--compare 只支持 tiers(收到「{compare}」)")
@@ -66,6 +87,18 @@ def estimate(
         raise UsageError("csv 只用于多行结果(--compare tiers 或 --batch);单次估算请用 json 或 plain")
     breakdown = compute(policy, claim, explain=explain or form == "table")
     _show(policy, claim, breakdown, form, explain, args.notes)
+
+
+def _batch(source: str, input_format: str | None, fmt: str | None, strict: bool, year_to_date: bool,
+           explain: bool, compare: str | None, args: object) -> None:
+    from medins_cli import batch
+    from medins_cli.claims import load_config
+    from medins_cli.errors import UsageError
+
+    if explain or compare is not None:
+        raise UsageError("--batch 不能与 --explain 或 --compare 同用")
+    batch.run(batch.BatchOptions(source=source, input_format=input_format, output_format=fmt, strict=strict,
+                                 year_to_date=year_to_date, defaults=args, config=load_config()))  # type: ignore[arg-type]
 
 
 def _show(policy, claim, breakdown, form: str, explain: bool, notes: list[str]) -> None:  # type: ignore[no-untyped-def]

@@ -10,7 +10,7 @@ Rounding half-up to the fen happens at the deductible, fund_pay and critical_ill
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Sequence
+from typing import Any, Sequence
 
 from medins_cli.core.errors import ClaimError, PolicyDataError
 from medins_cli.core.model import (
@@ -127,24 +127,195 @@ def _section(policy: Policy, plan: Plan, claim: Claim) -> InpatientSection | Out
     return section
 
 
-def _validate_claim(claim: Claim) -> None:
-    if claim.total <= 0:
+def check_amounts(total: Decimal, self_pay: Decimal, partial_self_pay: Decimal, ytd_fund: Decimal,
+                  ytd_outpatient: Decimal, admission: int) -> None:
+    """Raise :class:`ClaimError` when a bill is impossible (checked before every estimate)."""
+    if (total > 0 and self_pay >= 0 and partial_self_pay >= 0 and ytd_fund >= 0 and ytd_outpatient >= 0
+            and self_pay + partial_self_pay <= total and 1 <= admission <= _MAX_ADMISSION):
+        return  # the usual case, checked in one go (batch mode runs this per row)
+    if total <= 0:
         raise ClaimError("费用总额必须大于 0:请用 --amount 给出账单金额")
     for label, value in (
-        ("全自费金额", claim.self_pay),
-        ("乙类先行自付金额", claim.partial_self_pay),
-        ("本年统筹已支付金额", claim.ytd_fund),
-        ("本年门诊已发生金额", claim.ytd_outpatient),
+        ("全自费金额", self_pay),
+        ("乙类先行自付金额", partial_self_pay),
+        ("本年统筹已支付金额", ytd_fund),
+        ("本年门诊已发生金额", ytd_outpatient),
     ):
         if value < 0:
             raise ClaimError(f"{label}不能为负数:请给出 0 或正数")
-    if claim.self_pay + claim.partial_self_pay > claim.total:
+    if self_pay + partial_self_pay > total:
         raise ClaimError(
-            f"全自费({fmt(claim.self_pay)})加乙类先行自付({fmt(claim.partial_self_pay)})"
-            f"超过了总额({fmt(claim.total)}):请检查 --self-pay / --partial-self-pay"
+            f"全自费({fmt(self_pay)})加乙类先行自付({fmt(partial_self_pay)})"
+            f"超过了总额({fmt(total)}):请检查 --self-pay / --partial-self-pay"
         )
-    if not 1 <= claim.admission <= _MAX_ADMISSION:
-        raise ClaimError(f"住院次数 --admission 应在 1 到 {_MAX_ADMISSION} 之间(收到 {claim.admission})")
+    if not 1 <= admission <= _MAX_ADMISSION:
+        raise ClaimError(f"住院次数 --admission 应在 1 到 {_MAX_ADMISSION} 之间(收到 {admission})")
+
+
+def _validate_claim(claim: Claim) -> None:
+    check_amounts(claim.total, claim.self_pay, claim.partial_self_pay, claim.ytd_fund, claim.ytd_outpatient,
+                  claim.admission)
+
+
+class Rule:
+    """Everything one (policy, plan, visit, tier, retired, remote) fixes, worked out once.
+
+    :func:`estimate` prepares one per call; batch mode keeps one per distinct combination
+    and calls :meth:`figures` per row, so both run the same arithmetic. (A plain class with
+    slots: cheaper to define at start-up than a NamedTuple.)
+    """
+
+    __slots__ = ("region", "plan", "visit", "tier", "base", "first_deductible", "repeat", "cap", "tier_bands",
+                 "bands", "bonus", "remote_rule", "remote_applied", "ratio_note", "critical_illness", "sources",
+                 "retired_ignored", "deductible_missing", "remote_missing")
+    region: str
+    plan: str
+    visit: str
+    tier: str
+    base: Decimal  # inpatient: the tier's 起付线; outpatient: the annual 起付线 (0 when the data has none)
+    first_deductible: Decimal  # the deductible of a first admission, or with nothing spent yet
+    repeat: RepeatRule | None
+    cap: Decimal | None
+    tier_bands: tuple[Band, ...]  # as in the data
+    bands: tuple[Band, ...]  # after the retiree bonus and the out-of-area rule
+    bonus: Decimal
+    remote_rule: RemoteRule | None
+    remote_applied: str | None
+    ratio_note: str
+    critical_illness: CriticalIllnessSection | None
+    sources: tuple[str, ...]
+    retired_ignored: bool  # 城乡居民医保 with --retired
+    deductible_missing: bool  # the data gives no 起付线
+    remote_missing: bool  # --remote asked for a rule the data lacks
+
+    def __init__(self, **fields: Any) -> None:
+        for name in self.__slots__:
+            setattr(self, name, fields.pop(name))
+        if fields:
+            raise TypeError(f"unknown Rule fields: {', '.join(fields)}")
+
+    @property
+    def inpatient(self) -> bool:
+        return self.visit == "inpatient"
+
+    def deductible(self, admission: int, ytd_outpatient: Decimal) -> Decimal:
+        """起付线 for this bill: the N-th admission's, or the annual outpatient one still unmet."""
+        if self.visit == "inpatient":
+            return self.first_deductible if admission < 2 else apply_repeat_admission(self.base, self.repeat, admission)
+        if not ytd_outpatient:
+            return self.first_deductible
+        return round_fen(max(ZERO, self.base - ytd_outpatient))
+
+    def figures(self, total: Decimal, self_pay: Decimal, partial_self_pay: Decimal, admission: int,
+                ytd_fund: Decimal, ytd_outpatient: Decimal) -> Figures:
+        """The arithmetic of one bill (amounts already checked by :func:`check_amounts`)."""
+        eligible = total - self_pay - partial_self_pay
+        deductible = self.first_deductible if admission < 2 and not ytd_outpatient else self.deductible(
+            admission, ytd_outpatient)
+        raw, pieces = banded_pay(eligible, deductible, self.bands)
+        cap = self.cap
+        if cap is None:
+            cap_left = None
+            fund_pay = round_fen(raw)
+        else:
+            cap_left = max(ZERO, cap - ytd_fund)
+            fund_pay = round_fen(min(raw, cap_left))
+        ci = self.critical_illness
+        if ci is None:
+            burden = None
+            ci_pieces: list[tuple[Decimal, Decimal, Decimal]] = []
+            ci_pay = ZERO
+        else:
+            burden = eligible - fund_pay
+            ci_raw, ci_pieces = banded_pay(burden, ci.threshold, ci.bands)
+            ci_pay = round_fen(ci_raw if ci.annual_cap is None else min(ci_raw, ci.annual_cap))
+        effective = ((fund_pay + ci_pay) / total).quantize(RATIO_PLACES, rounding=ROUND_HALF_UP)
+        return Figures(eligible, deductible, raw, pieces, cap_left, fund_pay, burden, ci_pieces, ci_pay,
+                       total - fund_pay - ci_pay, effective)
+
+
+class Figures:
+    """The figures of one bill, with the intermediate values the explanation shows."""
+
+    __slots__ = ("eligible", "deductible", "fund_raw", "fund_pieces", "cap_left", "fund_pay", "ci_burden",
+                 "ci_pieces", "critical_illness_pay", "out_of_pocket", "effective_ratio")
+
+    def __init__(self, eligible: Decimal, deductible: Decimal, fund_raw: Decimal,
+                 fund_pieces: list[tuple[Decimal, Decimal, Decimal]], cap_left: Decimal | None, fund_pay: Decimal,
+                 ci_burden: Decimal | None, ci_pieces: list[tuple[Decimal, Decimal, Decimal]],
+                 critical_illness_pay: Decimal, out_of_pocket: Decimal, effective_ratio: Decimal) -> None:
+        self.eligible = eligible
+        self.deductible = deductible
+        self.fund_raw = fund_raw
+        self.fund_pieces = fund_pieces
+        self.cap_left = cap_left
+        self.fund_pay = fund_pay
+        self.ci_burden = ci_burden
+        self.ci_pieces = ci_pieces
+        self.critical_illness_pay = critical_illness_pay
+        self.out_of_pocket = out_of_pocket
+        self.effective_ratio = effective_ratio
+
+
+def prepare_rule(policy: Policy, plan_key: str, visit: str, tier_key: str, retired: bool = False,
+                 remote: str | None = None) -> Rule:
+    """The :class:`Rule` for one kind of bill; raises :class:`PolicyDataError` when the data lacks it."""
+    probe = Claim(total=ONE, tier=tier_key, plan=plan_key, visit=visit, retired=retired, remote=remote)
+    plan = _plan(policy, probe)
+    section = _section(policy, plan, probe)
+    tier = section.tiers.get(tier_key)
+    if tier is None:
+        known = "、".join(f"{k}({TIERS[k]})" for k in section.tiers) or "无"
+        raise PolicyDataError(
+            f"{policy.region.name}{PLANS[plan_key]}{VISITS[visit]}没有「{TIERS.get(tier_key, tier_key)}」"
+            f"医院的数据:可选 {known}",
+            usage=True,
+        )
+    employee_retired = retired and plan_key == "employee"
+    sources = [section.source]
+    repeat: RepeatRule | None = None
+    if isinstance(section, InpatientSection):
+        base = tier.deductible
+        repeat = section.repeat_admission
+    else:
+        base = section.annual_deductible
+        if employee_retired and section.retiree_annual_deductible is not None:
+            base = section.retiree_annual_deductible
+    deductible_missing = base is None
+    base = ZERO if base is None else base
+    first = apply_repeat_admission(base, None, 1) if isinstance(section, InpatientSection) else round_fen(max(ZERO, base))
+    cap = section.retiree_annual_cap if employee_retired and section.retiree_annual_cap is not None else section.annual_cap
+
+    bonus = section.retiree_bonus if employee_retired else ZERO
+    remote_rule: RemoteRule | None = None
+    remote_applied: str | None = None
+    remote_missing = False
+    if remote is not None:
+        if plan.remote is not None and remote in plan.remote.rules:
+            remote_rule = plan.remote.rules[remote]
+            sources.append(plan.remote.source)
+            how = (f"比例 × {remote_rule.factor.normalize():f}" if remote_rule.factor is not None
+                   else f"比例减 {pct(remote_rule.ratio_minus or ZERO)}")
+            remote_applied = f"{REMOTES[remote]}:{how}"
+        else:
+            remote_missing = True
+    bands = tuple(Band(b.upto, adjust_ratio(b.ratio, bonus, remote_rule)) for b in tier.bands)
+    if tier.banded:
+        ratio_note = "分段 " + " / ".join(
+            (f"≤{fmt(b.upto)} {pct(b.ratio)}" if b.upto is not None else f"以上 {pct(b.ratio)}") for b in bands
+        )
+    else:
+        ratio_note = pct(bands[0].ratio)
+    ci = plan.critical_illness if visit == "inpatient" else None
+    if ci is not None:
+        sources.append(ci.source)
+    return Rule(
+        region=policy.region.name, plan=plan_key, visit=visit, tier=tier_key, base=base, first_deductible=first,
+        repeat=repeat, cap=cap, tier_bands=tier.bands, bands=bands, bonus=bonus, remote_rule=remote_rule,
+        remote_applied=remote_applied, ratio_note=ratio_note, critical_illness=ci,
+        sources=tuple(dict.fromkeys(sources)), retired_ignored=retired and not employee_retired,
+        deductible_missing=deductible_missing, remote_missing=remote_missing,
+    )
 
 
 def estimate(policy: Policy, claim: Claim, *, explain: bool = True) -> Breakdown:
@@ -153,155 +324,99 @@ def estimate(policy: Policy, claim: Claim, *, explain: bool = True) -> Breakdown
     ``explain=False`` skips building the explanation lines (batch mode); figures are identical.
     """
     _validate_claim(claim)
-    plan = _plan(policy, claim)
-    section = _section(policy, plan, claim)
-    tier = section.tiers.get(claim.tier)
-    if tier is None:
-        known = "、".join(f"{k}({TIERS[k]})" for k in section.tiers) or "无"
-        raise PolicyDataError(
-            f"{policy.region.name}{PLANS[claim.plan]}{VISITS[claim.visit]}没有「{TIERS.get(claim.tier, claim.tier)}」"
-            f"医院的数据:可选 {known}",
-            usage=True,
-        )
-    warnings: list[str] = []
-    steps: list[Step] = []
-    sources = [section.source]
-    employee_retired = claim.retired and claim.plan == "employee"
-    if claim.retired and not employee_retired:
-        warnings.append("城乡居民医保不区分退休,已忽略 --retired")
-
-    eligible = claim.total - claim.self_pay - claim.partial_self_pay
-    if explain:
-        steps.append(Step("eligible", "政策范围内费用",
-                          f"{fmt(claim.total)} − 全自费 {fmt(claim.self_pay)} − 乙类先行自付 {fmt(claim.partial_self_pay)}",
-                          eligible))
-
-    # -- deductible
-    if isinstance(section, InpatientSection):
-        if claim.ytd_outpatient:
-            warnings.append("--ytd-outpatient 只用于门诊统筹,住院已忽略")
-        base = tier.deductible
-        if base is None:
-            warnings.append("数据没有该级医院的起付线,按 0 计算")
-            base = ZERO
-        deductible = apply_repeat_admission(base, section.repeat_admission, claim.admission)
-        if explain:
-            formula = f"{TIERS[claim.tier]}医院起付线 {fmt(base)}"
-            rule = section.repeat_admission
-            if claim.admission >= 2 and rule is not None:
-                if rule.factor is not None:
-                    formula += f" × {rule.factor.normalize():f}(第{claim.admission}次住院)"
-                else:
-                    formula += (f" − {fmt(rule.step or ZERO)} × {claim.admission - 1}(第{claim.admission}次住院,"
-                                f"最低 {fmt(rule.floor or ZERO)})")
-            steps.append(Step("deductible", "起付线", formula, deductible))
-        if claim.admission >= 2 and section.repeat_admission is None:
-            warnings.append("数据没有多次住院起付线的规则,按首次住院计算")
-        cap = section.retiree_annual_cap if employee_retired and section.retiree_annual_cap is not None else section.annual_cap
-    else:
-        if claim.admission != 1:
-            warnings.append("--admission 只用于住院,门诊已忽略")
-        annual = section.annual_deductible
-        if employee_retired and section.retiree_annual_deductible is not None:
-            annual = section.retiree_annual_deductible
-        if annual is None:
-            warnings.append("数据没有门诊统筹年度起付线,按 0 计算")
-            annual = ZERO
-        deductible = round_fen(max(ZERO, annual - claim.ytd_outpatient))
-        if explain:
-            steps.append(Step("deductible", "门诊年度起付线剩余",
-                              f"年度起付线 {fmt(annual)} − 本年已发生 {fmt(claim.ytd_outpatient)}(不低于 0)",
-                              deductible))
-        cap = section.retiree_annual_cap if employee_retired and section.retiree_annual_cap is not None else section.annual_cap
-
-    # -- ratios
-    bonus = section.retiree_bonus if employee_retired else ZERO
-    remote_rule: RemoteRule | None = None
-    remote_applied: str | None = None
-    if claim.remote is not None:
-        if plan.remote is not None and claim.remote in plan.remote.rules:
-            remote_rule = plan.remote.rules[claim.remote]
-            sources.append(plan.remote.source)
-            how = (f"比例 × {remote_rule.factor.normalize():f}" if remote_rule.factor is not None
-                   else f"比例减 {pct(remote_rule.ratio_minus or ZERO)}")
-            remote_applied = f"{REMOTES[claim.remote]}:{how}"
-        else:
-            warnings.append(f"数据没有「{REMOTES[claim.remote]}」的比例规则,按本地比例估算,实际可能更低")
-    bands = tuple(Band(b.upto, adjust_ratio(b.ratio, bonus, remote_rule)) for b in tier.bands)
-    if tier.banded:
-        ratio_note = "分段 " + " / ".join(
-            (f"≤{fmt(b.upto)} {pct(b.ratio)}" if b.upto is not None else f"以上 {pct(b.ratio)}") for b in bands
-        )
-    else:
-        ratio_note = pct(bands[0].ratio)
-    if explain and (bonus or remote_rule is not None):
-        parts = [pct(b.ratio) for b in tier.bands]
-        formula = " / ".join(parts)
-        if bonus:
-            formula += f" + 退休加 {pct(bonus)}(不超过 100%)"
-        if remote_applied:
-            formula += f",{remote_applied}"
-        steps.append(Step("ratio", "报销比例", f"{formula} → {ratio_note}", None))
-
-    # -- fund pay
-    raw, pieces = banded_pay(eligible, deductible, bands)
-    if explain:
-        steps.append(Step("fund_raw", "统筹基金(封顶前)", _pieces_formula(pieces), round_fen(raw)))
-    cap_left: Decimal | None = None
-    if cap is None:
-        warnings.append("数据没有年度封顶线,未计封顶")
-        fund_pay = round_fen(raw)
-    else:
-        cap_left = max(ZERO, cap - claim.ytd_fund)
-        fund_pay = round_fen(min(raw, cap_left))
-        if explain:
-            steps.append(Step("fund_pay", "统筹基金支付",
-                              f"min({fmt(raw)}, 年度封顶 {fmt(cap)} − 本年已付 {fmt(claim.ytd_fund)} = {fmt(cap_left)})",
-                              fund_pay))
-        if raw > cap_left:
-            warnings.append(f"已达年度封顶线,统筹基金只能再付 {fmt(cap_left)} 元")
-
-    # -- critical illness (大病保险 / 大额医疗补助), inpatient only
-    ci_pay = ZERO
-    ci: CriticalIllnessSection | None = plan.critical_illness if claim.visit == "inpatient" else None
-    if ci is not None:
-        sources.append(ci.source)
-        burden = eligible - fund_pay
-        ci_raw, ci_pieces = banded_pay(burden, ci.threshold, ci.bands)
-        ci_pay = round_fen(ci_raw if ci.annual_cap is None else min(ci_raw, ci.annual_cap))
-        if explain:
-            steps.append(Step("critical_illness_pay", "大病保险",
-                              f"个人负担政策内 {fmt(burden)},起付 {fmt(ci.threshold)}:{_pieces_formula(ci_pieces)}"
-                              + (f",封顶 {fmt(ci.annual_cap)}" if ci.annual_cap is not None else ""),
-                              ci_pay))
-        if ci_pieces:
-            warnings.append("大病保险起付线按全年累计计算,本估算只按这一张账单计")
-
-    out_of_pocket = claim.total - fund_pay - ci_pay
-    effective = ((fund_pay + ci_pay) / claim.total).quantize(RATIO_PLACES, rounding=ROUND_HALF_UP)
-    if explain:
-        steps.append(Step("out_of_pocket", "个人负担",
-                          f"{fmt(claim.total)} − 统筹 {fmt(fund_pay)} − 大病 {fmt(ci_pay)}", out_of_pocket))
-        steps.append(Step("effective_ratio", "实际报销比例",
-                          f"({fmt(fund_pay)} + {fmt(ci_pay)}) ÷ {fmt(claim.total)}", effective))
-
+    rule = prepare_rule(policy, claim.plan, claim.visit, claim.tier, claim.retired, claim.remote)
+    f = rule.figures(claim.total, claim.self_pay, claim.partial_self_pay, claim.admission, claim.ytd_fund,
+                     claim.ytd_outpatient)
     return Breakdown(
         total=claim.total,
         self_pay=claim.self_pay,
         partial_self_pay=claim.partial_self_pay,
-        eligible=eligible,
-        deductible=deductible,
-        fund_pay=fund_pay,
-        critical_illness_pay=ci_pay,
-        out_of_pocket=out_of_pocket,
-        effective_ratio=effective,
-        ratio_note=ratio_note,
-        cap_left=cap_left,
-        remote_applied=remote_applied,
-        sources=tuple(dict.fromkeys(sources)),
-        warnings=tuple(warnings),
-        steps=tuple(steps),
+        eligible=f.eligible,
+        deductible=f.deductible,
+        fund_pay=f.fund_pay,
+        critical_illness_pay=f.critical_illness_pay,
+        out_of_pocket=f.out_of_pocket,
+        effective_ratio=f.effective_ratio,
+        ratio_note=rule.ratio_note,
+        cap_left=f.cap_left,
+        remote_applied=rule.remote_applied,
+        sources=rule.sources,
+        warnings=tuple(_warnings(rule, claim, f)),
+        steps=tuple(_steps(rule, claim, f)) if explain else (),
     )
+
+
+def _warnings(rule: Rule, claim: Claim, f: Figures) -> list[str]:
+    warnings: list[str] = []
+    if rule.retired_ignored:
+        warnings.append("城乡居民医保不区分退休,已忽略 --retired")
+    if rule.inpatient:
+        if claim.ytd_outpatient:
+            warnings.append("--ytd-outpatient 只用于门诊统筹,住院已忽略")
+        if rule.deductible_missing:
+            warnings.append("数据没有该级医院的起付线,按 0 计算")
+        if claim.admission >= 2 and rule.repeat is None:
+            warnings.append("数据没有多次住院起付线的规则,按首次住院计算")
+    else:
+        if claim.admission != 1:
+            warnings.append("--admission 只用于住院,门诊已忽略")
+        if rule.deductible_missing:
+            warnings.append("数据没有门诊统筹年度起付线,按 0 计算")
+    if rule.remote_missing:
+        warnings.append(f"数据没有「{REMOTES[claim.remote or '']}」的比例规则,按本地比例估算,实际可能更低")
+    if f.cap_left is None:
+        warnings.append("数据没有年度封顶线,未计封顶")
+    elif f.fund_raw > f.cap_left:
+        warnings.append(f"已达年度封顶线,统筹基金只能再付 {fmt(f.cap_left)} 元")
+    if f.ci_pieces:
+        warnings.append("大病保险起付线按全年累计计算,本估算只按这一张账单计")
+    return warnings
+
+
+def _steps(rule: Rule, claim: Claim, f: Figures) -> list[Step]:
+    steps = [Step("eligible", "政策范围内费用",
+                  f"{fmt(claim.total)} − 全自费 {fmt(claim.self_pay)} − 乙类先行自付 {fmt(claim.partial_self_pay)}",
+                  f.eligible)]
+    if rule.inpatient:
+        formula = f"{TIERS[claim.tier]}医院起付线 {fmt(rule.base)}"
+        repeat = rule.repeat
+        if claim.admission >= 2 and repeat is not None:
+            if repeat.factor is not None:
+                formula += f" × {repeat.factor.normalize():f}(第{claim.admission}次住院)"
+            else:
+                formula += (f" − {fmt(repeat.step or ZERO)} × {claim.admission - 1}(第{claim.admission}次住院,"
+                            f"最低 {fmt(repeat.floor or ZERO)})")
+        steps.append(Step("deductible", "起付线", formula, f.deductible))
+    else:
+        steps.append(Step("deductible", "门诊年度起付线剩余",
+                          f"年度起付线 {fmt(rule.base)} − 本年已发生 {fmt(claim.ytd_outpatient)}(不低于 0)",
+                          f.deductible))
+    if rule.bonus or rule.remote_rule is not None:
+        formula = " / ".join(pct(b.ratio) for b in rule.tier_bands)
+        if rule.bonus:
+            formula += f" + 退休加 {pct(rule.bonus)}(不超过 100%)"
+        if rule.remote_applied:
+            formula += f",{rule.remote_applied}"
+        steps.append(Step("ratio", "报销比例", f"{formula} → {rule.ratio_note}", None))
+    steps.append(Step("fund_raw", "统筹基金(封顶前)", _pieces_formula(f.fund_pieces), round_fen(f.fund_raw)))
+    if rule.cap is not None and f.cap_left is not None:
+        steps.append(Step("fund_pay", "统筹基金支付",
+                          f"min({fmt(f.fund_raw)}, 年度封顶 {fmt(rule.cap)} − 本年已付 {fmt(claim.ytd_fund)} = "
+                          f"{fmt(f.cap_left)})",
+                          f.fund_pay))
+    ci = rule.critical_illness
+    if ci is not None and f.ci_burden is not None:
+        steps.append(Step("critical_illness_pay", "大病保险",
+                          f"个人负担政策内 {fmt(f.ci_burden)},起付 {fmt(ci.threshold)}:{_pieces_formula(f.ci_pieces)}"
+                          + (f",封顶 {fmt(ci.annual_cap)}" if ci.annual_cap is not None else ""),
+                          f.critical_illness_pay))
+    steps.append(Step("out_of_pocket", "个人负担",
+                      f"{fmt(claim.total)} − 统筹 {fmt(f.fund_pay)} − 大病 {fmt(f.critical_illness_pay)}",
+                      f.out_of_pocket))
+    steps.append(Step("effective_ratio", "实际报销比例",
+                      f"({fmt(f.fund_pay)} + {fmt(f.critical_illness_pay)}) ÷ {fmt(claim.total)}",
+                      f.effective_ratio))
+    return steps
 
 
 def split_payment(

@@ -1,0 +1,263 @@
+"""medins benchmarks: start-up, batch throughput, many regions, memory. One line per goal.
+
+    python benchmarks/run.py            # the full run (about a minute or two)
+    python benchmarks/run.py --quick    # fewer repeats and smaller files (goals checked the same way)
+
+Runs the installed ``medins`` (next to this Python, else ``shutil.which("medins")``, else
+``python -m medins_cli``) as
+subprocesses, with MEDINS_CONFIG_DIR / MEDINS_DATA_DIR / MEDINS_CACHE_DIR pointed at temp
+dirs. Every command is run once or twice first so the validated-data cache and the region
+index are warm; the figures are for warm runs. Timings are wall-clock medians of runs
+interleaved with the baseline measured in the same run (the child's CPU time, from
+``os.wait4``, is shown beside them: it is less disturbed by other load on the machine);
+peak memory is the child's ``ru_maxrss``. Exits 1 if a goal is not met.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import synth  # noqa: E402
+
+MIB = 1024 * 1024
+HEADLINE = ["estimate", "--region", "绵阳", "--tier", "3", "--amount", "8000"]
+
+
+@dataclass
+class Result:
+    label: str
+    figure: str
+    goal: str
+    ok: bool
+
+
+@dataclass
+class Run:
+    seconds: float  # wall clock
+    cpu: float  # user + system time of the child
+    peak: int  # bytes
+    code: int
+
+
+def run_once(cmd: list[str], env: dict[str, str], *, stdin: Path | None = None, stdout: Path | None = None,
+             stderr: Path | None = None) -> Run:
+    """One child process: wall time, peak RSS (ru_maxrss of that child) and exit code."""
+    fin = open(stdin, "rb") if stdin else subprocess.DEVNULL
+    fout = open(stdout, "wb") if stdout else subprocess.DEVNULL
+    ferr = open(stderr, "wb") if stderr else subprocess.DEVNULL
+    try:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, env=env, stdin=fin, stdout=fout, stderr=ferr)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        proc.returncode = code = os.waitstatus_to_exitcode(status)
+    finally:
+        for fh in (fin, fout, ferr):
+            if hasattr(fh, "close"):
+                fh.close()  # type: ignore[union-attr]
+    return Run(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024, code)
+
+
+def interleaved(cases: dict[str, Callable[[], Run]], rounds: int) -> dict[str, list[Run]]:
+    """Run every case once per round, rotating the order each round, so drift hits all alike."""
+    names = list(cases)
+    out: dict[str, list[Run]] = {n: [] for n in names}
+    for r in range(rounds):
+        k = r % len(names)
+        for name in names[k:] + names[:k]:
+            out[name].append(cases[name]())
+    return out
+
+
+def median_s(runs: list[Run]) -> float:
+    return statistics.median(r.seconds for r in runs)
+
+
+def median_cpu(runs: list[Run]) -> float:
+    return statistics.median(r.cpu for r in runs)
+
+
+def find_medins() -> tuple[list[str], str]:
+    """The command that runs medins, and the Python interpreter it runs on."""
+    beside = Path(sys.executable).with_name("medins")  # the same environment as this Python first
+    exe = str(beside) if beside.is_file() else shutil.which("medins")
+    if exe:
+        with open(exe, "rb") as fh:
+            first = fh.readline().decode(errors="replace").strip()
+        python = first[2:].strip().split()[0] if first.startswith("#!") else sys.executable
+        if not os.path.exists(python):
+            python = sys.executable
+        return [exe], python
+    return [sys.executable, "-m", "medins_cli"], sys.executable
+
+
+def expect(run: Run, code: int, what: str) -> Run:
+    if run.code != code:
+        sys.exit(f"benchmark setup failed: {what} exited {run.code} (expected {code})")
+    return run
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repeats, smaller files")
+    parser.add_argument("--keep", action="store_true", help="keep the temp dir and print its path")
+    args = parser.parse_args()
+    quick = args.quick
+    rounds = 7 if quick else 21
+    region_rounds = 15 if quick else 41
+    batch_rows = 50_000 if quick else 200_000
+    batch_rounds = 2 if quick else 3
+    big_rows = 200_000 if quick else 1_000_000
+
+    medins, python = find_medins()
+    work = Path(tempfile.mkdtemp(prefix="medins-bench-"))
+    base_env = {k: v for k, v in os.environ.items() if not k.startswith("MEDINS_")}
+    base_env.update(NO_COLOR="1", COLUMNS="100")
+    # Bytecode is cached as for any installed program; an editable install run with
+    # PYTHONDONTWRITEBYTECODE=1 would otherwise recompile medins' sources on every run.
+    # The cache goes to a temp dir (PYTHONPYCACHEPREFIX), never into the source tree.
+    no_bytecode = base_env.pop("PYTHONDONTWRITEBYTECODE", None)
+    base_env["PYTHONPYCACHEPREFIX"] = str(work / "pycache")
+
+    def env_for(name: str) -> dict[str, str]:
+        env = dict(base_env)
+        for kind in ("config", "data", "cache"):
+            path = work / name / kind
+            path.mkdir(parents=True, exist_ok=True)
+            env[f"MEDINS_{kind.upper()}_DIR"] = str(path)
+        return env
+
+    env = env_for("today")  # shipped data only
+    env_many = env_for("many")  # plus 400 synthetic regions in MEDINS_DATA_DIR/regions
+    synth_names = synth.write_regions(Path(env_many["MEDINS_DATA_DIR"]) / "regions", 400)
+
+    print(f"medins benchmarks ({'quick' if quick else 'full'} run): {' '.join(medins)}")
+    print(f"python {platform.python_version()} ({python}), {os.cpu_count()} CPUs, {platform.machine()}; "
+          f"temp dir {work}")
+    print("Caches warmed first (validated region data, region index, bytecode in a temp PYTHONPYCACHEPREFIX"
+          + (", PYTHONDONTWRITEBYTECODE unset for the runs" if no_bytecode else "") + "); all figures are warm runs.\n")
+
+    results: list[Result] = []
+
+    def report(label: str, figure: str, goal: str, ok: bool) -> None:
+        results.append(Result(label, figure, goal, ok))
+        print(f"{'PASS' if ok else 'FAIL'}  {label:<46} {figure:<56} goal {goal}", flush=True)
+
+    # ---- start-up ---------------------------------------------------------------------
+    json_cmd = [*medins, *HEADLINE, "--format", "json"]
+    table_cmd = [*medins, *HEADLINE, "--format", "table"]
+    help_cmd = [*medins, "--help"]
+    est_help_cmd = [*medins, "estimate", "--help"]
+    for cmd in (json_cmd, json_cmd, table_cmd, help_cmd, est_help_cmd):
+        expect(run_once(cmd, env), 0, " ".join(cmd[-4:]))
+    start = interleaved({
+        "python": lambda: run_once([python, "-c", "pass"], env),
+        "json": lambda: run_once(json_cmd, env),
+        "table": lambda: run_once(table_cmd, env),
+        "help": lambda: run_once(help_cmd, env),
+        "estimate-help": lambda: run_once(est_help_cmd, env),
+    }, rounds)
+    bare = median_s(start["python"])
+    for key, label, limit in (("json", "estimate --format json", 8), ("table", "estimate (Rich table)", 11),
+                              ("help", "medins --help", 16), ("estimate-help", "medins estimate --help", 16)):
+        ms = median_s(start[key])
+        ratio = ms / bare
+        cpu = median_cpu(start[key]) / max(median_cpu(start["python"]), 1e-3)
+        report(f"start-up: {label}", f"{ratio:.1f}× python -c pass ({ms * 1000:.0f} ms / {bare * 1000:.0f} ms; "
+               f"cpu {cpu:.1f}×)", f"≤ {limit}×", ratio <= limit)
+    peak = max(r.peak for r in start["json"])
+    report("peak memory: one estimate (json)", f"{peak / MIB:.1f} MiB", "≤ 60 MiB", peak <= 60 * MIB)
+    peak_table = max(r.peak for r in start["table"])
+    report("peak memory: one estimate (table)", f"{peak_table / MIB:.1f} MiB", "≤ 60 MiB", peak_table <= 60 * MIB)
+
+    # ---- many regions -----------------------------------------------------------------
+    for _ in range(2):
+        expect(run_once(json_cmd, env_many), 0, "estimate with 400 extra regions")
+    expect(run_once([*medins, "estimate", "-r", synth_names[-1], "--tier", "3", "--amount", "8000", "-f", "json"],
+                    env_many), 0, "estimate for a synthetic region")
+    many = interleaved({"today": lambda: run_once(json_cmd, env),
+                        "many": lambda: run_once(json_cmd, env_many)}, region_rounds)
+    ratio = median_s(many["many"]) / median_s(many["today"])
+    cpu = median_cpu(many["many"]) / median_cpu(many["today"])
+    report("400 more regions: one estimate", f"{ratio:.3f}× today's data ({median_s(many['many']) * 1000:.0f} ms / "
+           f"{median_s(many['today']) * 1000:.0f} ms; cpu {cpu:.3f}×)", "≤ 1.05×", ratio <= 1.05)
+
+    # ---- batch throughput -------------------------------------------------------------
+    claims = synth.write_claims(work / "claims.csv", batch_rows)
+    out = work / "out.csv"
+    batch_cmd = [*medins, "estimate", "--batch", str(claims), "--quiet"]
+    ref_cmd = [python, str(HERE / "reference.py"), str(claims)]
+    expect(run_once(batch_cmd, env, stdout=out), 0, "batch")
+    with open(out, encoding="utf-8") as fh:
+        lines = sum(1 for _ in fh) - 1
+    if lines != batch_rows:
+        sys.exit(f"benchmark setup failed: batch wrote {lines} rows for {batch_rows}")
+    expect(run_once(ref_cmd, env, stdout=out), 0, "reference loop")
+    tput = interleaved({"medins": lambda: run_once(batch_cmd, env, stdout=out),
+                        "reference": lambda: run_once(ref_cmd, env, stdout=out)}, batch_rounds)
+    rate = batch_rows / median_s(tput["medins"])
+    ref_rate = batch_rows / median_s(tput["reference"])
+    report(f"batch CSV→CSV vs bare loop ({batch_rows:,} rows)",
+           f"{rate / ref_rate:.2f}× ({rate:,.0f}/s vs {ref_rate:,.0f}/s)", "≥ 0.3×", rate / ref_rate >= 0.3)
+    report("batch CSV→CSV throughput", f"{rate:,.0f} claims/s (start-up included)", "≥ 50,000/s", rate >= 50_000)
+
+    # ---- memory flat in batch size ----------------------------------------------------
+    small = synth.write_claims(work / "small.csv", 10_000)
+    big = synth.write_claims(work / "big.csv", big_rows)
+    small_run = expect(run_once([*medins, "estimate", "--batch", str(small), "-q"], env), 0, "10,000-row batch")
+    big_run = expect(run_once([*medins, "estimate", "--batch", str(big), "-q"], env), 0, f"{big_rows:,}-row batch")
+    big.unlink()
+    ratio = big_run.peak / small_run.peak
+    report(f"batch memory: {big_rows:,} vs 10,000 rows",
+           f"{ratio:.2f}× ({big_run.peak / MIB:.1f} MiB / {small_run.peak / MIB:.1f} MiB)", "≤ 1.2×", ratio <= 1.2)
+
+    # ---- done-when checks (correctness, not speed) ------------------------------------
+    bad = {17: "abc", 50_000: "-5", 99_998: "12.345"}
+    bad_file = synth.write_claims(work / "bad.csv", 100_000, bad=bad)
+    err = work / "bad.err"
+    bad_run = run_once([*medins, "estimate", "--batch", str(bad_file)], env, stdout=out, stderr=err)
+    with open(out, encoding="utf-8") as fh:
+        import csv
+
+        rows = list(csv.DictReader(fh))
+    flagged = [int(r["id"]) for r in rows if r["error"]]
+    reported = [line for line in err.read_text(encoding="utf-8").splitlines() if line.startswith("第 ")]
+    ok = bad_run.code == 1 and len(rows) == 100_000 and flagged == sorted(bad) and len(reported) == len(bad)
+    report("100,000 claims with 3 bad rows", f"{len(rows):,} rows out, {len(flagged)} flagged, exit {bad_run.code}",
+           "all rows, bad ones reported, exit 1", ok)
+    if shutil.which("jq") and shutil.which("bash"):
+        loop = ("for t in 1 2 3 community; do medins estimate -r 绵阳 --tier $t --amount 8000 --format json "
+                "| jq .out_of_pocket; done")
+        loop_env = dict(env, PATH=os.path.dirname(medins[0]) + os.pathsep + env.get("PATH", ""))
+        got = subprocess.run(["bash", "-c", loop], capture_output=True, text=True, env=loop_env)
+        figures = got.stdout.split()
+        report("jq loop over tiers", " ".join(figures) or got.stderr.strip()[:40], "4 figures, exit 0",
+               got.returncode == 0 and len(figures) == 4)
+    else:
+        print("skip  jq loop over tiers (needs jq and bash)")
+
+    failed = [r for r in results if not r.ok]
+    print(f"\n{len(results) - len(failed)}/{len(results)} goals met.")
+    if args.keep:
+        print(f"kept {work}")
+    else:
+        shutil.rmtree(work, ignore_errors=True)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,633 @@
+"""Batch mode (``medins estimate --batch FILE``): many bills from CSV or JSON Lines, streamed.
+
+Rows are read, estimated and written one at a time, so memory does not grow with the input.
+A run keeps only small tables: one policy per region, one prepared :class:`~medins_cli.core.calc.Rule`
+per distinct (region, type, visit, tier, retired, remote) words, and, with ``--year-to-date``,
+one running state per (person, region, plan). The arithmetic is the core's
+(:func:`~medins_cli.core.calc.check_amounts`, then :meth:`Rule.figures`), the same that
+``medins estimate`` runs for a single bill. Documented in docs/batch.md.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sys
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from operator import itemgetter
+from pathlib import Path
+from typing import IO, Any, Callable, Iterator
+
+from medins_cli.claims import ClaimArgs, parse_count
+from medins_cli.core.calc import Rule, check_amounts, prepare_rule
+from medins_cli.core.errors import CoreError
+from medins_cli.core.model import Policy
+from medins_cli.core.money import FEN, MAX_AMOUNT, ZERO, parse_amount
+from medins_cli.core.names import normalize_plan, normalize_remote, normalize_tier, normalize_visit
+from medins_cli.errors import ExitCode, MedinsError, UsageError
+from medins_cli.output import note
+
+#: Input columns medins reads: the long option names.
+COLUMNS = ("region", "type", "visit", "tier", "amount", "self_pay", "partial_self_pay", "retired",
+           "admission", "ytd_fund", "ytd_outpatient", "remote")
+#: Input columns read only with ``--year-to-date``.
+YTD_COLUMNS = ("person", "date")
+#: Columns added after the input columns: the breakdown fields of the JSON contract, then ``error``.
+RESULT_FIELDS = ("eligible", "deductible", "fund_pay", "critical_illness_pay", "out_of_pocket", "effective_ratio")
+ERROR_FIELD = "error"
+OUTPUT_FIELDS = (*RESULT_FIELDS, ERROR_FIELD)
+
+INPUT_FORMATS = ("csv", "jsonl")
+PROGRESS_MIN_ROWS = 5000  # a progress bar only for files estimated bigger than this
+MAX_ERROR_LINES = 1000  # line-numbered errors written to stderr; later ones are only counted
+_RULE_CACHE_MAX = 4096  # distinct word combinations remembered; cleared when full, so memory stays bounded
+
+_TRUE = frozenset({"1", "true", "yes", "y", "on", "是", "退休", "retired"})
+_FALSE = frozenset({"0", "false", "no", "n", "off", "否", "在职"})
+# positions in (*COLUMNS, *YTD_COLUMNS)
+_WORDS = (0, 1, 2, 3, 7, 11)  # region, type, visit, tier, retired, remote: what a Rule depends on
+_NUMBERS = (4, 5, 6, 8, 9, 10)  # amount, self_pay, partial_self_pay, admission, ytd_fund, ytd_outpatient
+_PERSON, _DATE = 12, 13
+
+
+class RowError(Exception):
+    """One row cannot be estimated; ``str(err)`` goes into its ``error`` column."""
+
+
+@dataclass
+class BatchOptions:
+    """What ``medins estimate --batch`` was asked to do."""
+
+    source: str  # a path, or "-" for stdin
+    input_format: str | None = None
+    output_format: str | None = None
+    strict: bool = False
+    year_to_date: bool = False
+    defaults: ClaimArgs = field(default_factory=ClaimArgs)  # command-line options: the fallback for a column
+    config: dict[str, Any] = field(default_factory=dict)  # then the config
+
+
+def run(opts: BatchOptions) -> None:
+    """Read, estimate and write row by row. Raises MedinsError (exit 1) at the end if a row failed."""
+    source = _open(opts)
+    runner = _Runner(opts)
+    progress: _Progress | None = None
+    try:
+        out_format = _output_format(opts.output_format, source.format)
+        progress = _Progress(source)
+        if source.format == "csv":
+            _run_csv(runner, source.lines, out_format, progress)
+        else:
+            _run_jsonl(runner, source.lines, out_format, progress)
+    except UnicodeDecodeError:
+        raise UsageError("批量输入不是 UTF-8 文本:请另存为 UTF-8(Excel:“CSV UTF-8”)") from None
+    finally:
+        if progress is not None:
+            progress.stop()
+        if source.raw is not None:
+            source.raw.close()
+        sys.stdout.flush()
+    runner.finish()
+
+
+# ---- from a row's words to a Rule ------------------------------------------------------
+
+
+class _Rules:
+    """Words of a row → its :class:`Rule`, memoised; each region's policy is loaded once."""
+
+    def __init__(self, opts: BatchOptions) -> None:
+        d, cfg = opts.defaults, opts.config
+        self.region = d.region or cfg.get("region")
+        self.type = d.type or cfg.get("type")
+        self.visit = d.visit or "inpatient"
+        self.tier = d.tier or cfg.get("tier")
+        self.retired = d.retired if d.retired is not None else bool(cfg.get("retired", False))
+        self.remote = d.remote
+        self.policy_file = d.policy_file
+        self.memo: dict[tuple[str, ...], Rule | str] = {}
+        self.policies: dict[str, Policy | str] = {}  # region words and file paths → policy (or why not)
+        self.defaulted_type = False
+
+    def get(self, words: tuple[str, ...]) -> Rule:
+        hit = self.memo.get(words)
+        if hit is None:
+            if len(self.memo) >= _RULE_CACHE_MAX:
+                self.memo.clear()
+            try:
+                hit = self._resolve(*words)
+            except (RowError, CoreError, MedinsError) as exc:
+                hit = str(exc)
+            self.memo[words] = hit
+        if isinstance(hit, str):
+            raise RowError(hit)
+        return hit
+
+    def _resolve(self, region: str, type_: str, visit: str, tier: str, retired: str, remote: str) -> Rule:
+        policy = self._policy(region.strip() or self.region)
+        plan_word = type_.strip() or self.type
+        if plan_word is None:
+            plan_word = "employee"
+            self.defaulted_type = True
+        tier_word = tier.strip() or self.tier
+        if tier_word is None:
+            raise RowError("没有医院等级:请填 tier 列,或加 --tier 1|2|3|community")
+        remote_word = remote.strip() or self.remote
+        return prepare_rule(
+            policy,
+            normalize_plan(plan_word),
+            normalize_visit(visit.strip() or self.visit),
+            normalize_tier(tier_word),
+            _yes_no(retired) if retired.strip() else self.retired,
+            normalize_remote(remote_word) if remote_word else None,
+        )
+
+    def _policy(self, region: str | None) -> Policy:
+        from medins_cli.regions import find_region, load_policy
+
+        if self.policy_file is not None:
+            region = str(self.policy_file)
+        elif not region:
+            raise RowError("没有地区:请填 region 列,或加 --region 绵阳,或 medins config set region 绵阳")
+        hit = self.policies.get(region)
+        if hit is None:
+            try:
+                path = region if self.policy_file is not None else str(find_region(region)["path"])
+                hit = self.policies.get(path)
+                if hit is None:
+                    if not Path(path).is_file():
+                        raise UsageError(f"找不到策略文件 {path}:请检查路径")
+                    hit = self.policies[path] = load_policy(Path(path))
+            except (CoreError, MedinsError) as exc:
+                hit = str(exc)
+            self.policies[region] = hit
+        if isinstance(hit, str):
+            raise RowError(hit)
+        return hit
+
+
+def _yes_no(text: str) -> bool:
+    key = text.strip().lower()
+    if key in _TRUE:
+        return True
+    if key in _FALSE:
+        return False
+    raise RowError(f"retired 列的「{text}」不是是/否:请写 true 或 false(留空则按 --retired 和配置)")
+
+
+def _money(text: str, what: str) -> Decimal:
+    """:func:`parse_amount`, with a shortcut for plain numbers such as ``8000`` or ``8000.5``."""
+    try:
+        value = Decimal(text)
+    except (InvalidOperation, ValueError, TypeError):
+        return parse_amount(text, what)  # 8,000 / 8000元 / 0.8万, or its message
+    if value.is_finite() and ZERO <= value <= MAX_AMOUNT:
+        rounded = value.quantize(FEN)
+        if rounded == value:
+            return rounded
+    return parse_amount(text, what)  # out of range or more than two decimals: its message
+
+
+# ---- --year-to-date: what a person's earlier rows carry ---------------------------------
+
+
+class _Person:
+    """One person's running figures for one region, plan and year (see docs/batch.md)."""
+
+    __slots__ = ("year", "last", "fund", "admission", "outpatient")
+
+    def __init__(self, day: date | None) -> None:
+        self.year = None if day is None else day.year
+        self.last = day
+        self.fund: dict[str, Decimal] = {}  # visit → 统筹基金 paid this year, counted against that visit's cap
+        self.admission: int | None = None  # the next inpatient row is the N-th admission
+        self.outpatient: Decimal | None = None  # 门诊政策范围内费用 so far (meets the annual 起付线)
+
+
+class _YearToDate:
+    def __init__(self) -> None:
+        self.people: dict[tuple[str, str, str], _Person] = {}
+
+    def carry(self, rule: Rule, person: str, when: str, admission: int, ytd_fund: Decimal,
+              ytd_outpatient: Decimal) -> tuple[_Person, date | None, int, Decimal, Decimal]:
+        """The row's admission, ytd_fund and ytd_outpatient, carried from the person's earlier rows.
+
+        The first row that uses a figure (per person, region, plan and year) keeps its own
+        value as the opening balance; later rows get the running one. Nothing is stored
+        until :meth:`record`, so a bad row carries nothing.
+        """
+        day = _parse_date(when) if when.strip() else None
+        state = self.people.get((person.strip(), rule.region, rule.plan))
+        if state is None or (day is not None and state.year is not None and day.year != state.year):
+            state = _Person(day)
+        elif day is not None and state.last is not None and day < state.last:
+            raise RowError(f"{person.strip() or '此人'}的日期 {day} 早于上一行的 {state.last}:"
+                           "--year-to-date 要求同一人的行按日期先后排列,请先按 person、date 排序")
+        if rule.visit == "inpatient":
+            if state.admission is not None:
+                admission = state.admission
+        elif state.outpatient is not None:
+            ytd_outpatient = state.outpatient
+        return state, day, admission, state.fund.get(rule.visit, ytd_fund), ytd_outpatient
+
+    def record(self, state: _Person, day: date | None, rule: Rule, person: str, admission: int, ytd_fund: Decimal,
+               ytd_outpatient: Decimal, eligible: Decimal, fund_pay: Decimal) -> None:
+        """After a row is estimated: add it to the person's running figures."""
+        if day is not None:
+            state.last = day
+            state.year = day.year
+        state.fund[rule.visit] = ytd_fund + fund_pay
+        if rule.visit == "inpatient":
+            state.admission = admission + 1
+        else:
+            state.outpatient = ytd_outpatient + eligible
+        self.people[(person.strip(), rule.region, rule.plan)] = state
+
+
+def _parse_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text.strip().replace("/", "-"))
+    except ValueError:
+        raise RowError(f"date 列的「{text}」不是日期:请写成 2025-03-01") from None
+
+
+# ---- one row ---------------------------------------------------------------------------
+
+
+class _Runner:
+    def __init__(self, opts: BatchOptions) -> None:
+        self.opts = opts
+        self.rules = _Rules(opts)
+        self.ytd = _YearToDate() if opts.year_to_date else None
+        d = opts.defaults
+        self.fallback = (d.amount or "", d.self_pay or "", d.partial_self_pay or "",
+                         "" if d.admission is None else str(d.admission), d.ytd_fund or "", d.ytd_outpatient or "")
+        self.rows = 0
+        self.failed = 0
+
+    def estimate(self, words: tuple[str, ...], amount: str, self_pay: str, partial: str, admission: str,
+                 ytd_fund: str, ytd_outpatient: str, person: str = "", when: str = "") -> tuple[Decimal, ...]:
+        """One row's figures (RESULT_FIELDS); an empty cell falls back to the option."""
+        fb = self.fallback
+        try:
+            amount = amount or fb[0]
+            if not amount:
+                raise RowError("没有费用金额:请填 amount 列,或加 --amount")
+            total = _money(amount, "amount 列")
+            self_pay = self_pay or fb[1]
+            sp = _money(self_pay, "self_pay 列") if self_pay else ZERO
+            partial = partial or fb[2]
+            ps = _money(partial, "partial_self_pay 列") if partial else ZERO
+            admission = admission or fb[3]
+            adm = int(admission) if admission.isdecimal() else parse_count(admission or None, "admission 列")
+            ytd_fund = ytd_fund or fb[4]
+            yf = _money(ytd_fund, "ytd_fund 列") if ytd_fund else ZERO
+            ytd_outpatient = ytd_outpatient or fb[5]
+            yo = _money(ytd_outpatient, "ytd_outpatient 列") if ytd_outpatient else ZERO
+            rule = self.rules.get(words)
+            ytd = self.ytd
+            if ytd is None:
+                check_amounts(total, sp, ps, yf, yo, adm)
+                f = rule.figures(total, sp, ps, adm, yf, yo)
+            else:
+                state, day, adm, yf, yo = ytd.carry(rule, person, when, adm, yf, yo)
+                check_amounts(total, sp, ps, yf, yo, adm)
+                f = rule.figures(total, sp, ps, adm, yf, yo)
+                ytd.record(state, day, rule, person, adm, yf, yo, f.eligible, f.fund_pay)
+        except (CoreError, MedinsError) as exc:
+            raise RowError(str(exc)) from None
+        return f.eligible, f.deductible, f.fund_pay, f.critical_illness_pay, f.out_of_pocket, f.effective_ratio
+
+    def fail(self, line: int, exc: RowError) -> str:
+        """Count a bad row and say so on stderr; with --strict, stop here."""
+        message = str(exc)
+        self.failed += 1
+        if self.opts.strict:
+            raise MedinsError(f"第 {line} 行:{message}(--strict:遇到第一处错误即停止)", ExitCode.ERROR)
+        if self.failed <= MAX_ERROR_LINES:
+            sys.stderr.write(f"第 {line} 行:{message}\n")
+        return message
+
+    def finish(self) -> None:
+        if self.rules.defaulted_type:
+            note("没写参保类型的行按职工医保计算(可加 type 列、--type,或 medins config set type)")
+        if self.failed:
+            if self.failed > MAX_ERROR_LINES:
+                sys.stderr.write(f"……另有 {self.failed - MAX_ERROR_LINES} 行出错,未逐行列出\n")
+            raise MedinsError(f"{self.failed} 行出错(共 {self.rows} 行):原因见输出的 error 列", ExitCode.ERROR)
+        note(f"已估算 {self.rows} 行")
+
+
+# ---- input -----------------------------------------------------------------------------
+
+
+@dataclass
+class _Source:
+    lines: Iterator[str]
+    format: str
+    raw: IO[bytes] | None  # the open file (None for stdin), for the progress bar
+    size: int
+
+
+def _open(opts: BatchOptions) -> _Source:
+    fmt = opts.input_format
+    if fmt is not None:
+        fmt = fmt.strip().lower().replace("ndjson", "jsonl")
+        if fmt not in INPUT_FORMATS:
+            raise UsageError(f"不支持的输入格式「{opts.input_format}」:可选 csv|jsonl")
+    raw: IO[bytes] | None = None
+    size = 0
+    if opts.source == "-":
+        stream: IO[bytes] = sys.stdin.buffer
+    else:
+        if os.path.isdir(opts.source):
+            raise UsageError(f"{opts.source} 是目录:--batch 要一个 CSV 或 JSON Lines 文件(或 - 表示标准输入)")
+        try:
+            raw = stream = open(opts.source, "rb")  # noqa: SIM115 - closed by run()
+        except OSError as exc:
+            raise UsageError(f"读不了批量输入文件 {opts.source}:{exc.strerror}。请检查路径") from None
+        size = os.fstat(raw.fileno()).st_size
+        name = opts.source.lower()
+        if fmt is None and name.endswith((".csv", ".tsv", ".txt")):
+            fmt = "csv"
+        elif fmt is None and name.endswith((".jsonl", ".ndjson", ".json")):
+            fmt = "jsonl"
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+    if fmt is not None:
+        return _Source(text, fmt, raw, size)
+    try:  # stdin or an unknown extension: a first line starting with "{" means JSON Lines
+        first = text.readline()
+    except UnicodeDecodeError:
+        if raw is not None:
+            raw.close()
+        raise UsageError("批量输入不是 UTF-8 文本:请另存为 UTF-8(Excel:“CSV UTF-8”)") from None
+    fmt = "jsonl" if first.lstrip().startswith("{") else "csv"
+    return _Source(_prepend(first, text), fmt, raw, size)
+
+
+def _prepend(first: str, rest: Iterator[str]) -> Iterator[str]:
+    if first:
+        yield first
+        yield from rest
+
+
+def _column_key(name: str) -> str:
+    return name.strip().lower().replace("-", "_")
+
+
+def _check_header(names: list[str], opts: BatchOptions) -> None:
+    """Usage errors for a header that cannot work; a note for a column that looks misspelt."""
+    import difflib
+
+    known = (*COLUMNS, *YTD_COLUMNS)
+    keys = [_column_key(n) for n in names]
+    if not set(known).intersection(keys):
+        raise UsageError("批量输入的第 1 行应是列名(如 region,tier,amount):请加上表头")
+    for name, key in zip(names, keys):
+        if key not in known and key not in OUTPUT_FIELDS:
+            close = difflib.get_close_matches(key, known, n=1, cutoff=0.75)
+            if close:
+                note(f"列「{name}」不参与计算(原样输出);是不是 {close[0]}?")
+    d, cfg = opts.defaults, opts.config
+    missing = []
+    if "region" not in keys and not (d.region or d.policy_file or cfg.get("region")):
+        missing.append("region 列或 --region")
+    if "tier" not in keys and not (d.tier or cfg.get("tier")):
+        missing.append("tier 列或 --tier")
+    if "amount" not in keys and not d.amount:
+        missing.append("amount 列或 --amount")
+    if missing:
+        raise UsageError(f"批量输入缺少{'、'.join(missing)}:请在表头加上这些列,或在命令行给出")
+
+
+# ---- output ----------------------------------------------------------------------------
+
+
+def _output_format(value: str | None, input_format: str) -> str:
+    if value is None:
+        return input_format
+    fmt = value.strip().lower()
+    if fmt in ("json", "ndjson"):
+        fmt = "jsonl"
+    if fmt not in ("csv", "jsonl", "plain"):
+        raise UsageError(f"--batch 的输出格式可选 csv|jsonl|json|plain(收到「{value}」)")
+    return fmt
+
+
+def _texts(figures: tuple[Decimal, ...] | None) -> list[str]:
+    """Figures as text for CSV/plain: yuan with two decimals, the ratio with four."""
+    if figures is None:
+        return [""] * len(RESULT_FIELDS)
+    cells = [str(v) for v in figures]
+    if not figures[3]:
+        cells[3] = "0.00"  # critical_illness_pay is the bare ZERO when nothing is paid
+    return cells
+
+
+def _json_number(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    raise TypeError(type(value).__name__)
+
+
+class _Out:
+    """Writes rows in one output format: ``row`` for CSV/plain, ``record`` for JSON Lines."""
+
+    def __init__(self, fmt: str, echo_header: list[str]) -> None:
+        self.fmt = fmt
+        out = sys.stdout
+        if fmt == "csv":
+            self.writerow = csv.writer(out, lineterminator="\n").writerow
+        elif fmt == "plain":
+            from medins_cli.output import plain_value
+
+            def writerow(cells: list[Any]) -> None:  # tab-separated; tabs and newlines in a cell become spaces
+                out.write("\t".join(plain_value(c) for c in cells) + "\n")
+
+            self.writerow = writerow
+        else:
+            encode = json.JSONEncoder(ensure_ascii=False, default=_json_number).encode
+
+            def write_json(record: dict[str, Any]) -> None:
+                out.write(encode(record) + "\n")
+
+            self.write_json = write_json
+        if fmt != "jsonl":
+            self.writerow([*echo_header, *OUTPUT_FIELDS])
+
+    def row(self, echo: list[Any], figures: tuple[Decimal, ...] | None, error: str) -> None:
+        self.writerow([*echo, *_texts(figures), error])
+
+    def record(self, echo: dict[str, Any], figures: tuple[Decimal, ...] | None, error: str) -> None:
+        echo.update(zip(RESULT_FIELDS, figures or (None,) * len(RESULT_FIELDS)))
+        echo[ERROR_FIELD] = error or None
+        self.write_json(echo)
+
+
+class _Progress:
+    """A transient progress bar on stderr, for a big input file while stderr is a terminal."""
+
+    def __init__(self, source: _Source) -> None:
+        self.bar: Any = None
+        if source.raw is None or not sys.stderr.isatty() or source.size < 64 * 1024:
+            return
+        sample = os.pread(source.raw.fileno(), 64 * 1024, 0)
+        if source.size / max(1, len(sample) / max(1, sample.count(b"\n"))) <= PROGRESS_MIN_ROWS:
+            return
+        from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+
+        from medins_cli.output import console
+
+        self.raw = source.raw
+        # stdout carries the results: never let Rich capture it; stderr lines print above the bar
+        self.bar = Progress(TextColumn("估算中"), BarColumn(), DownloadColumn(), TimeRemainingColumn(),
+                            console=console(stderr=True), transient=True, redirect_stdout=False)
+        self.task = self.bar.add_task("batch", total=source.size)
+        self.bar.start()
+
+    def update(self) -> None:
+        if self.bar is not None:
+            self.bar.update(self.task, completed=self.raw.tell())
+
+    def stop(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+            self.bar = None
+
+
+# ---- the two readers -------------------------------------------------------------------
+
+
+def _run_csv(runner: _Runner, lines: Iterator[str], out_format: str, progress: _Progress) -> None:
+    reader = csv.reader(lines)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise UsageError("批量输入是空的:第 1 行应是列名,如 region,tier,amount") from None
+    _check_header(header, runner.opts)
+    width = len(header)
+    keys = [_column_key(n) for n in header]
+    first_at = {k: i for i, k in reversed(list(enumerate(keys)))}
+    # A column missing from the header reads cell `width`: an empty cell appended to every row.
+    at = [first_at.get(c, width) for c in (*COLUMNS, *YTD_COLUMNS)]
+    words_of = itemgetter(*(at[i] for i in _WORDS))
+    numbers_of = itemgetter(*(at[i] for i in _NUMBERS))
+    person_at, date_at = at[_PERSON], at[_DATE]
+    # Input columns named like an output column (a batch's own output fed back) are not echoed.
+    echo_at = [i for i, k in enumerate(keys) if k not in OUTPUT_FIELDS]
+    echo_header = [header[i] for i in echo_at]
+    out = _Out(out_format, echo_header)
+    fast = out_format == "csv" and len(echo_at) == width  # write the row list itself, extended
+    writerow = out.writerow if fast else None
+    estimate = runner.estimate
+    ytd = runner.ytd is not None
+    blank = [""]
+    n = 0
+    for row in reader:
+        if not row:
+            continue
+        n += 1
+        if not n & 4095:
+            progress.update()
+        have = len(row)
+        if have < width:
+            row += [""] * (width - have)
+        figures: tuple[Decimal, ...] | None = None
+        error = ""
+        try:
+            if have > width:
+                raise RowError(f"这一行有 {have} 列,表头只有 {width} 列:金额里的逗号(如 8,000)要加引号或去掉")
+            row += blank
+            if ytd:
+                figures = estimate(words_of(row), *numbers_of(row), row[person_at], row[date_at])
+            else:
+                figures = estimate(words_of(row), *numbers_of(row))
+        except RowError as exc:
+            error = runner.fail(reader.line_num, exc)
+        if writerow is not None:
+            if figures is not None:
+                cells = list(map(str, figures))
+                if not figures[3]:
+                    cells[3] = "0.00"
+                cells.append("")
+                row[width:] = cells
+            else:
+                row[width:] = _texts(None) + [error]
+            writerow(row)
+        elif out_format == "jsonl":
+            out.record({header[i]: row[i] for i in echo_at}, figures, error)
+        else:
+            out.row([row[i] for i in echo_at], figures, error)
+    runner.rows = n
+
+
+def _run_jsonl(runner: _Runner, lines: Iterator[str], out_format: str, progress: _Progress) -> None:
+    estimate = runner.estimate
+    ytd = runner.ytd is not None
+    out: _Out | None = None
+    header: list[str] = []
+    dropped: set[str] = set()
+    n = 0
+    for line_no, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        n += 1
+        if not n & 4095:
+            progress.update()
+        figures: tuple[Decimal, ...] | None = None
+        error = ""
+        try:
+            obj = json.loads(line)
+        except ValueError as exc:
+            obj = {}
+            error = runner.fail(line_no, RowError(f"不是有效的 JSON({getattr(exc, 'msg', exc)}):每行应是一个 {{…}} 对象"))
+        if not isinstance(obj, dict):
+            obj = {}
+            error = runner.fail(line_no, RowError("这一行不是 JSON 对象:每行应是一个 {…} 对象"))
+        echo = {k: v for k, v in obj.items() if _column_key(k) not in OUTPUT_FIELDS}
+        if out is None:
+            header = list(echo)  # CSV/plain output: the first record's keys are the columns
+            out = _Out(out_format, header)
+        if not error:
+            words, numbers, person, when = _json_cells(obj)
+            try:
+                figures = estimate(words, *numbers, person, when) if ytd else estimate(words, *numbers)
+            except RowError as exc:
+                error = runner.fail(line_no, exc)
+        if out_format == "jsonl":
+            out.record(echo, figures, error)
+            continue
+        extra = [k for k in echo if k not in header and k not in dropped]
+        if extra:
+            dropped.update(extra)
+            note(f"第 {line_no} 行的键 {'、'.join(extra)} 不在第一条记录里,{out_format} 输出中略去")
+        out.row([_cell(echo.get(k)) for k in header], figures, error)
+    runner.rows = n
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def _json_cells(obj: dict[str, Any]) -> tuple[tuple[str, ...], tuple[str, ...], str, str]:
+    """A JSON object's known keys as the same strings a CSV row would give."""
+    cells = dict.fromkeys((*COLUMNS, *YTD_COLUMNS), "")
+    for k, v in obj.items():
+        key = _column_key(k)
+        if key in cells and cells[key] == "":
+            cells[key] = _cell(v)
+    values = list(cells.values())
+    return (tuple(values[i] for i in _WORDS), tuple(values[i] for i in _NUMBERS),
+            values[_PERSON], values[_DATE])

@@ -1,0 +1,409 @@
+"""``medins estimate --batch``: formats, fallbacks, bad rows, --strict, --year-to-date.
+
+Expected figures are worked by hand from data/regions/mianyang.yaml (职工 住院 三级: 起付 750,
+84%, 第二次起起付线减半, 年度封顶 50 万; 大额 1.2 万起 70/80/85%) and tests/policies/example.yaml.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from medins_cli.core import Claim, estimate
+from medins_cli.errors import ExitCode
+from medins_cli.paths import shipped_data_dir
+from medins_cli.regions import load_policy
+
+EXAMPLE = str(Path(__file__).parent / "policies" / "example.yaml")
+FIGURES = ["eligible", "deductible", "fund_pay", "critical_illness_pay", "out_of_pocket", "effective_ratio"]
+
+
+def _rows(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def _write(tmp_path: Path, name: str, text: str) -> str:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+# ---- formats ----------------------------------------------------------------------------
+
+CLAIMS_CSV = """id,region,type,tier,amount
+a,绵阳,职工,3,8000
+b,mianyang,居民,2,"8,000"
+c,绵阳,职工,1,600
+"""
+
+
+def test_csv_in_csv_out(run, tmp_path):
+    result = run("estimate", "--batch", _write(tmp_path, "c.csv", CLAIMS_CSV))
+    assert result.exit_code == ExitCode.OK, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "id,region,type,tier,amount," + ",".join(FIGURES) + ",error"
+    assert lines[1] == "a,绵阳,职工,3,8000,8000.00,750.00,6090.00,0.00,1910.00,0.7613,"  # (8000 − 750) × 84%
+    assert lines[2] == 'b,mianyang,居民,2,"8,000",8000.00,350.00,5737.50,0.00,2262.50,0.7172,'  # (8000 − 350) × 75%
+    assert lines[3] == "c,绵阳,职工,1,600,600.00,200.00,368.00,0.00,232.00,0.6133,"  # (600 − 200) × 92%
+    assert len(lines) == 4
+
+
+def test_csv_in_jsonl_out(run, tmp_path):
+    result = run("estimate", "--batch", _write(tmp_path, "c.csv", CLAIMS_CSV), "--format", "json")
+    assert result.exit_code == ExitCode.OK, result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["id"] for r in records] == ["a", "b", "c"]
+    assert records[0] == {"id": "a", "region": "绵阳", "type": "职工", "tier": "3", "amount": "8000",
+                          "eligible": 8000, "deductible": 750, "fund_pay": 6090, "critical_illness_pay": 0,
+                          "out_of_pocket": 1910, "effective_ratio": 0.7613, "error": None}
+    assert records[1]["fund_pay"] == 5737.5
+
+
+def test_jsonl_in_jsonl_out_keeps_values(run, tmp_path):
+    text = ('{"id": 1, "region": "绵阳", "tier": 3, "amount": 8000, "type": "职工"}\n'
+            "\n"
+            '{"id": 2, "region": "绵阳", "tier": "2", "amount": 8000.5, "retired": true, "type": "employee"}\n')
+    result = run("estimate", "--batch", _write(tmp_path, "c.jsonl", text))
+    assert result.exit_code == ExitCode.OK, result.stderr
+    first, second = (json.loads(line) for line in result.stdout.splitlines())
+    assert first["id"] == 1 and first["tier"] == 3 and first["fund_pay"] == 6090
+    # retired employee: 88% + 3% = 91%; (8000.5 − 450) × 0.91 = 6870.955 → 6870.96
+    assert second["retired"] is True and second["fund_pay"] == 6870.96 and second["error"] is None
+
+
+def test_jsonl_in_csv_out(run, tmp_path):
+    text = '{"id": 1, "region": "绵阳", "tier": 3, "amount": 8000}\n{"id": 2, "region": "绵阳", "tier": 3, "amount": 100}\n'
+    result = run("estimate", "--batch", _write(tmp_path, "c.jsonl", text), "-f", "csv", "-q")
+    assert result.exit_code == ExitCode.OK, result.stderr
+    rows = _rows(result.stdout)
+    assert [r["fund_pay"] for r in rows] == ["6090.00", "0.00"]
+    assert rows[1]["out_of_pocket"] == "100.00"
+
+
+def test_plain_is_tab_separated(run, tmp_path):
+    result = run("estimate", "--batch", _write(tmp_path, "c.csv", CLAIMS_CSV), "-f", "plain")
+    lines = result.stdout.splitlines()
+    assert lines[0].split("\t") == ["id", "region", "type", "tier", "amount", *FIGURES, "error"]
+    assert lines[1].split("\t")[7] == "6090.00"
+
+
+def test_stdin_dash_and_sniffing(run):
+    result = run("estimate", "--batch", "-", input=CLAIMS_CSV)
+    assert result.exit_code == ExitCode.OK, result.stderr
+    assert _rows(result.stdout)[0]["fund_pay"] == "6090.00"
+    jsonl = '{"region": "绵阳", "tier": "3", "amount": "8000"}\n'
+    result = run("estimate", "--batch", "-", input=jsonl)  # a first line starting with { is JSON Lines
+    assert json.loads(result.stdout)["fund_pay"] == 6090
+    result = run("estimate", "--batch", "-", "--input-format", "jsonl", "-f", "csv", input=jsonl)
+    assert _rows(result.stdout)[0]["out_of_pocket"] == "1910.00"
+
+
+def test_excel_bom_and_column_spelling(run, tmp_path):
+    path = tmp_path / "excel.csv"
+    path.write_bytes("\ufeffRegion,Tier,Amount,Self-Pay\r\n绵阳,3,8000,1000\r\n".encode())
+    result = run("estimate", "--batch", str(path))
+    assert result.exit_code == ExitCode.OK, result.stderr
+    row = _rows(result.stdout)[0]
+    assert row["Region"] == "绵阳"
+    assert row["eligible"] == "7000.00" and row["fund_pay"] == "5250.00"  # (7000 − 750) × 84%
+
+
+def test_output_in_input_order(run, tmp_path):
+    amounts = [str(1000 + 997 * i) for i in range(200)]
+    text = "region,tier,amount\n" + "".join(f"绵阳,{'123'[i % 3]},{a}\n" for i, a in enumerate(amounts))
+    result = run("estimate", "--batch", _write(tmp_path, "c.csv", text))
+    assert [r["amount"] for r in _rows(result.stdout)] == amounts
+
+
+def test_batch_output_columns_are_not_echoed_twice(run, tmp_path):
+    first = run("estimate", "--batch", _write(tmp_path, "c.csv", CLAIMS_CSV), "-q")
+    again = run("estimate", "--batch", "-", "-q", input=first.stdout)  # feed a result back in
+    assert again.exit_code == ExitCode.OK, again.stderr
+    assert again.stdout == first.stdout
+
+
+# ---- fallbacks: column, then option, then config -------------------------------------------
+
+
+def test_missing_columns_fall_back_to_options(run, tmp_path):
+    text = "amount,tier\n8000,\n8000,2\n"
+    result = run("estimate", "--batch", _write(tmp_path, "c.csv", text), "-r", "绵阳", "--tier", "3", "-t", "居民")
+    assert result.exit_code == ExitCode.OK, result.stderr
+    rows = _rows(result.stdout)
+    assert rows[0]["fund_pay"] == "4777.50"  # empty cell → --tier 3: (8000 − 650) × 65%
+    assert rows[1]["fund_pay"] == "5737.50"  # the cell wins: (8000 − 350) × 75%
+
+
+def test_options_then_config(run, tmp_path):
+    assert run("config", "set", "region", "绵阳").exit_code == 0
+    assert run("config", "set", "tier", "2").exit_code == 0
+    assert run("config", "set", "retired", "true").exit_code == 0
+    text = "amount,type\n8000,职工\n"
+    result = run("estimate", "--batch", _write(tmp_path, "c.csv", text))
+    assert result.exit_code == ExitCode.OK, result.stderr
+    assert _rows(result.stdout)[0]["fund_pay"] == "6870.50"  # config: 绵阳, 二级, 退休: (8000 − 450) × 91%
+    result = run("estimate", "--batch", _write(tmp_path, "c.csv", text), "--tier", "3", "--not-retired")
+    assert _rows(result.stdout)[0]["fund_pay"] == "6090.00"  # the options beat the config
+
+
+def test_default_type_is_employee_with_a_note(run, tmp_path):
+    result = run("estimate", "--batch", _write(tmp_path, "c.csv", "region,tier,amount\n绵阳,3,8000\n"))
+    assert _rows(result.stdout)[0]["fund_pay"] == "6090.00"
+    assert "职工医保" in result.stderr
+
+
+def test_policy_file_applies_to_every_row(run, tmp_path):
+    text = "tier,amount,admission\n3,10000,\n3,10000,3\n"
+    result = run("estimate", "--batch", _write(tmp_path, "c.csv", text), "--policy-file", EXAMPLE, "-t", "职工")
+    assert result.exit_code == ExitCode.OK, result.stderr
+    rows = _rows(result.stdout)
+    assert rows[0]["fund_pay"] == "7945.00"  # bands: (3000 − 900) × 85% + (10000 − 3000) × 88% = 1785 + 6160
+    assert rows[1]["deductible"] == "700.00"  # third admission: 900 − 100 × 2
+
+
+def test_missing_required_column_is_usage_error(run, tmp_path):
+    result = run("estimate", "--batch", _write(tmp_path, "c.csv", "region,tier\n绵阳,3\n"))
+    assert result.exit_code == ExitCode.USAGE
+    assert "amount" in result.stderr and result.stdout == ""
+
+
+def test_headerless_and_empty_input_are_usage_errors(run, tmp_path):
+    assert run("estimate", "--batch", _write(tmp_path, "a.csv", "绵阳,3,8000\n")).exit_code == ExitCode.USAGE
+    assert run("estimate", "--batch", _write(tmp_path, "b.csv", "")).exit_code == ExitCode.USAGE
+    missing = run("estimate", "--batch", str(tmp_path / "nope.csv"))
+    assert missing.exit_code == ExitCode.USAGE and "nope.csv" in missing.stderr
+
+
+@pytest.mark.parametrize("name", ["gbk.csv", "gbk.dat"])
+def test_not_utf8_is_usage_error(run, tmp_path, name):
+    path = tmp_path / name
+    path.write_bytes("region,tier,amount\n绵阳,3,8000\n".encode("gbk"))
+    result = run("estimate", "--batch", str(path))
+    assert result.exit_code == ExitCode.USAGE and "UTF-8" in result.stderr and result.stdout == ""
+
+
+def test_batch_only_options(run, tmp_path):
+    assert run("estimate", "-r", "绵阳", "--tier", "3", "-a", "8000", "--strict").exit_code == ExitCode.USAGE
+    path = _write(tmp_path, "c.csv", CLAIMS_CSV)
+    assert run("estimate", "--batch", path, "--explain").exit_code == ExitCode.USAGE
+    assert run("estimate", "--batch", path, "-f", "table").exit_code == ExitCode.USAGE
+    assert run("estimate", "--batch", path, "--input-format", "xml").exit_code == ExitCode.USAGE
+
+
+# ---- bad rows ---------------------------------------------------------------------------------
+
+BAD_CSV = """region,tier,amount
+绵阳,3,8000
+北京,3,8000
+绵阳,3,abc
+绵阳,5,8000
+绵阳,3,8000,1
+绵阳,3,12.345
+绵阳,3,100
+"""
+
+
+def test_bad_rows_are_reported_and_the_run_completes(run, tmp_path):
+    result = run("estimate", "--batch", _write(tmp_path, "bad.csv", BAD_CSV))
+    assert result.exit_code == ExitCode.ERROR
+    rows = _rows(result.stdout)
+    assert len(rows) == 7
+    assert [bool(r["error"]) for r in rows] == [False, True, True, True, True, True, False]
+    assert "北京" in rows[1]["error"] and rows[1]["fund_pay"] == ""
+    assert "不是数字" in rows[2]["error"]
+    assert "医院等级" in rows[3]["error"]
+    assert "表头只有 3 列" in rows[4]["error"]
+    assert "两位小数" in rows[5]["error"]
+    assert rows[6]["out_of_pocket"] == "100.00"
+    err = result.stderr.splitlines()
+    for line in (3, 4, 5, 6, 7):  # the header is line 1
+        assert any(e.startswith(f"第 {line} 行:") for e in err), (line, err)
+    assert err[-1] == "错误:5 行出错(共 7 行):原因见输出的 error 列"
+
+
+def test_bad_jsonl_lines(run, tmp_path):
+    text = '{"region": "绵阳", "tier": 3, "amount": 8000}\nnot json\n[1, 2]\n{"region": "绵阳", "tier": 3}\n'
+    result = run("estimate", "--batch", _write(tmp_path, "c.jsonl", text))
+    assert result.exit_code == ExitCode.ERROR
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["error"] is None for r in records] == [True, False, False, False]
+    assert "amount" in records[3]["error"]
+    assert "第 2 行" in result.stderr and "第 3 行" in result.stderr and "第 4 行" in result.stderr
+
+
+def test_strict_stops_at_the_first_bad_row(run, tmp_path):
+    result = run("estimate", "--batch", _write(tmp_path, "bad.csv", BAD_CSV), "--strict")
+    assert result.exit_code == ExitCode.ERROR
+    assert len(_rows(result.stdout)) == 1  # the good row before it was written
+    assert result.stderr.startswith("错误:第 3 行:") and "北京" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_quiet_keeps_row_errors(run, tmp_path):
+    result = run("estimate", "--batch", _write(tmp_path, "bad.csv", BAD_CSV), "-q")
+    assert "第 3 行" in result.stderr and "职工医保" not in result.stderr
+
+
+# ---- --year-to-date -------------------------------------------------------------------------
+
+YTD_CSV = """person,date,tier,visit,amount
+A,2025-01-10,3,住院,8000
+B,2025-01-15,3,住院,8000
+A,2025-02-01,1,门诊,150
+A,2025-03-05,3,住院,8000
+A,2025-03-20,1,门诊,300
+A,2025-03-01,3,住院,8000
+A,2025-06-01,3,住院,600000
+A,2025-07-01,3,住院,8000
+A,2026-01-05,3,住院,8000
+"""
+
+
+def test_year_to_date_worked_example(run, tmp_path):
+    result = run("estimate", "--batch", _write(tmp_path, "ytd.csv", YTD_CSV), "-r", "绵阳", "-t", "职工",
+                 "--year-to-date")
+    assert result.exit_code == ExitCode.ERROR  # the out-of-order row
+    rows = [(r["deductible"], r["fund_pay"], r["critical_illness_pay"], r["out_of_pocket"]) for r in _rows(result.stdout)]
+    assert rows == [
+        ("750.00", "6090.00", "0.00", "1910.00"),  # A, 1st admission: (8000 − 750) × 84%
+        ("750.00", "6090.00", "0.00", "1910.00"),  # B is another person: his own 1st admission
+        ("200.00", "0.00", "0.00", "150.00"),  # A 门诊: 150 is below the annual 起付线 200
+        ("375.00", "6405.00", "0.00", "1595.00"),  # A, 2nd admission: 750 × 0.5; (8000 − 375) × 84%
+        ("50.00", "150.00", "0.00", "150.00"),  # 门诊: 200 − 150 already spent = 50; (300 − 50) × 60%
+        ("", "", "", ""),  # dated before A's previous row: an error, carries nothing
+        # 3rd admission, cap 500000 − (6090 + 6405) = 487505 < (600000 − 375) × 84% = 503685;
+        # 大额: 112495 above 12000: 38000 × 70% + 50000 × 80% + 12495 × 85% = 77220.75
+        ("375.00", "487505.00", "77220.75", "35274.25"),
+        ("375.00", "0.00", "0.00", "8000.00"),  # cap reached; 8000 is below the 大额 threshold
+        ("750.00", "6090.00", "0.00", "1910.00"),  # a new year starts again
+    ]
+    assert "第 7 行" in result.stderr and "排序" in result.stderr
+
+
+def test_year_to_date_opening_balance_from_first_row(run, tmp_path):
+    text = "person,amount,admission,ytd_fund\nA,8000,2,495000\nA,8000,5,0\n"
+    result = run("estimate", "--batch", _write(tmp_path, "c.csv", text), "-r", "绵阳", "-t", "职工", "--tier", "3",
+                 "--year-to-date")
+    rows = _rows(result.stdout)
+    assert (rows[0]["deductible"], rows[0]["fund_pay"]) == ("375.00", "5000.00")  # 2nd admission; cap left 5000
+    assert (rows[1]["deductible"], rows[1]["fund_pay"]) == ("375.00", "0.00")  # carried: 3rd admission, cap used up
+
+
+def test_without_year_to_date_rows_are_independent(run, tmp_path):
+    result = run("estimate", "--batch", _write(tmp_path, "ytd.csv", YTD_CSV), "-r", "绵阳", "-t", "职工")
+    assert result.exit_code == ExitCode.OK, result.stderr
+    assert _rows(result.stdout)[3]["deductible"] == "750.00"
+
+
+# ---- the batch path gives the same figures as a single estimate ----------------------------
+
+
+def _combos() -> list[tuple[str, str, str, str]]:
+    out = []
+    for path in [*sorted((shipped_data_dir() / "regions").glob("*.yaml")), Path(EXAMPLE)]:
+        policy = load_policy(path)
+        for plan_name, plan in policy.plans.items():
+            for visit in ("inpatient", "outpatient"):
+                section = getattr(plan, visit)
+                for tier in section.tiers if section is not None else ():
+                    out.append((str(path), plan_name, visit, tier))
+    return out
+
+
+COMBOS = _combos()
+cents = st.integers(min_value=0, max_value=300_000_000)
+
+
+@st.composite
+def bills(draw):
+    path, plan, visit, tier = draw(st.sampled_from(COMBOS))
+    total = draw(st.integers(min_value=1, max_value=300_000_000))
+    self_pay = draw(st.integers(min_value=0, max_value=total))
+    partial = draw(st.integers(min_value=0, max_value=total - self_pay))
+    return {
+        "policy": path, "type": plan, "visit": visit, "tier": tier,
+        "amount": Decimal(total) / 100, "self_pay": Decimal(self_pay) / 100, "partial_self_pay": Decimal(partial) / 100,
+        "retired": draw(st.booleans()), "admission": draw(st.integers(min_value=1, max_value=5)),
+        "ytd_fund": Decimal(draw(cents)) / 100, "ytd_outpatient": Decimal(draw(st.integers(0, 100_000))) / 100,
+        "remote": draw(st.sampled_from(["", "filed", "unfiled", "emergency"])),
+    }
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(bills(), min_size=1, max_size=12).map(lambda bs: sorted(bs, key=lambda b: b["policy"])))
+def test_batch_figures_equal_single_estimates(run, tmp_path, batch):
+    # one run per policy file, so --policy-file covers the example data too
+    by_file: dict[str, list[dict]] = {}
+    for bill in batch:
+        by_file.setdefault(bill["policy"], []).append(bill)
+    for path, group in by_file.items():
+        policy = load_policy(Path(path))
+        text = io.StringIO()
+        writer = csv.writer(text)
+        columns = ["type", "visit", "tier", "amount", "self_pay", "partial_self_pay", "retired", "admission",
+                   "ytd_fund", "ytd_outpatient", "remote"]
+        writer.writerow(columns)
+        for bill in group:
+            writer.writerow([str(bill[c]).lower() if c == "retired" else bill[c] for c in columns])
+        result = run("estimate", "--batch", "-", "--policy-file", path, "-q", input=text.getvalue())
+        for bill, row in zip(group, _rows(result.stdout), strict=True):
+            claim = Claim(total=bill["amount"], tier=bill["tier"], plan=bill["type"], visit=bill["visit"],
+                          self_pay=bill["self_pay"], partial_self_pay=bill["partial_self_pay"], retired=bill["retired"],
+                          admission=bill["admission"], ytd_fund=bill["ytd_fund"], ytd_outpatient=bill["ytd_outpatient"],
+                          remote=bill["remote"] or None)
+            try:
+                bd = estimate(policy, claim, explain=False)
+            except ValueError as exc:
+                assert row["error"] == str(exc)
+                continue
+            assert row["error"] == ""
+            for name in FIGURES:
+                assert Decimal(row[name]) == getattr(bd, name), (name, bill, row)
+            assert Decimal(row["fund_pay"]) + Decimal(row["critical_illness_pay"]) + Decimal(row["out_of_pocket"]) \
+                == bill["amount"]
+
+
+@pytest.mark.parametrize("words", [("绵阳", "3", "8000"), ("mianyang", "三级", "8000元"), ("绵阳市", "三甲", "0.8万")])
+def test_words_people_write(run, tmp_path, words):
+    text = "region,tier,amount\n" + ",".join(words) + "\n"
+    result = run("estimate", "--batch", _write(tmp_path, "c.csv", text))
+    assert _rows(result.stdout)[0]["fund_pay"] == "6090.00"
+
+
+def test_progress_bar_on_a_terminal_leaves_stdout_alone(tmp_path, capsys, monkeypatch):
+    # stderr a terminal, a file of 6000 rows: the bar is drawn on stderr; the results still go to stdout
+    from medins_cli import batch
+
+    path = _write(tmp_path, "big.csv", "region,type,tier,amount\n" + "绵阳,职工,3,8000\n" * 6000)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    drawn = []
+    real = batch._Progress.__init__
+
+    def spy(self, source):
+        real(self, source)
+        drawn.append(self.bar is not None)
+
+    monkeypatch.setattr(batch._Progress, "__init__", spy)
+    batch.run(batch.BatchOptions(source=path))
+    out = capsys.readouterr().out.splitlines()
+    assert drawn == [True]
+    assert len(out) == 6001 and out[-1].endswith(",6090.00,0.00,1910.00,0.7613,")
+
+
+def test_no_progress_bar_when_piped(tmp_path, capsys):
+    from medins_cli import batch
+
+    path = _write(tmp_path, "big.csv", "region,type,tier,amount\n" + "绵阳,职工,3,8000\n" * 6000)
+    source = batch._open(batch.BatchOptions(source=path))
+    try:
+        assert batch._Progress(source).bar is None  # stderr is not a terminal under pytest
+    finally:
+        source.raw.close()
