@@ -8,6 +8,7 @@ only when a file is new or changed (cache keyed by the file's content hash).
 from __future__ import annotations
 
 import os
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -33,27 +34,34 @@ def region_dirs() -> list[Path]:
     return [shipped_data_dir() / "regions", user_data_dir() / "regions"]
 
 
-def _region_files() -> list[Path]:
-    files: list[Path] = []
+def _stamp(path: str) -> list[int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return [st.st_mtime_ns, st.st_size]
+
+
+def _folders_signature() -> str:
+    """Changes when a region file is added, removed or renamed (folder mtimes): two stats."""
+    parts = [CACHE_TAG]
+    for folder in region_dirs():
+        parts.append(f"{folder}\0{_stamp(str(folder))}")
+    return content_key("\n".join(parts).encode())
+
+
+def _scan() -> list[tuple[str, list[int]]]:
+    """Every region file (shipped first, then the user's) with its (mtime, size) stamp."""
+    files: list[tuple[str, list[int]]] = []
     for folder in region_dirs():
         try:
-            names = sorted(os.listdir(folder))
+            with os.scandir(folder) as it:
+                found = sorted(e.path for e in it
+                               if e.name.endswith((".yaml", ".yml")) and not e.name.startswith("."))
         except OSError:
             continue
-        files.extend(folder / n for n in names if n.endswith((".yaml", ".yml")) and not n.startswith("."))
+        files.extend((path, stamp) for path in found if (stamp := _stamp(path)) is not None)
     return files
-
-
-def _signature(files: list[Path]) -> str:
-    """Changes whenever a region file is added, removed, renamed or edited."""
-    parts = [CACHE_TAG]
-    for f in files:
-        try:
-            st = f.stat()
-        except OSError:
-            continue
-        parts.append(f"{f}\0{st.st_mtime_ns}\0{st.st_size}")
-    return content_key("\n".join(parts).encode())
 
 
 def _index_entry(path: Path) -> dict[str, Any]:
@@ -74,25 +82,77 @@ def _index_entry(path: Path) -> dict[str, Any]:
     return entry
 
 
-def load_index() -> list[dict[str, Any]]:
-    """Every known region (name, province, keys, path); cached until a file changes."""
-    files = _region_files()
-    signature = _signature(files)
+def _load() -> dict[str, Any]:
+    """The index, checked against every file: ``entries`` and ``table`` (key → entry number).
+
+    Stats every region file and re-reads only those whose (mtime, size) changed; when
+    anything changed, rewrites the cache and its shards (see :func:`_quick_lookup`).
+    """
     cache_path = cache_dir() / "index.json"
     cached = read_cache(cache_path)
-    if isinstance(cached, dict) and cached.get("signature") == signature:
-        return list(cached["entries"])
-    entries = [_index_entry(f) for f in files]
-    write_cache(cache_path, {"signature": signature, "entries": entries})
-    return entries
+    folders = _folders_signature()
+    valid = isinstance(cached, dict) and cached.get("tag") == CACHE_TAG
+    files = _scan()
+    old = {e["path"]: e for e in cached["entries"]} if valid else {}
+    if valid and [(e["path"], e.get("stamp")) for e in cached["entries"]] == files:
+        entries = cached["entries"]
+    else:
+        entries = [
+            old[path] if path in old and old[path].get("stamp") == stamp else {**_index_entry(Path(path)), "stamp": stamp}
+            for path, stamp in files
+        ]
+    table: dict[str, int] = {}
+    for number, entry in enumerate(entries):  # later (user) files override earlier (shipped) ones
+        for key in entry["keys"]:
+            table[key] = number
+    index = {"tag": CACHE_TAG, "folders": folders, "entries": entries, "table": table}
+    if index != cached:
+        write_cache(cache_path, index)
+        _write_shards(index)
+    return index
+
+
+_SHARDS = 16
+
+
+def _shard_path(key: str) -> Path:
+    return cache_dir() / "index" / f"{zlib.crc32(key.encode()) % _SHARDS:02d}.json"
+
+
+def _write_shards(index: dict[str, Any]) -> None:
+    """Split the lookup table into small files so a lookup reads ~1/16 of it."""
+    shards: list[dict[str, Any]] = [{} for _ in range(_SHARDS)]
+    for key, number in index["table"].items():
+        shards[zlib.crc32(key.encode()) % _SHARDS][key] = index["entries"][number]
+    for number, keys in enumerate(shards):
+        write_cache(cache_dir() / "index" / f"{number:02d}.json",
+                    {"tag": CACHE_TAG, "folders": index["folders"], "keys": keys})
+
+
+def _quick_lookup(key: str) -> tuple[dict[str, Any] | None, bool]:
+    """The entry for ``key`` from its shard, and whether that shard is current.
+
+    The everyday path: two folder stats, one small file, one stat of the region file, so
+    its cost does not grow with the number of regions. A shard is current while no region
+    file was added, removed or renamed; an entry counts only if its file is unchanged.
+    (Editing another file's aliases in place is seen by the next miss or ``medins regions``.)
+    """
+    shard = read_cache(_shard_path(key))
+    if not isinstance(shard, dict) or shard.get("tag") != CACHE_TAG or shard.get("folders") != _folders_signature():
+        return None, False
+    entry = shard["keys"].get(key)
+    if entry is None or entry.get("stamp") != _stamp(entry["path"]):
+        return None, True
+    return dict(entry), True
+
+
+def load_index() -> list[dict[str, Any]]:
+    """Every known region (name, province, keys, path), checked against every file."""
+    return list(_load()["entries"])
 
 
 def _table(entries: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    table: dict[str, dict[str, Any]] = {}
-    for entry in entries:  # later (user) files override earlier (shipped) ones
-        for key in entry["keys"]:
-            table[key] = entry
-    return table
+    return {key: entry for entry in entries for key in entry["keys"]}
 
 
 def suggest(query: str, entries: list[dict[str, Any]]) -> list[str]:
@@ -109,16 +169,22 @@ def suggest(query: str, entries: list[dict[str, Any]]) -> list[str]:
 
 def find_region(query: str) -> dict[str, Any]:
     """The index entry for a region name, alias or pinyin; a usage error with suggestions if unknown."""
-    entries = load_index()
-    entry = _table(entries).get(region_key(query))
-    if entry is None:
-        close = suggest(query, entries)
+    key = region_key(query)
+    quick, current = _quick_lookup(key)
+    if quick is not None:
+        return quick
+    index = _load()  # a miss, an edited file or no cache yet: check every file
+    if not current:
+        _write_shards(index)
+    number = index["table"].get(key)
+    if number is None:
+        close = suggest(query, index["entries"])
         hint = f"你是不是要找:{'、'.join(close)}?" if close else ""
         raise UsageError(
             f"不认识的地区「{query}」。{hint}用 medins regions 查看已有地区;"
             "要添加新地区,把 YAML 文件放进用户数据目录的 regions/ 或用 --policy-file(见 README)"
         )
-    return entry
+    return dict(index["entries"][number])
 
 
 def read_policy_dict(path: Path) -> dict[str, Any]:

@@ -89,3 +89,20 @@ def test_cache_refreshes_when_file_changes(run, isolated_dirs):
     assert run.json(*args)["fund_pay"] == 6600
     target.write_text(src.replace("ratio: 0.88}", "ratio: 0.80}", 1), encoding="utf-8")
     assert run.json(*args)["fund_pay"] == 6000  # 7500 × 0.80: the edit is seen, not a stale cache
+
+
+def test_index_follows_added_and_edited_user_files(run, isolated_dirs):
+    from pathlib import Path
+
+    src = (Path(__file__).parent / "policies" / "example.yaml").read_text(encoding="utf-8")
+    folder = isolated_dirs["data"] / "regions"
+    folder.mkdir(parents=True)
+    args = ("-t", "employee", "--tier", "2", "--amount", "8000")
+    assert run("estimate", "-r", "aaa", *args).exit_code == 2  # builds the index, no such region yet
+    target = folder / "mine.yaml"
+    target.write_text(src.replace("aliases: [示例, shili]", "aliases: [aaa]"), encoding="utf-8")
+    assert run.json("estimate", "-r", "aaa", *args)["region"] == "示例市"  # a new file is seen
+    target.write_text(src.replace("aliases: [示例, shili]", "aliases: [bbbb]"), encoding="utf-8")  # edited in place
+    assert run.json("estimate", "-r", "bbbb", *args)["region"] == "示例市"
+    result = run("estimate", "-r", "aaa", *args)
+    assert result.exit_code == 2 and "不认识的地区" in result.stderr

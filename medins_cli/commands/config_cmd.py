@@ -1,7 +1,5 @@
 """``medins config``: remember region, insurance type, retirement and tier."""
 
-from __future__ import annotations
-
 from typing import Annotated, Optional
 
 import typer

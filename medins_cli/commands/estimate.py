@@ -1,7 +1,5 @@
 """``medins estimate``: how much of a bill insurance pays, and why."""
 
-from __future__ import annotations
-
 from typing import Annotated, Optional
 
 import typer

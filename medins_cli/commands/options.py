@@ -1,7 +1,5 @@
 """Option declarations shared by several commands (typer only; no heavy imports)."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated, Optional
 

@@ -1,7 +1,5 @@
 """``medins regions``: which regions medins knows, and what figures each has."""
 
-from __future__ import annotations
-
 from typing import Annotated, Optional
 
 import typer
