@@ -387,7 +387,7 @@ def _check_header(names: list[str], opts: BatchOptions) -> None:
     keys = [_column_key(n) for n in names]
     if not set(known).intersection(keys):
         raise UsageError("批量输入的第 1 行应是列名(如 region,tier,amount):请加上表头")
-    for name, key in zip(names, keys):
+    for name, key in zip(names, keys, strict=True):
         if key not in known and key not in OUTPUT_FIELDS:
             close = difflib.get_close_matches(key, known, n=1, cutoff=0.75)
             if close:
@@ -440,6 +440,7 @@ class _Out:
     def __init__(self, fmt: str, echo_header: list[str]) -> None:
         self.fmt = fmt
         out = sys.stdout
+        self.writerow: Callable[[list[Any]], object]
         if fmt == "csv":
             self.writerow = csv.writer(out, lineterminator="\n").writerow
         elif fmt == "plain":
@@ -463,7 +464,7 @@ class _Out:
         self.writerow([*echo, *_texts(figures), error])
 
     def record(self, echo: dict[str, Any], figures: tuple[Decimal, ...] | None, error: str) -> None:
-        echo.update(zip(RESULT_FIELDS, figures or (None,) * len(RESULT_FIELDS)))
+        echo.update(zip(RESULT_FIELDS, figures or (None,) * len(RESULT_FIELDS), strict=True))
         echo[ERROR_FIELD] = error or None
         self.write_json(echo)
 
@@ -523,7 +524,7 @@ def _run_csv(runner: _Runner, lines: Iterator[str], out_format: str, progress: _
     out = _Out(out_format, echo_header)
     fast = out_format == "csv" and len(echo_at) == width  # write the row list itself, extended
     writerow = out.writerow if fast else None
-    estimate = runner.estimate
+    estimate: Callable[..., tuple[Decimal, ...]] = runner.estimate
     ytd = runner.ytd is not None
     blank = [""]
     n = 0
@@ -566,7 +567,7 @@ def _run_csv(runner: _Runner, lines: Iterator[str], out_format: str, progress: _
 
 
 def _run_jsonl(runner: _Runner, lines: Iterator[str], out_format: str, progress: _Progress) -> None:
-    estimate = runner.estimate
+    estimate: Callable[..., tuple[Decimal, ...]] = runner.estimate
     ytd = runner.ytd is not None
     out: _Out | None = None
     header: list[str] = []

@@ -146,7 +146,7 @@ def emit_rows(rows: list[dict[str, Any]], fmt: str) -> None:
         writer.writerow(headers)
         writer.writerows([plain_value(r.get(h)) for h in headers] for r in rows)
     else:
-        emit_lines("\t".join(plain_value(r.get(h)) for h in headers) for r in [dict(zip(headers, headers))] + rows)
+        emit_lines("\t".join(plain_value(r.get(h)) for h in headers) for r in [dict(zip(headers, headers, strict=True))] + rows)
 
 
 def console(stderr: bool = False) -> Any:

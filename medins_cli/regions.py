@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from medins_cli.core.model import Policy, policy_from_dict
-from medins_cli.errors import UsageError
 from medins_cli.datacache import CACHE_TAG, content_key, read_cache, write_cache
+from medins_cli.errors import UsageError
 from medins_cli.paths import cache_dir, shipped_data_dir, user_data_dir
 
 _SUFFIXES = ("特别行政区", "自治区", "自治州", "地区", "市", "省", "县", "区")

@@ -38,7 +38,7 @@ class Section:
     title: str
     style: str = "bullets"  # boxes | steps | bullets | table
     entries: list[Entry] = field(default_factory=list)
-    rows: list[tuple[str, ...]] = field(default_factory=list)  # table: label, value, note[, source id]
+    rows: list[tuple[Any, ...]] = field(default_factory=list)  # table: label, value, note[, source id]
     emphasis: bool = False
 
 
@@ -224,8 +224,8 @@ def print_rich(doc: Doc) -> None:
         for n, src in legend:
             style = "green" if src.get("confidence") == "official" else "yellow"
             con.print(Text(f"  [{n}] {source_label(src)}", style=style))
-    for line in doc.footer:
-        con.print(Text(line, style="italic"))
+    for footer in doc.footer:
+        con.print(Text(footer, style="italic"))
 
 
 # ---- formats and files -------------------------------------------------------------------
@@ -386,7 +386,7 @@ def _cost_section(cost: dict[str, Any]) -> Section:
     title = f"不备案的代价:这笔 {money(Decimal(str(cost['amount'])))} 元的账单"
     if not cost["known"]:
         return Section(title, entries=[Entry(f"无法估算:{cost['reason']}")], emphasis=True)
-    rows = []
+    rows: list[tuple[Any, ...]] = []
     for key, label in (("filed", "已备案"), ("unfiled", "未备案"), ("emergency", "急诊抢救(未备案)")):
         part = cost.get(key)
         if part is None:
@@ -437,7 +437,7 @@ def _projection_section(pr: dict[str, Any]) -> Section:
     title = "每月划入个人账户(估算)"
     if not pr["known"]:
         return Section(title, entries=[Entry(pr["text"], pr.get("source"))])
-    rows = []
+    rows: list[tuple[Any, ...]] = []
     if pr.get("salary") is not None:
         rows.append(("缴费基数(月)", money(Decimal(str(pr["salary"]))), ""))
         rows.append(("划入比例", f"{(Decimal(str(pr['rate'])) * 100).normalize():f}%", ""))

@@ -35,7 +35,7 @@ def _check_bands(bands: list[BandModel]) -> list[BandModel]:
         raise ValueError("只有最后一段可以省略 upto(最高段)")
     if bands[-1].upto is not None:
         raise ValueError("最后一段应省略 upto,表示以上全部")
-    if any(a >= b for a, b in zip(limits, limits[1:])):  # type: ignore[operator]
+    if any(a >= b for a, b in zip(limits, limits[1:], strict=False)):  # type: ignore[operator]
         raise ValueError("各段 upto 必须从小到大")
     return bands
 

@@ -262,6 +262,10 @@ _SECTIONS = {
 }
 
 
+def _sections(body: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: build(body[key]) for key, build in _SECTIONS.items() if body.get(key)}
+
+
 def policy_from_dict(raw: Mapping[str, Any]) -> Policy:
     """Build a :class:`Policy` from a validated, normalised policy dict (schema 1)."""
     reg = raw["region"]
@@ -285,10 +289,7 @@ def policy_from_dict(raw: Mapping[str, Any]) -> Policy:
         )
         for s in raw.get("sources") or ()
     }
-    plans = {
-        name: Plan(**{key: build(body[key]) for key, build in _SECTIONS.items() if body.get(key)})
-        for name, body in (raw.get("plans") or {}).items()
-    }
+    plans = {name: Plan(**_sections(body)) for name, body in (raw.get("plans") or {}).items()}
     notes = tuple(Note(n["text"], n["source"]) for n in raw.get("notes") or ())
     return Policy(region=region, year=int(raw["year"]), sources=sources, plans=plans, notes=notes)
 
