@@ -428,7 +428,8 @@ def split_payment(
 ) -> Payment:
     """Who pays the person's share: personal account (up to ``balance``), then 家庭共济, then cash.
 
-    ``account_allowed=False`` (resident plan, or inpatient care out of area) leaves it all to cash.
+    ``account_allowed=False`` (e.g. inpatient care out of area) leaves it all to cash; a resident
+    plan passes ``balance=0`` (no personal account) but may still use a relative's account.
     The parts always add up to ``breakdown.total``.
     """
     if balance < 0 or family < 0:
