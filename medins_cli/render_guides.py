@@ -113,6 +113,20 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+def _entry_lines(sec: Section, nums: dict[str, int], *, strong: bool, sub: str) -> list[str]:
+    """A section's entries as text lines: `- [ ]` boxes, numbered steps or `-` bullets."""
+    out: list[str] = []
+    for i, e in enumerate(sec.entries, 1):
+        if sec.style == "boxes":
+            out.append(f"- [ ] {_line(e, nums, strong=strong)}")
+        elif sec.style == "steps":
+            out.append(f"{i}. {_line(e, nums)}")
+        else:
+            out.append(f"- {_line(e, nums)}")
+        out += [f"{sub}{s}" for s in e.sub]
+    return out
+
+
 def to_markdown(doc: Doc) -> str:
     """A Markdown version ready to print or paste: `- [ ]` boxes, numbered steps, sources."""
     nums = doc.numbers()
@@ -126,14 +140,7 @@ def to_markdown(doc: Doc) -> str:
         if sec.style == "table":
             out += ["| 项目 | 金额(元) | 说明 |", "|---|---:|---|"]
             out += [f"| {_cell(a)} | {_cell(b)} | {_cell(c)} |" for a, b, c in _rows(sec, nums)]
-        for i, e in enumerate(sec.entries, 1):
-            if sec.style == "boxes":
-                out.append(f"- [ ] {_line(e, nums, strong=True)}")
-            elif sec.style == "steps":
-                out.append(f"{i}. {_line(e, nums)}")
-            else:
-                out.append(f"- {_line(e, nums)}")
-            out += [f"    - {s}" for s in e.sub]
+        out += _entry_lines(sec, nums, strong=True, sub="    - ")
         out.append("")
     legend = doc.legend()
     if legend:
@@ -158,14 +165,7 @@ def to_plain(doc: Doc) -> str:
         out.append(f"【{sec.title}】")
         for a, b, c in _rows(sec, nums):
             out.append(f"{a}:{b}" + (f"({c})" if c else ""))
-        for i, e in enumerate(sec.entries, 1):
-            if sec.style == "boxes":
-                out.append(f"- [ ] {_line(e, nums)}")
-            elif sec.style == "steps":
-                out.append(f"{i}. {_line(e, nums)}")
-            else:
-                out.append(f"- {_line(e, nums)}")
-            out += [f"    {s}" for s in e.sub]
+        out += _entry_lines(sec, nums, strong=False, sub="    ")
         out.append("")
     legend = doc.legend()
     if legend:
