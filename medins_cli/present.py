@@ -95,7 +95,9 @@ def render_sources(con: Any, policy: Policy, ids: Iterable[str]) -> None:
         if src.get("effective"):
             line.append(f" 生效 {src['effective']}")
         elif src.get("date"):
-            line.append(f" 发布 {src['date']}")
+            line.append(f" 发布 {src['date']}(生效日期未注明)")
+        else:
+            line.append(" 生效日期未注明")
         if src.get("url"):
             line.append(f" {src['url']}", style="dim")
         con.print(line)
