@@ -233,6 +233,7 @@ def print_rich(doc: Doc) -> None:
 
 def choose_format(fmt: str | None, output: Path | None) -> str:
     """The format asked for; with ``--output`` and no ``--format``, guessed from the file suffix."""
+    output = output_target(output)
     if fmt is None and output is not None:
         suffix = output.suffix.lower()
         return "json" if suffix == ".json" else "markdown" if suffix in (".md", ".markdown") else "plain"
@@ -242,14 +243,26 @@ def choose_format(fmt: str | None, output: Path | None) -> str:
     return form
 
 
+def output_target(path: Path | None) -> Path | None:
+    """``--output -`` means standard output, like no ``--output`` at all."""
+    return None if path is None or str(path) == "-" else path
+
+
 def check_output(path: Path | None, force: bool) -> None:
-    """Refuse, before any work, to write over an existing file (unless ``--force``) or a folder."""
+    """Refuse, before any work, to write over an existing file (unless ``--force``), or ever over
+    anything that is not a plain file (a folder, a device such as /dev/null, a pipe, a link),
+    or into a folder that does not exist."""
+    path = output_target(path)
     if path is None:
         return
     if path.is_dir():
         raise UsageError(f"{path} 是一个目录:--output 请给出文件名,如 清单.md")
+    if path.is_symlink() or (path.exists() and not path.is_file()):
+        raise UsageError(f"{path} 不是普通文件(链接、设备或管道):为安全起见不会覆盖,请换一个文件名")
     if path.exists() and not force:
         raise UsageError(f"文件 {path} 已存在:加 --force 覆盖,或换一个文件名")
+    if not path.parent.is_dir():
+        raise UsageError(f"目录 {path.parent} 不存在:请先建好目录,或换一个路径")
 
 
 def to_json(payload: Any) -> str:
@@ -268,6 +281,7 @@ def deliver(payload: Any, build: Callable[[Any], Doc], form: str, output: Path |
         text = to_markdown(build(payload))
     else:
         text = to_plain(build(payload))
+    output = output_target(output)
     if output is None:
         sys.stdout.write(text)
         return
