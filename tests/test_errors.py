@@ -34,6 +34,10 @@ def _check(result, code: int, *words: str) -> None:
         ("12.345", "两位小数"),
         ("0", "大于 0"),
         ("", "不是数字"),
+        ("1,50", "逗号"),  # a European decimal comma is not 150
+        ("1,2,3", "逗号"),
+        ("8,0000.5", "逗号"),
+        ("1_000", "不是数字"),
     ],
 )
 def test_bad_amounts(run, amount, word):
@@ -165,3 +169,8 @@ def test_internal_errors_are_one_line(run, monkeypatch):
 
     monkeypatch.setattr(calc, "estimate", boom)
     _check(run(*BASE, "--amount", "100"), ExitCode.ERROR, "内部错误", "MEDINS_DEBUG")
+
+
+@pytest.mark.parametrize("amount, total", [("12,345.67", 12345.67), ("8，000元", 8000), ("0.8万", 8000), (" 8000 ", 8000)])
+def test_accepted_amount_spellings(run, amount, total):
+    assert run.json(*BASE, "--amount", amount)["total"] == total

@@ -134,7 +134,7 @@ def check_amounts(total: Decimal, self_pay: Decimal, partial_self_pay: Decimal, 
             and self_pay + partial_self_pay <= total and 1 <= admission <= _MAX_ADMISSION):
         return  # the usual case, checked in one go (batch mode runs this per row)
     if total <= 0:
-        raise ClaimError("费用总额必须大于 0:请用 --amount 给出账单金额")
+        raise ClaimError("费用总额必须大于 0:请给出账单金额(--amount,批量时为 amount 列)")
     for label, value in (
         ("全自费金额", self_pay),
         ("乙类先行自付金额", partial_self_pay),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from medins_cli.core.errors import ClaimError
@@ -11,7 +12,8 @@ ZERO = Decimal("0")
 ONE = Decimal("1")
 MAX_AMOUNT = Decimal("1000000000")  # 1e9 yuan: anything larger is a typo, not a hospital bill
 
-_STRIP = str.maketrans("", "", ",，_ 　¥￥")
+_STRIP = str.maketrans("", "", " 　¥￥")
+_GROUPED = re.compile(r"[+-]?\d{1,3}(?:[,，]\d{3})+(?:\.\d*)?")
 
 
 def round_fen(value: Decimal) -> Decimal:
@@ -36,14 +38,18 @@ def parse_amount(text: str | int | Decimal, what: str = "金额") -> Decimal:
             raw = raw[:-1]
         if raw.endswith("万"):
             raw, multiplier = raw[:-1], Decimal(10000)
+        if "," in raw or "，" in raw:
+            if not _GROUPED.fullmatch(raw):  # "1,50" is not 150: commas only as thousands separators
+                raise ClaimError(f"{what}「{text}」的逗号位置不对:逗号只能作千位分隔,如 8,000 或 12,345.67")
+            raw = raw.replace(",", "").replace("，", "")
         try:
-            value = Decimal(raw) * multiplier
+            value = Decimal(raw) * multiplier if "_" not in raw else Decimal("x")
         except (InvalidOperation, ValueError):
             raise ClaimError(f"{what}「{text}」不是数字:请写成 8000、8000.5、8,000 或 8000元") from None
     if not value.is_finite():
         raise ClaimError(f"{what}「{text}」不是有限的数字:请给出实际金额,如 8000")
     if value < 0:
-        raise ClaimError(f"{what}不能为负数(收到 {text}):请给出 0 或正数")
+        raise ClaimError(f"{what} 不能为负数(收到 {text}):请改成正数")
     if value > MAX_AMOUNT:
         raise ClaimError(f"{what} {text} 超过 10 亿元,不像是真实费用:请检查是否多打了位数")
     if value != value.quantize(FEN, rounding=ROUND_HALF_UP):
