@@ -222,11 +222,11 @@ class _YearToDate:
         """
         day = _parse_date(when) if when.strip() else None
         state = self.people.get((person.strip(), rule.region, rule.plan))
-        if state is None or (day is not None and state.year is not None and day.year != state.year):
-            state = _Person(day)
-        elif day is not None and state.last is not None and day < state.last:
+        if state is not None and day is not None and state.last is not None and day < state.last:
             raise RowError(f"{person.strip() or '此人'}的日期 {day} 早于上一行的 {state.last}:"
                            "--year-to-date 要求同一人的行按日期先后排列,请先按 person、date 排序")
+        if state is None or (day is not None and state.year is not None and day.year != state.year):
+            state = _Person(day)
         if rule.visit == "inpatient":
             if state.admission is not None:
                 admission = state.admission
@@ -451,10 +451,14 @@ class _Out:
 
             self.writerow = writerow
         else:
-            encode = json.JSONEncoder(ensure_ascii=False, default=_json_number).encode
+            encode = json.JSONEncoder(ensure_ascii=False, default=_json_number, allow_nan=False).encode
 
             def write_json(record: dict[str, Any]) -> None:
-                out.write(encode(record) + "\n")
+                try:
+                    text = encode(record)
+                except ValueError:  # an input cell such as 1e309 read as inf: echo it as text, stay valid JSON
+                    text = encode({k: str(v) if isinstance(v, float) else v for k, v in record.items()})
+                out.write(text + "\n")
 
             self.write_json = write_json
         if fmt != "jsonl":

@@ -407,3 +407,24 @@ def test_no_progress_bar_when_piped(tmp_path, capsys):
         assert batch._Progress(source).bar is None  # stderr is not a terminal under pytest
     finally:
         source.raw.close()
+
+
+def test_year_to_date_rejects_an_earlier_year_after_a_later_one(run, tmp_path):
+    src = tmp_path / "ytd.csv"
+    src.write_text("person,date,region,type,tier,amount\n"
+                   "a,2026-01-05,绵阳,职工,3,8000\n"
+                   "a,2025-02-01,绵阳,职工,3,8000\n", encoding="utf-8")
+    result = run("estimate", "--batch", str(src), "--year-to-date", "--format", "csv")
+    assert result.exit_code == 1
+    assert "早于" in result.stderr
+
+
+def test_jsonl_output_stays_valid_json_for_infinite_input(run, tmp_path):
+    import json
+
+    src = tmp_path / "inf.jsonl"
+    src.write_text('{"region": "绵阳", "type": "职工", "tier": "3", "amount": 1e309}\n', encoding="utf-8")
+    result = run("estimate", "--batch", str(src))
+    assert result.exit_code == 1
+    record = json.loads(result.stdout, parse_constant=lambda c: pytest.fail(f"non-standard JSON {c}"))
+    assert record["error"]
