@@ -18,6 +18,11 @@ BREAKDOWN_FIELDS = (
 )
 
 
+def breakdown_fields(bd: Breakdown) -> dict[str, Any]:
+    """The amounts of a breakdown, each to the fen, and the effective ratio."""
+    return {f: getattr(bd, f) if f == "effective_ratio" else round_fen(getattr(bd, f)) for f in BREAKDOWN_FIELDS}
+
+
 def sources_payload(policy: Policy, ids: Iterable[str]) -> list[dict[str, Any]]:
     out = []
     for sid in ids:
@@ -49,11 +54,11 @@ def breakdown_payload(policy: Policy, claim: Claim, bd: Breakdown, *, notes: Ite
         "plan": claim.plan,
         "visit": claim.visit,
         "tier": claim.tier,
-        "retired": claim.retired,
+        "retired": claim.retired and claim.plan == "employee",  # as applied: residents have no retiree rules
         "admission": claim.admission,
         "remote": claim.remote,
     }
-    data.update((f, getattr(bd, f) if f == "effective_ratio" else round_fen(getattr(bd, f))) for f in BREAKDOWN_FIELDS)
+    data.update(breakdown_fields(bd))
     data["ratio"] = bd.ratio_note
     data["cap_left"] = None if bd.cap_left is None else round_fen(bd.cap_left)
     data["remote_applied"] = bd.remote_applied

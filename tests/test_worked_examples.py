@@ -155,3 +155,17 @@ def test_compare_csv(run):
     lines = result.stdout.splitlines()
     assert lines[0].startswith("tier,total,")
     assert len(lines) == 5
+
+
+def test_explain_in_plain_goes_to_stdout(run):
+    result = run("estimate", "--policy-file", EXAMPLE, "-t", "employee", "--tier", "2", "--amount", "8000",
+                 "--explain", "--format", "plain")
+    assert result.exit_code == 0
+    steps = [line for line in result.stdout.splitlines() if line.startswith("step.")]
+    assert steps[0].startswith("step.1: 政策范围内费用:")
+    assert any("= 6600.00" in line for line in steps)
+
+
+def test_compare_with_explain_is_a_usage_error(run):
+    result = run("estimate", "--policy-file", EXAMPLE, "--amount", "8000", "--compare", "tiers", "--explain")
+    assert result.exit_code == 2 and "--explain" in result.stderr

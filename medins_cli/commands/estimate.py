@@ -71,6 +71,8 @@ def estimate(
     form = resolve_format(fmt)
     if compare is not None and compare.strip().lower() not in ("tiers", "tier", "医院等级"):
         raise UsageError(f"--compare 只支持 tiers(收到「{compare}」)")
+    if compare is not None and explain:
+        raise UsageError("--compare 和 --explain 不能一起用:先比较,再对选中的等级加 --explain")
     args = ClaimArgs(region=region, type=type_, visit=visit, tier=tier if compare is None else (tier or "3"),
                      amount=amount, self_pay=self_pay, partial_self_pay=partial_self_pay, retired=retired,
                      admission=admission, ytd_fund=ytd_fund, ytd_outpatient=ytd_outpatient, remote=remote,
@@ -101,16 +103,16 @@ def _batch(source: str, input_format: str | None, fmt: str | None, strict: bool,
 
 def _show(policy, claim, breakdown, form: str, explain: bool, notes: list[str]) -> None:  # type: ignore[no-untyped-def]
     from medins_cli import present
-    from medins_cli.output import console, emit_json, emit_plain_mapping, note
+    from medins_cli.output import console, emit_json, emit_lines, emit_plain_mapping, note
 
     payload = present.breakdown_payload(policy, claim, breakdown, notes=notes, explain=explain)
     if form == "json":
         emit_json(payload)
     elif form == "plain":
         emit_plain_mapping(present.plain_breakdown(payload))
-        if explain:
-            for i, step in enumerate(breakdown.steps, 1):
-                note(f"{i}. {step.label}:{step.formula}" + ("" if step.value is None else f" = {step.value}"))
+        if explain:  # data, so stdout: `step.N: label:formula = value`
+            emit_lines(f"step.{i}: {step.label}:{step.formula}" + ("" if step.value is None else f" = {step.value}")
+                       for i, step in enumerate(breakdown.steps, 1))
         note(payload["disclaimer"])
     else:
         present.render_breakdown(console(), policy, claim, breakdown, explain=explain, notes=notes)
@@ -135,7 +137,7 @@ def _compare(policy, claim, form: str, notes: list[str]) -> None:  # type: ignor
         raise UsageError("该地数据没有可比较的医院等级")
     source_ids = list(dict.fromkeys(s for _, b in results for s in b.sources))
     warnings = list(dict.fromkeys(w for _, b in results for w in b.warnings)) + notes
-    rows = [{"tier": t, **{f: getattr(b, f) for f in present.BREAKDOWN_FIELDS}, "ratio": b.ratio_note} for t, b in results]
+    rows = [{"tier": t, **present.breakdown_fields(b), "ratio": b.ratio_note} for t, b in results]
     if form == "json":
         emit_json({"region": policy.region.name, "year": policy.year, "plan": claim.plan, "visit": claim.visit,
                    "compare": "tiers", "rows": rows, "sources": present.sources_payload(policy, source_ids),

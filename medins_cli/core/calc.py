@@ -40,8 +40,8 @@ def fmt(value: Decimal) -> str:
 
 
 def pct(ratio: Decimal) -> str:
-    """0.84 → '84%', 0.609 → '60.9%'."""
-    text = f"{(ratio * 100).normalize():f}"
+    """0.84 → '84%', 0.609 → '60.9%', 0.84333… → '84.33%'."""
+    text = f"{(ratio * 100).quantize(FEN, rounding=ROUND_HALF_UP).normalize():f}"
     return f"{text}%"
 
 
