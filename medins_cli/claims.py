@@ -47,6 +47,8 @@ def resolve_policy(args: ClaimArgs, cfg: dict[str, Any]) -> Policy:
 
     if args.policy_file is not None:
         path = Path(args.policy_file)
+        if path.is_dir():
+            raise UsageError(f"--policy-file {path} 是一个目录:请给出一个 YAML 文件")
         if not path.is_file():
             raise UsageError(f"找不到策略文件 {path}:请检查路径")
         policy = load_policy(path)

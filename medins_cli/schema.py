@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal, Optional
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 Ratio = Annotated[Decimal, Field(ge=0, le=1)]
-Amount = Annotated[Decimal, Field(ge=0, le=1_000_000_000)]
+Amount = Annotated[Decimal, Field(ge=0, le=1_000_000_000, decimal_places=2)]
 TierKey = Literal["community", "1", "2", "3"]
 SCHEMA_VERSION = 1
 
@@ -73,8 +73,15 @@ class _Section(_Strict):
     note: Optional[str] = None
 
 
+def _tier_keys(tiers: Any) -> Any:
+    """``3:`` written without quotes is the integer 3 in YAML; it means tier "3"."""
+    return {str(k): v for k, v in tiers.items()} if isinstance(tiers, dict) else tiers
+
+
 class InpatientModel(_Section):
     tiers: dict[TierKey, TierModel] = Field(min_length=1)
+
+    _keys = field_validator("tiers", mode="before")(_tier_keys)
     retiree_bonus: Ratio = Decimal(0)
     repeat_admission: Optional[RepeatModel] = None
     annual_cap: Optional[Amount] = None
@@ -83,6 +90,8 @@ class InpatientModel(_Section):
 
 class OutpatientModel(_Section):
     tiers: dict[TierKey, TierModel] = Field(min_length=1)
+
+    _keys = field_validator("tiers", mode="before")(_tier_keys)
     annual_deductible: Optional[Amount] = None
     retiree_annual_deductible: Optional[Amount] = None
     retiree_bonus: Ratio = Decimal(0)
@@ -199,6 +208,40 @@ class PolicyFile(_Strict):
         return self
 
 
+_MESSAGES = {  # pydantic error type → Chinese, with the context pydantic gives
+    "less_than_equal": "应不大于 {le}",
+    "greater_than_equal": "应不小于 {ge}",
+    "decimal_max_places": "最多 {decimal_places} 位小数(金额精确到分)",
+    "missing": "缺少这个必填字段",
+    "extra_forbidden": "不认识的字段(拼写对吗?见 README 的格式说明)",
+    "decimal_parsing": "应是数字",
+    "decimal_type": "应是数字",
+    "int_parsing": "应是整数",
+    "int_type": "应是整数",
+    "string_type": "应是文字",
+    "dict_type": "应是键值对(key: value)",
+    "list_type": "应是列表([…])",
+    "literal_error": "应为 {expected} 之一",
+    "string_pattern_mismatch": "格式不对(应匹配 {pattern})",
+    "string_too_short": "不能为空",
+    "too_short": "不能为空",
+    "date_from_datetime_parsing": "应是日期,如 2024-01-01",
+    "date_parsing": "应是日期,如 2024-01-01",
+    "date_type": "应是日期,如 2024-01-01",
+    "finite_number": "应是有限的数字",
+}
+
+
+def _message(err: Any) -> str:
+    template = _MESSAGES.get(err.get("type", ""))
+    if template is not None:
+        try:
+            return template.format(**(err.get("ctx") or {}))
+        except (KeyError, IndexError):
+            pass
+    return str(err.get("msg", "")).removeprefix("Value error, ")
+
+
 def _where(loc: tuple[Any, ...]) -> str:
     return ".".join(str(p) for p in loc if p not in ("function-after", "function-before")) or "(文件顶层)"
 
@@ -219,6 +262,6 @@ def validate_policy(raw: Any, origin: str) -> dict[str, Any]:
     except ValidationError as exc:
         first = exc.errors()[0]
         more = f"(另有 {exc.error_count() - 1} 处)" if exc.error_count() > 1 else ""
-        msg = str(first.get("msg", "")).removeprefix("Value error, ")
+        msg = _message(first)
         raise ValueError(f"地区数据文件 {origin} 的字段 {_where(first['loc'])} 有误:{msg}{more}") from None
     return model.model_dump(mode="json", by_alias=True, exclude_none=True)

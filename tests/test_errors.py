@@ -174,3 +174,28 @@ def test_internal_errors_are_one_line(run, monkeypatch):
 @pytest.mark.parametrize("amount, total", [("12,345.67", 12345.67), ("8，000元", 8000), ("0.8万", 8000), (" 8000 ", 8000)])
 def test_accepted_amount_spellings(run, amount, total):
     assert run.json(*BASE, "--amount", amount)["total"] == total
+
+
+@pytest.mark.parametrize("mutate, words", [
+    (lambda t: t.replace("ratio: 0.88}", "ratio: 1.88}", 1), ["应不大于 1"]),
+    (lambda t: t.replace("annual_cap: 150000", "annual_cap: 150000.555"), ["2 位小数"]),
+    (lambda t: t.replace("retiree_bonus: 0.03", "retiree_bonus: 0.03\n      retiree_bonsu: 0.1"), ["retiree_bonsu", "不认识的字段"]),
+])
+def test_policy_file_messages_are_chinese(run, tmp_path, mutate, words):
+    policy = tmp_path / "bad.yaml"
+    policy.write_text(mutate(Path(EXAMPLE).read_text(encoding="utf-8")), encoding="utf-8")
+    result = run("estimate", "--policy-file", str(policy), "-t", "employee", "--tier", "2", "--amount", "100")
+    _check(result, ExitCode.ERROR, *words)
+    assert "Input should" not in result.stderr
+
+
+def test_unquoted_tier_keys_mean_the_tier(run, tmp_path):
+    policy = tmp_path / "plain-keys.yaml"
+    policy.write_text(Path(EXAMPLE).read_text(encoding="utf-8").replace('"2": {deductible: 500', '2: {deductible: 500'),
+                      encoding="utf-8")
+    assert run.json("estimate", "--policy-file", str(policy), "-t", "employee", "--tier", "2",
+                    "--amount", "8000")["fund_pay"] == 6600
+
+
+def test_policy_file_is_a_directory(run, tmp_path):
+    _check(run("estimate", "--policy-file", str(tmp_path), "--tier", "2", "--amount", "100"), ExitCode.USAGE, "目录")
