@@ -106,3 +106,18 @@ def test_index_follows_added_and_edited_user_files(run, isolated_dirs):
     assert run.json("estimate", "-r", "bbbb", *args)["region"] == "示例市"
     result = run("estimate", "-r", "aaa", *args)
     assert result.exit_code == 2 and "不认识的地区" in result.stderr
+
+
+def test_regions_reports_a_user_file_that_does_not_validate(run, isolated_dirs):
+    from pathlib import Path
+
+    src = (Path(__file__).parent / "policies" / "example.yaml").read_text(encoding="utf-8")
+    folder = isolated_dirs["data"] / "regions"
+    folder.mkdir(parents=True)
+    (folder / "bad.yaml").write_text(src.replace("source: notice-2024\n    outpatient", "source: nowhere\n    outpatient"),
+                                     encoding="utf-8")
+    rows = {r["name"]: r for r in run.json("regions")}
+    assert rows["示例市"]["broken"] is True and "nowhere" in rows["示例市"]["problem"]
+    assert rows["绵阳"]["broken"] is False
+    result = run("regions", "--format", "plain")
+    assert "nowhere" in result.stderr

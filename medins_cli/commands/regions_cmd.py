@@ -15,18 +15,22 @@ def regions(
 
     示例:medins regions --format plain
     """
-    from medins_cli.output import console, emit_json, emit_rows, resolve_format
+    from medins_cli.output import console, emit_json, emit_rows, note, resolve_format
     from medins_cli.regions import load_index
 
     form = resolve_format(fmt)
     seen: dict[str, dict] = {}
     for entry in load_index():
-        seen[entry["name"]] = entry
-    rows = [
-        {"name": e["name"], "province": e.get("province", ""), "level": e.get("level", ""),
-         "has_plans": bool(e.get("has_plans")), "broken": bool(e.get("broken")), "path": e["path"]}
-        for e in sorted(seen.values(), key=lambda e: (e.get("province", ""), e["name"]))
-    ]
+        seen[entry["name"]] = entry  # a user file overrides the shipped one of the same name
+    rows = []
+    for e in sorted(seen.values(), key=lambda e: (e.get("province", ""), e["name"])):
+        problem = _problem(e["path"])
+        rows.append({"name": e["name"], "province": e.get("province", ""), "level": e.get("level", ""),
+                     "has_plans": bool(e.get("has_plans")), "broken": problem is not None, "path": e["path"],
+                     "problem": problem or ""})
+    for r in rows:
+        if r["broken"] and form != "json":
+            note(r["problem"])
     if form == "json":
         emit_json(rows)
     elif form in ("plain", "csv"):
@@ -41,3 +45,17 @@ def regions(
             status = "文件有误" if r["broken"] else ("是" if r["has_plans"] else "仅说明")
             table.add_row(r["name"], r["province"], status, r["path"])
         console().print(table)
+
+
+def _problem(path: str) -> str | None:
+    """Why a region file cannot be used (validated like an estimate would), or None."""
+    from pathlib import Path
+
+    from medins_cli.errors import MedinsError
+    from medins_cli.regions import read_policy_dict
+
+    try:
+        read_policy_dict(Path(path))
+    except MedinsError as exc:
+        return str(exc)
+    return None
