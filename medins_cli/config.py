@@ -95,6 +95,11 @@ def load() -> dict[str, Any]:
     if not isinstance(data, dict):
         raise _broken(path, "顶层应是 {…} 对象")
     for key, value in data.items():
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise _broken(path, f"{key} 的值含有无效字符") from None
         if key not in KEYS:
             raise _broken(path, f"未知的配置项「{key}」")
         if key == "retired" and not isinstance(value, bool):

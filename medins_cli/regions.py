@@ -116,14 +116,18 @@ _SHARDS = 16
 
 
 def _shard_path(key: str) -> Path:
-    return cache_dir() / "index" / f"{zlib.crc32(key.encode()) % _SHARDS:02d}.json"
+    return cache_dir() / "index" / f"{_shard(key):02d}.json"
+
+
+def _shard(key: str) -> int:
+    return zlib.crc32(key.encode("utf-8", "surrogatepass")) % _SHARDS
 
 
 def _write_shards(index: dict[str, Any]) -> None:
     """Split the lookup table into small files so a lookup reads ~1/16 of it."""
     shards: list[dict[str, Any]] = [{} for _ in range(_SHARDS)]
     for key, number in index["table"].items():
-        shards[zlib.crc32(key.encode()) % _SHARDS][key] = index["entries"][number]
+        shards[_shard(key)][key] = index["entries"][number]
     for number, keys in enumerate(shards):
         write_cache(cache_dir() / "index" / f"{number:02d}.json",
                     {"tag": CACHE_TAG, "folders": index["folders"], "keys": keys})

@@ -63,6 +63,7 @@ def test_set_refuses_bad_values(run, isolated_dirs, key, value, word):
     ('{"region": "绵阳", "colour": 1}', "colour"),
     ('{"retired": "yes"}', "retired"),
     ('{"type": "gold"}', "type"),
+    ('{"region": "\\ud800"}', "无效字符"),
 ])
 def test_corrupt_config_reported_never_overwritten(run, isolated_dirs, content, word):
     path = cfg_file(isolated_dirs)
