@@ -1,3 +1,3 @@
-from medins_cli.app import main
+from medins_cli.entry import main
 
 main()
