@@ -508,7 +508,10 @@ class _Progress:
 
 
 def _run_csv(runner: _Runner, lines: Iterator[str], out_format: str, progress: _Progress) -> None:
-    reader = csv.reader(lines)
+    first = next(lines, "")
+    # a tab-separated file (.tsv, or pasted from a spreadsheet): tabs in the header and no commas
+    delimiter = "\t" if "\t" in first and "," not in first else ","
+    reader = csv.reader(_prepend(first, lines), delimiter=delimiter)
     try:
         header = next(reader)
     except StopIteration:

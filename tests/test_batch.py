@@ -428,3 +428,13 @@ def test_jsonl_output_stays_valid_json_for_infinite_input(run, tmp_path):
     assert result.exit_code == 1
     record = json.loads(result.stdout, parse_constant=lambda c: pytest.fail(f"non-standard JSON {c}"))
     assert record["error"]
+
+
+def test_tab_separated_input(run, tmp_path):
+    src = tmp_path / "claims.tsv"
+    src.write_text("region\ttype\ttier\tamount\n绵阳\t职工\t3\t8000\n", encoding="utf-8")
+    result = run("estimate", "--batch", str(src))
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("region,type,tier,amount,eligible")
+    assert ",1910.00," in lines[1]
