@@ -386,7 +386,10 @@ def _check_header(names: list[str], opts: BatchOptions) -> None:
     known = (*COLUMNS, *YTD_COLUMNS)
     keys = [_column_key(n) for n in names]
     if not set(known).intersection(keys):
-        raise UsageError("批量输入的第 1 行应是列名(如 region,tier,amount):请加上表头")
+        close = [f"{n} → {c[0]}" for n, k in zip(names, keys, strict=True)
+                 if (c := difflib.get_close_matches(k, known, n=1, cutoff=0.75))]
+        hint = f"(是不是写错了列名:{'、'.join(close)}?)" if close else ""
+        raise UsageError(f"批量输入的第 1 行应是列名(如 region,tier,amount){hint}:请加上或改正表头")
     for name, key in zip(names, keys, strict=True):
         if key not in known and key not in OUTPUT_FIELDS:
             close = difflib.get_close_matches(key, known, n=1, cutoff=0.75)
