@@ -58,7 +58,13 @@ def resolve_policy(args: ClaimArgs, cfg: dict[str, Any]) -> Policy:
     region = args.region or cfg.get("region")
     if not region:
         raise UsageError("没有指定地区:请加 --region 绵阳,或先运行 medins config set region 绵阳")
-    return load_region(region)
+    if args.region:
+        return load_region(region)
+    try:
+        return load_region(region)
+    except UsageError:  # the config may name a place the guides know but no region file covers
+        raise UsageError(f"配置的地区「{region}」还没有报销数据:估算请用 --region 指定有数据的地区(medins regions),"
+                         "或用 --policy-file 提供该地数据") from None
 
 
 def parse_count(text: str | int | None, what: str, default: int = 1) -> int:

@@ -23,9 +23,10 @@ def config_path() -> Path:
 
 
 def _region(value: str) -> str:
-    from medins_cli.regions import find_region
+    """A region with data, or a place the guides know (成都: checklists yes, estimates not yet)."""
+    from medins_cli.guides import find_place
 
-    return str(find_region(value)["name"])
+    return find_place(value).name
 
 
 def _plan(value: str) -> str:

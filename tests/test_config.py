@@ -109,3 +109,11 @@ def test_interrupted_write_leaves_old_file(run, isolated_dirs, monkeypatch):
 def test_config_dir_override_is_used(run, isolated_dirs):
     run("config", "set", "region", "绵阳")
     assert cfg_file(isolated_dirs).exists()
+
+
+def test_config_region_may_be_a_place_the_guides_know(run):
+    assert run("config", "set", "region", "成都").exit_code == 0
+    checklist = run("checklist", "异地就医备案", "--format", "plain")
+    assert checklist.exit_code == 0 and "四川" in checklist.stdout  # 四川's own rule applies to 成都
+    result = run("estimate", "--tier", "3", "--amount", "100")
+    assert result.exit_code == 2 and "还没有报销数据" in result.stderr
