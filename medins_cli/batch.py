@@ -29,7 +29,7 @@ from medins_cli.core.model import Policy
 from medins_cli.core.money import FEN, MAX_AMOUNT, ZERO, parse_amount
 from medins_cli.core.names import normalize_plan, normalize_remote, normalize_tier, normalize_visit
 from medins_cli.errors import ExitCode, MedinsError, UsageError
-from medins_cli.output import note
+from medins_cli.output import json_default, note
 
 #: Input columns medins reads: the long option names.
 COLUMNS = ("region", "type", "visit", "tier", "amount", "self_pay", "partial_self_pay", "retired",
@@ -431,12 +431,6 @@ def _texts(figures: tuple[Decimal, ...] | None) -> list[str]:
     return cells
 
 
-def _json_number(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    raise TypeError(type(value).__name__)
-
-
 class _Out:
     """Writes rows in one output format: ``row`` for CSV/plain, ``record`` for JSON Lines."""
 
@@ -454,7 +448,7 @@ class _Out:
 
             self.writerow = writerow
         else:
-            encode = json.JSONEncoder(ensure_ascii=False, default=_json_number, allow_nan=False).encode
+            encode = json.JSONEncoder(ensure_ascii=False, default=json_default, allow_nan=False).encode
 
             def write_json(record: dict[str, Any]) -> None:
                 try:

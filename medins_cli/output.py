@@ -98,16 +98,21 @@ def resolve_format(value: str | None, allowed: Sequence[str] = FORMATS_ROWS) -> 
     return fmt
 
 
-def _jsonable(value: Any) -> Any:
+def json_default(value: Any) -> Any:
+    """``json`` hook: Decimal yuan become JSON numbers (integers when whole)."""
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
+def json_text(data: Any) -> str:
+    """One JSON document, indented, with a final newline."""
+    return json.dumps(data, ensure_ascii=False, default=json_default, indent=2) + "\n"
+
+
 def emit_json(data: Any) -> None:
     """Exactly one JSON document on stdout. Decimals become numbers (yuan, ≤ 2 decimals)."""
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, default=_jsonable, indent=2))
-    sys.stdout.write("\n")
+    sys.stdout.write(json_text(data))
 
 
 def emit_lines(lines: Iterable[str]) -> None:

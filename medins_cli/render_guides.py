@@ -11,7 +11,6 @@ Rich is imported only by :func:`print_rich`.
 
 from __future__ import annotations
 
-import json
 import sys
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -20,7 +19,7 @@ from typing import Any, Callable, Iterable
 
 from medins_cli.errors import UsageError
 from medins_cli.guides import FORMS
-from medins_cli.output import CONFIDENCE, FORMATS_DOC, _jsonable, money, note, resolve_format
+from medins_cli.output import CONFIDENCE, FORMATS_DOC, json_text, money, note, resolve_format
 
 
 @dataclass
@@ -265,10 +264,6 @@ def check_output(path: Path | None, force: bool) -> None:
         raise UsageError(f"目录 {path.parent} 不存在:请先建好目录,或换一个路径")
 
 
-def to_json(payload: Any) -> str:
-    return json.dumps(payload, ensure_ascii=False, default=_jsonable, indent=2) + "\n"
-
-
 def deliver(payload: Any, build: Callable[[Any], Doc], form: str, output: Path | None = None,
             force: bool = False) -> None:
     """Print (or write to ``output``) the payload as json, or its document as markdown/plain/table."""
@@ -276,7 +271,7 @@ def deliver(payload: Any, build: Callable[[Any], Doc], form: str, output: Path |
         print_rich(build(payload))
         return
     if form == "json":
-        text = to_json(payload)
+        text = json_text(payload)
     elif form == "markdown":
         text = to_markdown(build(payload))
     else:
