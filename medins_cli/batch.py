@@ -162,12 +162,25 @@ class _Rules:
                     if not Path(path).is_file():
                         raise UsageError(f"找不到策略文件 {path}:请检查路径")
                     hit = self.policies[path] = load_policy(Path(path))
+                    _note_once_per_policy(hit)
             except (CoreError, MedinsError) as exc:
                 hit = str(exc)
             self.policies[region] = hit
         if isinstance(hit, str):
             raise RowError(hit)
         return hit
+
+
+def _note_once_per_policy(policy: Policy) -> None:
+    """Where each region's figures come from, and whether they are for a year already past (stderr)."""
+    from medins_cli.claims import policy_age_warning
+    from medins_cli.output import note
+    from medins_cli.regions import origin_label
+
+    note(f"{policy.region.name}:使用{origin_label(policy.file)} {policy.file}")
+    stale = policy_age_warning(policy)
+    if stale:
+        note(f"提示:{stale}")
 
 
 def _yes_no(text: str) -> bool:

@@ -42,7 +42,26 @@ def load_config() -> dict[str, Any]:
 
 
 def resolve_policy(args: ClaimArgs, cfg: dict[str, Any]) -> Policy:
-    """The policy asked for: ``--policy-file``, else ``--region``, else the config's region."""
+    """The policy asked for: ``--policy-file``, else ``--region``, else the config's region.
+
+    A policy for a year already past adds a warning to ``args.notes`` (shown in every output).
+    """
+    policy = _resolve_policy(args, cfg)
+    stale = policy_age_warning(policy)
+    if stale:
+        args.notes.append(stale)
+    return policy
+
+
+def policy_age_warning(policy: Policy) -> str | None:
+    import datetime as dt
+
+    from medins_cli.core.calc import stale_warning
+
+    return stale_warning(policy.region.name, policy.year, dt.date.today().year)
+
+
+def _resolve_policy(args: ClaimArgs, cfg: dict[str, Any]) -> Policy:
     from medins_cli.regions import load_policy, load_region
 
     if args.policy_file is not None:

@@ -16,7 +16,7 @@ from medins_cli import __version__
 from medins_cli.errors import DataError
 from medins_cli.paths import atomic_write, cache_dir
 
-CACHE_TAG = f"{__version__}-1"
+CACHE_TAG = f"{__version__}-2"
 
 
 def content_key(data: bytes) -> str:

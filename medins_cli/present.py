@@ -38,6 +38,25 @@ def sources_payload(policy: Policy, ids: Iterable[str]) -> list[dict[str, Any]]:
     return out
 
 
+def data_file(policy: Policy) -> dict[str, Any] | None:
+    """Which file the figures were read from: ``{"path", "origin"}`` (shipped | user | file)."""
+    if policy.file is None:
+        return None
+    from medins_cli.regions import origin
+
+    return {"path": policy.file, "origin": origin(policy.file)}
+
+
+def render_data_file(con: Any, policy: Policy) -> None:
+    if policy.file is None:
+        return
+    from rich.text import Text
+
+    from medins_cli.regions import origin_label
+
+    con.print(Text(f"数据文件:{origin_label(policy.file)} {policy.file}", style="dim"), soft_wrap=True)
+
+
 def disclaimer(policy: Policy) -> str:
     if policy.region.hotline:
         return f"{DISCLAIMER}咨询:{policy.region.name}医保 {policy.region.hotline}"
@@ -62,6 +81,7 @@ def breakdown_payload(policy: Policy, claim: Claim, bd: Breakdown, *, notes: Ite
     data["ratio"] = bd.ratio_note
     data["cap_left"] = None if bd.cap_left is None else round_fen(bd.cap_left)
     data["remote_applied"] = bd.remote_applied
+    data["data_file"] = data_file(policy)
     data["sources"] = sources_payload(policy, bd.sources)
     data["warnings"] = list(bd.warnings) + list(notes)
     data["notes"] = [n.text for n in policy.notes]
@@ -84,7 +104,10 @@ def title(policy: Policy, claim: Claim) -> str:
 
 def plain_breakdown(payload: dict[str, Any]) -> dict[str, Any]:
     """The plain (``key: value``) view of a payload: scalars only, lists joined."""
-    out = {k: v for k, v in payload.items() if k not in ("sources", "steps", "warnings", "notes", "disclaimer")}
+    out = {k: v for k, v in payload.items()
+           if k not in ("data_file", "sources", "steps", "warnings", "notes", "disclaimer")}
+    out["data_file"] = (payload.get("data_file") or {}).get("path")
+    out["data_origin"] = (payload.get("data_file") or {}).get("origin")
     out["sources"] = [f"{s['id']}({s['confidence']})" for s in payload["sources"]]
     out["warnings"] = payload["warnings"]
     return out
@@ -151,4 +174,5 @@ def render_breakdown(con: Any, policy: Policy, claim: Claim, bd: Breakdown, *, e
             con.print(f"  {i}. {step.label}:{step.formula}{value}", highlight=False)
     render_messages(con, list(bd.warnings) + list(notes), [n.text for n in policy.notes] if explain else ())
     render_sources(con, policy, bd.sources)
+    render_data_file(con, policy)
     con.print(Text(disclaimer(policy), style="italic"))

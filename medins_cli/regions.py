@@ -75,11 +75,45 @@ def _index_entry(path: Path) -> dict[str, Any]:
         entry["province"] = str(region.get("province") or region["name"])
         entry["level"] = str(region.get("level", "city"))
         entry["has_plans"] = bool(raw.get("plans"))
+        entry.update(summary(raw))
         entry["keys"] += [region_key(entry["name"])] + [region_key(a) for a in region.get("aliases") or ()]
     except Exception:  # noqa: BLE001 - a broken file is reported when it is asked for
         entry["name"] = path.stem
         entry["broken"] = True
     return entry
+
+
+CONFIDENCE_ORDER = ("official", "secondary", "unverified")
+_PARTS = ("inpatient", "outpatient", "critical_illness")
+
+
+def summary(raw: dict[str, Any]) -> dict[str, Any]:
+    """What ``medins regions`` shows of a policy document: year, code, the plan sections
+    present (``employee.inpatient`` …) and the weakest confidence among its sources."""
+    plans = raw.get("plans") if isinstance(raw.get("plans"), dict) else {}
+    present = [f"{plan}.{part}" for plan in ("employee", "resident") if isinstance(plans.get(plan), dict)
+               for part in _PARTS if plans[plan].get(part)]
+    levels = [s.get("confidence") for s in raw.get("sources") or () if isinstance(s, dict)]
+    known = [c for c in CONFIDENCE_ORDER if c in levels]
+    return {"year": raw.get("year"), "code": raw["region"].get("code"), "sections": present,
+            "confidence": known[-1] if known else None}
+
+
+def origin(path: str) -> str:
+    """``shipped`` (medins' own data), ``user`` (the user data directory) or ``file``."""
+    parent = Path(path).parent
+    if parent == shipped_data_dir() / "regions":
+        return "shipped"
+    if parent == user_data_dir() / "regions":
+        return "user"
+    return "file"
+
+
+ORIGINS = {"shipped": "内置数据", "user": "用户数据文件", "file": "指定的数据文件"}
+
+
+def origin_label(path: str | None) -> str:
+    return ORIGINS[origin(path)] if path else "数据"
 
 
 def _load() -> dict[str, Any]:
@@ -200,7 +234,7 @@ def read_policy_dict(path: Path) -> dict[str, Any]:
 
 def load_policy(path: Path) -> Policy:
     """Load one region's policy (validated once, then from the cache)."""
-    return policy_from_dict(read_policy_dict(path))
+    return policy_from_dict(read_policy_dict(path))._replace(file=str(path))
 
 
 def load_region(query: str) -> Policy:

@@ -183,29 +183,12 @@ class PolicyFile(_Strict):
     schema_: Literal[1] = Field(alias="schema")
     region: RegionModel
     year: int = Field(ge=1998, le=2100)
-    sources: list[SourceModel] = Field(min_length=1)
+    sources: list[SourceModel] = []
     plans: dict[Literal["employee", "resident"], PlanModel] = {}
     notes: list[NoteModel] = []
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
-    @model_validator(mode="after")
-    def _sources_exist(self) -> "PolicyFile":
-        ids = [s.id for s in self.sources]
-        if len(ids) != len(set(ids)):
-            raise ValueError("sources 里有重复的 id")
-        known = set(ids)
-        for plan_name, plan in self.plans.items():
-            for section_name in ("inpatient", "outpatient", "critical_illness", "remote", "account"):
-                section = getattr(plan, section_name)
-                if section is not None and section.source not in known:
-                    raise ValueError(
-                        f"plans.{plan_name}.{section_name}.source「{section.source}」不在 sources 的 id 里"
-                    )
-        for i, note in enumerate(self.notes):
-            if note.source not in known:
-                raise ValueError(f"notes.{i}.source「{note.source}」不在 sources 的 id 里")
-        return self
 
 
 _MESSAGES = {  # pydantic error type → Chinese, with the context pydantic gives
@@ -232,7 +215,16 @@ _MESSAGES = {  # pydantic error type → Chinese, with the context pydantic give
 }
 
 
+_PATTERNS = {  # field name → what its pattern means, in words
+    "url": "应是一个以 http:// 或 https:// 开头、不含空格的网址",
+    "code": "应是 6 位数字的行政区划代码(写成字符串,加引号,如 \"510700\")",
+    "id": "只能用字母、数字和 . _ -(如 seed-002)",
+}
+
+
 def _message(err: Any) -> str:
+    if err.get("type") == "string_pattern_mismatch" and err.get("loc") and str(err["loc"][-1]) in _PATTERNS:
+        return _PATTERNS[str(err["loc"][-1])]
     template = _MESSAGES.get(err.get("type", ""))
     if template is not None:
         try:
@@ -246,22 +238,115 @@ def _where(loc: tuple[Any, ...]) -> str:
     return ".".join(str(p) for p in loc if p not in ("function-after", "function-before")) or "(文件顶层)"
 
 
+Problem = tuple[tuple[Any, ...], str]  # (field path, one-line Chinese message)
+
+
+def _top_problem(raw: Any) -> str | None:
+    if not isinstance(raw, dict):
+        return "顶层应是键值对(schema: 1, region: …):请对照 README 的格式说明"
+    if raw.get("schema") != SCHEMA_VERSION:
+        return f"schema 应为 {SCHEMA_VERSION}(收到 {raw.get('schema')!r}):请在文件第一行写 schema: 1"
+    return None
+
+
+def schema_problems(raw: Any) -> tuple[Optional[PolicyFile], list[Problem]]:
+    """The validated model (None if invalid) and every problem pydantic and the data rules find."""
+    top = _top_problem(raw)
+    if top is not None:
+        return None, [((), top)]
+    try:
+        model: Optional[PolicyFile] = PolicyFile.model_validate(raw)
+        problems: list[Problem] = []
+    except ValidationError as exc:
+        model = None
+        problems = [(_loc(err["loc"]), _message(err)) for err in exc.errors()]
+    problems += data_rules(raw)
+    return model, problems
+
+
 def validate_policy(raw: Any, origin: str) -> dict[str, Any]:
     """Validate a parsed policy document; return the normalised dict (decimals as strings).
 
     Raises ``ValueError`` with a one-line Chinese message naming ``origin`` and the field.
     """
-    if not isinstance(raw, dict):
-        raise ValueError(f"地区数据文件 {origin} 的顶层应是键值对(schema: 1, region: …):请对照 README 的格式说明")
-    if raw.get("schema") != SCHEMA_VERSION:
-        raise ValueError(
-            f"地区数据文件 {origin}: schema 应为 {SCHEMA_VERSION}(收到 {raw.get('schema')!r}):请在文件第一行写 schema: 1"
-        )
-    try:
-        model = PolicyFile.model_validate(raw)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        more = f"(另有 {exc.error_count() - 1} 处)" if exc.error_count() > 1 else ""
-        msg = _message(first)
-        raise ValueError(f"地区数据文件 {origin} 的字段 {_where(first['loc'])} 有误:{msg}{more}") from None
+    model, problems = schema_problems(raw)
+    if problems:
+        where, msg = problems[0]
+        more = f"(另有 {len(problems) - 1} 处)" if len(problems) > 1 else ""
+        field = f"的字段 {_where(where)} 有误:" if where else ":"
+        raise ValueError(f"地区数据文件 {origin} {field}{msg}{more}。可用 medins policy validate {origin} 列出全部问题")
+    assert model is not None
     return model.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+# ---- data rules beyond the field types (each returns field paths, for line numbers) ---------
+
+SECTIONS = ("inpatient", "outpatient", "critical_illness", "remote", "account")
+
+#: First two digits of the 6-digit administrative division code (GB/T 2260) of each province-level region.
+PROVINCE_CODES = {
+    "北京": "11", "天津": "12", "河北": "13", "山西": "14", "内蒙古": "15", "辽宁": "21", "吉林": "22",
+    "黑龙江": "23", "上海": "31", "江苏": "32", "浙江": "33", "安徽": "34", "福建": "35", "江西": "36",
+    "山东": "37", "河南": "41", "湖北": "42", "湖南": "43", "广东": "44", "广西": "45", "海南": "46",
+    "重庆": "50", "四川": "51", "贵州": "52", "云南": "53", "西藏": "54", "陕西": "61", "甘肃": "62",
+    "青海": "63", "宁夏": "64", "新疆": "65", "台湾": "71", "香港": "81", "澳门": "82",
+}
+
+
+def _d(value: Any) -> dict[Any, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _l(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _url_problem(url: str) -> str | None:
+    """Why ``url`` is not one bare link (pydantic checks the scheme and that it has no spaces)."""
+    if url.count("://") > 1:
+        return "只能写一个网址:多个来源请分成多条 sources"
+    if any(ch in url for ch in "<>[]\"\'()()“”,,;;。、"):
+        return "应是一个裸网址(不要带括号、引号、标点或 Markdown 链接格式)"
+    return None
+
+
+def data_rules(raw: Any) -> list[Problem]:
+    """Rules the field types cannot say: every ``source`` names a listed source, source ids are
+    unique, urls are single bare links, the code belongs to the province. Reads ``raw``
+    defensively, so it reports even when other fields are wrong."""
+    doc = _d(raw)
+    problems: list[Problem] = []
+    ids: dict[str, int] = {}
+    for i, src in enumerate(_l(doc.get("sources"))):
+        sid = _d(src).get("id")
+        if isinstance(sid, str):
+            if sid in ids:
+                problems.append((("sources", i, "id"), f"id「{sid}」与 sources.{ids[sid]} 重复:每个来源的 id 要不同"))
+            ids.setdefault(sid, i)
+        url = _d(src).get("url")
+        if isinstance(url, str) and (why := _url_problem(url)):
+            problems.append((("sources", i, "url"), why))
+
+    def ref(where: tuple[Any, ...], value: Any) -> None:
+        if isinstance(value, str) and value not in ids:
+            known = "、".join(ids) or "(sources 为空)"
+            problems.append((where, f"来源「{value}」不在 sources 的 id 里(已有:{known}):先在 sources 里列出它"))
+
+    for plan_name, plan in _d(doc.get("plans")).items():
+        for section_name in SECTIONS:
+            section = _d(_d(plan).get(section_name))
+            if section:
+                ref(("plans", plan_name, section_name, "source"), section.get("source"))
+    for i, note in enumerate(_l(doc.get("notes"))):
+        ref(("notes", i, "source"), _d(note).get("source"))
+    region = _d(doc.get("region"))
+    code, province = region.get("code"), region.get("province") or region.get("name")
+    prefix = PROVINCE_CODES.get(str(province)) if province else None
+    if isinstance(code, str) and code.isdigit() and prefix and not code.startswith(prefix):
+        problems.append((("region", "code"),
+                         f"行政区划代码 {code} 不属于{province}(应以 {prefix} 开头):请核对民政部公布的代码,不确定就省略 code"))
+    return problems
+
+
+def _loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    return tuple(p for p in loc if p not in ("function-after", "function-before"))

@@ -140,7 +140,8 @@ def _compare(policy, claim, form: str, notes: list[str]) -> None:  # type: ignor
     rows = [{"tier": t, **present.breakdown_fields(b), "ratio": b.ratio_note} for t, b in results]
     if form == "json":
         emit_json({"region": policy.region.name, "year": policy.year, "plan": claim.plan, "visit": claim.visit,
-                   "compare": "tiers", "rows": rows, "sources": present.sources_payload(policy, source_ids),
+                   "compare": "tiers", "rows": rows, "data_file": present.data_file(policy),
+                   "sources": present.sources_payload(policy, source_ids),
                    "warnings": warnings, "disclaimer": present.disclaimer(policy)})
         return
     if form in ("plain", "csv"):
@@ -165,4 +166,5 @@ def _compare(policy, claim, form: str, notes: list[str]) -> None:  # type: ignor
     con.print(table)
     present.render_messages(con, warnings)
     present.render_sources(con, policy, source_ids)
+    present.render_data_file(con, policy)
     con.print(Text(present.disclaimer(policy), style="italic"))

@@ -105,7 +105,9 @@ def _plan(policy: Policy, claim: Claim) -> Plan:
     if plan is None and not policy.plans:
         raise PolicyDataError(
             f"{policy.region.name}目前只有说明文字,没有可计算的报销规则:"
-            "可用 --policy-file 提供该地数据(格式见 README),或用 medins regions 查看可估算的地区"
+            + (f"请按当地医保局通知在 {policy.file} 的 plans 里填写数字(medins policy validate 检查),"
+               if policy.file else "")
+            + "可用 --policy-file 提供该地数据(格式见 README),或用 medins regions 查看可估算的地区"
         )
     if plan is None:
         known = "、".join(PLANS[p] for p in policy.plans) or "无"
@@ -115,6 +117,14 @@ def _plan(policy: Policy, claim: Claim) -> Plan:
             usage=bool(policy.plans),
         )
     return plan
+
+
+def stale_warning(name: str, policy_year: int, this_year: int) -> str | None:
+    """A warning when a policy describes a year already past (figures change every year)."""
+    if policy_year >= this_year:
+        return None
+    return (f"{name}的数据是 {policy_year} 年的政策,现在已是 {this_year} 年,数字可能已调整:"
+            "请以当地医保局最新通知为准")
 
 
 def _section(policy: Policy, plan: Plan, claim: Claim) -> InpatientSection | OutpatientSection:

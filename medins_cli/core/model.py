@@ -124,6 +124,7 @@ class Policy(NamedTuple):
     sources: Mapping[str, Source]
     plans: Mapping[str, Plan]
     notes: tuple[Note, ...] = ()
+    file: str | None = None  # where the policy was read from, when it came from a file
 
 
 class Claim(NamedTuple):

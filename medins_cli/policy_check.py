@@ -1,0 +1,114 @@
+"""``medins policy validate`` and the data-health tests: every problem in a policy file, each
+with its field path and line number.
+
+The everyday load path (:func:`medins_cli.schema.validate_policy`) stops at the first problem;
+this module reports them all: YAML syntax, repeated keys (PyYAML silently keeps the last),
+the schema, the data rules, aliases that clash with another region, and a policy year that
+is already past (a warning, not an error).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any, Iterable, NamedTuple
+
+from medins_cli.core.calc import stale_warning
+from medins_cli.regions import region_key
+
+
+class Problem(NamedTuple):
+    file: str
+    where: str  # field path, e.g. plans.employee.inpatient.tiers.3.ratio ("" for the whole file)
+    line: int | None
+    message: str
+    level: str = "error"  # error | warning
+
+    def text(self) -> str:
+        at = f":{self.line}" if self.line else ""
+        field = f" {self.where}:" if self.where else " "
+        tag = "提示" if self.level == "warning" else "错误"
+        return f"{self.file}{at}: {tag}{field}{self.message}"
+
+
+class Checked(NamedTuple):
+    path: Path
+    data: Any  # the parsed document (None when it is not YAML)
+    problems: list[Problem]
+    lines: dict[tuple[Any, ...], int] = {}
+
+
+def _dotted(where: tuple[Any, ...]) -> str:
+    return ".".join(str(p) for p in where)
+
+
+def _line(lines: dict[tuple[Any, ...], int], where: tuple[Any, ...]) -> int | None:
+    """The line of ``where``, or of its nearest parent that is in the file."""
+    key = tuple(str(p) if not isinstance(p, int) else p for p in where)
+    while key:
+        if key in lines:
+            return lines[key]
+        key = key[:-1]
+    return None
+
+
+def check_file(path: Path, *, year: int | None = None) -> Checked:
+    """Every problem in one policy file. ``year`` is the current year (for the age warning)."""
+    from medins_cli.schema import schema_problems
+    from medins_cli.yamlio import outline
+
+    name = str(path)
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except OSError as exc:
+        return Checked(path, None, [Problem(name, "", None, f"读不了这个文件:{exc.strerror}。请检查路径和权限")])
+    except UnicodeDecodeError:
+        return Checked(path, None, [Problem(name, "", None, "不是 UTF-8 文本:请用 UTF-8 保存")])
+    try:
+        data, lines, repeated = outline(path, text)
+    except ValueError as exc:
+        return Checked(path, None, [Problem(name, "", None, str(exc))])
+    problems = [Problem(name, _dotted(where), line, f"重复的键(第 {first} 行已有):PyYAML 会悄悄只留后一个,请删掉一个")
+                for where, line, first in repeated]
+    _, found = schema_problems(data)
+    problems += [Problem(name, _dotted(where), _line(lines, where), msg) for where, msg in found]
+    this_year = year if year is not None else dt.date.today().year
+    if isinstance(data, dict) and isinstance(data.get("year"), int) and data["year"] < this_year:
+        region = data.get("region") if isinstance(data.get("region"), dict) else {}
+        stale = stale_warning(str(region.get("name") or "该地"), data["year"], this_year)
+        problems.append(Problem(name, "year", _line(lines, ("year",)), str(stale), "warning"))
+    problems.sort(key=lambda p: (p.line or 0))
+    return Checked(path, data, problems, lines)
+
+
+def alias_clashes(checked: Iterable[Checked], known: Iterable[dict[str, Any]] = ()) -> list[Problem]:
+    """Names and aliases that two different regions both claim.
+
+    ``checked`` are the files being validated; ``known`` are index entries of the regions
+    medins already has (a file for the *same* region name overrides, it does not clash).
+    """
+    owner: dict[str, tuple[str, str]] = {}  # key → (region name, file)
+    for entry in known:
+        for key in entry.get("keys", ())[1:]:  # [0] is the file name's own key
+            owner.setdefault(key, (entry.get("name", ""), entry.get("path", "")))
+    problems: list[Problem] = []
+    for item in checked:
+        region = item.data.get("region") if isinstance(item.data, dict) else None
+        if not isinstance(region, dict) or not isinstance(region.get("name"), str):
+            continue
+        name = region["name"]
+        aliases = region.get("aliases") if isinstance(region.get("aliases"), list) else []
+        mine: set[str] = set()
+        for i, word in enumerate([name, *aliases]):
+            key = region_key(str(word))
+            where = ("region", "name") if i == 0 else ("region", "aliases", i - 1)
+            if key in mine:  # 绵阳市 and 绵阳 are one key: not a clash
+                continue
+            mine.add(key)
+            other = owner.get(key)
+            if other is not None and other[0] != name and Path(other[1]) != item.path:
+                problems.append(Problem(str(item.path), _dotted(where), _line(item.lines, where),
+                                        f"「{word}」已是地区「{other[0]}」的名称或别名({other[1]}):别名在所有地区中必须唯一"))
+        for key in mine:
+            owner.setdefault(key, (name, str(item.path)))
+    return problems
