@@ -22,6 +22,7 @@ COMMANDS: dict[str, tuple[str, str, bool]] = {
     "checklist": ("checklist", "checklist", False),
     "transfer-guide": ("transfer", "transfer_guide", False),
     "regions": ("regions_cmd", "regions", False),
+    "policy": ("policy_cmd", "app", True),
     "config": ("config_cmd", "app", True),
 }
 

@@ -74,7 +74,7 @@ def check_file(path: Path, *, year: int | None = None) -> Checked:
     problems += [Problem(name, _dotted(where), _line(lines, where), msg) for where, msg in found]
     this_year = year if year is not None else dt.date.today().year
     if isinstance(data, dict) and isinstance(data.get("year"), int) and data["year"] < this_year:
-        region = data.get("region") if isinstance(data.get("region"), dict) else {}
+        region: Any = data.get("region") if isinstance(data.get("region"), dict) else {}
         stale = stale_warning(str(region.get("name") or "该地"), data["year"], this_year)
         problems.append(Problem(name, "year", _line(lines, ("year",)), str(stale), "warning"))
     problems.sort(key=lambda p: (p.line or 0))
@@ -97,7 +97,7 @@ def alias_clashes(checked: Iterable[Checked], known: Iterable[dict[str, Any]] = 
         if not isinstance(region, dict) or not isinstance(region.get("name"), str):
             continue
         name = region["name"]
-        aliases = region.get("aliases") if isinstance(region.get("aliases"), list) else []
+        aliases: Any = region.get("aliases") if isinstance(region.get("aliases"), list) else []
         mine: set[str] = set()
         for i, word in enumerate([name, *aliases]):
             key = region_key(str(word))

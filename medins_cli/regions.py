@@ -90,13 +90,14 @@ _PARTS = ("inpatient", "outpatient", "critical_illness")
 def summary(raw: dict[str, Any]) -> dict[str, Any]:
     """What ``medins regions`` shows of a policy document: year, code, the plan sections
     present (``employee.inpatient`` …) and the weakest confidence among its sources."""
-    plans = raw.get("plans") if isinstance(raw.get("plans"), dict) else {}
+    plans: Any = raw.get("plans") if isinstance(raw.get("plans"), dict) else {}
     present = [f"{plan}.{part}" for plan in ("employee", "resident") if isinstance(plans.get(plan), dict)
                for part in _PARTS if plans[plan].get(part)]
     levels = [s.get("confidence") for s in raw.get("sources") or () if isinstance(s, dict)]
     known = [c for c in CONFIDENCE_ORDER if c in levels]
+    notes: Any = raw.get("notes") if isinstance(raw.get("notes"), list) else []
     return {"year": raw.get("year"), "code": raw["region"].get("code"), "sections": present,
-            "confidence": known[-1] if known else None}
+            "confidence": known[-1] if known else None, "notes": len(notes)}
 
 
 def origin(path: str) -> str:

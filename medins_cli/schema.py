@@ -12,6 +12,8 @@ from typing import Annotated, Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from medins_cli.core.names import PROVINCE_CODES
+
 Ratio = Annotated[Decimal, Field(ge=0, le=1)]
 Amount = Annotated[Decimal, Field(ge=0, le=1_000_000_000, decimal_places=2)]
 TierKey = Literal["community", "1", "2", "3"]
@@ -283,14 +285,6 @@ def validate_policy(raw: Any, origin: str) -> dict[str, Any]:
 
 SECTIONS = ("inpatient", "outpatient", "critical_illness", "remote", "account")
 
-#: First two digits of the 6-digit administrative division code (GB/T 2260) of each province-level region.
-PROVINCE_CODES = {
-    "北京": "11", "天津": "12", "河北": "13", "山西": "14", "内蒙古": "15", "辽宁": "21", "吉林": "22",
-    "黑龙江": "23", "上海": "31", "江苏": "32", "浙江": "33", "安徽": "34", "福建": "35", "江西": "36",
-    "山东": "37", "河南": "41", "湖北": "42", "湖南": "43", "广东": "44", "广西": "45", "海南": "46",
-    "重庆": "50", "四川": "51", "贵州": "52", "云南": "53", "西藏": "54", "陕西": "61", "甘肃": "62",
-    "青海": "63", "宁夏": "64", "新疆": "65", "台湾": "71", "香港": "81", "澳门": "82",
-}
 
 
 def _d(value: Any) -> dict[Any, Any]:
@@ -301,7 +295,7 @@ def _l(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
-def _url_problem(url: str) -> str | None:
+def url_problem(url: str) -> str | None:
     """Why ``url`` is not one bare link (pydantic checks the scheme and that it has no spaces)."""
     if url.count("://") > 1:
         return "只能写一个网址:多个来源请分成多条 sources"
@@ -324,7 +318,7 @@ def data_rules(raw: Any) -> list[Problem]:
                 problems.append((("sources", i, "id"), f"id「{sid}」与 sources.{ids[sid]} 重复:每个来源的 id 要不同"))
             ids.setdefault(sid, i)
         url = _d(src).get("url")
-        if isinstance(url, str) and (why := _url_problem(url)):
+        if isinstance(url, str) and (why := url_problem(url)):
             problems.append((("sources", i, "url"), why))
 
     def ref(where: tuple[Any, ...], value: Any) -> None:
@@ -350,3 +344,11 @@ def data_rules(raw: Any) -> list[Problem]:
 
 def _loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
     return tuple(p for p in loc if p not in ("function-after", "function-before"))
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of the policy-file format, for editors (``medins policy schema``)."""
+    schema = PolicyFile.model_json_schema(by_alias=True, mode="validation")
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "medins 地区政策文件(schema 1)",
+            "description": "medins 的地区医保政策数据。比例为 0–1 的小数,金额单位为元;每个节和每条说明都要有 source。",
+            **{k: v for k, v in schema.items() if k != "title"}}

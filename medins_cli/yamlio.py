@@ -84,7 +84,7 @@ def outline(path: Path, text: str) -> tuple[Any, dict[Path_, int], list[tuple[Pa
                     repeated.append(((*where, key), line, first[key]))
                     continue
                 first[key] = line
-                lines[(*where, key)] = line
+                lines[where + (key,)] = line
                 stack.append(((*where, key), value_node))
         elif isinstance(node, yaml.SequenceNode):
             for i, item in enumerate(node.value):

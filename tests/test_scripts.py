@@ -78,7 +78,7 @@ def test_quiet_silences_notes(run):
 
 
 def test_quiet_keeps_errors(run):
-    result = run("estimate", "-r", "北京", "--tier", "3", "--amount", "8000", "-q")
+    result = run("estimate", "-r", "火星", "--tier", "3", "--amount", "8000", "-q")
     assert result.exit_code == ExitCode.USAGE and result.stderr.startswith("错误:")
 
 

@@ -1,50 +1,116 @@
-"""``medins regions``: which regions medins knows, and what figures each has."""
+"""``medins regions``: which regions medins knows, what figures each has, how sure, from which file."""
 
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
+from medins_cli.commands import options as o
 from medins_cli.output import guard
+
+HELP = """列出已知地区:省份、政策年度、已有哪些数据(职工/居民 × 住院/门诊/大病)、来源中最弱的可信度,
+以及用的是内置数据还是你自己的文件(用户文件覆盖同名的内置地区)。
+
+示例:
+
+  medins regions
+
+  medins regions --province 四川
+
+  medins regions --format csv > regions.csv
+"""
+
+PARTS = {"inpatient": "住院", "outpatient": "门诊", "critical_illness": "大病"}
 
 
 @guard
 def regions(
-    fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="输出格式:table|json|plain|csv", show_default=False)] = None,
+    province: Annotated[Optional[str], typer.Option(
+        "--province", "-p", help="只列这个省份的地区,如 四川", show_default=False)] = None,
+    fmt: Annotated[Optional[str], o.format_option("table|json|plain|csv")] = None,
 ) -> None:
-    """列出已有的地区数据(含用户数据目录中的文件)。
-
-    示例:medins regions --format plain
-    """
     from medins_cli.output import console, emit_json, emit_rows, note, resolve_format
-    from medins_cli.regions import load_index
 
     form = resolve_format(fmt)
-    seen: dict[str, dict] = {}
-    for entry in load_index():
-        seen[entry["name"]] = entry  # a user file overrides the shipped one of the same name
-    rows = []
-    for e in sorted(seen.values(), key=lambda e: (e.get("province", ""), e["name"])):
-        problem = _problem(e["path"])
-        rows.append({"name": e["name"], "province": e.get("province", ""), "level": e.get("level", ""),
-                     "has_plans": bool(e.get("has_plans")), "broken": problem is not None, "path": e["path"],
-                     "problem": problem or ""})
+    rows = region_rows(province)
     for r in rows:
-        if r["broken"] and form != "json":
+        if r["problem"] and form != "json":
             note(r["problem"])
+    if not rows:
+        note(f"没有{province}的地区数据:可用 medins policy init 添加")
     if form == "json":
         emit_json(rows)
     elif form in ("plain", "csv"):
-        emit_rows(rows, form)
+        emit_rows([_flat(r) for r in rows], form)
     else:
-        from rich.table import Table
+        _table(console(), rows, province)
 
-        table = Table(title="已有地区", title_justify="left")
-        for head in ("地区", "省份", "可估算", "文件"):
-            table.add_column(head)
-        for r in rows:
-            status = "文件有误" if r["broken"] else ("是" if r["has_plans"] else "仅说明")
-            table.add_row(r["name"], r["province"], status, r["path"])
-        console().print(table)
+
+def region_rows(province: str | None = None) -> list[dict[str, Any]]:
+    """One row per region name: the file in use (a user file overrides a shipped one)."""
+    from medins_cli.core.names import PROVINCE_CODES
+    from medins_cli.errors import UsageError
+    from medins_cli.regions import load_index, origin, region_key
+
+    in_use: dict[str, dict[str, Any]] = {}
+    overridden: dict[str, str] = {}
+    for entry in load_index():  # shipped first, then the user's
+        if entry["name"] in in_use:
+            overridden[entry["name"]] = in_use[entry["name"]]["path"]
+        in_use[entry["name"]] = entry
+    entries = sorted(in_use.values(), key=lambda e: (PROVINCE_CODES.get(e.get("province", ""), "99"),
+                                                      e.get("level") != "province", e.get("code") or "", e["name"]))
+    if province is not None:
+        want = region_key(province)
+        provinces = {region_key(p) for p in PROVINCE_CODES} | {region_key(e.get("province", "")) for e in entries}
+        if want not in provinces:
+            raise UsageError(f"不认识的省份「{province}」:请写省份简称,如 四川、广东、北京")
+        entries = [e for e in entries if region_key(e.get("province", "")) == want]
+    rows = []
+    for e in entries:
+        problem = _problem(e["path"])
+        sections = e.get("sections") or []
+        rows.append({
+            "name": e["name"], "province": e.get("province", ""), "level": e.get("level", ""),
+            "code": e.get("code"), "year": e.get("year"),
+            "employee": [s.split(".")[1] for s in sections if s.startswith("employee.")],
+            "resident": [s.split(".")[1] for s in sections if s.startswith("resident.")],
+            "notes": e.get("notes", 0), "confidence": e.get("confidence"), "origin": origin(e["path"]), "path": e["path"],
+            "overrides": overridden.get(e["name"]), "broken": problem is not None, "problem": problem or "",
+        })
+    return rows
+
+
+def _flat(row: dict[str, Any]) -> dict[str, Any]:
+    return {**row, "employee": ",".join(row["employee"]), "resident": ",".join(row["resident"])}
+
+
+def _parts(keys: list[str]) -> str:
+    return " ".join(PARTS[k] for k in PARTS if k in keys) or "—"
+
+
+def _table(con: Any, rows: list[dict[str, Any]], province: str | None) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    from medins_cli.output import CONFIDENCE
+    from medins_cli.regions import ORIGINS
+
+    table = Table(title=f"已知地区{f'({province})' if province else ''}:{len(rows)} 个", title_justify="left")
+    for head in ("地区", "省份", "年度", "职工医保", "居民医保", "说明", "可信度", "数据"):
+        table.add_column(head)
+    for r in rows:
+        conf = r["confidence"]
+        conf_text = Text(CONFIDENCE.get(conf, "无来源") if conf else "无数据",
+                         style="green" if conf == "official" else ("yellow" if conf else "dim"))
+        where = ORIGINS[r["origin"]] + ("(覆盖内置)" if r["overrides"] else "")
+        if r["broken"]:
+            where = "文件有误:" + where
+        year = str(r["year"]) if conf else "—"  # a file without sources carries no policy year
+        table.add_row(r["name"], r["province"], year, _parts(r["employee"]), _parts(r["resident"]),
+                      f"{r['notes']} 条" if r["notes"] else "—", conf_text, Text(where, style="red" if r["broken"] else ""))
+    con.print(table)
+    con.print(Text("可信度是该地各来源中最弱的一级:官方原文 > 转述文章 > 未核实。详情:medins policy show 地区;"
+                   "添加或更正:medins policy init 地区", style="dim"))
 
 
 def _problem(path: str) -> str | None:

@@ -104,7 +104,7 @@ def _plan(policy: Policy, claim: Claim) -> Plan:
     plan = policy.plans.get(claim.plan)
     if plan is None and not policy.plans:
         raise PolicyDataError(
-            f"{policy.region.name}目前只有说明文字,没有可计算的报销规则:"
+            f"{policy.region.name}的数据还没有可计算的报销规则(只有地区信息或说明文字):"
             + (f"请按当地医保局通知在 {policy.file} 的 plans 里填写数字(medins policy validate 检查),"
                if policy.file else "")
             + "可用 --policy-file 提供该地数据(格式见 README),或用 medins regions 查看可估算的地区"

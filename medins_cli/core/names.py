@@ -7,6 +7,15 @@ from medins_cli.core.errors import ClaimError
 PLANS = {"employee": "职工医保", "resident": "城乡居民医保"}
 VISITS = {"inpatient": "住院", "outpatient": "门诊统筹"}
 TIERS = {"community": "社区/基层", "1": "一级", "2": "二级", "3": "三级"}
+#: First two digits of the 6-digit administrative division code (GB/T 2260) of each province-level region.
+PROVINCE_CODES = {
+    "北京": "11", "天津": "12", "河北": "13", "山西": "14", "内蒙古": "15", "辽宁": "21", "吉林": "22",
+    "黑龙江": "23", "上海": "31", "江苏": "32", "浙江": "33", "安徽": "34", "福建": "35", "江西": "36",
+    "山东": "37", "河南": "41", "湖北": "42", "湖南": "43", "广东": "44", "广西": "45", "海南": "46",
+    "重庆": "50", "四川": "51", "贵州": "52", "云南": "53", "西藏": "54", "陕西": "61", "甘肃": "62",
+    "青海": "63", "宁夏": "64", "新疆": "65", "台湾": "71", "香港": "81", "澳门": "82",
+}
+
 REMOTES = {"filed": "异地已备案", "unfiled": "异地未备案", "emergency": "异地急诊抢救"}
 
 _PLAN_WORDS = {

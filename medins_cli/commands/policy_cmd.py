@@ -1,0 +1,314 @@
+"""``medins policy show|validate|init|schema``: read, check and write region policy files."""
+
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+
+from medins_cli.commands import options as o
+from medins_cli.output import guard
+
+app = typer.Typer(
+    help="地区政策数据:查看(show)、检查(validate)、新建(init)、格式说明(schema)。\n\n"
+    "示例:\n\n  medins policy show 绵阳\n\n  medins policy init 我的城市\n\n"
+    "  medins policy validate ~/.local/share/medins/regions/我的城市.yaml\n\n  medins policy schema > policy.schema.json",
+    no_args_is_help=True,
+)
+
+
+@app.command("show")
+@guard
+def show(
+    region: Annotated[str, typer.Argument(help="地区名(如 绵阳),或一个政策文件的路径", show_default=False,
+                                          autocompletion=o.complete_region)],
+    type_: o.Type = None,
+    fmt: Annotated[Optional[str], o.format_option("table|json|yaml(json/yaml 为政策文件格式)")] = None,
+) -> None:
+    """显示一个地区的全部政策数字:各级医院起付线和比例、退休加点、多次住院、封顶线、大病、异地、来源与生效日期。
+
+    示例:medins policy show 绵阳 --type 居民;medins policy show 绵阳 -f yaml > 我的绵阳.yaml
+    """
+    from medins_cli.claims import policy_age_warning
+    from medins_cli.core.model import policy_from_dict
+    from medins_cli.core.names import normalize_plan
+    from medins_cli.output import console, emit_json, emit_lines, note, resolve_format
+    from medins_cli.regions import find_region, origin_label, read_policy_dict
+
+    form = resolve_format(fmt, ("table", "json", "yaml"))
+    if form == "plain":  # piped without --format: the file format is the plain text of a policy
+        form = "yaml"
+    plan = normalize_plan(type_) if type_ else None
+    path = _policy_path(region, find_region)
+    normalised = read_policy_dict(path)
+    policy = policy_from_dict(normalised)._replace(file=str(path))
+    stale = policy_age_warning(policy)
+    if form in ("json", "yaml"):
+        from medins_cli.policy_view import file_document, yaml_text
+
+        doc = file_document(normalised, plan, dates_as_text=form == "json")
+        note(f"{policy.region.name}:{origin_label(str(path))} {path}")
+        if stale:
+            note(f"提示:{stale}")
+        if form == "json":
+            emit_json(doc)
+        else:
+            emit_lines([yaml_text(doc)])
+        return
+    from medins_cli.policy_view import render
+
+    render(console(), policy, plan, [stale] if stale else [])
+
+
+def _policy_path(text: str, find: Any) -> Path:
+    candidate = Path(text).expanduser()
+    if text.endswith((".yaml", ".yml")) or "/" in text:
+        if not candidate.is_file():
+            from medins_cli.errors import UsageError
+
+            raise UsageError(f"找不到政策文件 {candidate}:请检查路径,或写地区名(medins regions 查看)")
+        return candidate
+    return Path(find(text)["path"])
+
+
+@app.command("validate")
+@guard
+def validate(
+    files: Annotated[Optional[list[Path]], typer.Argument(
+        help="要检查的政策文件或目录(目录则检查其中全部 .yaml);不写则检查用户数据目录中的地区文件",
+        show_default=False)] = None,
+    fmt: Annotated[Optional[str], o.format_option("table|json|plain")] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="提示(如政策年度已过)也算问题")] = False,
+) -> None:
+    """检查政策文件:格式、字段、比例范围、分段、来源引用、网址、行政区划代码、重复的键、与其他地区重复的别名。
+
+    每个问题一行:文件:行号: 字段路径:说明。有错误时退出码 1(找不到文件为 2),只有提示时为 0。
+
+    示例:medins policy validate 我的城市.yaml;medins policy validate data/regions -f json
+    """
+    from medins_cli.errors import ExitCode, UsageError
+    from medins_cli.output import emit_json, emit_lines, note, resolve_format
+    from medins_cli.paths import user_data_dir
+    from medins_cli.policy_check import Problem, alias_clashes, check_file
+    from medins_cli.regions import load_index
+
+    form = resolve_format(fmt, ("table", "json", "plain"))
+    targets, missing = _targets(files, user_data_dir() / "regions")
+    if not targets and not missing:
+        raise UsageError(f"没有要检查的文件:用户数据目录 {user_data_dir() / 'regions'} 里还没有地区文件。"
+                         "用 medins policy init 新建,或写出文件路径")
+    checked = [check_file(path) for path in targets]
+    mine = {str(p.resolve()) for p in targets}
+    known = [e for e in load_index() if str(Path(e["path"]).resolve()) not in mine]
+    problems: list[Problem] = [Problem(str(p), "", None, "找不到这个文件或目录:请检查路径") for p in missing]
+    for item in checked:
+        problems += item.problems
+    problems += alias_clashes(checked, known)
+    errors = sum(1 for p in problems if p.level == "error")
+    warnings = len(problems) - errors
+    if form == "json":
+        emit_json({"files": [str(p) for p in [*targets, *missing]], "errors": errors, "warnings": warnings,
+                   "problems": [p._asdict() for p in problems]})
+    else:
+        emit_lines(p.text() for p in problems)
+        total = len(targets) + len(missing)
+        note(f"检查了 {total} 个文件:" + (f"{errors} 处错误,{warnings} 处提示" if problems else "没有问题"))
+    if missing:
+        raise SystemExit(int(ExitCode.USAGE))
+    if errors or (strict and warnings):
+        raise SystemExit(int(ExitCode.ERROR))
+
+
+def _targets(files: Optional[list[Path]], default_dir: Path) -> tuple[list[Path], list[Path]]:
+    """The files to check (directories expanded to their .yaml files) and the paths not found."""
+    found: list[Path] = []
+    missing: list[Path] = []
+    for path in files or [default_dir]:
+        if path.is_dir():
+            found += sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and not p.name.startswith("."))
+        elif path.is_file():
+            found.append(path)
+        elif files:
+            missing.append(path)
+    return found, missing
+
+
+@app.command("init")
+@guard
+def init(
+    name: Annotated[str, typer.Argument(help="地区名,如 德阳、某某县", show_default=False)],
+    output: Annotated[Optional[Path], typer.Option(
+        "--output", "-o", help="写到这个文件(- 为标准输出);默认写进用户数据目录,立即可用", show_default=False)] = None,
+    province: Annotated[Optional[str], typer.Option("--province", "-p", help="省份简称,如 四川",
+                                                    show_default=False)] = None,
+    type_: o.Type = None,
+    interactive: Annotated[Optional[bool], typer.Option(
+        "--interactive/--template",
+        help="逐项提问后写出已校验的文件 / 写出带注释的模板 [默认:终端上提问,否则模板]", show_default=False)] = None,
+    force: Annotated[bool, typer.Option("--force", help="文件已存在时覆盖")] = False,
+) -> None:
+    """新建一个地区的政策文件:照当地医保局通知填写数字后,估算就用它(用户文件覆盖同名内置地区)。
+
+    示例:
+
+      medins policy init 德阳 --province 四川          (写模板到用户数据目录)
+
+      medins policy init 德阳 --interactive            (逐项提问)
+
+      medins policy init 德阳 -o deyang.yaml
+
+    """
+    import sys
+
+    from medins_cli.errors import UsageError
+    from medins_cli.paths import atomic_write, user_data_dir
+    from medins_cli.regions import find_region, read_policy_dict
+
+    clean = "".join(name.split())
+    if not clean or any(ch in clean for ch in '/\\:*?"<>|') or clean.startswith("."):
+        raise UsageError(f"地区名「{name}」不能用作文件名:请写地区的中文名,如 德阳")
+    known = _known(clean, find_region)
+    to_stdout = output is not None and str(output) == "-"
+    in_user_dir = output is None
+    path = user_data_dir() / "regions" / f"{clean}.yaml" if output is None else output.expanduser()
+    if not to_stdout:
+        if path.is_dir():
+            raise UsageError(f"--output {path} 是一个目录:请给出文件名,如 {path / (clean + '.yaml')}")
+        if path.exists() and not force:
+            raise UsageError(f"{path} 已存在,没有覆盖:要覆盖请加 --force,或用 --output 另存")
+        if not path.parent.is_dir() and not in_user_dir:
+            raise UsageError(f"目录 {path.parent} 不存在:请先创建,或换一个 --output")
+    ask_questions = interactive if interactive is not None else (sys.stdin.isatty() and sys.stdout.isatty())
+    prov = province or (known or {}).get("province") or ""
+    if not ask_questions and not prov:
+        raise UsageError("模板需要省份:请加 --province 四川(或用 --interactive 逐项填写)")
+    schema_ref = f"../{_write_schema(user_data_dir())}" if in_user_dir else None
+    if ask_questions:
+        text = _interview(clean, prov, type_, known, str(path), schema_ref)
+    else:
+        from medins_cli.policy_init import template
+
+        text = template(clean, prov, "-" if to_stdout else str(path), _this_year(), code=(known or {}).get("code"),
+                        aliases=(known or {}).get("aliases"), schema_ref=schema_ref)
+    if to_stdout:
+        from medins_cli.output import emit_lines
+
+        emit_lines([text])
+        return
+    atomic_write(path, text)
+    read_policy_dict(path)  # what was written loads (a bug here must not leave a broken region)
+    _next_steps(clean, path, in_user_dir, known, ask_questions)
+
+
+def _this_year() -> int:
+    import datetime as dt
+
+    return dt.date.today().year
+
+
+def _known(name: str, find: Any) -> Optional[dict[str, Any]]:
+    """What medins already knows of this region (province, code, aliases), if anything."""
+    from medins_cli.errors import UsageError
+    from medins_cli.yamlio import load_yaml
+
+    try:
+        entry = find(name)
+    except UsageError:
+        return None
+    try:
+        region = load_yaml(Path(entry["path"]))["region"]
+    except (ValueError, OSError, KeyError, TypeError):
+        return None
+    if region.get("name") != name:
+        return None
+    return {"province": region.get("province"), "code": region.get("code"), "aliases": region.get("aliases") or [],
+            "path": entry["path"]}
+
+
+def _interview(name: str, province: str, type_: Optional[str], known: Optional[dict[str, Any]], path: str,
+               schema_ref: Optional[str]) -> str:
+    import sys
+
+    from medins_cli.core.names import normalize_plan
+    from medins_cli.errors import DataError
+    from medins_cli.output import note
+    from medins_cli.policy_init import interview
+    from medins_cli.policy_view import yaml_text
+    from medins_cli.schema import validate_policy
+
+    def ask(question: str, default: str) -> str:
+        # prompts on stderr, answers from stdin: stdout stays clean (click's prompt writes to it)
+        sys.stderr.write(f"{question} [{default}]: " if default else f"{question}: ")
+        sys.stderr.flush()
+        line = sys.stdin.readline()
+        if not line:
+            raise DataError("输入已结束,问答没有完成:没有写入文件")
+        return line.rstrip("\r\n") or default
+
+    doc = interview(name, ask, note, province=province, plan=normalize_plan(type_) if type_ else "employee",
+                    code=(known or {}).get("code"), aliases=(known or {}).get("aliases"))
+    try:
+        validate_policy(doc, path)
+    except ValueError as exc:
+        raise DataError(str(exc)) from None
+    head = f"# yaml-language-server: $schema={schema_ref}\n" if schema_ref else ""
+    head += f"# medins 地区政策文件:{name}(由 medins policy init 逐项填写生成;来源:{doc['sources'][0]['title']})\n"
+    return head + yaml_text(doc) + "\n"
+
+
+def _write_schema(folder: Path) -> str:
+    """Put the JSON Schema next to the user's regions, for editors; its file name."""
+    from medins_cli.paths import atomic_write
+    from medins_cli.policy_init import SCHEMA_FILE
+
+    try:
+        atomic_write(folder / SCHEMA_FILE, _schema_text())
+    except OSError:
+        pass
+    return SCHEMA_FILE
+
+
+def _schema_text() -> str:
+    from medins_cli.output import json_text
+    from medins_cli.schema import json_schema
+
+    return json_text(json_schema())
+
+
+def _next_steps(name: str, path: Path, in_user_dir: bool, known: Optional[dict[str, Any]], filled: bool) -> None:
+    from medins_cli.output import note
+
+    note(f"已写入 {path}")
+    if known and in_user_dir:
+        note(f"这个文件会覆盖内置的{name}数据({known['path']});删掉它即恢复")
+    if not filled:
+        note("下一步:用编辑器打开它,按注释填入当地通知里的数字,然后运行 "
+             f"medins policy validate {path}")
+    if in_user_dir:
+        note(f"估算:medins estimate --region {name} --tier 3 --amount 8000")
+    else:
+        note(f"估算:medins estimate --policy-file {path} --tier 3 --amount 8000"
+             "(或把文件放进用户数据目录的 regions/)")
+
+
+@app.command("schema")
+@guard
+def schema(
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="写到这个文件(默认标准输出)",
+                                                   show_default=False)] = None,
+) -> None:
+    """打印政策文件格式的 JSON Schema,供编辑器补全和检查(见 README)。
+
+    示例:medins policy schema > policy.schema.json
+    """
+    from medins_cli.errors import UsageError
+    from medins_cli.output import emit_lines, note
+    from medins_cli.paths import atomic_write
+
+    text = _schema_text()
+    if output is None or str(output) == "-":
+        emit_lines([text])
+        return
+    if output.is_dir() or not output.parent.is_dir():
+        raise UsageError(f"--output {output} 不是可写的文件路径:请给出已有目录中的文件名")
+    atomic_write(output, text)
+    note(f"已写入 {output}")

@@ -1,0 +1,256 @@
+"""``medins policy init``: a policy file for a region medins does not know (or to correct one).
+
+Two ways: a commented template that is already a valid file (empty ``plans``: the region is
+listed at once and estimates say what is missing), or, on a terminal, questions one by one
+that end in a validated file with the figures in it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any, Callable
+
+SCHEMA_FILE = "policy.schema.json"
+
+_TEMPLATE_BODY = """\
+# 填写步骤:
+#   1. 打开当地医保局网站上最新的待遇通知(住院、门诊统筹、大病保险的起付线、比例、封顶线);
+#   2. 把下面 sources 和 plans 的例子去掉行首的“# ”,换成通知里的数字,删掉不知道的行;
+#      (先删掉 “sources: []” 和 “plans: {{}}” 这两行,它们只是让空模板也能通过检查)
+#   3. 运行 medins policy validate {path}
+#      没有错误后:medins estimate --region {name} --tier 3 --amount 8000
+# 规则:比例写 0–1 的小数(85% 写 0.85);金额单位为元;YAML 用两个空格缩进。
+# 不知道的数字就不写:medins 会说明缺少哪部分,不会猜。不要编造数字、文号或网址。
+schema: 1
+region:
+  name: {name_yaml}
+  level: city                # 地级市、县写 city;省写 province
+  province: {province}
+{code_line}
+  aliases: {aliases}
+  # hotline: "12393"         # 医保咨询电话,通知或官网写明时才填
+year: {year}                 # 通知所属的政策年度
+sources: []
+plans: {{}}
+# sources:                   # 数字的出处:每份通知一条
+#   - id: notice-1           # 自己起的名字(字母、数字、- _ .),下面用 source: notice-1 引用
+#     title: "通知标题,照抄"
+#     publisher: "某某市医疗保障局"
+#     url: "https://…"       # 通知原文的网址;没有就删掉这一行
+#     date: {year}-01-01       # 发布日期
+#     effective: {year}-01-01  # 通知写明的生效日期
+#     confidence: official   # 从医保局原文读出:official(须有 url);新闻转述:secondary;其他:unverified
+# plans:
+#   employee:                # 职工医保;城乡居民医保写 resident:,结构相同(居民没有 retiree_… 和 account)
+#     inpatient:             # 住院
+#       tiers:               # 只写通知里有的级别:community(社区/基层)、"1"、"2"、"3"(数字要加引号)
+#         "1": {{deductible: 200, ratio: 0.90}}
+#         "2": {{deductible: 400, ratio: 0.85}}
+#         "3": {{deductible: 800, ratio: 0.80}}
+#         # 分段比例:"3": {{deductible: 800, bands: [{{upto: 30000, ratio: 0.80}}, {{ratio: 0.85}}]}}
+#       retiree_bonus: 0.05              # 退休人员各比例加 5 个百分点
+#       repeat_admission: {{factor: 0.5}}  # 第二次起起付线减半;或 {{step: 100, floor: 100}}
+#       annual_cap: 400000               # 统筹基金年度最高支付
+#       source: notice-1
+#     outpatient:            # 门诊统筹(普通门诊)
+#       annual_deductible: 200           # 年度起付线
+#       tiers: {{community: {{ratio: 0.6}}, "1": {{ratio: 0.6}}, "2": {{ratio: 0.55}}, "3": {{ratio: 0.5}}}}
+#       annual_cap: 3000                 # 年度限额
+#       source: notice-1
+#     critical_illness:      # 职工大额医疗补助 / 居民大病保险
+#       threshold: 15000                 # 年度累计起付线
+#       bands: [{{upto: 100000, ratio: 0.60}}, {{ratio: 0.70}}]
+#       annual_cap: 400000
+#       source: notice-1
+#     remote:                # 异地就医:{{factor: 0.8}}(本地比例 × 0.8)或 {{ratio_minus: 0.1}}(减 10 个百分点)
+#       unfiled: {{ratio_minus: 0.2}}
+#       source: notice-1
+# notes:                     # 不能计算但值得知道的事实,如缴费标准
+#   - {{text: "{year}年城乡居民医保个人缴费 400 元/人", source: notice-1}}
+"""
+
+
+def template(name: str, province: str, path: str, year: int, code: str | None = None,
+             aliases: list[str] | None = None, schema_ref: str | None = None) -> str:
+    """The commented template: valid as it stands (no figures yet)."""
+    head = f"# yaml-language-server: $schema={schema_ref}\n" if schema_ref else ""
+    head += f"# medins 地区政策文件:{name}(由 medins policy init 生成,{dt.date.today().isoformat()})\n"
+    code_line = f'  code: "{code}"' if code else '  # code: "510700"         # 6 位行政区划代码;不确定就不写'
+    quoted = ", ".join(_yaml_str(a) for a in aliases or [])
+    return head + _TEMPLATE_BODY.format(name=name, name_yaml=_yaml_str(name), province=_yaml_str(province), path=path, year=year,
+                                        code_line=code_line, aliases=f"[{quoted}]")
+
+
+def _yaml_str(text: str) -> str:
+    import json
+
+    return json.dumps(text, ensure_ascii=False)
+
+
+# ---- questions, one by one ---------------------------------------------------------------
+
+Ask = Callable[[str, str], str]  # (question, default) → answer
+
+
+def parse_ratio(text: str) -> Decimal:
+    """85% / 85 / 0.85 → 0.85 (a number above 1 and up to 100 is read as a percentage)."""
+    from decimal import InvalidOperation
+
+    raw = text.strip().replace("%", "").replace("%", "")
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        raise ValueError(f"「{text}」不是比例:请写 85% 或 0.85") from None
+    if not value.is_finite() or value < 0 or value > 100:
+        raise ValueError(f"「{text}」不是 0–100% 之间的比例")
+    if value > 1 or "%" in text or "%" in text:
+        value = value / 100
+    return value.normalize()
+
+
+def _money(text: str) -> Decimal:
+    from medins_cli.core.errors import CoreError
+    from medins_cli.core.money import parse_amount
+
+    try:
+        return parse_amount(text, "金额")
+    except CoreError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _until_valid(ask: Ask, say: Callable[[str], None], question: str, parse: Callable[[str], Any],
+                 default: str = "", optional: bool = True) -> Any:
+    while True:
+        answer = ask(question, default).strip()
+        if not answer and optional:
+            return None
+        try:
+            return parse(answer) if answer else parse(default)
+        except ValueError as exc:
+            say(f"  {exc};请重新输入(不知道就直接回车跳过)" if optional else f"  {exc};请重新输入")
+
+
+def _url(text: str) -> str:
+    from medins_cli.schema import url_problem
+
+    if not text.startswith(("http://", "https://")) or any(ch.isspace() for ch in text):
+        raise ValueError("网址应以 http:// 或 https:// 开头、不含空格")
+    why = url_problem(text)
+    if why:
+        raise ValueError(why)
+    return text
+
+
+def _choice(options: dict[str, str]) -> Callable[[str], str]:
+    def parse(text: str) -> str:
+        key = text.strip().lower()
+        if key in options:
+            return options[key]
+        raise ValueError(f"请回答 {'、'.join(dict.fromkeys(options))} 之一")
+    return parse
+
+
+def _yes(text: str) -> bool:
+    return _choice({"y": "y", "yes": "y", "是": "y", "有": "y", "n": "n", "no": "n", "否": "n", "没有": "n",
+                    "无": "n"})(text) == "y"
+
+
+def interview(name: str, ask: Ask, say: Callable[[str], None], *, province: str = "", plan: str = "employee",
+              year: int | None = None, code: str | None = None, aliases: list[str] | None = None) -> dict[str, Any]:
+    """Ask for the figures of one plan; the policy document (not yet validated)."""
+    from medins_cli.core.names import TIERS
+
+    this_year = year or dt.date.today().year
+    say(f"为「{name}」建立政策文件。请对照当地医保局的通知逐项填写;不知道的直接回车跳过(medins 不会猜)。")
+    province = _until_valid(ask, say, "省份(简称,如 四川)", lambda t: t, province, optional=False)
+    policy_year = _until_valid(ask, say, "政策年度", _year, str(this_year), optional=False)
+    plan = _until_valid(ask, say, "参保类型(职工/居民)", _choice({"职工": "employee", "employee": "employee",
+                        "居民": "resident", "resident": "resident"}), "职工" if plan == "employee" else "居民",
+                        optional=False)
+    say("—— 数字的出处 ——")
+    title = _until_valid(ask, say, "通知标题(照抄)", lambda t: t, optional=False)
+    publisher = _until_valid(ask, say, "发布机关(如 某某市医疗保障局)", lambda t: t)
+    url = _until_valid(ask, say, "通知原文网址(没有就回车)", _url)
+    levels = {"official": "official", "官方": "official", "secondary": "secondary", "转述": "secondary",
+              "unverified": "unverified", "未核实": "unverified"}
+    while True:
+        confidence = _until_valid(ask, say, "可信度(official=医保局原文 / secondary=新闻转述 / unverified=其他)",
+                                  _choice(levels), "official" if url else "unverified", optional=False)
+        if confidence != "official" or url:
+            break
+        say("  official 只用于从医保局原文读出、并给出原文网址的数字;没有网址请选 secondary 或 unverified")
+    source: dict[str, Any] = {"id": "notice-1", "title": title}
+    source.update({k: v for k, v in (("publisher", publisher), ("url", url)) if v})
+    source["confidence"] = confidence
+    body: dict[str, Any] = {}
+    say("—— 住院 ——")
+    tiers: dict[str, Any] = {}
+    for key in ("community", "1", "2", "3"):
+        ratio = _until_valid(ask, say, f"{TIERS[key]}医院住院报销比例(如 85%)", parse_ratio)
+        if ratio is None:
+            continue
+        tier: dict[str, Any] = {}
+        deductible = _until_valid(ask, say, f"{TIERS[key]}医院住院起付线(元)", _money)
+        if deductible is not None:
+            tier["deductible"] = deductible
+        tier["ratio"] = ratio
+        tiers[key] = tier
+    if tiers:
+        inpatient: dict[str, Any] = {"tiers": tiers}
+        if plan == "employee":
+            bonus = _until_valid(ask, say, "退休人员比例加几个百分点(如 3%)", parse_ratio)
+            if bonus:
+                inpatient["retiree_bonus"] = bonus
+        cap = _until_valid(ask, say, "住院统筹基金年度封顶线(元)", _money)
+        if cap is not None:
+            inpatient["annual_cap"] = cap
+        inpatient["source"] = "notice-1"
+        body["inpatient"] = inpatient
+    if _until_valid(ask, say, "有门诊统筹(普通门诊)的数字吗?(y/n)", _yes, "n", optional=False):
+        outpatient: dict[str, Any] = {}
+        deductible = _until_valid(ask, say, "门诊统筹年度起付线(元)", _money)
+        if deductible is not None:
+            outpatient["annual_deductible"] = deductible
+        out_tiers = {}
+        for key in ("community", "1", "2", "3"):
+            ratio = _until_valid(ask, say, f"{TIERS[key]}医院门诊报销比例", parse_ratio)
+            if ratio is not None:
+                out_tiers[key] = {"ratio": ratio}
+        if out_tiers:
+            outpatient["tiers"] = out_tiers
+            cap = _until_valid(ask, say, "门诊统筹年度限额(元)", _money)
+            if cap is not None:
+                outpatient["annual_cap"] = cap
+            outpatient["source"] = "notice-1"
+            body["outpatient"] = outpatient
+        else:
+            say("  没有各级医院的门诊比例,门诊部分不写入")
+    if _until_valid(ask, say, "有大病保险(大额医疗补助)的数字吗?(y/n)", _yes, "n", optional=False):
+        threshold = _until_valid(ask, say, "大病保险起付线(元,年度累计)", _money, optional=False)
+        ratio = _until_valid(ask, say, "超过起付线部分的报销比例", parse_ratio, optional=False)
+        critical: dict[str, Any] = {"threshold": threshold, "bands": [{"ratio": ratio}]}
+        cap = _until_valid(ask, say, "大病保险年度封顶线(元)", _money)
+        if cap is not None:
+            critical["annual_cap"] = cap
+        critical["source"] = "notice-1"
+        body["critical_illness"] = critical
+    hotline = _until_valid(ask, say, "医保咨询电话(通知或官网写明时)", lambda t: t)
+    region: dict[str, Any] = {"name": name, "level": "city", "province": province}
+    if code:
+        region["code"] = code
+    region["aliases"] = aliases or []
+    if hotline:
+        region["hotline"] = hotline
+    return {"schema": 1, "region": region, "year": policy_year, "sources": [source],
+            "plans": {plan: body} if body else {}}
+
+
+def _year(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise ValueError(f"「{text}」不是年份") from None
+    if not 1998 <= value <= 2100:
+        raise ValueError(f"「{text}」不是合理的年份")
+    return value

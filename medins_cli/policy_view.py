@@ -1,0 +1,208 @@
+"""``medins policy show``: a region's whole policy as Rich tables, or back in the file format.
+
+The tables are drawn from the core :class:`~medins_cli.core.model.Policy`; ``--format
+json|yaml`` prints the validated document with numbers as numbers, so the output is itself
+a valid policy file (``medins policy show 绵阳 -f yaml > my.yaml`` then edit).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any, Iterable
+
+from medins_cli.core.calc import pct as percent
+from medins_cli.core.model import Band, Policy, RemoteRule, TierRule
+from medins_cli.core.names import PLANS, REMOTES, TIERS
+from medins_cli.output import CONFIDENCE, money
+
+SECTION_NAMES = {"inpatient": "住院", "outpatient": "门诊统筹", "critical_illness": "大病保险 / 大额医疗补助",
+                 "remote": "异地就医", "account": "个人账户"}
+ORIGINAL_ORDER = ("schema", "region", "year", "sources", "plans", "notes")
+
+
+# ---- the file format -------------------------------------------------------------------
+
+
+def _number(value: Decimal) -> int | float | str:
+    """A Decimal as a JSON/YAML number when that is exact, else its text."""
+    if value == value.to_integral_value():
+        return int(value)
+    as_float = float(value)
+    return as_float if Decimal(repr(as_float)) == value else f"{value:f}"
+
+
+def _plain(value: Any, dates: bool = False) -> Any:
+    """Decimals as numbers, ``source``/``note`` last in each section; dates as text if ``dates``."""
+    if isinstance(value, Decimal):
+        return _number(value)
+    if dates and isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        keys = sorted(value, key=lambda k: k in ("source", "note"))
+        return {k: _plain(value[k], dates) for k in keys}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v, dates) for v in value]
+    return value
+
+
+def file_document(normalised: dict[str, Any], plan: str | None = None, *, dates_as_text: bool = False) -> dict[str, Any]:
+    """The policy document in the file format (numbers as numbers), optionally one plan only."""
+    from medins_cli.schema import PolicyFile
+
+    model = PolicyFile.model_validate(normalised)
+    dumped = model.model_dump(mode="python", by_alias=True, exclude_none=True, exclude_defaults=True)
+    dumped["schema"] = model.schema_
+    doc = _plain(dumped, dates_as_text)
+    if plan is not None:
+        doc["plans"] = {k: v for k, v in doc.get("plans", {}).items() if k == plan}
+    return {key: doc[key] for key in ORIGINAL_ORDER if key in doc}
+
+
+def yaml_text(doc: dict[str, Any]) -> str:
+    """A policy document as YAML (Decimals become plain numbers; digit strings stay quoted)."""
+    import yaml
+
+    doc = _plain(doc)
+
+    class _Dumper(yaml.SafeDumper):
+        pass
+
+    def _str(dumper: Any, data: str) -> Any:
+        # tier keys such as "3" and codes such as "510700" must stay strings
+        style = '"' if data.isdigit() or data in ("true", "false", "null", "yes", "no") else None
+        return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+    _Dumper.add_representer(str, _str)
+    return str(yaml.dump(doc, Dumper=_Dumper, allow_unicode=True, sort_keys=False, default_flow_style=False,
+                         width=100)).rstrip("\n")
+
+
+# ---- the tables ------------------------------------------------------------------------
+
+
+def _ratio(tier: TierRule) -> str:
+    return bands_text(tier.bands) if tier.banded else percent(tier.bands[0].ratio)
+
+
+def bands_text(bands: Iterable[Band], start: Decimal | None = None) -> str:
+    parts = []
+    low = start
+    for band in bands:
+        if band.upto is None:
+            parts.append(f"{money(low) if low is not None else '0'} 元以上 {percent(band.ratio)}")
+        else:
+            lo = money(low) if low is not None else "0"
+            parts.append(f"{lo}–{money(band.upto)} 元 {percent(band.ratio)}")
+        low = band.upto
+    return ";".join(parts)
+
+
+def _remote(rule: RemoteRule) -> str:
+    if rule.factor is not None:
+        return f"本地比例 × {rule.factor.normalize():f}"
+    return f"本地比例减 {percent(rule.ratio_minus or Decimal(0))}"
+
+
+def _cap(value: Decimal | None) -> str:
+    return "未收录" if value is None else f"{money(value)} 元"
+
+
+def section_rows(name: str, section: Any) -> list[tuple[str, str]]:
+    """(item, value) rows describing one section, in words."""
+    rows: list[tuple[str, str]] = []
+    if name in ("inpatient", "outpatient"):
+        for key in TIERS:
+            tier = section.tiers.get(key)
+            if tier is None:
+                continue
+            if name == "inpatient":
+                deductible = "未收录" if tier.deductible is None else f"起付线 {money(tier.deductible)} 元"
+                rows.append((f"{TIERS[key]}医院", f"{deductible},{_ratio(tier)}"))
+            else:
+                rows.append((f"{TIERS[key]}医院", _ratio(tier)))
+        if not section.tiers:
+            rows.append(("各级医院", "未收录"))
+        if name == "outpatient":
+            rows.append(("年度起付线", _cap(section.annual_deductible)))
+            if section.retiree_annual_deductible is not None:
+                rows.append(("退休人员年度起付线", _cap(section.retiree_annual_deductible)))
+        if section.retiree_bonus:
+            rows.append(("退休人员", f"各比例加 {percent(section.retiree_bonus)}"))
+        if name == "inpatient":
+            repeat = section.repeat_admission
+            if repeat is None:
+                rows.append(("多次住院", "未收录(按首次住院起付线估算)"))
+            elif repeat.factor is not None:
+                rows.append(("多次住院", f"第二次起起付线 × {repeat.factor.normalize():f}"))
+            else:
+                floor = f",最低 {money(repeat.floor)} 元" if repeat.floor is not None else ""
+                rows.append(("多次住院", f"每次降低 {money(repeat.step)} 元{floor}"))
+        rows.append(("年度封顶线" if name == "inpatient" else "年度限额", _cap(section.annual_cap)))
+        if section.retiree_annual_cap is not None:
+            rows.append(("退休人员" + ("年度封顶线" if name == "inpatient" else "年度限额"), _cap(section.retiree_annual_cap)))
+    elif name == "critical_illness":
+        rows.append(("起付线(年度累计)", f"{money(section.threshold)} 元"))
+        rows.append(("分段比例", bands_text(section.bands, section.threshold)))
+        rows.append(("年度封顶线", _cap(section.annual_cap)))
+    elif name == "remote":
+        for key, label in REMOTES.items():
+            rule = section.rules.get(key)
+            rows.append((label, "未收录(按本地比例估算)" if rule is None else _remote(rule)))
+    elif name == "account":
+        if section.contribution_rate is not None:
+            rows.append(("个人缴费划入比例", percent(section.contribution_rate)))
+        if section.retiree_monthly is not None:
+            rows.append(("退休人员每月划入", f"{money(section.retiree_monthly)} 元"))
+    return rows
+
+
+def source_line(policy: Policy, source_id: str) -> str:
+    src = policy.sources.get(source_id)
+    if src is None:
+        return f"来源 {source_id}"
+    when = (f"生效 {src.effective}" if src.effective else f"发布 {src.date}(生效日期未注明)" if src.date
+            else "生效日期未注明")
+    return f"来源:{src.title} [{CONFIDENCE[src.confidence]}] {when}" + (f" {src.url}" if src.url else "")
+
+
+def render(con: Any, policy: Policy, plan_filter: str | None, warnings: list[str]) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    from medins_cli.present import disclaimer, render_data_file, render_messages, render_sources
+
+    region = policy.region
+    head = f"{region.name}({region.province}" + (f",代码 {region.code}" if region.code else "") + f")· {policy.year} 年政策"
+    con.print(Text(head, style="bold"))
+    if region.hotline:
+        con.print(f"医保咨询电话:{region.hotline}", highlight=False)
+    plans = [p for p in PLANS if p in policy.plans and (plan_filter is None or p == plan_filter)]
+    if not plans:
+        which = PLANS[plan_filter] if plan_filter else "任何参保类型"
+        con.print(Text(f"没有收录{which}的报销数字:估算会提示缺少的数据。可用 medins policy init {region.name} "
+                       "按当地通知填写。", style="yellow"))
+    for plan_key in plans:
+        plan = policy.plans[plan_key]
+        missing = []
+        for name, label in SECTION_NAMES.items():
+            section = getattr(plan, name)
+            if section is None:
+                if name != "account" or plan_key == "employee":
+                    missing.append(label)
+                continue
+            table = Table(title=f"{PLANS[plan_key]} · {label}", title_justify="left", caption=source_line(policy, section.source),
+                          caption_justify="left", show_header=False)
+            table.add_column("项目", no_wrap=True)
+            table.add_column("规则", overflow="fold")
+            for item, value in section_rows(name, section):
+                table.add_row(item, value)
+            if section.note:
+                table.add_row("说明", Text(section.note, style="dim"))
+            con.print(table)
+        if missing:
+            con.print(Text(f"{PLANS[plan_key]}未收录:{'、'.join(missing)}(估算时会提示,不会猜)", style="yellow"))
+    render_messages(con, warnings, [n.text for n in policy.notes])
+    render_sources(con, policy, list(policy.sources))
+    render_data_file(con, policy)
+    con.print(Text(disclaimer(policy), style="italic"))
