@@ -163,7 +163,7 @@ def interview(name: str, ask: Ask, say: Callable[[str], None], *, province: str 
 
     this_year = year or dt.date.today().year
     say(f"为「{name}」建立政策文件。请对照当地医保局的通知逐项填写;不知道的直接回车跳过(medins 不会猜)。")
-    province = _until_valid(ask, say, "省份(简称,如 四川)", lambda t: t, province, optional=False)
+    province = _until_valid(ask, say, "省份(简称,如 四川)", _province, province, optional=False)
     policy_year = _until_valid(ask, say, "政策年度", _year, str(this_year), optional=False)
     plan = _until_valid(ask, say, "参保类型(职工/居民)", _choice({"职工": "employee", "employee": "employee",
                         "居民": "resident", "resident": "resident"}), "职工" if plan == "employee" else "居民",
@@ -244,6 +244,15 @@ def interview(name: str, ask: Ask, say: Callable[[str], None], *, province: str 
         region["hotline"] = hotline
     return {"schema": 1, "region": region, "year": policy_year, "sources": [source],
             "plans": {plan: body} if body else {}}
+
+
+def _province(text: str) -> str:
+    from medins_cli.core.names import province_name
+
+    name = province_name(text)
+    if name is None:
+        raise ValueError(f"不认识的省份「{text}」:请写省级行政区的简称,如 四川")
+    return name
 
 
 def _year(text: str) -> int:

@@ -292,3 +292,18 @@ def test_broken_user_file_is_reported_by_regions_and_validate(run, isolated_dirs
     assert result.exit_code == ExitCode.ERROR
     assert "broken.yaml:4: 错误 plans.resident.inpatient.tiers.1.ratio:应不大于 1" in result.stdout
     assert "broken.yaml:4: 错误 plans.resident.inpatient.source:来源「x」不在 sources 的 id 里" in result.stdout
+
+
+def test_init_province_is_checked_and_shortened(run, isolated_dirs):
+    bad = run("policy", "init", "体检县", "--province", "火星省", "--template")
+    assert bad.exit_code == ExitCode.USAGE and "不认识的省份" in bad.stderr
+    assert not (_user_regions(isolated_dirs) / "体检县.yaml").exists()
+    assert run("policy", "init", "体检县", "--province", "四川省", "--template").exit_code == 0
+    assert "体检县" in [r["name"] for r in run.json("regions", "-p", "四川")]
+    text = (_user_regions(isolated_dirs) / "体检县.yaml").read_text(encoding="utf-8")
+    assert 'province: "四川"' in text
+
+
+def test_validate_a_directory_without_yaml_files(run, tmp_path):
+    result = run("policy", "validate", str(tmp_path))
+    assert result.exit_code == ExitCode.USAGE and "没有 .yaml 文件" in result.stderr

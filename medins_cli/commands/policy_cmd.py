@@ -94,6 +94,8 @@ def validate(
     form = resolve_format(fmt, ("table", "json", "plain"))
     targets, missing = _targets(files, user_data_dir() / "regions")
     if not targets and not missing:
+        if files:
+            raise UsageError(f"{'、'.join(map(str, files))} 里没有 .yaml 文件:请写出政策文件的路径")
         raise UsageError(f"没有要检查的文件:用户数据目录 {user_data_dir() / 'regions'} 里还没有地区文件。"
                          "用 medins policy init 新建,或写出文件路径")
     checked = [check_file(path) for path in targets]
@@ -178,7 +180,7 @@ def init(
         if not path.parent.is_dir() and not in_user_dir:
             raise UsageError(f"目录 {path.parent} 不存在:请先创建,或换一个 --output")
     ask_questions = interactive if interactive is not None else (sys.stdin.isatty() and sys.stdout.isatty())
-    prov = province or (known or {}).get("province") or ""
+    prov = _province(province) if province else ((known or {}).get("province") or "")
     if not ask_questions and not prov:
         raise UsageError("模板需要省份:请加 --province 四川(或用 --interactive 逐项填写)")
     schema_ref = f"../{_write_schema(user_data_dir())}" if in_user_dir else None
@@ -197,6 +199,17 @@ def init(
     atomic_write(path, text)
     read_policy_dict(path)  # what was written loads (a bug here must not leave a broken region)
     _next_steps(clean, path, in_user_dir, known, ask_questions)
+
+
+def _province(text: str) -> str:
+    """The short name of a province-level region (四川省 → 四川); a usage error if unknown."""
+    from medins_cli.core.names import province_name
+    from medins_cli.errors import UsageError
+
+    name = province_name(text)
+    if name is None:
+        raise UsageError(f"不认识的省份「{text}」:请写省级行政区的简称,如 四川、广东、北京")
+    return name
 
 
 def _this_year() -> int:

@@ -16,6 +16,18 @@ PROVINCE_CODES = {
     "青海": "63", "宁夏": "64", "新疆": "65", "台湾": "71", "香港": "81", "澳门": "82",
 }
 
+_PROVINCE_SUFFIXES = ("壮族自治区", "回族自治区", "维吾尔自治区", "特别行政区", "自治区", "省", "市")
+
+
+def province_name(text: str) -> str | None:
+    """四川省 / 四川 → 四川; 广西壮族自治区 → 广西; None when it is not a province-level region."""
+    word = "".join(str(text).split())
+    for suffix in _PROVINCE_SUFFIXES:
+        if word.endswith(suffix) and word[: -len(suffix)] in PROVINCE_CODES:
+            return word[: -len(suffix)]
+    return word if word in PROVINCE_CODES else None
+
+
 REMOTES = {"filed": "异地已备案", "unfiled": "异地未备案", "emergency": "异地急诊抢救"}
 
 _PLAN_WORDS = {
