@@ -156,92 +156,101 @@ def _yes(text: str) -> bool:
                     "无": "n"})(text) == "y"
 
 
+class _Interview:
+    """Questions for one section at a time; each answer is checked as it is typed."""
+
+    def __init__(self, ask: Ask, say: Callable[[str], None]) -> None:
+        self.ask, self.say = ask, say
+
+    def __call__(self, question: str, parse: Callable[[str], Any], default: str = "", optional: bool = True) -> Any:
+        return _until_valid(self.ask, self.say, question, parse, default, optional)
+
+    def put(self, target: dict[str, Any], key: str, question: str, parse: Callable[[str], Any]) -> None:
+        """Ask an optional figure; store it under ``key`` only when one was given."""
+        value = self(question, parse)
+        if value is not None:
+            target[key] = value
+
+    def source(self) -> dict[str, Any]:
+        self.say("—— 数字的出处 ——")
+        source: dict[str, Any] = {"id": "notice-1", "title": self("通知标题(照抄)", str, optional=False)}
+        self.put(source, "publisher", "发布机关(如 某某市医疗保障局)", str)
+        self.put(source, "url", "通知原文网址(没有就回车)", _url)
+        levels = {"official": "official", "官方": "official", "secondary": "secondary", "转述": "secondary",
+                  "unverified": "unverified", "未核实": "unverified"}
+        while True:
+            confidence = self("可信度(official=医保局原文 / secondary=新闻转述 / unverified=其他)", _choice(levels),
+                              "official" if "url" in source else "unverified", optional=False)
+            if confidence != "official" or "url" in source:
+                source["confidence"] = confidence
+                return source
+            self.say("  official 只用于从医保局原文读出、并给出原文网址的数字;没有网址请选 secondary 或 unverified")
+
+    def inpatient(self, plan: str) -> dict[str, Any] | None:
+        from medins_cli.core.names import TIERS
+
+        self.say("—— 住院 ——")
+        tiers: dict[str, Any] = {}
+        for key in TIERS:
+            ratio = self(f"{TIERS[key]}医院住院报销比例(如 85%)", parse_ratio)
+            if ratio is not None:
+                tiers[key] = {}
+                self.put(tiers[key], "deductible", f"{TIERS[key]}医院住院起付线(元)", _money)
+                tiers[key]["ratio"] = ratio
+        if not tiers:
+            return None
+        section: dict[str, Any] = {"tiers": tiers}
+        if plan == "employee":
+            self.put(section, "retiree_bonus", "退休人员比例加几个百分点(如 3%)", parse_ratio)
+        self.put(section, "annual_cap", "住院统筹基金年度封顶线(元)", _money)
+        return section
+
+    def outpatient(self) -> dict[str, Any] | None:
+        from medins_cli.core.names import TIERS
+
+        if not self("有门诊统筹(普通门诊)的数字吗?(y/n)", _yes, "n", optional=False):
+            return None
+        section: dict[str, Any] = {}
+        self.put(section, "annual_deductible", "门诊统筹年度起付线(元)", _money)
+        tiers: dict[str, Any] = {}
+        for key in TIERS:
+            self.put(tiers, key, f"{TIERS[key]}医院门诊报销比例", lambda t: {"ratio": parse_ratio(t)})
+        if not tiers:
+            self.say("  没有各级医院的门诊比例,门诊部分不写入")
+            return None
+        section["tiers"] = tiers
+        self.put(section, "annual_cap", "门诊统筹年度限额(元)", _money)
+        return section
+
+    def critical_illness(self) -> dict[str, Any] | None:
+        if not self("有大病保险(大额医疗补助)的数字吗?(y/n)", _yes, "n", optional=False):
+            return None
+        section: dict[str, Any] = {"threshold": self("大病保险起付线(元,年度累计)", _money, optional=False),
+                                   "bands": [{"ratio": self("超过起付线部分的报销比例", parse_ratio, optional=False)}]}
+        self.put(section, "annual_cap", "大病保险年度封顶线(元)", _money)
+        return section
+
+
 def interview(name: str, ask: Ask, say: Callable[[str], None], *, province: str = "", plan: str = "employee",
               year: int | None = None, code: str | None = None, aliases: list[str] | None = None) -> dict[str, Any]:
-    """Ask for the figures of one plan; the policy document (not yet validated)."""
-    from medins_cli.core.names import TIERS
-
-    this_year = year or dt.date.today().year
+    """Ask for the figures of one plan; the policy document (validated by the caller)."""
+    q = _Interview(ask, say)
     say(f"为「{name}」建立政策文件。请对照当地医保局的通知逐项填写;不知道的直接回车跳过(medins 不会猜)。")
-    province = _until_valid(ask, say, "省份(简称,如 四川)", _province, province, optional=False)
-    policy_year = _until_valid(ask, say, "政策年度", _year, str(this_year), optional=False)
-    plan = _until_valid(ask, say, "参保类型(职工/居民)", _choice({"职工": "employee", "employee": "employee",
-                        "居民": "resident", "resident": "resident"}), "职工" if plan == "employee" else "居民",
-                        optional=False)
-    say("—— 数字的出处 ——")
-    title = _until_valid(ask, say, "通知标题(照抄)", lambda t: t, optional=False)
-    publisher = _until_valid(ask, say, "发布机关(如 某某市医疗保障局)", lambda t: t)
-    url = _until_valid(ask, say, "通知原文网址(没有就回车)", _url)
-    levels = {"official": "official", "官方": "official", "secondary": "secondary", "转述": "secondary",
-              "unverified": "unverified", "未核实": "unverified"}
-    while True:
-        confidence = _until_valid(ask, say, "可信度(official=医保局原文 / secondary=新闻转述 / unverified=其他)",
-                                  _choice(levels), "official" if url else "unverified", optional=False)
-        if confidence != "official" or url:
-            break
-        say("  official 只用于从医保局原文读出、并给出原文网址的数字;没有网址请选 secondary 或 unverified")
-    source: dict[str, Any] = {"id": "notice-1", "title": title}
-    source.update({k: v for k, v in (("publisher", publisher), ("url", url)) if v})
-    source["confidence"] = confidence
+    region: dict[str, Any] = {"name": name, "level": "city",
+                              "province": q("省份(简称,如 四川)", _province, province, optional=False)}
+    policy_year = q("政策年度", _year, str(year or dt.date.today().year), optional=False)
+    plan = q("参保类型(职工/居民)", _choice({"职工": "employee", "employee": "employee", "居民": "resident",
+                                      "resident": "resident"}), "职工" if plan == "employee" else "居民", optional=False)
+    source = q.source()
     body: dict[str, Any] = {}
-    say("—— 住院 ——")
-    tiers: dict[str, Any] = {}
-    for key in ("community", "1", "2", "3"):
-        ratio = _until_valid(ask, say, f"{TIERS[key]}医院住院报销比例(如 85%)", parse_ratio)
-        if ratio is None:
-            continue
-        tier: dict[str, Any] = {}
-        deductible = _until_valid(ask, say, f"{TIERS[key]}医院住院起付线(元)", _money)
-        if deductible is not None:
-            tier["deductible"] = deductible
-        tier["ratio"] = ratio
-        tiers[key] = tier
-    if tiers:
-        inpatient: dict[str, Any] = {"tiers": tiers}
-        if plan == "employee":
-            bonus = _until_valid(ask, say, "退休人员比例加几个百分点(如 3%)", parse_ratio)
-            if bonus:
-                inpatient["retiree_bonus"] = bonus
-        cap = _until_valid(ask, say, "住院统筹基金年度封顶线(元)", _money)
-        if cap is not None:
-            inpatient["annual_cap"] = cap
-        inpatient["source"] = "notice-1"
-        body["inpatient"] = inpatient
-    if _until_valid(ask, say, "有门诊统筹(普通门诊)的数字吗?(y/n)", _yes, "n", optional=False):
-        outpatient: dict[str, Any] = {}
-        deductible = _until_valid(ask, say, "门诊统筹年度起付线(元)", _money)
-        if deductible is not None:
-            outpatient["annual_deductible"] = deductible
-        out_tiers = {}
-        for key in ("community", "1", "2", "3"):
-            ratio = _until_valid(ask, say, f"{TIERS[key]}医院门诊报销比例", parse_ratio)
-            if ratio is not None:
-                out_tiers[key] = {"ratio": ratio}
-        if out_tiers:
-            outpatient["tiers"] = out_tiers
-            cap = _until_valid(ask, say, "门诊统筹年度限额(元)", _money)
-            if cap is not None:
-                outpatient["annual_cap"] = cap
-            outpatient["source"] = "notice-1"
-            body["outpatient"] = outpatient
-        else:
-            say("  没有各级医院的门诊比例,门诊部分不写入")
-    if _until_valid(ask, say, "有大病保险(大额医疗补助)的数字吗?(y/n)", _yes, "n", optional=False):
-        threshold = _until_valid(ask, say, "大病保险起付线(元,年度累计)", _money, optional=False)
-        ratio = _until_valid(ask, say, "超过起付线部分的报销比例", parse_ratio, optional=False)
-        critical: dict[str, Any] = {"threshold": threshold, "bands": [{"ratio": ratio}]}
-        cap = _until_valid(ask, say, "大病保险年度封顶线(元)", _money)
-        if cap is not None:
-            critical["annual_cap"] = cap
-        critical["source"] = "notice-1"
-        body["critical_illness"] = critical
-    hotline = _until_valid(ask, say, "医保咨询电话(通知或官网写明时)", lambda t: t)
-    region: dict[str, Any] = {"name": name, "level": "city", "province": province}
+    for key, section in (("inpatient", q.inpatient(plan)), ("outpatient", q.outpatient()),
+                         ("critical_illness", q.critical_illness())):
+        if section is not None:
+            body[key] = {**section, "source": source["id"]}
     if code:
         region["code"] = code
     region["aliases"] = aliases or []
-    if hotline:
-        region["hotline"] = hotline
+    q.put(region, "hotline", "医保咨询电话(通知或官网写明时)", str)
     return {"schema": 1, "region": region, "year": policy_year, "sources": [source],
             "plans": {plan: body} if body else {}}
 
