@@ -307,3 +307,14 @@ def test_init_province_is_checked_and_shortened(run, isolated_dirs):
 def test_validate_a_directory_without_yaml_files(run, tmp_path):
     result = run("policy", "validate", str(tmp_path))
     assert result.exit_code == ExitCode.USAGE and "没有 .yaml 文件" in result.stderr
+
+
+def test_past_year_warning_in_balance_outputs(run, tmp_path):
+    past = tmp_path / "past.yaml"
+    past.write_text(EXAMPLE.read_text(encoding="utf-8").replace("year: 2025", f"year: {THIS_YEAR - 1}"), encoding="utf-8")
+    stale = f"{THIS_YEAR - 1} 年的政策"
+    bill = run.json("balance", "--policy-file", str(past), "--tier", "1", "--amount", "1000", "-t", "职工",
+                    "--balance", "100")
+    assert any(stale in w for w in bill["warnings"])
+    projection = run.json("balance", "--policy-file", str(past), "-t", "职工", "--salary", "6000")
+    assert any(stale in w for w in projection["warnings"])

@@ -88,6 +88,7 @@ def balance(
         region_name = region or cfg.get("region")
         place = guides.find_place(region_name) if region_name else None
         policy = _policy_if_any(args, cfg) if want_projection else None
+        warnings += args.notes  # e.g. the policy is for a year already past
         projection = _projection(pay, n_months, is_retired, plan, policy) if want_projection else None
         focus = "remote" if remote is not None else None
         if remote is not None:
