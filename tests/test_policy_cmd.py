@@ -29,6 +29,7 @@ def test_regions_json_rows_say_plans_confidence_and_origin(run):
     mianyang = rows["绵阳"]
     assert mianyang["employee"] == ["inpatient", "outpatient", "critical_illness"]
     assert mianyang["confidence"] == "unverified" and mianyang["origin"] == "shipped" and mianyang["year"] == 2025
+    assert mianyang["stale"] is (THIS_YEAR > 2025) and rows["上海"]["stale"] is False  # no sources: no policy year
     assert rows["海南"]["resident"] == ["inpatient", "outpatient"] and rows["海南"]["employee"] == []
     assert rows["海南"]["confidence"] == "secondary"
     assert rows["上海"]["confidence"] is None and rows["上海"]["employee"] == [] and rows["上海"]["notes"] == 0
@@ -45,8 +46,9 @@ def test_regions_province_filter_and_unknown_province(run):
 def test_regions_table_and_csv(run):
     table = run("regions", "--format", "table")
     assert table.exit_code == 0 and "未核实" in table.stdout and "无数据" in table.stdout
+    assert ("数字可能已调整" in table.stdout) is (THIS_YEAR > 2025)
     csv_out = run("regions", "-p", "四川", "--format", "csv").stdout.splitlines()
-    assert csv_out[0].startswith("name,province,level,code,year,employee,resident,notes,confidence,origin")
+    assert csv_out[0].startswith("name,province,level,code,year,stale,employee,resident,notes,confidence,origin")
     assert len(csv_out) == 1 + 22  # 四川 itself and its 21 prefecture-level regions
 
 

@@ -65,6 +65,9 @@ def region_rows(province: str | None = None) -> list[dict[str, Any]]:
         if want not in provinces:
             raise UsageError(f"不认识的省份「{province}」:请写省份简称,如 四川、广东、北京")
         entries = [e for e in entries if region_key(e.get("province", "")) == want]
+    import datetime as dt
+
+    this_year = dt.date.today().year
     rows = []
     for e in entries:
         problem = _problem(e["path"])
@@ -72,6 +75,7 @@ def region_rows(province: str | None = None) -> list[dict[str, Any]]:
         rows.append({
             "name": e["name"], "province": e.get("province", ""), "level": e.get("level", ""),
             "code": e.get("code"), "year": e.get("year"),
+            "stale": bool(e.get("confidence") and isinstance(e.get("year"), int) and e["year"] < this_year),
             "employee": [s.split(".")[1] for s in sections if s.startswith("employee.")],
             "resident": [s.split(".")[1] for s in sections if s.startswith("resident.")],
             "notes": e.get("notes", 0), "confidence": e.get("confidence"), "origin": origin(e["path"]), "path": e["path"],
@@ -89,6 +93,8 @@ def _parts(keys: list[str]) -> str:
 
 
 def _table(con: Any, rows: list[dict[str, Any]], province: str | None) -> None:
+    import datetime as dt
+
     from rich.table import Table
     from rich.text import Text
 
@@ -105,10 +111,14 @@ def _table(con: Any, rows: list[dict[str, Any]], province: str | None) -> None:
         where = ORIGINS[r["origin"]] + ("(覆盖内置)" if r["overrides"] else "")
         if r["broken"]:
             where = "文件有误:" + where
-        year = str(r["year"]) if conf else "—"  # a file without sources carries no policy year
+        year = Text(str(r["year"]) if conf else "—",  # a file without sources carries no policy year
+                    style="yellow" if r["stale"] else "")
         table.add_row(r["name"], r["province"], year, _parts(r["employee"]), _parts(r["resident"]),
                       f"{r['notes']} 条" if r["notes"] else "—", conf_text, Text(where, style="red" if r["broken"] else ""))
     con.print(table)
+    if any(r["stale"] for r in rows):
+        con.print(Text(f"黄色年度:早于 {dt.date.today().year} 年的政策,数字可能已调整,请以当地医保局最新通知为准",
+                       style="yellow"))
     con.print(Text("可信度是该地各来源中最弱的一级:官方原文 > 转述文章 > 未核实。详情:medins policy show 地区;"
                    "添加或更正:medins policy init 地区", style="dim"))
 
