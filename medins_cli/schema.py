@@ -192,7 +192,6 @@ class PolicyFile(_Strict):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
-
 _MESSAGES = {  # pydantic error type → Chinese, with the context pydantic gives
     "less_than_equal": "应不大于 {le}",
     "greater_than_equal": "应不小于 {ge}",
@@ -237,7 +236,7 @@ def _message(err: Any) -> str:
 
 
 def _where(loc: tuple[Any, ...]) -> str:
-    return ".".join(str(p) for p in loc if p not in ("function-after", "function-before")) or "(文件顶层)"
+    return ".".join(str(p) for p in _loc(loc)) or "(文件顶层)"
 
 
 Problem = tuple[tuple[Any, ...], str]  # (field path, one-line Chinese message)
@@ -275,8 +274,8 @@ def validate_policy(raw: Any, origin: str) -> dict[str, Any]:
     if problems:
         where, msg = problems[0]
         more = f"(另有 {len(problems) - 1} 处)" if len(problems) > 1 else ""
-        field = f"的字段 {_where(where)} 有误:" if where else ":"
-        raise ValueError(f"地区数据文件 {origin} {field}{msg}{more}。可用 medins policy validate {origin} 列出全部问题")
+        field = f" 的字段 {_where(where)} 有误:" if where else ":"
+        raise ValueError(f"地区数据文件 {origin}{field}{msg}{more}。可用 medins policy validate {origin} 列出全部问题")
     assert model is not None
     return model.model_dump(mode="json", by_alias=True, exclude_none=True)
 
@@ -284,7 +283,6 @@ def validate_policy(raw: Any, origin: str) -> dict[str, Any]:
 # ---- data rules beyond the field types (each returns field paths, for line numbers) ---------
 
 SECTIONS = ("inpatient", "outpatient", "critical_illness", "remote", "account")
-
 
 
 def _d(value: Any) -> dict[Any, Any]:

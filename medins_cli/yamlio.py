@@ -54,10 +54,10 @@ def _yaml_error(exc: Exception, path: Path) -> ValueError:
     return ValueError(f"YAML 文件 {path} {where}格式错误:{problem}。请修正该文件")
 
 
-Path_ = tuple[Any, ...]
+FieldPath = tuple[Any, ...]
 
 
-def outline(path: Path, text: str) -> tuple[Any, dict[Path_, int], list[tuple[Path_, int, int]]]:
+def outline(path: Path, text: str) -> tuple[Any, dict[FieldPath, int], list[tuple[FieldPath, int, int]]]:
     """Parse ``text`` for checking: (data, line of every field path, repeated keys).
 
     Field paths are tuples of mapping keys (as text) and list positions, as pydantic
@@ -69,9 +69,9 @@ def outline(path: Path, text: str) -> tuple[Any, dict[Path_, int], list[tuple[Pa
         data = yaml.load(text, Loader=LenientLoader)  # noqa: S506 - a SafeLoader
     except yaml.YAMLError as exc:
         raise _yaml_error(exc, path) from None
-    lines: dict[Path_, int] = {}
-    repeated: list[tuple[Path_, int, int]] = []
-    stack: list[tuple[Path_, Any]] = [((), root)] if root is not None else []
+    lines: dict[FieldPath, int] = {}
+    repeated: list[tuple[FieldPath, int, int]] = []
+    stack: list[tuple[FieldPath, Any]] = [((), root)] if root is not None else []
     while stack:
         where, node = stack.pop()
         lines.setdefault(where, node.start_mark.line + 1)
