@@ -163,7 +163,7 @@ def init(
 
     from medins_cli.errors import UsageError
     from medins_cli.paths import atomic_write, user_data_dir
-    from medins_cli.regions import find_region, read_policy_dict
+    from medins_cli.regions import find_region
 
     clean = "".join(name.split())
     if not clean or any(ch in clean for ch in '/\\:*?"<>|') or clean.startswith("."):
@@ -191,14 +191,25 @@ def init(
 
         text = template(clean, prov, "-" if to_stdout else str(path), _this_year(), code=(known or {}).get("code"),
                         aliases=(known or {}).get("aliases"), schema_ref=schema_ref)
+    _check_loads(text, path)  # checked before writing: a bug here must not leave a broken region behind
     if to_stdout:
         from medins_cli.output import emit_lines
 
         emit_lines([text])
         return
     atomic_write(path, text)
-    read_policy_dict(path)  # what was written loads (a bug here must not leave a broken region)
     _next_steps(clean, path, in_user_dir, known, ask_questions)
+
+
+def _check_loads(text: str, path: Path) -> None:
+    from medins_cli.errors import DataError
+    from medins_cli.schema import validate_policy
+    from medins_cli.yamlio import load_yaml
+
+    try:
+        validate_policy(load_yaml(path, text), str(path))
+    except ValueError as exc:
+        raise DataError(f"内部错误:生成的文件没有通过检查({exc}),没有写入。请报告此问题") from None
 
 
 def _province(text: str) -> str:
@@ -246,7 +257,6 @@ def _interview(name: str, province: str, type_: Optional[str], known: Optional[d
     from medins_cli.output import note
     from medins_cli.policy_init import interview
     from medins_cli.policy_view import yaml_text
-    from medins_cli.schema import validate_policy
 
     def ask(question: str, default: str) -> str:
         # prompts on stderr, answers from stdin: stdout stays clean (click's prompt writes to it)
@@ -259,10 +269,6 @@ def _interview(name: str, province: str, type_: Optional[str], known: Optional[d
 
     doc = interview(name, ask, note, province=province, plan=normalize_plan(type_) if type_ else "employee",
                     code=(known or {}).get("code"), aliases=(known or {}).get("aliases"))
-    try:
-        validate_policy(doc, path)
-    except ValueError as exc:
-        raise DataError(str(exc)) from None
     head = f"# yaml-language-server: $schema={schema_ref}\n" if schema_ref else ""
     head += f"# medins 地区政策文件:{name}(由 medins policy init 逐项填写生成;来源:{doc['sources'][0]['title']})\n"
     return head + yaml_text(doc) + "\n"
@@ -291,7 +297,9 @@ def _next_steps(name: str, path: Path, in_user_dir: bool, known: Optional[dict[s
     from medins_cli.output import note
 
     note(f"已写入 {path}")
-    if known and in_user_dir:
+    from medins_cli.regions import origin
+
+    if known and in_user_dir and origin(known["path"]) == "shipped":
         note(f"这个文件会覆盖内置的{name}数据({known['path']});删掉它即恢复")
     if not filled:
         note("下一步:用编辑器打开它,按注释填入当地通知里的数字,然后运行 "
