@@ -69,8 +69,10 @@ def yaml_text(doc: dict[str, Any]) -> str:
         pass
 
     def _str(dumper: Any, data: str) -> Any:
-        # tier keys such as "3" and codes such as "510700" must stay strings
-        style = '"' if data.isdigit() or data in ("true", "false", "null", "yes", "no") else None
+        # tier keys such as "3" and codes such as "510700" must stay strings; control and line-break
+        # characters (e.g. U+0085) only survive a round trip escaped in double quotes
+        special = data.isdigit() or not data.isprintable() or data != data.strip()
+        style = '"' if special or data in ("true", "false", "null", "yes", "no") else None
         return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
 
     _Dumper.add_representer(str, _str)
