@@ -52,6 +52,15 @@ def _line(lines: dict[tuple[Any, ...], int], where: tuple[Any, ...]) -> int | No
     return None
 
 
+def _as_written(where: tuple[Any, ...], lines: dict[tuple[Any, ...], int]) -> tuple[Any, ...]:
+    """The path as the file writes it: a 大病 ``ratio: 0.6`` is checked as ``bands: [{ratio: 0.6}]``."""
+    if len(where) >= 3 and where[-3:] == ("bands", 0, "ratio"):
+        short = (*where[:-3], "ratio")
+        if short in lines and where[:-1] not in lines:
+            return short
+    return where
+
+
 def check_file(path: Path, *, year: int | None = None) -> Checked:
     """Every problem in one policy file. ``year`` is the current year (for the age warning)."""
     from medins_cli.schema import schema_problems
@@ -71,12 +80,15 @@ def check_file(path: Path, *, year: int | None = None) -> Checked:
     problems = [Problem(name, _dotted(where), line, f"重复的键(第 {first} 行已有):PyYAML 会悄悄只留后一个,请删掉一个")
                 for where, line, first in repeated]
     _, found = schema_problems(data)
+    found = [(_as_written(where, lines), msg) for where, msg in found]
     problems += [Problem(name, _dotted(where), _line(lines, where), msg) for where, msg in found]
     this_year = year if year is not None else dt.date.today().year
     if isinstance(data, dict) and isinstance(data.get("year"), int) and data["year"] < this_year:
         region: Any = data.get("region") if isinstance(data.get("region"), dict) else {}
         stale = stale_warning(str(region.get("name") or "该地"), data["year"], this_year)
         problems.append(Problem(name, "year", _line(lines, ("year",)), str(stale), "warning"))
+    placeholder_lines = {p.line for p in problems if "模板里的占位" in p.message}
+    problems = [p for p in problems if p.line not in placeholder_lines or "模板里的占位" in p.message]
     problems.sort(key=lambda p: (p.line or 0))
     return Checked(path, data, problems, lines)
 

@@ -16,11 +16,11 @@ SCHEMA_FILE = "policy.schema.json"
 _TEMPLATE_BODY = """\
 # 填写步骤:
 #   1. 打开当地医保局网站上最新的待遇通知(住院、门诊统筹、大病保险的起付线、比例、封顶线);
-#   2. 把下面 sources 和 plans 的例子去掉行首的“# ”,换成通知里的数字,删掉不知道的行;
-#      (先删掉 “sources: []” 和 “plans: {{}}” 这两行,它们只是让空模板也能通过检查)
-#   3. 运行 medins policy validate {path}
-#      没有错误后:medins estimate --region {name} --tier 3 --amount 8000
-# 规则:比例写 0–1 的小数(85% 写 0.85);金额单位为元;YAML 用两个空格缩进。
+#   2. 先删掉下面 “sources: []” 和 “plans: {{}}” 两行(它们只是让空模板也能通过检查),
+#      再去掉要用的例子行首的“# ”,把每个“待填写”换成通知里的内容;不知道的行整行删掉
+#      (留下“待填写”会报错,不会被当成数字);
+#   3. {check_step}
+# 规则:比例写 0–1 的小数(85% 写 0.85);金额写纯数字(元);YAML 用两个空格缩进,冒号用英文 “:” 后加空格。
 # 不知道的数字就不写:medins 会说明缺少哪部分,不会猜。不要编造数字、文号或网址。
 schema: 1
 region:
@@ -29,57 +29,63 @@ region:
   province: {province}
 {code_line}
   aliases: {aliases}
-  # hotline: "12393"         # 医保咨询电话,通知或官网写明时才填
+  # hotline: "待填写"         # 医保咨询电话,通知或官网写明时才填
 year: {year}                 # 通知所属的政策年度
 sources: []
 plans: {{}}
 # sources:                   # 数字的出处:每份通知一条
 #   - id: notice-1           # 自己起的名字(字母、数字、- _ .),下面用 source: notice-1 引用
-#     title: "通知标题,照抄"
-#     publisher: "某某市医疗保障局"
-#     url: "https://…"       # 通知原文的网址;没有就删掉这一行
-#     date: {year}-01-01       # 发布日期
-#     effective: {year}-01-01  # 通知写明的生效日期
-#     confidence: official   # 从医保局原文读出:official(须有 url);新闻转述:secondary;其他:unverified
+#     title: "待填写"         # 通知标题,照抄
+#     publisher: "待填写"     # 发布机关,如 某某市医疗保障局
+#     url: "待填写"           # 通知原文的网址;没有就删掉这一行
+#     date: 待填写            # 发布日期,如 {year}-01-01
+#     effective: 待填写       # 通知写明的生效日期;没写就删掉这一行
+#     confidence: 待填写      # official(从医保局原文读出,须有 url)/ secondary(新闻转述)/ unverified(其他)
 # plans:
 #   employee:                # 职工医保;城乡居民医保写 resident:,结构相同(居民没有 retiree_… 和 account)
 #     inpatient:             # 住院
 #       tiers:               # 只写通知里有的级别:community(社区/基层)、"1"、"2"、"3"(数字要加引号)
-#         "1": {{deductible: 200, ratio: 0.90}}
-#         "2": {{deductible: 400, ratio: 0.85}}
-#         "3": {{deductible: 800, ratio: 0.80}}
-#         # 分段比例:"3": {{deductible: 800, bands: [{{upto: 30000, ratio: 0.80}}, {{ratio: 0.85}}]}}
-#       retiree_bonus: 0.05              # 退休人员各比例加 5 个百分点
-#       repeat_admission: {{factor: 0.5}}  # 第二次起起付线减半;或 {{step: 100, floor: 100}}
-#       annual_cap: 400000               # 统筹基金年度最高支付
+#         "1": {{deductible: 待填写, ratio: 待填写}}   # 如 {{deductible: 200, ratio: 0.90}}
+#         "2": {{deductible: 待填写, ratio: 待填写}}
+#         "3": {{deductible: 待填写, ratio: 待填写}}
+#         # 分段比例的写法:"3": {{deductible: 800, bands: [{{upto: 30000, ratio: 0.80}}, {{ratio: 0.85}}]}}
+#       retiree_bonus: 待填写              # 退休人员各比例加几个百分点:加 5 个百分点写 0.05
+#       repeat_admission: 待填写           # 再次住院起付线:{{factor: 0.5}}(减半)或 {{step: 100, floor: 100}}
+#       annual_cap: 待填写                 # 统筹基金年度最高支付(元)
 #       source: notice-1
 #     outpatient:            # 门诊统筹(普通门诊)
-#       annual_deductible: 200           # 年度起付线
-#       tiers: {{community: {{ratio: 0.6}}, "1": {{ratio: 0.6}}, "2": {{ratio: 0.55}}, "3": {{ratio: 0.5}}}}
-#       annual_cap: 3000                 # 年度限额
+#       annual_deductible: 待填写          # 年度起付线(元)
+#       tiers: {{community: {{ratio: 待填写}}, "1": {{ratio: 待填写}}, "2": {{ratio: 待填写}}, "3": {{ratio: 待填写}}}}
+#       annual_cap: 待填写                 # 年度限额(元)
 #       source: notice-1
 #     critical_illness:      # 职工大额医疗补助 / 居民大病保险
-#       threshold: 15000                 # 年度累计起付线
-#       bands: [{{upto: 100000, ratio: 0.60}}, {{ratio: 0.70}}]
-#       annual_cap: 400000
+#       threshold: 待填写                  # 年度累计起付线(元)
+#       ratio: 待填写                      # 超过起付线部分的比例;分段写 bands: [{{upto: 100000, ratio: 0.6}}, {{ratio: 0.7}}]
+#       annual_cap: 待填写
 #       source: notice-1
 #     remote:                # 异地就医:{{factor: 0.8}}(本地比例 × 0.8)或 {{ratio_minus: 0.1}}(减 10 个百分点)
-#       unfiled: {{ratio_minus: 0.2}}
+#       unfiled: 待填写                    # 未备案
 #       source: notice-1
 # notes:                     # 不能计算但值得知道的事实,如缴费标准
-#   - {{text: "{year}年城乡居民医保个人缴费 400 元/人", source: notice-1}}
+#   - {{text: "待填写", source: notice-1}}
 """
 
 
-def template(name: str, province: str, path: str, year: int, code: str | None = None,
-             aliases: list[str] | None = None, schema_ref: str | None = None) -> str:
-    """The commented template: valid as it stands (no figures yet)."""
+def template(name: str, province: str, path: str | None, year: int, code: str | None = None,
+             aliases: list[str] | None = None, schema_ref: str | None = None, in_user_dir: bool = True) -> str:
+    """The commented template: valid as it stands (no figures yet). ``path`` None: printed to stdout."""
     head = f"# yaml-language-server: $schema={schema_ref}\n" if schema_ref else ""
     head += f"# medins 地区政策文件:{name}(由 medins policy init 生成,{dt.date.today().isoformat()})\n"
-    code_line = f'  code: "{code}"' if code else '  # code: "510700"         # 6 位行政区划代码;不确定就不写'
+    code_line = f'  code: "{code}"' if code else '  # code: "待填写"          # 6 位行政区划代码(民政部公布);不确定就不写'
     quoted = ", ".join(_yaml_str(a) for a in aliases or [])
-    return head + _TEMPLATE_BODY.format(name=name, name_yaml=_yaml_str(name), province=_yaml_str(province), path=path, year=year,
-                                        code_line=code_line, aliases=f"[{quoted}]")
+    where = path or "保存的文件"
+    if in_user_dir:
+        check = f"运行 medins policy validate {where}\n#      没有错误后:medins estimate --region {name} --tier 3 --amount 8000"
+    else:
+        check = (f"运行 medins policy validate {where}\n#      没有错误后:medins estimate --policy-file {where} "
+                 "--tier 3 --amount 8000(或把文件放进用户数据目录的 regions/,之后用 --region)")
+    return head + _TEMPLATE_BODY.format(name_yaml=_yaml_str(name), province=_yaml_str(province), year=year,
+                                        code_line=code_line, aliases=f"[{quoted}]", check_step=check)
 
 
 def _yaml_str(text: str) -> str:

@@ -114,6 +114,14 @@ class CriticalIllnessModel(_Section):
     bands: list[BandModel]
     annual_cap: Optional[Amount] = None
 
+    @model_validator(mode="before")
+    @classmethod
+    def _one_ratio(cls, data: Any) -> Any:
+        """``ratio: 0.6`` is short for ``bands: [{ratio: 0.6}]`` (one ratio above the threshold)."""
+        if isinstance(data, dict) and "ratio" in data and "bands" not in data:
+            data = {k: v for k, v in data.items() if k != "ratio"} | {"bands": [{"ratio": data["ratio"]}]}
+        return data
+
     @field_validator("bands")
     @classmethod
     def _bands(cls, bands: list[BandModel]) -> list[BandModel]:
@@ -223,9 +231,26 @@ _PATTERNS = {  # field name → what its pattern means, in words
 }
 
 
+RATIO_FIELDS = {"ratio", "retiree_bonus", "ratio_minus", "factor", "contribution_rate"}
+_RATIO_HINT = ":比例写 0–1 的小数,85% 写 0.85,加 5 个百分点写 0.05"
+_AMOUNT_HINT = ":金额写纯数字(元),如 400000,不要写“万”、逗号或单位"
+
+
 def _message(err: Any) -> str:
-    if err.get("type") == "string_pattern_mismatch" and err.get("loc") and str(err["loc"][-1]) in _PATTERNS:
-        return _PATTERNS[str(err["loc"][-1])]
+    kind, field = err.get("type", ""), str(err["loc"][-1]) if err.get("loc") else ""
+    if kind == "string_pattern_mismatch" and field in _PATTERNS:
+        return _PATTERNS[field]
+    if field in RATIO_FIELDS and kind in ("less_than_equal", "decimal_parsing", "decimal_type", "greater_than_equal"):
+        return _plain_message(err) + _RATIO_HINT
+    if kind in ("decimal_parsing", "decimal_type"):
+        return _plain_message(err) + _AMOUNT_HINT
+    if kind == "literal_error":
+        expected = str((err.get("ctx") or {}).get("expected", "")).replace(" or ", ", ").replace(", ", "、")
+        return f"应为 {expected} 之一"
+    return _plain_message(err)
+
+
+def _plain_message(err: Any) -> str:
     template = _MESSAGES.get(err.get("type", ""))
     if template is not None:
         try:
@@ -261,8 +286,12 @@ def schema_problems(raw: Any) -> tuple[Optional[PolicyFile], list[Problem]]:
     except ValidationError as exc:
         model = None
         problems = [(_loc(err["loc"]), _message(err)) for err in exc.errors()]
-    problems += data_rules(raw)
-    return model, problems
+    rules = data_rules(raw)
+    placeholders = {where for where, msg in rules if msg == _PLACEHOLDER_MESSAGE}
+    placeholders |= {(*p[:-1], "bands") for p in placeholders if p[-2:-1] == ("critical_illness",) and p[-1] == "ratio"}
+    problems = [(w, m) for w, m in problems if not any(w[:len(p)] == p for p in placeholders)]  # one line for it
+    first = [r for r in rules if r[1] == _PLACEHOLDER_MESSAGE]  # an unfilled template says so first
+    return model, first + problems + [r for r in rules if r[1] != _PLACEHOLDER_MESSAGE]
 
 
 def validate_policy(raw: Any, origin: str) -> dict[str, Any]:
@@ -302,12 +331,27 @@ def url_problem(url: str) -> str | None:
     return None
 
 
+#: What ``medins policy init``'s template writes where a figure from the local notice belongs.
+PLACEHOLDER = "待填写"
+
+
+_PLACEHOLDER_MESSAGE = f"还是模板里的占位「{PLACEHOLDER}」:换成当地通知里的内容,不知道就删掉这一行"
+
+
+def _placeholders(value: Any, where: tuple[Any, ...] = ()) -> list[Problem]:
+    """Every field still holding the template's placeholder (an uncommented, unfilled example)."""
+    if isinstance(value, str):
+        return [(where, _PLACEHOLDER_MESSAGE)] if PLACEHOLDER in value else []
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    return [p for key, item in items for p in _placeholders(item, (*where, str(key) if isinstance(value, dict) else key))]
+
+
 def data_rules(raw: Any) -> list[Problem]:
-    """Rules the field types cannot say: every ``source`` names a listed source, source ids are
-    unique, urls are single bare links, the code belongs to the province. Reads ``raw``
-    defensively, so it reports even when other fields are wrong."""
+    """Rules the field types cannot say: no template placeholders left, every ``source`` names a
+    listed source, source ids are unique, urls are single bare links, the code belongs to the
+    province. Reads ``raw`` defensively, so it reports even when other fields are wrong."""
     doc = _d(raw)
-    problems: list[Problem] = []
+    problems: list[Problem] = _placeholders(doc)
     ids: dict[str, int] = {}
     for i, src in enumerate(_l(doc.get("sources"))):
         sid = _d(src).get("id")

@@ -85,6 +85,8 @@ PLANTED = [
     ("code not 6 digits", ('code: "519900"', 'code: "5199"'), "region.code", 5),
     ("code of another province", ('code: "519900"', 'code: "440100"'), "region.code", 5),
     ("year out of range", (f"year: {THIS_YEAR}", "year: 1900"), "year", 7),
+    ("template placeholder left", ('title: "体检市医保待遇通知"', 'title: "待填写"'), "sources.0.title", 10),
+    ("placeholder figure", ("annual_cap: 400000", "annual_cap: 待填写"), "plans.employee.inpatient.annual_cap", 19),
     ("unknown field", ("      annual_cap: 400000", "      anual_cap: 400000"), "plans.employee.inpatient.anual_cap", 19),
 ]
 

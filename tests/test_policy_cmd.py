@@ -158,27 +158,76 @@ def test_init_template_is_valid_and_the_region_works_at_once(run, isolated_dirs)
     assert estimate.exit_code == ExitCode.ERROR and str(path) in estimate.stderr and "plans" in estimate.stderr
 
 
+def _uncomment_examples(text: str) -> list[str]:
+    """What the template's comments tell the user to do first: drop the two stand-in lines,
+    remove the leading "# " of the examples."""
+    lines = []
+    in_example = False
+    for line in text.replace("sources: []\n", "").replace("plans: {}\n", "").splitlines():
+        if line.startswith(("# sources:", "# plans:", "# notes:")):
+            in_example = True
+        if in_example and line.startswith("#"):
+            line = line[2:] if line.startswith("# ") else line[1:]
+        lines.append(line)
+    return lines
+
+
+def _fill(lines: list[str], answers: dict[str, str | None], drop_blocks: tuple[str, ...]) -> str:
+    """Replace each "key: 待填写" line with the notice's value (None: delete the line); delete
+    whole example blocks the notice does not cover."""
+    out: list[str] = []
+    skip_indent = None
+    for line in lines:
+        stripped = line.lstrip()
+        indent = len(line) - len(stripped)
+        if skip_indent is not None and (indent > skip_indent or not stripped):
+            continue
+        skip_indent = None
+        key = stripped.split(":", 1)[0].lstrip("- ")
+        if key in drop_blocks:
+            skip_indent = indent
+            continue
+        if "待填写" in line and not stripped.startswith("#"):
+            value = answers[key]
+            if value is None:
+                continue
+            line = line[:indent] + ("- " if stripped.startswith("- ") else "") + f"{key}: {value}"
+        out.append(line)
+    return "\n".join(out) + "\n"
+
+
+def test_unfilled_template_examples_are_refused_not_used(run, isolated_dirs):
+    run("policy", "init", "体检县", "--province", "四川", "--template")
+    path = _user_regions(isolated_dirs) / "体检县.yaml"
+    path.write_text("\n".join(_uncomment_examples(path.read_text(encoding="utf-8"))) + "\n", encoding="utf-8")
+    result = run("policy", "validate", str(path))
+    assert result.exit_code == ExitCode.ERROR
+    lines = result.stdout.splitlines()
+    assert lines and all("还是模板里的占位「待填写」" in line for line in lines)  # one clear line each
+    assert any(".tiers.3:" in line or ".tiers.3.deductible:" in line for line in lines)
+    estimate = run("estimate", "-r", "体检县", "--tier", "3", "--amount", "8000", "-t", "职工")
+    assert estimate.exit_code == ExitCode.ERROR and "待填写" in estimate.stderr
+
+
 def test_filled_template_gives_estimates_computed_by_hand(run, isolated_dirs):
     run("policy", "init", "体检县", "--province", "四川", "--template")
     path = _user_regions(isolated_dirs) / "体检县.yaml"
-    text = path.read_text(encoding="utf-8").replace("sources: []\n", "").replace("plans: {}\n", "")
-    # the user uncomments the examples and keeps them: what the template's comments say to do
-    lines = []
-    in_example = False
-    for line in text.splitlines():
-        if line.startswith(("# sources:", "# plans:", "# notes:")):
-            in_example = True
-        if in_example and line.startswith("# "):
-            line = line[2:]
-        elif in_example and line.startswith("#"):
-            line = line[1:]
-        lines.append(line)
-    path.write_text("\n".join(lines).replace('url: "https://…"', 'url: "https://example.org/n"') + "\n", encoding="utf-8")
+    answers = {"title": '"体检县医保待遇通知"', "publisher": None, "url": None, "date": "2026-01-05", "effective": None,
+               "confidence": "unverified", '"1"': "{deductible: 200, ratio: 0.90}", '"2"': "{deductible: 400, ratio: 0.85}",
+               '"3"': "{deductible: 800, ratio: 0.80}", "retiree_bonus": "0.05", "repeat_admission": "{factor: 0.5}",
+               "annual_cap": "400000", "threshold": "15000", "ratio": "0.6"}
+    text = _fill(_uncomment_examples(path.read_text(encoding="utf-8")), answers, ("outpatient", "remote", "notes"))
+    path.write_text(text, encoding="utf-8")  # (both caps 400000: the notice gives one figure for each)
     check = run("policy", "validate", str(path))
-    assert check.exit_code == 0, check.stdout
+    assert check.exit_code == 0, check.stdout + path.read_text(encoding="utf-8")
     data = run.json("estimate", "-r", "体检县", "--tier", "3", "--amount", "8000", "-t", "职工")
     # (8000 − 800) × 80% = 5760.00; the rest, 2240.00, is the person's
     assert data["fund_pay"] == 5760 and data["out_of_pocket"] == 2240 and data["data_file"]["origin"] == "user"
+    big = run.json("estimate", "-r", "体检县", "--tier", "3", "--amount", "100000", "-t", "职工", "--retired")
+    # 统筹 (100000 − 800) × 85% = 84320.00; own share 15680.00 ≥ 15000: 大病 (15680 − 15000) × 60% = 408.00
+    assert big["fund_pay"] == 84320 and big["critical_illness_pay"] == 408 and big["out_of_pocket"] == 15272
+    assert run.json("estimate", "-r", "体检县", "--tier", "1", "--amount", "1000", "-t", "职工",
+                    "--admission", "2")["deductible"] == 100  # second admission: 200 × 0.5
 
 
 def test_init_never_overwrites_without_force(run, isolated_dirs):

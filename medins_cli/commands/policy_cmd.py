@@ -189,8 +189,8 @@ def init(
     else:
         from medins_cli.policy_init import template
 
-        text = template(clean, prov, "-" if to_stdout else str(path), _this_year(), code=(known or {}).get("code"),
-                        aliases=(known or {}).get("aliases"), schema_ref=schema_ref)
+        text = template(clean, prov, None if to_stdout else str(path), _this_year(), code=(known or {}).get("code"),
+                        aliases=(known or {}).get("aliases"), schema_ref=schema_ref, in_user_dir=in_user_dir)
     _check_loads(text, path)  # checked before writing: a bug here must not leave a broken region behind
     if to_stdout:
         from medins_cli.output import emit_lines
