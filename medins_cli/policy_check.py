@@ -64,7 +64,7 @@ def _as_written(where: tuple[Any, ...], lines: dict[tuple[Any, ...], int]) -> tu
 def check_file(path: Path, *, year: int | None = None) -> Checked:
     """Every problem in one policy file. ``year`` is the current year (for the age warning)."""
     from medins_cli.schema import schema_problems
-    from medins_cli.yamlio import outline
+    from medins_cli.yamlio import YamlSyntaxError, outline
 
     name = str(path)
     try:
@@ -75,8 +75,8 @@ def check_file(path: Path, *, year: int | None = None) -> Checked:
         return Checked(path, None, [Problem(name, "", None, "不是 UTF-8 文本:请用 UTF-8 保存")])
     try:
         data, lines, repeated = outline(path, text)
-    except ValueError as exc:
-        return Checked(path, None, [Problem(name, "", None, str(exc))])
+    except YamlSyntaxError as exc:
+        return Checked(path, None, [Problem(name, "", exc.line, f"YAML 格式错误:{exc.problem}")])
     problems = [Problem(name, _dotted(where), line, f"重复的键(第 {first} 行已有):PyYAML 会悄悄只留后一个,请删掉一个")
                 for where, line, first in repeated]
     _, found = schema_problems(data)

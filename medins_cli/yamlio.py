@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -47,11 +48,49 @@ class LenientLoader(_Base):  # type: ignore[misc, valid-type]
 LenientLoader.add_constructor("tag:yaml.org,2002:float", _decimal)
 
 
-def _yaml_error(exc: Exception, path: Path) -> ValueError:
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    where = f"第 {mark.line + 1} 行" if mark is not None else ""
-    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-    return ValueError(f"YAML 文件 {path} {where}格式错误:{problem}。请修正该文件")
+class YamlSyntaxError(ValueError):
+    """Text that is not YAML: the line (1-based, or None) and the problem, in Chinese."""
+
+    def __init__(self, path: Path, line: int | None, problem: str) -> None:
+        where = f"第 {line} 行" if line else ""
+        super().__init__(f"YAML 文件 {path} {where}格式错误:{problem}。请修正该文件")
+        self.line, self.problem = line, problem
+
+
+_PROBLEMS = (  # PyYAML's words → what to do, in Chinese
+    ("did not find expected key", "缩进不对:同一层的键要对齐(用两个空格缩进)"),
+    ("cannot start any token", "这里有不能开始一个值的字符(常见:用了 Tab 缩进,YAML 只能用空格)"),
+    ("mapping values are not allowed", "这里不能出现“:”:检查这一行或上一行的缩进和冒号;值里有冒号时请加引号"),
+    ("could not find expected ':'", "缺少英文冒号“:”(冒号后要有一个空格)"),
+    ("unexpected end of stream", "文件意外结束:引号没有闭合"),
+    ("expected ',' or '}'", "花括号 { } 没有闭合,或项之间缺少英文逗号"),
+    ("expected ',' or ']'", "方括号 [ ] 没有闭合,或项之间缺少英文逗号"),
+    ("expected <block end>", "缩进不一致:同一层的内容要对齐"),
+    ("expected <document start>", "缩进不一致或多了一行顶格的内容"),
+)
+
+
+def _yaml_error(exc: Exception, path: Path, text: str | None = None) -> YamlSyntaxError:
+    problem_mark = getattr(exc, "problem_mark", None)
+    context_mark = getattr(exc, "context_mark", None)
+    english = str(getattr(exc, "problem", None) or str(exc).splitlines()[0])
+    problem = next((zh for en, zh in _PROBLEMS if en in english), english)
+    # an unclosed quote or bracket is reported where the file ends: the opening line is more use
+    opened = any(key in english for key in ("end of stream", "expected ','"))
+    mark = context_mark if opened and context_mark is not None else (problem_mark or context_mark)
+    line = mark.line + 1 if mark is not None else None
+    lines = (text or "").splitlines()
+    if line is not None and lines:
+        for number in (line, line - 1):  # the usual culprits, in the line itself or just above
+            if 1 <= number <= len(lines):
+                if "\t" in lines[number - 1][: len(lines[number - 1]) - len(lines[number - 1].lstrip())]:
+                    return YamlSyntaxError(path, number, "用了 Tab 缩进:YAML 只能用空格缩进")
+                if re.match(r'\s*(- )?["\w]+\s*\uff1a', lines[number - 1]):  # key：value
+                    return YamlSyntaxError(path, number, "用了中文冒号“\uff1a”:请改成英文冒号“:”,后面加一个空格")
+        for number in range(line, max(0, line - 5), -1):  # a quote left open swallows the next lines
+            if 1 <= number <= len(lines) and lines[number - 1].split(" #", 1)[0].replace('\\"', "").count('"') % 2:
+                return YamlSyntaxError(path, number, "引号没有闭合:在这一行的值末尾补上英文引号 \"")
+    return YamlSyntaxError(path, line, problem)
 
 
 FieldPath = tuple[Any, ...]
@@ -68,7 +107,7 @@ def outline(path: Path, text: str) -> tuple[Any, dict[FieldPath, int], list[tupl
         root = yaml.compose(text, Loader=_Base)
         data = yaml.load(text, Loader=LenientLoader)  # noqa: S506 - a SafeLoader
     except yaml.YAMLError as exc:
-        raise _yaml_error(exc, path) from None
+        raise _yaml_error(exc, path, text) from None
     lines: dict[FieldPath, int] = {}
     repeated: list[tuple[FieldPath, int, int]] = []
     stack: list[tuple[FieldPath, Any]] = [((), root)] if root is not None else []
@@ -99,4 +138,7 @@ def load_yaml(path: Path, text: str | None = None) -> Any:
     try:
         return yaml.load(text, Loader=DataLoader)  # noqa: S506 - DataLoader is a SafeLoader
     except yaml.YAMLError as exc:
-        raise _yaml_error(exc, path) from None
+        if isinstance(exc, yaml.constructor.ConstructorError) and exc.problem and exc.problem.startswith("重复的键"):
+            line = exc.problem_mark.line + 1 if exc.problem_mark else None
+            raise YamlSyntaxError(path, line, f"{exc.problem}:PyYAML 会悄悄只留后一个,请删掉一个") from None
+        raise _yaml_error(exc, path, text) from None

@@ -162,10 +162,23 @@ def test_a_past_year_is_a_warning_not_an_error(run, tmp_path):
     assert run("policy", "validate", str(path), "--strict").exit_code == ExitCode.ERROR
 
 
-def test_yaml_syntax_error_has_a_line(run, tmp_path):
-    path = _plant(tmp_path, "  name: 体检市", "  name: [体检市")
+YAML_MISTAKES = [  # (what a user typed, the line it is on, what the message must say)
+    (("  name: 体检市", "  name: [体检市"), 3, "方括号 [ ] 没有闭合"),
+    (("  province: 四川", " province: 四川"), 4, "缩进不对"),
+    (("      annual_cap: 400000", "      annual_cap：400000"), 19, "中文冒号"),
+    (("      annual_cap: 400000", "\tannual_cap: 400000"), 19, "Tab"),
+    (('    title: "体检市医保待遇通知"', '    title: "体检市医保待遇通知'), 10, "引号没有闭合"),
+]
+
+
+@pytest.mark.parametrize("change, line, words", YAML_MISTAKES, ids=[m[2] for m in YAML_MISTAKES])
+def test_yaml_syntax_errors_in_chinese_at_the_right_line(run, tmp_path, change, line, words):
+    path = _plant(tmp_path, *change)
     result = run("policy", "validate", str(path))
-    assert result.exit_code == ExitCode.ERROR and "第 " in result.stdout and "Traceback" not in result.stdout
+    assert result.exit_code == ExitCode.ERROR and "Traceback" not in result.stdout
+    assert result.stdout.startswith(f"{path}:{line}: 错误 YAML 格式错误:") and words in result.stdout, result.stdout
+    estimate = run("estimate", "--policy-file", str(path), "--tier", "1", "--amount", "100")
+    assert estimate.exit_code == ExitCode.ERROR and f"第 {line} 行" in estimate.stderr and words in estimate.stderr
 
 
 def test_not_utf8_is_reported(run, tmp_path):
