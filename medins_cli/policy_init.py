@@ -115,6 +115,30 @@ def parse_ratio(text: str) -> Decimal:
     return value.normalize()
 
 
+def parse_points(text: str) -> Decimal:
+    """Percentage points added for retirees: 3 / 3% / 0.03 → 0.03 (more than 30 points is refused)."""
+    from decimal import InvalidOperation
+
+    raw = text.strip().replace("%", "").replace("%", "").removesuffix("个百分点")
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        raise ValueError(f"「{text}」不是百分点数:加 3 个百分点写 3 或 3%") from None
+    if not value.is_finite() or value < 0:
+        raise ValueError(f"「{text}」不是百分点数:加 3 个百分点写 3 或 3%")
+    if value >= 1 or "%" in text or "%" in text:
+        value = value / 100
+    if value > Decimal("0.3"):
+        raise ValueError(f"加 {value * 100:f} 个百分点太多了:加 3 个百分点写 3 或 3%")
+    return value.normalize()
+
+
+def _text(text: str) -> str:
+    if not text.strip():
+        raise ValueError("不能为空")
+    return text.strip()
+
+
 def _money(text: str) -> Decimal:
     from medins_cli.core.errors import CoreError
     from medins_cli.core.money import parse_amount
@@ -177,9 +201,18 @@ class _Interview:
         if value is not None:
             target[key] = value
 
+    def ratio(self, question: str, optional: bool = True) -> Decimal | None:
+        """A ratio, said back as a percentage (85 and 0.85 both mean 85%: the user sees which)."""
+        from medins_cli.core.calc import pct
+
+        value = self(question, parse_ratio, optional=optional)
+        if value is not None:
+            self.say(f"  记为 {pct(value)}")
+        return value
+
     def source(self) -> dict[str, Any]:
         self.say("—— 数字的出处 ——")
-        source: dict[str, Any] = {"id": "notice-1", "title": self("通知标题(照抄)", str, optional=False)}
+        source: dict[str, Any] = {"id": "notice-1", "title": self("通知标题(照抄,必填)", _text, optional=False)}
         self.put(source, "publisher", "发布机关(如 某某市医疗保障局)", str)
         self.put(source, "url", "通知原文网址(没有就回车)", _url)
         levels = {"official": "official", "官方": "official", "secondary": "secondary", "转述": "secondary",
@@ -198,7 +231,7 @@ class _Interview:
         self.say("—— 住院 ——")
         tiers: dict[str, Any] = {}
         for key in TIERS:
-            ratio = self(f"{TIERS[key]}医院住院报销比例(如 85%)", parse_ratio)
+            ratio = self.ratio(f"{TIERS[key]}医院住院报销比例(如 85%)")
             if ratio is not None:
                 tiers[key] = {}
                 self.put(tiers[key], "deductible", f"{TIERS[key]}医院住院起付线(元)", _money)
@@ -207,7 +240,7 @@ class _Interview:
             return None
         section: dict[str, Any] = {"tiers": tiers}
         if plan == "employee":
-            self.put(section, "retiree_bonus", "退休人员比例加几个百分点(如 3%)", parse_ratio)
+            self.put(section, "retiree_bonus", "退休人员比例加几个百分点(如 3)", parse_points)
         self.put(section, "annual_cap", "住院统筹基金年度封顶线(元)", _money)
         return section
 
@@ -220,7 +253,9 @@ class _Interview:
         self.put(section, "annual_deductible", "门诊统筹年度起付线(元)", _money)
         tiers: dict[str, Any] = {}
         for key in TIERS:
-            self.put(tiers, key, f"{TIERS[key]}医院门诊报销比例", lambda t: {"ratio": parse_ratio(t)})
+            ratio = self.ratio(f"{TIERS[key]}医院门诊报销比例")
+            if ratio is not None:
+                tiers[key] = {"ratio": ratio}
         if not tiers:
             self.say("  没有各级医院的门诊比例,门诊部分不写入")
             return None
@@ -231,8 +266,12 @@ class _Interview:
     def critical_illness(self) -> dict[str, Any] | None:
         if not self("有大病保险(大额医疗补助)的数字吗?(y/n)", _yes, "n", optional=False):
             return None
-        section: dict[str, Any] = {"threshold": self("大病保险起付线(元,年度累计)", _money, optional=False),
-                                   "bands": [{"ratio": self("超过起付线部分的报销比例", parse_ratio, optional=False)}]}
+        threshold = self("大病保险起付线(元,年度累计;不知道就回车,大病部分不写入)", _money)
+        ratio = self.ratio("超过起付线部分的报销比例(不知道就回车)") if threshold is not None else None
+        if threshold is None or ratio is None:
+            self.say("  大病保险缺起付线或比例,这部分不写入")
+            return None
+        section: dict[str, Any] = {"threshold": threshold, "bands": [{"ratio": ratio}]}
         self.put(section, "annual_cap", "大病保险年度封顶线(元)", _money)
         return section
 
@@ -257,6 +296,8 @@ def interview(name: str, ask: Ask, say: Callable[[str], None], *, province: str 
         region["code"] = code
     region["aliases"] = aliases or []
     q.put(region, "hotline", "医保咨询电话(通知或官网写明时)", str)
+    if not body:
+        say("提示:没有填写任何报销数字,文件只有地区信息;估算时会说明缺少数据。可以之后编辑文件补上")
     return {"schema": 1, "region": region, "year": policy_year, "sources": [source],
             "plans": {plan: body} if body else {}}
 

@@ -221,7 +221,7 @@ def find_region(query: str) -> dict[str, Any]:
         hint = f"你是不是要找:{'、'.join(close)}?" if close else ""
         raise UsageError(
             f"不认识的地区「{query}」。{hint}用 medins regions 查看已有地区;"
-            "要添加新地区,把 YAML 文件放进用户数据目录的 regions/ 或用 --policy-file(见 README)"
+            f"要添加新地区:medins policy init {query}(照当地医保局通知填写),或用 --policy-file"
         )
     return dict(index["entries"][number])
 

@@ -329,6 +329,7 @@ def test_schema_to_stdout_and_file(run, tmp_path):
     assert run("policy", "schema", "-o", str(target)).exit_code == 0
     assert json.loads(target.read_text(encoding="utf-8")) == schema
     assert run("policy", "schema", "-o", str(tmp_path / "no" / "s.json")).exit_code == ExitCode.USAGE
+    assert run("policy", "schema", "-o", f"{tmp_path}/no/").exit_code == ExitCode.USAGE and not (tmp_path / "no").exists()
 
 
 def test_broken_user_file_is_reported_by_regions_and_validate(run, isolated_dirs):
@@ -369,3 +370,54 @@ def test_past_year_warning_in_balance_outputs(run, tmp_path):
     assert any(stale in w for w in bill["warnings"])
     projection = run.json("balance", "--policy-file", str(past), "-t", "职工", "--salary", "6000")
     assert any(stale in w for w in projection["warnings"])
+
+
+def test_init_output_ending_in_a_slash_is_a_directory(run, tmp_path):
+    result = run("policy", "init", "体检县", "-p", "四川", "--template", "-o", f"{tmp_path}/nodir/")
+    assert result.exit_code == ExitCode.USAGE and "目录" in result.stderr
+    assert not (tmp_path / "nodir").exists()
+
+
+def test_init_unknown_type_is_a_usage_error_in_template_mode_too(run, isolated_dirs):
+    result = run("policy", "init", "体检县", "-p", "四川", "--template", "--type", "农民")
+    assert result.exit_code == ExitCode.USAGE and not (_user_regions(isolated_dirs) / "体检县.yaml").exists()
+
+
+def test_init_interactive_re_asks_and_says_back(run, isolated_dirs):
+    answers = ["", "", "职工",
+               "", "体检县通知",          # the title may not be blank: asked again
+               "", "", "",                # no publisher, no url, confidence [unverified]
+               "", "", "", "85", "800",   # only 三级: 85 means 85%
+               "50", "3",                 # 50 points for retirees is refused, 3 is taken
+               "",                        # no cap
+               "n",                       # no 门诊
+               "y", "",                   # 大病: no threshold known → skipped
+               ""]                        # hotline
+    result = run("policy", "init", "体检县", "-p", "四川", "--interactive", input="\n".join(answers) + "\n")
+    assert result.exit_code == 0, result.stderr
+    assert "不能为空" in result.stderr and "记为 85%" in result.stderr and "太多了" in result.stderr
+    assert "大病保险缺起付线或比例,这部分不写入" in result.stderr
+    policy = policy_from_dict(read_policy_dict(_user_regions(isolated_dirs) / "体检县.yaml"))
+    plan = policy.plans["employee"]
+    assert plan.inpatient.retiree_bonus == Decimal("0.03") and plan.inpatient.tiers["3"].bands[0].ratio == Decimal("0.85")
+    assert plan.critical_illness is None and plan.outpatient is None
+
+
+def test_init_interactive_with_no_figures_says_so(run, isolated_dirs):
+    answers = ["", "", "居民", "体检县通知", "", "", "", "", "", "", "", "n", "n", ""]
+    result = run("policy", "init", "体检县", "-p", "四川", "--interactive", input="\n".join(answers) + "\n")
+    assert result.exit_code == 0 and "没有填写任何报销数字" in result.stderr
+
+
+def test_broken_user_file_shows_in_a_province_list_too(run, isolated_dirs):
+    folder = _user_regions(isolated_dirs)
+    folder.mkdir(parents=True)
+    (folder / "坏城.yaml").write_text("schema: 1\nregion: {name: 坏城, province: 四川\n", encoding="utf-8")
+    result = run("regions", "-p", "四川", "-f", "json")
+    rows = {r["name"]: r for r in json.loads(result.stdout)}
+    assert rows["坏城"]["broken"] and "第 2 行" in rows["坏城"]["problem"]
+
+
+def test_unknown_region_points_to_policy_init(run):
+    result = run("estimate", "-r", "某某县", "--tier", "3", "--amount", "100")
+    assert result.exit_code == ExitCode.USAGE and "medins policy init 某某县" in result.stderr

@@ -23,6 +23,7 @@ def show(
                                           autocompletion=o.complete_region)],
     type_: o.Type = None,
     fmt: Annotated[Optional[str], o.format_option("table|json|yaml(json/yaml 为政策文件格式)")] = None,
+    quiet: o.Quiet = False,
 ) -> None:
     """显示一个地区的全部政策数字:各级医院起付线和比例、退休加点、多次住院、封顶线、大病、异地、来源与生效日期。
 
@@ -31,9 +32,10 @@ def show(
     from medins_cli.claims import policy_age_warning
     from medins_cli.core.model import policy_from_dict
     from medins_cli.core.names import normalize_plan
-    from medins_cli.output import console, emit_json, emit_lines, note, resolve_format
+    from medins_cli.output import console, emit_json, emit_lines, note, resolve_format, set_quiet
     from medins_cli.regions import find_region, origin_label, read_policy_dict
 
+    set_quiet(quiet)
     form = resolve_format(fmt, ("table", "json", "yaml"))
     if form == "plain":  # piped without --format: the file format is the plain text of a policy
         form = "yaml"
@@ -78,6 +80,7 @@ def validate(
         show_default=False)] = None,
     fmt: Annotated[Optional[str], o.format_option("table|json|plain")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="提示(如政策年度已过)也算问题")] = False,
+    quiet: o.Quiet = False,
 ) -> None:
     """检查政策文件:格式、字段、比例范围、分段、来源引用、网址、行政区划代码、重复的键、与其他地区重复的别名。
 
@@ -86,11 +89,12 @@ def validate(
     示例:medins policy validate 我的城市.yaml;medins policy validate data/regions -f json
     """
     from medins_cli.errors import ExitCode, UsageError
-    from medins_cli.output import emit_json, emit_lines, note, resolve_format
+    from medins_cli.output import emit_json, emit_lines, note, resolve_format, set_quiet
     from medins_cli.paths import user_data_dir
     from medins_cli.policy_check import Problem, alias_clashes, check_file
     from medins_cli.regions import load_index
 
+    set_quiet(quiet)
     form = resolve_format(fmt, ("table", "json", "plain"))
     targets, missing = _targets(files, user_data_dir() / "regions")
     if not targets and not missing:
@@ -138,7 +142,7 @@ def _targets(files: Optional[list[Path]], default_dir: Path) -> tuple[list[Path]
 @guard
 def init(
     name: Annotated[str, typer.Argument(help="地区名,如 德阳、某某县", show_default=False)],
-    output: Annotated[Optional[Path], typer.Option(
+    output: Annotated[Optional[str], typer.Option(  # text, not Path: a trailing "/" must be seen
         "--output", "-o", help="写到这个文件(- 为标准输出);默认写进用户数据目录,立即可用", show_default=False)] = None,
     province: Annotated[Optional[str], typer.Option("--province", "-p", help="省份简称,如 四川",
                                                     show_default=False)] = None,
@@ -147,6 +151,7 @@ def init(
         "--interactive/--template",
         help="逐项提问后写出已校验的文件 / 写出带注释的模板 [默认:终端上提问,否则模板]", show_default=False)] = None,
     force: Annotated[bool, typer.Option("--force", help="文件已存在时覆盖")] = False,
+    quiet: o.Quiet = False,
 ) -> None:
     """新建一个地区的政策文件:照当地医保局通知填写数字后,估算就用它(用户文件覆盖同名内置地区)。
 
@@ -161,17 +166,23 @@ def init(
     """
     import sys
 
+    from medins_cli.core.names import normalize_plan
     from medins_cli.errors import UsageError
+    from medins_cli.output import set_quiet
     from medins_cli.paths import atomic_write, user_data_dir
     from medins_cli.regions import find_region
 
+    set_quiet(quiet)
+    plan = normalize_plan(type_) if type_ else None  # a typo is a usage error, in either mode
     clean = "".join(name.split())
     if not clean or any(ch in clean for ch in '/\\:*?"<>|') or clean.startswith("."):
         raise UsageError(f"地区名「{name}」不能用作文件名:请写地区的中文名,如 德阳")
     known = _known(clean, find_region)
-    to_stdout = output is not None and str(output) == "-"
+    to_stdout = output == "-"
     in_user_dir = output is None
-    path = user_data_dir() / "regions" / f"{clean}.yaml" if output is None else output.expanduser()
+    path = user_data_dir() / "regions" / f"{clean}.yaml" if output is None else Path(output).expanduser()
+    if output is not None and not to_stdout and output.endswith(("/", "\\")):
+        raise UsageError(f"--output {output} 是目录的写法:请给出文件名,如 {path / (clean + '.yaml')}")
     if not to_stdout:
         if path.is_dir():
             raise UsageError(f"--output {path} 是一个目录:请给出文件名,如 {path / (clean + '.yaml')}")
@@ -185,7 +196,7 @@ def init(
         raise UsageError("模板需要省份:请加 --province 四川(或用 --interactive 逐项填写)")
     schema_ref = f"../{_write_schema(user_data_dir())}" if in_user_dir else None
     if ask_questions:
-        text = _interview(clean, prov, type_, known, str(path), schema_ref)
+        text = _interview(clean, prov, plan, known, str(path), schema_ref)
     else:
         from medins_cli.policy_init import template
 
@@ -248,11 +259,10 @@ def _known(name: str, find: Any) -> Optional[dict[str, Any]]:
             "path": entry["path"]}
 
 
-def _interview(name: str, province: str, type_: Optional[str], known: Optional[dict[str, Any]], path: str,
+def _interview(name: str, province: str, plan: Optional[str], known: Optional[dict[str, Any]], path: str,
                schema_ref: Optional[str]) -> str:
     import sys
 
-    from medins_cli.core.names import normalize_plan
     from medins_cli.errors import DataError
     from medins_cli.output import note
     from medins_cli.policy_init import interview
@@ -267,7 +277,7 @@ def _interview(name: str, province: str, type_: Optional[str], known: Optional[d
             raise DataError("输入已结束,问答没有完成:没有写入文件")
         return line.rstrip("\r\n") or default
 
-    doc = interview(name, ask, note, province=province, plan=normalize_plan(type_) if type_ else "employee",
+    doc = interview(name, ask, note, province=province, plan=plan or "employee",
                     code=(known or {}).get("code"), aliases=(known or {}).get("aliases"))
     head = f"# yaml-language-server: $schema={schema_ref}\n" if schema_ref else ""
     head += f"# medins 地区政策文件:{name}(由 medins policy init 逐项填写生成;来源:{doc['sources'][0]['title']})\n"
@@ -314,8 +324,8 @@ def _next_steps(name: str, path: Path, in_user_dir: bool, known: Optional[dict[s
 @app.command("schema")
 @guard
 def schema(
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="写到这个文件(默认标准输出)",
-                                                   show_default=False)] = None,
+    output: Annotated[Optional[str], typer.Option("--output", "-o", help="写到这个文件(默认标准输出)",
+                                                  show_default=False)] = None,
 ) -> None:
     """打印政策文件格式的 JSON Schema,供编辑器补全和检查(见 README)。
 
@@ -326,10 +336,11 @@ def schema(
     from medins_cli.paths import atomic_write
 
     text = _schema_text()
-    if output is None or str(output) == "-":
+    if output is None or output == "-":
         emit_lines([text])
         return
-    if output.is_dir() or not output.parent.is_dir():
+    target = Path(output).expanduser()
+    if output.endswith(("/", "\\")) or target.is_dir() or not target.parent.is_dir():
         raise UsageError(f"--output {output} 不是可写的文件路径:请给出已有目录中的文件名")
-    atomic_write(output, text)
+    atomic_write(target, text)
     note(f"已写入 {output}")

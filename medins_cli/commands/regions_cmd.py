@@ -64,7 +64,7 @@ def region_rows(province: str | None = None) -> list[dict[str, Any]]:
         provinces = {region_key(p) for p in PROVINCE_CODES} | {region_key(e.get("province", "")) for e in entries}
         if want not in provinces:
             raise UsageError(f"不认识的省份「{province}」:请写省份简称,如 四川、广东、北京")
-        entries = [e for e in entries if region_key(e.get("province", "")) == want]
+        entries = [e for e in entries if region_key(e.get("province", "")) == want or e.get("broken")]  # say it
     import datetime as dt
 
     this_year = dt.date.today().year
@@ -74,7 +74,7 @@ def region_rows(province: str | None = None) -> list[dict[str, Any]]:
         sections = e.get("sections") or []
         rows.append({
             "name": e["name"], "province": e.get("province", ""), "level": e.get("level", ""),
-            "code": e.get("code"), "year": e.get("year"),
+            "code": e.get("code"), "year": e.get("year") if e.get("confidence") else None,  # no sources: no year
             "stale": bool(e.get("confidence") and isinstance(e.get("year"), int) and e["year"] < this_year),
             "employee": [s.split(".")[1] for s in sections if s.startswith("employee.")],
             "resident": [s.split(".")[1] for s in sections if s.startswith("resident.")],
@@ -111,7 +111,7 @@ def _table(con: Any, rows: list[dict[str, Any]], province: str | None) -> None:
         where = ORIGINS[r["origin"]] + ("(覆盖内置)" if r["overrides"] else "")
         if r["broken"]:
             where = "文件有误:" + where
-        year = Text(str(r["year"]) if conf else "—",  # a file without sources carries no policy year
+        year = Text(str(r["year"]) if r["year"] else "—",
                     style="yellow" if r["stale"] else "")
         table.add_row(r["name"], r["province"], year, _parts(r["employee"]), _parts(r["resident"]),
                       f"{r['notes']} 条" if r["notes"] else "—", conf_text, Text(where, style="red" if r["broken"] else ""))
