@@ -11,6 +11,7 @@ from conftest import DATA
 
 from medins_cli.core.model import policy_from_dict
 from medins_cli.errors import ExitCode
+from medins_cli.paths import shipped_data_dir
 from medins_cli.regions import read_policy_dict
 
 THIS_YEAR = dt.date.today().year
@@ -116,7 +117,7 @@ def test_show_warns_when_the_policy_year_is_past(run, tmp_path):
 
 def test_estimate_says_which_file_was_used(run, isolated_dirs):
     data = run.json("estimate", "-r", "绵阳", "--tier", "3", "--amount", "8000", "-t", "职工")
-    assert data["data_file"] == {"path": str(DATA / "regions" / "mianyang.yaml"), "origin": "shipped"}
+    assert data["data_file"] == {"path": str(shipped_data_dir() / "regions" / "mianyang.yaml"), "origin": "shipped"}
     table = run("estimate", "-r", "绵阳", "--tier", "3", "--amount", "8000", "-t", "职工", "-f", "table")
     assert "数据文件:内置数据" in table.stdout
     assert run.json("estimate", "--policy-file", str(EXAMPLE), "--tier", "1", "--amount", "1000",
