@@ -175,7 +175,8 @@ def render(con: Any, policy: Policy, plan_filter: str | None, warnings: list[str
     from medins_cli.present import disclaimer, render_data_file, render_messages, render_sources
 
     region = policy.region
-    head = f"{region.name}({region.province}" + (f",代码 {region.code}" if region.code else "") + f")· {policy.year} 年政策"
+    year = f"{policy.year} 年政策" if policy.sources else "暂无政策数据"  # no sources: the year says nothing
+    head = f"{region.name}({region.province}" + (f",代码 {region.code}" if region.code else "") + f")· {year}"
     con.print(Text(head, style="bold"))
     if region.hotline:
         con.print(f"医保咨询电话:{region.hotline}", highlight=False)
@@ -205,6 +206,9 @@ def render(con: Any, policy: Policy, plan_filter: str | None, warnings: list[str
         if missing:
             con.print(Text(f"{PLANS[plan_key]}未收录:{'、'.join(missing)}(估算时会提示,不会猜)", style="yellow"))
     render_messages(con, warnings, [n.text for n in policy.notes])
-    render_sources(con, policy, list(policy.sources))
+    if policy.sources:
+        render_sources(con, policy, list(policy.sources))
+    else:
+        con.print(Text("来源:无(medins 没有该地可核实的资料,不编造)", style="dim"))
     render_data_file(con, policy)
     con.print(Text(disclaimer(policy), style="italic"))

@@ -69,6 +69,11 @@ def test_show_table_has_every_section_with_source_and_missing_parts(run):
     assert "发布 2025-04-18(生效日期未注明)" in hainan
 
 
+def test_show_a_region_without_data(run):
+    out = run("policy", "show", "成都", "-f", "table").stdout
+    assert "成都(四川,代码 510100)· 暂无政策数据" in out and "来源:无" in out and "medins policy init 成都" in out
+
+
 def test_show_type_filter(run):
     out = run("policy", "show", "绵阳", "--type", "居民", "-f", "table").stdout
     assert "城乡居民医保 · 住院" in out and "职工医保 · 住院" not in out
