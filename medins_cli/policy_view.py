@@ -184,7 +184,7 @@ def render(con: Any, policy: Policy, plan_filter: str | None, warnings: list[str
     if not plans:
         which = PLANS[plan_filter] if plan_filter else "任何参保类型"
         con.print(Text(f"没有收录{which}的报销数字:估算会提示缺少的数据。可用 medins policy init {region.name} "
-                       "按当地通知填写。", style="yellow"))
+                       "按当地通知填写。", style="yellow"), soft_wrap=True)  # keep the command copyable
     for plan_key in plans:
         plan = policy.plans[plan_key]
         missing = []
