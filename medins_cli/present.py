@@ -42,9 +42,7 @@ def data_file(policy: Policy) -> dict[str, Any] | None:
     """Which file the figures were read from: ``{"path", "origin"}`` (shipped | user | file)."""
     if policy.file is None:
         return None
-    from medins_cli.regions import origin
-
-    return {"path": policy.file, "origin": origin(policy.file)}
+    return {"path": policy.file, "origin": policy.origin}
 
 
 def render_data_file(con: Any, policy: Policy) -> None:

@@ -235,7 +235,7 @@ def read_policy_dict(path: Path) -> dict[str, Any]:
 
 def load_policy(path: Path) -> Policy:
     """Load one region's policy (validated once, then from the cache)."""
-    return policy_from_dict(read_policy_dict(path))._replace(file=str(path))
+    return policy_from_dict(read_policy_dict(path))._replace(file=str(path), origin=origin(str(path)))
 
 
 def load_region(query: str) -> Policy:

@@ -125,3 +125,4 @@ def test_config_region_with_a_file_but_no_figures_says_so(run):
     assert checklist.exit_code == 0 and "四川" in checklist.stdout  # 四川's own rule applies to 成都
     result = run("estimate", "--tier", "3", "--amount", "100")
     assert result.exit_code == 1 and "成都的数据还没有可计算的报销规则" in result.stderr
+    assert "medins policy init 成都" in result.stderr and "chengdu.yaml" not in result.stderr  # never edit shipped files

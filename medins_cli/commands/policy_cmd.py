@@ -33,7 +33,7 @@ def show(
     from medins_cli.core.model import policy_from_dict
     from medins_cli.core.names import normalize_plan
     from medins_cli.output import console, emit_json, emit_lines, note, resolve_format, set_quiet
-    from medins_cli.regions import find_region, origin_label, read_policy_dict
+    from medins_cli.regions import find_region, origin, origin_label, read_policy_dict
 
     set_quiet(quiet)
     form = resolve_format(fmt, ("table", "json", "yaml"))
@@ -42,7 +42,7 @@ def show(
     plan = normalize_plan(type_) if type_ else None
     path = _policy_path(region, find_region)
     normalised = read_policy_dict(path)
-    policy = policy_from_dict(normalised)._replace(file=str(path))
+    policy = policy_from_dict(normalised)._replace(file=str(path), origin=origin(str(path)))
     stale = policy_age_warning(policy)
     if form in ("json", "yaml"):
         from medins_cli.policy_view import file_document, yaml_text

@@ -105,9 +105,10 @@ def _plan(policy: Policy, claim: Claim) -> Plan:
     if plan is None and not policy.plans:
         raise PolicyDataError(
             f"{policy.region.name}的数据还没有可计算的报销规则(只有地区信息或说明文字):"
-            + (f"请按当地医保局通知在 {policy.file} 的 plans 里填写数字(medins policy validate 检查),"
-               if policy.file else "")
-            + "可用 --policy-file 提供该地数据(格式见 README),或用 medins regions 查看可估算的地区"
+            + (f"请按当地医保局通知在 {policy.file} 的 plans 里填写数字(medins policy validate 检查)"
+               if policy.origin in ("user", "file") else
+               f"可用 medins policy init {policy.region.name} 按当地医保局通知填写(存进用户数据目录,覆盖内置数据),"
+               "或用 --policy-file 提供该地数据;medins regions 列出可估算的地区")
         )
     if plan is None:
         known = "、".join(PLANS[p] for p in policy.plans) or "无"

@@ -125,6 +125,7 @@ class Policy(NamedTuple):
     plans: Mapping[str, Plan]
     notes: tuple[Note, ...] = ()
     file: str | None = None  # where the policy was read from, when it came from a file
+    origin: str | None = None  # shipped | user | file (how the loader found it)
 
 
 class Claim(NamedTuple):
