@@ -175,9 +175,9 @@ def _note_once_per_policy(policy: Policy) -> None:
     """Where each region's figures come from, and whether they are for a year already past (stderr)."""
     from medins_cli.claims import policy_age_warning
     from medins_cli.output import note
-    from medins_cli.regions import origin_label
+    from medins_cli.regions import ORIGINS
 
-    note(f"{policy.region.name}:使用{origin_label(policy.file)} {policy.file}")
+    note(f"{policy.region.name}:使用{ORIGINS[policy.origin or 'file']} {policy.file}")
     stale = policy_age_warning(policy)
     if stale:
         note(f"提示:{stale}")

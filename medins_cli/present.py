@@ -50,9 +50,9 @@ def render_data_file(con: Any, policy: Policy) -> None:
         return
     from rich.text import Text
 
-    from medins_cli.regions import origin_label
+    from medins_cli.regions import ORIGINS
 
-    con.print(Text(f"数据文件:{origin_label(policy.file)} {policy.file}", style="dim"), soft_wrap=True)
+    con.print(Text(f"数据文件:{ORIGINS[policy.origin or 'file']} {policy.file}", style="dim"), soft_wrap=True)
 
 
 def disclaimer(policy: Policy) -> str:

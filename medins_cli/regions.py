@@ -74,7 +74,6 @@ def _index_entry(path: Path) -> dict[str, Any]:
         entry["name"] = str(region["name"])
         entry["province"] = str(region.get("province") or region["name"])
         entry["level"] = str(region.get("level", "city"))
-        entry["has_plans"] = bool(raw.get("plans"))
         entry.update(summary(raw))
         entry["keys"] += [region_key(entry["name"])] + [region_key(a) for a in region.get("aliases") or ()]
     except Exception:  # noqa: BLE001 - a broken file is reported when it is asked for
@@ -111,10 +110,6 @@ def origin(path: str) -> str:
 
 
 ORIGINS = {"shipped": "内置数据", "user": "用户数据文件", "file": "指定的数据文件"}
-
-
-def origin_label(path: str | None) -> str:
-    return ORIGINS[origin(path)] if path else "数据"
 
 
 def _load() -> dict[str, Any]:

@@ -33,7 +33,7 @@ def show(
     from medins_cli.core.model import policy_from_dict
     from medins_cli.core.names import normalize_plan
     from medins_cli.output import console, emit_json, emit_lines, note, resolve_format, set_quiet
-    from medins_cli.regions import find_region, origin, origin_label, read_policy_dict
+    from medins_cli.regions import ORIGINS, find_region, origin, read_policy_dict
 
     set_quiet(quiet)
     form = resolve_format(fmt, ("table", "json", "yaml"))
@@ -48,7 +48,7 @@ def show(
         from medins_cli.policy_view import file_document, yaml_text
 
         doc = file_document(normalised, plan, dates_as_text=form == "json")
-        note(f"{policy.region.name}:{origin_label(str(path))} {path}")
+        note(f"{policy.region.name}:{ORIGINS[policy.origin or 'file']} {path}")
         if stale:
             note(f"提示:{stale}")
         if form == "json":
