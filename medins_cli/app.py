@@ -102,8 +102,7 @@ def _usage_message(exc: Exception) -> str:
 
 def main() -> None:
     """Entry point: click's own usage errors become one Chinese line and exit 2 too."""
-    from medins_cli.errors import ExitCode
-    from medins_cli.output import error
+    from medins_cli.errors import ExitCode, error
 
     try:
         result = build_app(_running_command())(standalone_mode=False, prog_name="medins")

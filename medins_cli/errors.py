@@ -1,8 +1,19 @@
-"""Exit codes and the errors commands raise; one place turns them into a message and a code."""
+"""The command line's errors: exit codes, the errors the I/O layers raise, and :func:`guard`,
+the one place that turns any failure into a one-line Chinese message and an exit code.
+
+The pure core has its own errors (:mod:`medins_cli.core.errors`): a script that uses the core
+catches those; this module is for the layers that read files and talk to the terminal.
+"""
 
 from __future__ import annotations
 
 import enum
+import functools
+import os
+import sys
+from typing import Any, Callable, TypeVar
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class ExitCode(enum.IntEnum):
@@ -33,3 +44,49 @@ class DataError(MedinsError):
     """A data, config or guide file is broken or lacks what was asked."""
 
     code = ExitCode.ERROR
+
+
+def error(message: str) -> None:
+    """One error line on stderr."""
+    sys.stderr.write(f"错误:{message}\n")
+    sys.stderr.flush()
+
+
+def guard(fn: F) -> F:
+    """Run a command body; turn every failure into one Chinese line on stderr and an exit code."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from medins_cli.core.errors import CoreError
+
+        try:
+            return fn(*args, **kwargs)
+        except MedinsError as exc:
+            error(str(exc))
+            raise SystemExit(int(exc.code)) from None
+        except CoreError as exc:
+            error(str(exc))
+            raise SystemExit(int(ExitCode.USAGE if exc.usage else ExitCode.ERROR)) from None
+        except KeyboardInterrupt:
+            error("已中断")
+            raise SystemExit(int(ExitCode.INTERRUPTED)) from None
+        except BrokenPipeError:
+            _quiet_broken_pipe()
+            raise SystemExit(int(ExitCode.OK)) from None
+        except (SystemExit, MemoryError):
+            raise
+        except Exception as exc:  # noqa: BLE001 - never a traceback for the user
+            if os.environ.get("MEDINS_DEBUG"):
+                raise
+            error(f"内部错误({type(exc).__name__}: {exc})。请加环境变量 MEDINS_DEBUG=1 重试并报告此问题")
+            raise SystemExit(int(ExitCode.ERROR)) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _quiet_broken_pipe() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass

@@ -34,8 +34,8 @@ def _uses(doc: dict[str, Any], source_id: str) -> list[str]:
 
 def render() -> str:
     from medins_cli.core.names import PROVINCE_CODES
-    from medins_cli.regions import summary
-    from medins_cli.yamlio import load_yaml
+    from medins_cli.store.regions import summary
+    from medins_cli.store.yamlio import load_yaml
 
     docs = []
     for path in sorted(REGIONS.glob("*.yaml")):

@@ -18,8 +18,8 @@ from medins_cli.app import app
 from medins_cli.core import Claim, estimate
 from medins_cli.core.calc import split_payment
 from medins_cli.core.errors import ClaimError
-from medins_cli.paths import shipped_data_dir
-from medins_cli.regions import load_policy
+from medins_cli.store.paths import shipped_data_dir
+from medins_cli.store.regions import load_policy
 
 SPLIT_KEYS = ("fund_pay", "critical_illness_pay", "account_pay", "family_pay", "cash_pay", "total")
 BASE = ["balance", "-r", "绵阳", "--tier", "3", "--amount", "8000"]

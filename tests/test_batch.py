@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 
 from medins_cli.core import Claim, estimate
 from medins_cli.errors import ExitCode
-from medins_cli.paths import shipped_data_dir
-from medins_cli.regions import load_policy
+from medins_cli.store.paths import shipped_data_dir
+from medins_cli.store.regions import load_policy
 
 EXAMPLE = str(Path(__file__).parent / "policies" / "example.yaml")
 FIGURES = ["eligible", "deductible", "fund_pay", "critical_illness_pay", "out_of_pocket", "effective_ratio"]
@@ -380,7 +380,7 @@ def test_words_people_write(run, tmp_path, words):
 
 def test_progress_bar_on_a_terminal_leaves_stdout_alone(tmp_path, capsys, monkeypatch):
     # stderr a terminal, a file of 6000 rows: the bar is drawn on stderr; the results still go to stdout
-    from medins_cli import batch
+    from medins_cli.commands.support import batch
 
     path = _write(tmp_path, "big.csv", "region,type,tier,amount\n" + "绵阳,职工,3,8000\n" * 6000)
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
@@ -399,7 +399,7 @@ def test_progress_bar_on_a_terminal_leaves_stdout_alone(tmp_path, capsys, monkey
 
 
 def test_no_progress_bar_when_piped(tmp_path, capsys):
-    from medins_cli import batch
+    from medins_cli.commands.support import batch
 
     path = _write(tmp_path, "big.csv", "region,type,tier,amount\n" + "绵阳,职工,3,8000\n" * 6000)
     source = batch._open(batch.BatchOptions(source=path))

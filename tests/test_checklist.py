@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from medins_cli import guides
+from medins_cli.render.guides import FORMS
+from medins_cli.store import guides
 
 SCENARIOS = [s["id"] for s in guides.scenarios()]
 FORMATS = ["table", "markdown", "plain", "json"]
@@ -70,7 +71,7 @@ def test_every_item_and_note_shows_a_known_source(run, scenario):
     for item in data["items"]:
         assert item["source"] in listed
         assert set(item) == {"name", "required", "form", "note", "source", "region"}
-        assert item["form"] in guides.FORMS
+        assert item["form"] in FORMS
     for entry in data["when"] + data["steps"] + data["notes"]:
         assert entry["source"] in listed
     for key in ("submit", "deadline", "payment_time"):

@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from medins_cli.paths import shipped_data_dir
-from medins_cli.regions import load_index, read_policy_dict, region_key
-from medins_cli.yamlio import load_yaml
+from medins_cli.store.paths import shipped_data_dir
+from medins_cli.store.regions import load_index, read_policy_dict, region_key
+from medins_cli.store.yamlio import load_yaml
 
 REGION_FILES = sorted((shipped_data_dir() / "regions").glob("*.yaml"))
 

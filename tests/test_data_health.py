@@ -17,8 +17,8 @@ from conftest import DATA, REPO
 
 from medins_cli.core.names import PROVINCE_CODES
 from medins_cli.errors import ExitCode
-from medins_cli.policy_check import alias_clashes, check_file
-from medins_cli.yamlio import load_yaml
+from medins_cli.store.policy_check import alias_clashes, check_file
+from medins_cli.store.yamlio import load_yaml
 
 SHIPPED = sorted((DATA / "regions").glob("*.yaml"))
 THIS_YEAR = dt.date.today().year

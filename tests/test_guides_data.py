@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from medins_cli import guide_schema, guides
 from medins_cli.errors import DataError
-from medins_cli.paths import shipped_data_dir
-from medins_cli.regions import load_index, region_key
-from medins_cli.yamlio import load_yaml
+from medins_cli.store import guide_schema, guides
+from medins_cli.store.paths import shipped_data_dir
+from medins_cli.store.regions import load_index, region_key
+from medins_cli.store.yamlio import load_yaml
 
 GUIDES = shipped_data_dir() / "guides"
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "guides.md"
@@ -92,7 +92,7 @@ def test_required_scenarios_exist():
 def test_scenario_names_for_completion():
     names = guides.scenario_names()
     assert "住院手工报销" in names and "inpatient-manual" in names
-    from medins_cli.completion import complete_scenario
+    from medins_cli.commands.support.completion import complete_scenario
 
     assert complete_scenario("住院") == ["住院手工报销"]
 

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from medins_cli import paths
+from medins_cli.store import paths
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the XDG shortcut is Linux-only")

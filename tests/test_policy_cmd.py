@@ -11,8 +11,8 @@ from conftest import DATA
 
 from medins_cli.core.model import policy_from_dict
 from medins_cli.errors import ExitCode
-from medins_cli.paths import shipped_data_dir
-from medins_cli.regions import read_policy_dict
+from medins_cli.store.paths import shipped_data_dir
+from medins_cli.store.regions import read_policy_dict
 
 THIS_YEAR = dt.date.today().year
 EXAMPLE = Path(__file__).resolve().parent / "policies" / "example.yaml"

@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from medins_cli.core.model import policy_from_dict
-from medins_cli.policy_check import check_file
-from medins_cli.policy_view import yaml_text
-from medins_cli.schema import validate_policy
+from medins_cli.store.policy_check import check_file
+from medins_cli.store.schema import validate_policy
+from medins_cli.store.yamlio import yaml_text
 
 RATIOS = st.integers(0, 10000).map(lambda n: Decimal(n) / 10000)
 AMOUNTS = st.integers(0, 10**9).map(lambda n: Decimal(n) / 100)

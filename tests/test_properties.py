@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from medins_cli.core import Claim, estimate
-from medins_cli.paths import shipped_data_dir
-from medins_cli.regions import load_policy
+from medins_cli.store.paths import shipped_data_dir
+from medins_cli.store.regions import load_policy
 
 
 def _combos():

@@ -14,7 +14,7 @@ import sys
 import pytest
 
 from medins_cli.errors import ExitCode
-from medins_cli.paths import shipped_data_dir
+from medins_cli.store.paths import shipped_data_dir
 
 MIANYANG = ["-r", "绵阳", "--tier", "3", "--amount", "8000"]
 
@@ -127,7 +127,7 @@ def test_interrupted_is_130(run, monkeypatch):
 
 
 def test_completion_from_the_data():
-    from medins_cli import completion
+    from medins_cli.commands.support import completion
 
     assert "绵阳" in completion.complete_region("")
     assert completion.complete_region("绵") == ["绵阳"]

@@ -1,4 +1,5 @@
-"""One module per command. Each imports only typer and the standard library at the top.
+"""One module per command; :mod:`medins_cli.commands.support` holds what only commands use
+(option declarations, completion, claim building, batch mode, policy init, writing --output).
 
 The command modules do not use ``from __future__ import annotations``: typer resolves
 every command's option types on every run, and each string annotation costs a

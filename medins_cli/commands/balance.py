@@ -9,8 +9,8 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from medins_cli.commands import options as o
-from medins_cli.output import guard
+from medins_cli.commands.support import options as o
+from medins_cli.errors import guard
 
 HELP = """医保个人账户:能付什么、钱从哪来、怎么查余额、余额不够怎么办;给出 --amount 时算出一张账单由谁付多少
 (统筹基金、大病保险、个人账户、家庭共济、现金)。
@@ -59,12 +59,13 @@ def balance(
     fmt: Annotated[Optional[str], o.format_option("table|markdown|plain|json")] = None,
     quiet: o.Quiet = False,
 ) -> None:
-    from medins_cli import guides
-    from medins_cli import render_guides as rg
-    from medins_cli.claims import ClaimArgs, load_config
+    from medins_cli.commands.support import deliver as d
+    from medins_cli.commands.support.claims import ClaimArgs, load_config
     from medins_cli.core.money import ZERO, parse_amount
     from medins_cli.core.names import normalize_plan, normalize_remote
-    from medins_cli.output import FORMATS_DOC, resolve_format, set_quiet
+    from medins_cli.render import guides as rg
+    from medins_cli.render.output import FORMATS_DOC, resolve_format, set_quiet
+    from medins_cli.store import guides
 
     set_quiet(quiet)
     form = resolve_format(fmt, FORMATS_DOC)
@@ -94,11 +95,11 @@ def balance(
         if remote is not None:
             normalize_remote(remote)  # a typo is still a usage error
         payload = guides.balance_info_payload(place, plan, focus=focus, projection=projection, warnings=warnings)
-        rg.deliver(payload, rg.balance_doc, form)
+        d.deliver(payload, rg.balance_doc, form)
         return
 
     payload = _split(args, cfg, bal, fam, pay, n_months, want_projection, is_retired)
-    rg.deliver(payload, rg.balance_doc, form)
+    d.deliver(payload, rg.balance_doc, form)
 
 
 def _months(text: str | None) -> int:
@@ -117,7 +118,7 @@ def _months(text: str | None) -> int:
 
 def _policy_if_any(args: Any, cfg: dict[str, Any]) -> Any:
     """The region's policy when one is named and has a data file; None otherwise (info mode)."""
-    from medins_cli.claims import resolve_policy
+    from medins_cli.commands.support.claims import resolve_policy
     from medins_cli.errors import UsageError
 
     if args.policy_file is None and not (args.region or cfg.get("region")):
@@ -143,10 +144,11 @@ def _account_rule(claim: Any) -> tuple[bool, str | None, list[str]]:
 
 def _split(args: Any, cfg: dict[str, Any], bal: Decimal | None, fam: Decimal, pay: Decimal | None, n_months: int,
            want_projection: bool, is_retired: bool) -> dict[str, Any]:
-    from medins_cli import guides, present
-    from medins_cli.claims import build_claim, resolve_policy
+    from medins_cli.commands.support.claims import build_claim, resolve_policy
     from medins_cli.core.calc import estimate, split_payment
     from medins_cli.core.money import ZERO
+    from medins_cli.render import estimate as present
+    from medins_cli.store import guides
 
     claim = build_claim(args, cfg)
     policy = resolve_policy(args, cfg)
@@ -175,8 +177,9 @@ def _split(args: Any, cfg: dict[str, Any], bal: Decimal | None, fam: Decimal, pa
 def _projection(salary: Decimal | None, months: int, retired: bool, plan: str | None, policy: Any) -> dict[str, Any]:
     """How much goes into the account each month: in service, the contribution rate × the base;
     retired, the region's fixed amount when its data gives one — never a guess."""
-    from medins_cli import guides, present
     from medins_cli.core.money import round_fen
+    from medins_cli.render import estimate as present
+    from medins_cli.store import guides
 
     base: dict[str, Any] = {"months": months, "salary": salary, "rate": None, "monthly": None, "total": None}
     if plan == "resident":

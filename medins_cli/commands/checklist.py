@@ -8,9 +8,9 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from medins_cli.commands import options as o
-from medins_cli.completion import complete_scenario
-from medins_cli.output import guard
+from medins_cli.commands.support import options as o
+from medins_cli.commands.support.completion import complete_scenario
+from medins_cli.errors import guard
 
 HELP = """报销、备案、转移前要准备的材料清单(可打印、可勾选),每一项都注明来源。
 
@@ -42,27 +42,28 @@ def checklist(
     force: Annotated[bool, typer.Option("--force", help="--output 的文件已存在时覆盖")] = False,
     quiet: o.Quiet = False,
 ) -> None:
-    from medins_cli import guides
-    from medins_cli import render_guides as rg
-    from medins_cli.output import note, set_quiet
+    from medins_cli.commands.support import deliver as d
+    from medins_cli.render import guides as rg
+    from medins_cli.render.output import note, set_quiet
+    from medins_cli.store import guides
 
     set_quiet(quiet)
-    form = rg.choose_format(fmt, output)
-    rg.check_output(output, force)
+    form = d.choose_format(fmt, output)
+    d.check_output(output, force)
     if list_ or scenario is None:
         if scenario is not None:
             note("已忽略场景名:--list 列出全部场景")
-        rg.deliver(guides.scenario_list_payload(), rg.scenario_list_doc, form, output, force)
+        d.deliver(guides.scenario_list_payload(), rg.scenario_list_doc, form, output, force)
         return
     found = guides.find_scenario(scenario)
     place = _place(region)
-    rg.deliver(guides.checklist_payload(found, place), rg.checklist_doc, form, output, force)
+    d.deliver(guides.checklist_payload(found, place), rg.checklist_doc, form, output, force)
 
 
 def _place(region: Optional[str]) -> Any:
     """The region the user asked for, else the config's; None when neither is set."""
-    from medins_cli import guides
-    from medins_cli.claims import load_config
+    from medins_cli.commands.support.claims import load_config
+    from medins_cli.store import guides
 
     name = region or load_config().get("region")
     return guides.find_place(name) if name else None

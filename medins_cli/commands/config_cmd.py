@@ -4,7 +4,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from medins_cli.output import guard
+from medins_cli.errors import guard
 
 app = typer.Typer(
     help="查看和修改本地配置(地区、参保类型、是否退休、默认医院等级),让日常命令更短。\n\n"
@@ -20,8 +20,8 @@ Fmt = Annotated[Optional[str], typer.Option("--format", "-f", help="输出格式
 @guard
 def show(fmt: Fmt = None) -> None:
     """显示全部配置。"""
-    from medins_cli import config
-    from medins_cli.output import emit_json, emit_plain_mapping, resolve_format
+    from medins_cli.render.output import emit_json, emit_plain_mapping, plain_value, resolve_format
+    from medins_cli.store import config
 
     data = config.load()
     form = resolve_format(fmt, ("table", "json", "plain"))
@@ -31,27 +31,20 @@ def show(fmt: Fmt = None) -> None:
     if form == "plain":
         emit_plain_mapping({k: data.get(k) for k in config.KEYS})
         return
-    from rich.table import Table
+    from medins_cli.render.output import console, print_table
 
-    from medins_cli.output import console
-
-    table = Table(title=f"配置 {config.config_path()}", title_justify="left")
-    table.add_column("配置项")
-    table.add_column("值")
-    table.add_column("说明", style="dim")
-    for key, (doc, _) in config.KEYS.items():
-        value = data.get(key)
-        table.add_row(key, "(未设置)" if value is None else str(value).lower() if isinstance(value, bool) else str(value), doc)
-    console().print(table)
+    rows = [(key, "(未设置)" if (value := data.get(key)) is None else plain_value(value), doc)
+            for key, (doc, _) in config.KEYS.items()]
+    print_table(console(), f"配置 {config.config_path()}", ("配置项", "值", "说明"), rows)
 
 
 @app.command("get")
 @guard
 def get(key: KeyArg) -> None:
     """打印一个配置项的值(未设置时退出码 1)。"""
-    from medins_cli import config
     from medins_cli.errors import MedinsError
-    from medins_cli.output import plain_value
+    from medins_cli.render.output import plain_value
+    from medins_cli.store import config
 
     config.check_key(key)
     data = config.load()
@@ -64,9 +57,13 @@ def get(key: KeyArg) -> None:
 @guard
 def set_(key: KeyArg, value: Annotated[str, typer.Argument(help="新值,如 绵阳、职工、true、3", show_default=False)]) -> None:
     """设置一个配置项(会先检查值是否有效)。"""
-    from medins_cli import config
-    from medins_cli.output import note, plain_value
+    from medins_cli.render.output import note, plain_value
+    from medins_cli.store import config
 
+    if config.check_key(key) == "region":  # a region with data, or a place the guides know (昆明: checklists only)
+        from medins_cli.store.guides import find_place
+
+        value = find_place(value).name
     stored = config.parse_value(key, value)
     data = config.load()
     data[key] = stored
@@ -78,8 +75,8 @@ def set_(key: KeyArg, value: Annotated[str, typer.Argument(help="新值,如 绵�
 @guard
 def unset(key: KeyArg) -> None:
     """删除一个配置项。"""
-    from medins_cli import config
-    from medins_cli.output import note
+    from medins_cli.render.output import note
+    from medins_cli.store import config
 
     config.check_key(key)
     data = config.load()
@@ -94,7 +91,7 @@ def unset(key: KeyArg) -> None:
 @guard
 def path() -> None:
     """打印配置文件的路径。"""
-    from medins_cli import config
+    from medins_cli.store import config
 
     typer.echo(str(config.config_path()))
 
@@ -103,9 +100,9 @@ def path() -> None:
 @guard
 def reset(yes: Annotated[bool, typer.Option("--yes", "-y", help="不再确认")] = False) -> None:
     """把现有配置文件改名备份,从空配置重新开始(用于修复损坏的文件)。"""
-    from medins_cli import config
     from medins_cli.errors import UsageError
-    from medins_cli.output import note
+    from medins_cli.render.output import note
+    from medins_cli.store import config
 
     if not yes:
         raise UsageError("reset 会把配置文件改名备份:确认请加 --yes")

@@ -4,9 +4,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from medins_cli.commands import options as o
-from medins_cli.completion import complete_input_format
-from medins_cli.output import guard
+from medins_cli.commands.support import options as o
+from medins_cli.commands.support.completion import complete_input_format
+from medins_cli.errors import guard
 
 HELP = """估算一次住院或门诊费用中医保(统筹基金、大病保险)支付多少、个人负担多少。
 
@@ -54,10 +54,10 @@ def estimate(
         "--year-to-date", help="--batch:同一人按日期累计本年数据")] = False,
     quiet: o.Quiet = False,
 ) -> None:
-    from medins_cli.claims import ClaimArgs, build_claim, load_config, resolve_policy
+    from medins_cli.commands.support.claims import ClaimArgs, build_claim, load_config, resolve_policy
     from medins_cli.core.calc import estimate as compute
     from medins_cli.errors import UsageError
-    from medins_cli.output import resolve_format, set_quiet
+    from medins_cli.render.output import resolve_format, set_quiet
 
     set_quiet(quiet)
     if batch is not None:
@@ -91,8 +91,8 @@ def estimate(
 
 def _batch(source: str, input_format: str | None, fmt: str | None, strict: bool, year_to_date: bool,
            explain: bool, compare: str | None, args: object) -> None:
-    from medins_cli import batch
-    from medins_cli.claims import load_config
+    from medins_cli.commands.support import batch
+    from medins_cli.commands.support.claims import load_config
     from medins_cli.errors import UsageError
 
     if explain or compare is not None:
@@ -102,8 +102,8 @@ def _batch(source: str, input_format: str | None, fmt: str | None, strict: bool,
 
 
 def _show(policy, claim, breakdown, form: str, explain: bool, notes: list[str]) -> None:  # type: ignore[no-untyped-def]
-    from medins_cli import present
-    from medins_cli.output import console, emit_json, emit_lines, emit_plain_mapping, note
+    from medins_cli.render import estimate as present
+    from medins_cli.render.output import console, emit_json, emit_lines, emit_plain_mapping, note
 
     payload = present.breakdown_payload(policy, claim, breakdown, notes=notes, explain=explain)
     if form == "json":
@@ -119,12 +119,10 @@ def _show(policy, claim, breakdown, form: str, explain: bool, notes: list[str]) 
 
 
 def _compare(policy, claim, form: str, notes: list[str]) -> None:  # type: ignore[no-untyped-def]
-
-    from medins_cli import present
     from medins_cli.core.calc import estimate as compute
-    from medins_cli.core.names import TIERS
     from medins_cli.errors import UsageError
-    from medins_cli.output import console, emit_json, emit_rows, money, note, percent
+    from medins_cli.render import estimate as present
+    from medins_cli.render.output import console, emit_json, emit_rows, note
 
     plan = policy.plans.get(claim.plan)
     section = None if plan is None else (plan.inpatient if claim.visit == "inpatient" else plan.outpatient)
@@ -150,21 +148,4 @@ def _compare(policy, claim, form: str, notes: list[str]) -> None:  # type: ignor
             note(f"提示:{w}")
         note(present.disclaimer(policy))
         return
-    from rich.table import Table
-    from rich.text import Text
-
-    con = console()
-    best = min(results, key=lambda r: r[1].out_of_pocket)[0]
-    table = Table(title=f"{present.title(policy, claim).split(' · ')[0]} · 各级医院比较(总额 {money(claim.total)} 元)",
-                  title_justify="left")
-    for head in ("医院等级", "起付线", "比例", "统筹基金", "大病保险", "个人负担", "实际报销比例"):
-        table.add_column(head, justify="left" if head in ("医院等级", "比例") else "right")
-    for tier, b in results:
-        style = "bold green" if tier == best else ""
-        table.add_row(Text(TIERS[tier], style=style), money(b.deductible), b.ratio_note, money(b.fund_pay),
-                      money(b.critical_illness_pay), Text(money(b.out_of_pocket), style=style), percent(b.effective_ratio))
-    con.print(table)
-    present.render_messages(con, warnings)
-    present.render_sources(con, policy, source_ids)
-    present.render_data_file(con, policy)
-    con.print(Text(present.disclaimer(policy), style="italic"))
+    present.render_compare(console(), policy, claim, results, warnings, source_ids)

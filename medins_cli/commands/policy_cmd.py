@@ -5,8 +5,8 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from medins_cli.commands import options as o
-from medins_cli.output import guard
+from medins_cli.commands.support import options as o
+from medins_cli.errors import guard
 
 app = typer.Typer(
     help="地区政策数据:查看(show)、检查(validate)、新建(init)、格式说明(schema)。\n\n"
@@ -29,11 +29,11 @@ def show(
 
     示例:medins policy show 绵阳 --type 居民;medins policy show 绵阳 -f yaml > 我的绵阳.yaml
     """
-    from medins_cli.claims import policy_age_warning
+    from medins_cli.commands.support.claims import policy_age_warning
     from medins_cli.core.model import policy_from_dict
     from medins_cli.core.names import normalize_plan
-    from medins_cli.output import console, emit_json, emit_lines, note, resolve_format, set_quiet
-    from medins_cli.regions import ORIGINS, find_region, origin, read_policy_dict
+    from medins_cli.render.output import ORIGINS, console, emit_json, emit_lines, note, resolve_format, set_quiet
+    from medins_cli.store.regions import find_region, origin, read_policy_dict
 
     set_quiet(quiet)
     form = resolve_format(fmt, ("table", "json", "yaml"))
@@ -45,7 +45,8 @@ def show(
     policy = policy_from_dict(normalised)._replace(file=str(path), origin=origin(str(path)))
     stale = policy_age_warning(policy)
     if form in ("json", "yaml"):
-        from medins_cli.policy_view import file_document, yaml_text
+        from medins_cli.store.schema import file_document
+        from medins_cli.store.yamlio import yaml_text
 
         doc = file_document(normalised, plan, dates_as_text=form == "json")
         note(f"{policy.region.name}:{ORIGINS[policy.origin or 'file']} {path}")
@@ -56,7 +57,7 @@ def show(
         else:
             emit_lines([yaml_text(doc)])
         return
-    from medins_cli.policy_view import render
+    from medins_cli.render.policy import render
 
     render(console(), policy, plan, [stale] if stale else [])
 
@@ -89,10 +90,10 @@ def validate(
     示例:medins policy validate 我的城市.yaml;medins policy validate data/regions -f json
     """
     from medins_cli.errors import ExitCode, UsageError
-    from medins_cli.output import emit_json, emit_lines, note, resolve_format, set_quiet
-    from medins_cli.paths import user_data_dir
-    from medins_cli.policy_check import Problem, alias_clashes, check_file
-    from medins_cli.regions import load_index
+    from medins_cli.render.output import emit_json, emit_lines, note, resolve_format, set_quiet
+    from medins_cli.store.paths import user_data_dir
+    from medins_cli.store.policy_check import Problem, alias_clashes, check_file
+    from medins_cli.store.regions import load_index
 
     set_quiet(quiet)
     form = resolve_format(fmt, ("table", "json", "plain"))
@@ -168,9 +169,9 @@ def init(
 
     from medins_cli.core.names import normalize_plan
     from medins_cli.errors import UsageError
-    from medins_cli.output import set_quiet
-    from medins_cli.paths import atomic_write, user_data_dir
-    from medins_cli.regions import find_region
+    from medins_cli.render.output import set_quiet
+    from medins_cli.store.paths import atomic_write, user_data_dir
+    from medins_cli.store.regions import find_region
 
     set_quiet(quiet)
     plan = normalize_plan(type_) if type_ else None  # a typo is a usage error, in either mode
@@ -198,13 +199,13 @@ def init(
     if ask_questions:
         text = _interview(clean, prov, plan, known, str(path), schema_ref)
     else:
-        from medins_cli.policy_init import template
+        from medins_cli.commands.support.policy_init import template
 
         text = template(clean, prov, None if to_stdout else str(path), _this_year(), code=(known or {}).get("code"),
                         aliases=(known or {}).get("aliases"), schema_ref=schema_ref, in_user_dir=in_user_dir)
     _check_loads(text, path)  # checked before writing: a bug here must not leave a broken region behind
     if to_stdout:
-        from medins_cli.output import emit_lines
+        from medins_cli.render.output import emit_lines
 
         emit_lines([text])
         return
@@ -214,8 +215,8 @@ def init(
 
 def _check_loads(text: str, path: Path) -> None:
     from medins_cli.errors import DataError
-    from medins_cli.schema import validate_policy
-    from medins_cli.yamlio import load_yaml
+    from medins_cli.store.schema import validate_policy
+    from medins_cli.store.yamlio import load_yaml
 
     try:
         validate_policy(load_yaml(path, text), str(path))
@@ -243,7 +244,7 @@ def _this_year() -> int:
 def _known(name: str, find: Any) -> Optional[dict[str, Any]]:
     """What medins already knows of this region (province, code, aliases), if anything."""
     from medins_cli.errors import UsageError
-    from medins_cli.yamlio import load_yaml
+    from medins_cli.store.yamlio import load_yaml
 
     try:
         entry = find(name)
@@ -263,10 +264,10 @@ def _interview(name: str, province: str, plan: Optional[str], known: Optional[di
                schema_ref: Optional[str]) -> str:
     import sys
 
+    from medins_cli.commands.support.policy_init import interview
     from medins_cli.errors import DataError
-    from medins_cli.output import note
-    from medins_cli.policy_init import interview
-    from medins_cli.policy_view import yaml_text
+    from medins_cli.render.output import note
+    from medins_cli.store.yamlio import yaml_text
 
     def ask(question: str, default: str) -> str:
         # prompts on stderr, answers from stdin: stdout stays clean (click's prompt writes to it)
@@ -286,8 +287,8 @@ def _interview(name: str, province: str, plan: Optional[str], known: Optional[di
 
 def _write_schema(folder: Path) -> str:
     """Put the JSON Schema next to the user's regions, for editors; its file name."""
-    from medins_cli.paths import atomic_write
-    from medins_cli.policy_init import SCHEMA_FILE
+    from medins_cli.commands.support.policy_init import SCHEMA_FILE
+    from medins_cli.store.paths import atomic_write
 
     try:
         atomic_write(folder / SCHEMA_FILE, _schema_text())
@@ -297,17 +298,17 @@ def _write_schema(folder: Path) -> str:
 
 
 def _schema_text() -> str:
-    from medins_cli.output import json_text
-    from medins_cli.schema import json_schema
+    from medins_cli.render.output import json_text
+    from medins_cli.store.schema import json_schema
 
     return json_text(json_schema())
 
 
 def _next_steps(name: str, path: Path, in_user_dir: bool, known: Optional[dict[str, Any]], filled: bool) -> None:
-    from medins_cli.output import note
+    from medins_cli.render.output import note
 
     note(f"已写入 {path}")
-    from medins_cli.regions import origin
+    from medins_cli.store.regions import origin
 
     if known and in_user_dir and origin(known["path"]) == "shipped":
         note(f"这个文件会覆盖内置的{name}数据({known['path']});删掉它即恢复")
@@ -332,8 +333,8 @@ def schema(
     示例:medins policy schema > policy.schema.json
     """
     from medins_cli.errors import UsageError
-    from medins_cli.output import emit_lines, note
-    from medins_cli.paths import atomic_write
+    from medins_cli.render.output import emit_lines, note
+    from medins_cli.store.paths import atomic_write
 
     text = _schema_text()
     if output is None or output == "-":

@@ -4,8 +4,8 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from medins_cli.commands import options as o
-from medins_cli.output import guard
+from medins_cli.commands.support import options as o
+from medins_cli.errors import guard
 
 HELP = """列出已知地区:省份、政策年度、已有哪些数据(职工/居民 × 住院/门诊/大病)、来源中最弱的可信度,
 以及用的是内置数据还是你自己的文件(用户文件覆盖同名的内置地区)。
@@ -19,16 +19,13 @@ HELP = """列出已知地区:省份、政策年度、已有哪些数据(职工/�
   medins regions --format csv > regions.csv
 """
 
-PARTS = {"inpatient": "住院", "outpatient": "门诊", "critical_illness": "大病"}
-
-
 @guard
 def regions(
     province: Annotated[Optional[str], typer.Option(
         "--province", "-p", help="只列这个省份的地区,如 四川", show_default=False)] = None,
     fmt: Annotated[Optional[str], o.format_option("table|json|plain|csv")] = None,
 ) -> None:
-    from medins_cli.output import console, emit_json, emit_rows, note, resolve_format
+    from medins_cli.render.output import console, emit_json, emit_rows, note, resolve_format
 
     form = resolve_format(fmt)
     rows = region_rows(province)
@@ -42,14 +39,16 @@ def regions(
     elif form in ("plain", "csv"):
         emit_rows([_flat(r) for r in rows], form)
     else:
-        _table(console(), rows, province)
+        from medins_cli.render.regions import render_regions
+
+        render_regions(console(), rows, province)
 
 
 def region_rows(province: str | None = None) -> list[dict[str, Any]]:
     """One row per region name: the file in use (a user file overrides a shipped one)."""
     from medins_cli.core.names import PROVINCE_CODES
     from medins_cli.errors import UsageError
-    from medins_cli.regions import load_index, origin, region_key
+    from medins_cli.store.regions import load_index, origin, region_key
 
     in_use: dict[str, dict[str, Any]] = {}
     overridden: dict[str, str] = {}
@@ -88,47 +87,12 @@ def _flat(row: dict[str, Any]) -> dict[str, Any]:
     return {**row, "employee": ",".join(row["employee"]), "resident": ",".join(row["resident"])}
 
 
-def _parts(keys: list[str]) -> str:
-    return " ".join(PARTS[k] for k in PARTS if k in keys) or "—"
-
-
-def _table(con: Any, rows: list[dict[str, Any]], province: str | None) -> None:
-    import datetime as dt
-
-    from rich.table import Table
-    from rich.text import Text
-
-    from medins_cli.output import CONFIDENCE
-    from medins_cli.regions import ORIGINS
-
-    table = Table(title=f"已知地区{f'({province})' if province else ''}:{len(rows)} 个", title_justify="left")
-    for head in ("地区", "省份", "年度", "职工医保", "居民医保", "说明", "可信度", "数据"):
-        table.add_column(head)
-    for r in rows:
-        conf = r["confidence"]
-        conf_text = Text(CONFIDENCE.get(conf, "无来源") if conf else "无数据",
-                         style="green" if conf == "official" else ("yellow" if conf else "dim"))
-        where = ORIGINS[r["origin"]] + ("(覆盖内置)" if r["overrides"] else "")
-        if r["broken"]:
-            where = "文件有误:" + where
-        year = Text(str(r["year"]) if r["year"] else "—",
-                    style="yellow" if r["stale"] else "")
-        table.add_row(r["name"], r["province"], year, _parts(r["employee"]), _parts(r["resident"]),
-                      f"{r['notes']} 条" if r["notes"] else "—", conf_text, Text(where, style="red" if r["broken"] else ""))
-    con.print(table)
-    if any(r["stale"] for r in rows):
-        con.print(Text(f"黄色年度:早于 {dt.date.today().year} 年的政策,数字可能已调整,请以当地医保局最新通知为准",
-                       style="yellow"))
-    con.print(Text("可信度是该地各来源中最弱的一级:官方原文 > 转述文章 > 未核实。详情:medins policy show 地区;"
-                   "添加或更正:medins policy init 地区", style="dim"))
-
-
 def _problem(path: str) -> str | None:
     """Why a region file cannot be used (validated like an estimate would), or None."""
     from pathlib import Path
 
     from medins_cli.errors import MedinsError
-    from medins_cli.regions import read_policy_dict
+    from medins_cli.store.regions import read_policy_dict
 
     try:
         read_policy_dict(Path(path))

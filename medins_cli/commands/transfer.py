@@ -9,9 +9,9 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from medins_cli.commands import options as o
-from medins_cli.completion import complete_region
-from medins_cli.output import guard
+from medins_cli.commands.support import options as o
+from medins_cli.commands.support.completion import complete_region
+from medins_cli.errors import guard
 
 HELP = """医保关系转移接续的步骤(谁来办、带什么、走什么渠道、多久),个人账户余额怎么转;加 --filing 看异地就医备案。
 
@@ -56,16 +56,17 @@ def transfer_guide(
     force: Annotated[bool, typer.Option("--force", help="--output 的文件已存在时覆盖")] = False,
     quiet: o.Quiet = False,
 ) -> None:
-    from medins_cli import guides
-    from medins_cli import render_guides as rg
-    from medins_cli.claims import ClaimArgs, load_config
+    from medins_cli.commands.support import deliver as d
+    from medins_cli.commands.support.claims import ClaimArgs, load_config
     from medins_cli.core.names import normalize_plan
     from medins_cli.errors import UsageError
-    from medins_cli.output import set_quiet
+    from medins_cli.render import guides as rg
+    from medins_cli.render.output import set_quiet
+    from medins_cli.store import guides
 
     set_quiet(quiet)
-    form = rg.choose_format(fmt, output)
-    rg.check_output(output, force)
+    form = d.choose_format(fmt, output)
+    d.check_output(output, force)
     cfg = load_config()
     home_name = from_ or cfg.get("region")
     origin = guides.find_place(home_name) if home_name else None
@@ -77,21 +78,21 @@ def transfer_guide(
             raise UsageError("--amount 只用于 --filing(估算不备案多付多少):请加 --filing,或去掉 --amount")
         plan_word = type_ or cfg.get("type")
         payload = guides.transfer_payload(origin, dest, normalize_plan(plan_word) if plan_word else None)
-        rg.deliver(payload, rg.transfer_doc, form, output, force)
+        d.deliver(payload, rg.transfer_doc, form, output, force)
         return
     cost = _filing_cost(args, cfg) if amount is not None else None
     payload = guides.filing_payload(origin, dest, cost)
     payload["warnings"] += args.notes
-    rg.deliver(payload, rg.filing_doc, form, output, force)
+    d.deliver(payload, rg.filing_doc, form, output, force)
 
 
 def _filing_cost(args: Any, cfg: dict[str, Any]) -> dict[str, Any]:
     """The person's own bill estimated filed, unfiled (and as an emergency) — as ``estimate --remote``."""
-    from medins_cli import present
-    from medins_cli.claims import build_claim, resolve_policy
+    from medins_cli.commands.support.claims import build_claim, resolve_policy
     from medins_cli.core.calc import estimate
     from medins_cli.core.money import round_fen
     from medins_cli.errors import UsageError
+    from medins_cli.render import estimate as present
 
     claim = build_claim(args, cfg)
     base: dict[str, Any] = {"region": args.region, "plan": claim.plan, "visit": claim.visit, "tier": claim.tier,

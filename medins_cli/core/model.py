@@ -4,7 +4,7 @@ The records are immutable ``NamedTuple`` classes: as cheap to define as to use, 
 matters for a command-line tool that imports them on every run (a frozen dataclass
 costs ~0.7 ms to define; twenty of them were a tenth of the start-up time).
 
-Policies are built from the *normalised* dict that :mod:`medins_cli.schema` produces
+Policies are built from the *normalised* dict that :mod:`medins_cli.store.schema` produces
 after validating a YAML file (amounts and ratios as decimal strings), so this module
 needs neither pydantic nor yaml.
 """

@@ -16,6 +16,11 @@ _STRIP = str.maketrans("", "", " 　¥￥")
 _GROUPED = re.compile(r"[+-]?\d{1,3}(?:[,，]\d{3})+(?:\.\d*)?")
 
 
+def money(value: Decimal) -> str:
+    """8000 → '8,000.00': yuan to the fen with thousands separators, as people read amounts."""
+    return f"{value:,.2f}"
+
+
 def round_fen(value: Decimal) -> Decimal:
     """Round half-up to 0.01 yuan."""
     return value.quantize(FEN, rounding=ROUND_HALF_UP)

@@ -1,7 +1,7 @@
 """Guide content (data/guides/*.yaml): loading, scenario matching and region rules.
 
-Each file is validated once with pydantic (:mod:`medins_cli.guide_schema`) through
-:func:`medins_cli.datacache.load_validated`, which caches a normalised JSON copy keyed by the
+Each file is validated once with pydantic (:mod:`medins_cli.store.guide_schema`) through
+:func:`medins_cli.store.cache.load_validated`, which caches a normalised JSON copy keyed by the
 file's content, so an everyday run reads JSON and imports neither yaml nor pydantic.
 Every ``source`` in a guide must be an id in sources.yaml; that cross-file check is here.
 """
@@ -19,7 +19,7 @@ _FOLD_DROP = re.compile(r"[\s\-_·・/()（）《》【】\[\]、,，.。:：\"�
 
 
 def guides_dir() -> Path:
-    from medins_cli.paths import shipped_data_dir
+    from medins_cli.store.paths import shipped_data_dir
 
     return shipped_data_dir() / "guides"
 
@@ -35,12 +35,12 @@ _loaded: dict[tuple[str, str], Any] = {}
 
 
 def _raw(kind: str) -> Any:
-    from medins_cli.datacache import load_validated
+    from medins_cli.store.cache import load_validated
 
     path = guides_dir() / f"{kind}.yaml"
     key = (kind, str(path))
     if key not in _loaded:
-        _loaded[key] = load_validated(path, "guides", f"medins_cli.guide_schema:validate_{kind}", "指南文件")
+        _loaded[key] = load_validated(path, "guides", f"medins_cli.store.guide_schema:validate_{kind}", "指南文件")
     return _loaded[key]
 
 
@@ -145,7 +145,7 @@ class Place(NamedTuple):
     province: str | None = None
 
     def keys(self) -> set[str]:
-        from medins_cli.regions import region_key
+        from medins_cli.store.regions import region_key
 
         return {region_key(n) for n in (self.name, self.province) if n}
 
@@ -154,7 +154,7 @@ class Place(NamedTuple):
 
 
 def _place_table() -> dict[str, Place]:
-    from medins_cli.regions import region_key
+    from medins_cli.store.regions import region_key
 
     data = load("places")
     table: dict[str, Place] = {}
@@ -179,7 +179,7 @@ def _rule_regions() -> set[str]:
 def find_place(query: str) -> Place:
     """A region the guides know: from data/regions (name, alias, pinyin), else data/guides/places.yaml,
     else any region a guide rule names. Unknown → UsageError with suggestions."""
-    from medins_cli.regions import find_region, region_key
+    from medins_cli.store.regions import find_region, region_key
 
     try:
         entry = find_region(query)
@@ -207,7 +207,7 @@ def rule_applies(rule: dict[str, Any], place: Place | None, role: str = "any") -
         return False
     if rule.get("role", "any") not in ("any", role):
         return False
-    from medins_cli.regions import region_key
+    from medins_cli.store.regions import region_key
 
     keys = place.keys()
     return any(region_key(r) in keys for r in rule["regions"])
@@ -215,7 +215,7 @@ def rule_applies(rule: dict[str, Any], place: Place | None, role: str = "any") -
 
 def matching_rules(rules: Iterable[dict[str, Any]], place: Place | None, role: str = "any") -> list[dict[str, Any]]:
     """The rules that apply to ``place``, each with ``matched`` set to the listed name that matched."""
-    from medins_cli.regions import region_key
+    from medins_cli.store.regions import region_key
 
     out = []
     for rule in rules:
@@ -230,13 +230,6 @@ def matching_rules(rules: Iterable[dict[str, Any]], place: Place | None, role: s
 # ---- payloads (the JSON contract of the guide commands; text views are drawn from them) -----
 
 GUIDE_DISCLAIMER = "以上根据公开文章整理,仅供参考;各地规定不同,办理前请向参保地医保经办机构核实。"
-FORMS = {
-    "original": "原件",
-    "copy": "复印件",
-    "original+copy": "原件+复印件",
-    "electronic": "电子",
-    "any": "原件/复印件未注明",
-}
 ACTORS = {"you": "你", "from": "转出地", "to": "转入地"}
 
 
@@ -418,7 +411,7 @@ def balance_split_payload(estimate: dict[str, Any], payment: Any, *, place: Plac
                           warnings: Iterable[str] = ()) -> dict[str, Any]:
     """`medins balance --amount`: who pays what — the estimate's insurance parts, then the personal
     account (up to ``balance``), 家庭共济 (up to ``family``) and cash. Parts sum to ``total``."""
-    from medins_cli.output import money
+    from medins_cli.core.money import money
 
     sections = balance_sections(place)
     plan = estimate["plan"]

@@ -14,7 +14,7 @@ from typing import Any
 
 from medins_cli import __version__
 from medins_cli.errors import DataError
-from medins_cli.paths import atomic_write, cache_dir
+from medins_cli.store.paths import atomic_write, cache_dir
 
 CACHE_TAG = f"{__version__}-2"
 
@@ -58,7 +58,7 @@ def load_validated(path: Path, kind: str, validator: str, what: str) -> Any:
     cached = read_cache(cache_path)
     if cached is not None:
         return cached
-    from medins_cli.yamlio import load_yaml
+    from medins_cli.store.yamlio import load_yaml
 
     module, _, func = validator.partition(":")
     validate = getattr(importlib.import_module(module), func)

@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from medins_cli.core.model import Policy, policy_from_dict
-from medins_cli.datacache import CACHE_TAG, content_key, read_cache, write_cache
 from medins_cli.errors import UsageError
-from medins_cli.paths import cache_dir, shipped_data_dir, user_data_dir
+from medins_cli.store.cache import CACHE_TAG, content_key, read_cache, write_cache
+from medins_cli.store.paths import cache_dir, shipped_data_dir, user_data_dir
 
 _SUFFIXES = ("特别行政区", "自治区", "自治州", "地区", "市", "省", "县", "区")
 
@@ -65,7 +65,7 @@ def _scan() -> list[tuple[str, list[int]]]:
 
 
 def _index_entry(path: Path) -> dict[str, Any]:
-    from medins_cli.yamlio import load_yaml
+    from medins_cli.store.yamlio import load_yaml
 
     entry: dict[str, Any] = {"path": str(path), "keys": [region_key(path.stem)]}
     try:
@@ -107,9 +107,6 @@ def origin(path: str) -> str:
     if parent == user_data_dir() / "regions":
         return "user"
     return "file"
-
-
-ORIGINS = {"shipped": "内置数据", "user": "用户数据文件", "file": "指定的数据文件"}
 
 
 def _load() -> dict[str, Any]:
@@ -223,9 +220,9 @@ def find_region(query: str) -> dict[str, Any]:
 
 def read_policy_dict(path: Path) -> dict[str, Any]:
     """The validated, normalised dict for one policy file (cached by content hash)."""
-    from medins_cli.datacache import load_validated
+    from medins_cli.store.cache import load_validated
 
-    return load_validated(path, "policies", "medins_cli.schema:validate_policy", "地区数据文件")
+    return load_validated(path, "policies", "medins_cli.store.schema:validate_policy", "地区数据文件")
 
 
 def load_policy(path: Path) -> Policy:

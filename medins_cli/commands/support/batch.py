@@ -22,14 +22,14 @@ from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any, Callable, Iterator
 
-from medins_cli.claims import ClaimArgs, parse_count
+from medins_cli.commands.support.claims import ClaimArgs, parse_count
 from medins_cli.core.calc import Rule, check_amounts, prepare_rule
 from medins_cli.core.errors import CoreError
 from medins_cli.core.model import Policy
 from medins_cli.core.money import FEN, MAX_AMOUNT, ZERO, parse_amount
 from medins_cli.core.names import normalize_plan, normalize_remote, normalize_tier, normalize_visit
 from medins_cli.errors import ExitCode, MedinsError, UsageError
-from medins_cli.output import json_default, note
+from medins_cli.render.output import json_default, note
 
 #: Input columns medins reads: the long option names.
 COLUMNS = ("region", "type", "visit", "tier", "amount", "self_pay", "partial_self_pay", "retired",
@@ -147,7 +147,7 @@ class _Rules:
         )
 
     def _policy(self, region: str | None) -> Policy:
-        from medins_cli.regions import find_region, load_policy
+        from medins_cli.store.regions import find_region, load_policy
 
         if self.policy_file is not None:
             region = str(self.policy_file)
@@ -173,9 +173,8 @@ class _Rules:
 
 def _note_once_per_policy(policy: Policy) -> None:
     """Where each region's figures come from, and whether they are for a year already past (stderr)."""
-    from medins_cli.claims import policy_age_warning
-    from medins_cli.output import note
-    from medins_cli.regions import ORIGINS
+    from medins_cli.commands.support.claims import policy_age_warning
+    from medins_cli.render.output import ORIGINS, note
 
     note(f"{policy.region.name}:使用{ORIGINS[policy.origin or 'file']} {policy.file}")
     stale = policy_age_warning(policy)
@@ -454,7 +453,7 @@ class _Out:
         if fmt == "csv":
             self.writerow = csv.writer(out, lineterminator="\n").writerow
         elif fmt == "plain":
-            from medins_cli.output import plain_value
+            from medins_cli.render.output import plain_value
 
             def writerow(cells: list[Any]) -> None:  # tab-separated; tabs and newlines in a cell become spaces
                 out.write("\t".join(plain_value(c) for c in cells) + "\n")
@@ -493,20 +492,14 @@ class _Progress:
         sample = os.pread(source.raw.fileno(), 64 * 1024, 0)
         if source.size / max(1, len(sample) / max(1, sample.count(b"\n"))) <= PROGRESS_MIN_ROWS:
             return
-        from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
-
-        from medins_cli.output import console
+        from medins_cli.render.progress import ByteProgress
 
         self.raw = source.raw
-        # stdout carries the results: never let Rich capture it; stderr lines print above the bar
-        self.bar = Progress(TextColumn("估算中"), BarColumn(), DownloadColumn(), TimeRemainingColumn(),
-                            console=console(stderr=True), transient=True, redirect_stdout=False)
-        self.task = self.bar.add_task("batch", total=source.size)
-        self.bar.start()
+        self.bar = ByteProgress("估算中", source.size)
 
     def update(self) -> None:
         if self.bar is not None:
-            self.bar.update(self.task, completed=self.raw.tell())
+            self.bar.update(self.raw.tell())
 
     def stop(self) -> None:
         if self.bar is not None:

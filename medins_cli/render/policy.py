@@ -1,83 +1,22 @@
-"""``medins policy show``: a region's whole policy as Rich tables, or back in the file format.
+"""``medins policy show``: a region's whole policy as Rich tables.
 
-The tables are drawn from the core :class:`~medins_cli.core.model.Policy`; ``--format
-json|yaml`` prints the validated document with numbers as numbers, so the output is itself
-a valid policy file (``medins policy show 绵阳 -f yaml > my.yaml`` then edit).
+The tables are drawn from the core :class:`~medins_cli.core.model.Policy` the command hands
+over. (``--format json|yaml`` prints the file format back: that is the store's
+:func:`~medins_cli.store.schema.file_document` and :func:`~medins_cli.store.yamlio.yaml_text`.)
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from typing import Any, Iterable
 
 from medins_cli.core.calc import pct as percent
 from medins_cli.core.model import Band, Policy, RemoteRule, TierRule
 from medins_cli.core.names import PLANS, REMOTES, TIERS
-from medins_cli.output import CONFIDENCE, money
+from medins_cli.render.output import CONFIDENCE, money
 
 SECTION_NAMES = {"inpatient": "住院", "outpatient": "门诊统筹", "critical_illness": "大病保险 / 大额医疗补助",
                  "remote": "异地就医", "account": "个人账户"}
-ORIGINAL_ORDER = ("schema", "region", "year", "sources", "plans", "notes")
-
-
-# ---- the file format -------------------------------------------------------------------
-
-
-def _number(value: Decimal) -> int | float | str:
-    """A Decimal as a JSON/YAML number when that is exact, else its text."""
-    if value == value.to_integral_value():
-        return int(value)
-    as_float = float(value)
-    return as_float if Decimal(repr(as_float)) == value else f"{value:f}"
-
-
-def _plain(value: Any, dates: bool = False) -> Any:
-    """Decimals as numbers, ``source``/``note`` last in each section; dates as text if ``dates``."""
-    if isinstance(value, Decimal):
-        return _number(value)
-    if dates and isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        keys = sorted(value, key=lambda k: k in ("source", "note"))
-        return {k: _plain(value[k], dates) for k in keys}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v, dates) for v in value]
-    return value
-
-
-def file_document(normalised: dict[str, Any], plan: str | None = None, *, dates_as_text: bool = False) -> dict[str, Any]:
-    """The policy document in the file format (numbers as numbers), optionally one plan only."""
-    from medins_cli.schema import PolicyFile
-
-    model = PolicyFile.model_validate(normalised)
-    dumped = model.model_dump(mode="python", by_alias=True, exclude_none=True, exclude_defaults=True)
-    dumped["schema"] = model.schema_
-    doc = _plain(dumped, dates_as_text)
-    if plan is not None:
-        doc["plans"] = {k: v for k, v in doc.get("plans", {}).items() if k == plan}
-    return {key: doc[key] for key in ORIGINAL_ORDER if key in doc}
-
-
-def yaml_text(doc: dict[str, Any]) -> str:
-    """A policy document as YAML (Decimals become plain numbers; digit strings stay quoted)."""
-    import yaml
-
-    doc = _plain(doc)
-
-    class _Dumper(yaml.SafeDumper):
-        pass
-
-    def _str(dumper: Any, data: str) -> Any:
-        # tier keys such as "3" and codes such as "510700" must stay strings; control and line-break
-        # characters (e.g. U+0085) only survive a round trip escaped in double quotes
-        special = data.isdigit() or not data.isprintable() or data != data.strip()
-        style = '"' if special or data in ("true", "false", "null", "yes", "no") else None
-        return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
-
-    _Dumper.add_representer(str, _str)
-    return str(yaml.dump(doc, Dumper=_Dumper, allow_unicode=True, sort_keys=False, default_flow_style=False,
-                         width=100)).rstrip("\n")
 
 
 # ---- the tables ------------------------------------------------------------------------
@@ -172,7 +111,7 @@ def render(con: Any, policy: Policy, plan_filter: str | None, warnings: list[str
     from rich.table import Table
     from rich.text import Text
 
-    from medins_cli.present import disclaimer, render_data_file, render_messages, render_sources
+    from medins_cli.render.estimate import disclaimer, render_data_file, render_messages, render_sources
 
     region = policy.region
     year = f"{policy.year} 年政策" if policy.sources else "暂无政策数据"  # no sources: the year says nothing

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from medins_cli.errors import DataError, UsageError
-from medins_cli.paths import atomic_write, config_dir
+from medins_cli.store.paths import atomic_write, config_dir
 
 FILE_NAME = "config.json"
 _TRUE = {"1", "true", "yes", "y", "on", "是", "退休", "retired"}
@@ -23,10 +23,12 @@ def config_path() -> Path:
 
 
 def _region(value: str) -> str:
-    """A region with data, or a place the guides know (成都: checklists yes, estimates not yet)."""
-    from medins_cli.guides import find_place
-
-    return find_place(value).name
+    """A region's name as stored. Which names are known (regions with data, and places the guides
+    know, such as 昆明) is the command's check: ``config set region`` resolves it first."""
+    name = "".join(str(value).split())
+    if not name:
+        raise UsageError("地区不能为空:请写地区名,如 绵阳")
+    return name
 
 
 def _plan(value: str) -> str:

@@ -1,7 +1,7 @@
 """``medins policy validate`` and the data-health tests: every problem in a policy file, each
 with its field path and line number.
 
-The everyday load path (:func:`medins_cli.schema.validate_policy`) stops at the first problem;
+The everyday load path (:func:`medins_cli.store.schema.validate_policy`) stops at the first problem;
 this module reports them all: YAML syntax, repeated keys (PyYAML silently keeps the last),
 the schema, the data rules, aliases that clash with another region, and a policy year that
 is already past (a warning, not an error).
@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Iterable, NamedTuple
 
 from medins_cli.core.calc import stale_warning
-from medins_cli.regions import region_key
+from medins_cli.store.regions import region_key
 
 
 class Problem(NamedTuple):
@@ -63,8 +63,8 @@ def _as_written(where: tuple[Any, ...], lines: dict[tuple[Any, ...], int]) -> tu
 
 def check_file(path: Path, *, year: int | None = None) -> Checked:
     """Every problem in one policy file. ``year`` is the current year (for the age warning)."""
-    from medins_cli.schema import schema_problems
-    from medins_cli.yamlio import YamlSyntaxError, outline
+    from medins_cli.store.schema import schema_problems
+    from medins_cli.store.yamlio import YamlSyntaxError, outline
 
     name = str(path)
     try:

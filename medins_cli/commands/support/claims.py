@@ -36,7 +36,7 @@ class ClaimArgs:
 
 
 def load_config() -> dict[str, Any]:
-    from medins_cli import config
+    from medins_cli.store import config
 
     return config.load()
 
@@ -62,7 +62,7 @@ def policy_age_warning(policy: Policy) -> str | None:
 
 
 def _resolve_policy(args: ClaimArgs, cfg: dict[str, Any]) -> Policy:
-    from medins_cli.regions import load_policy, load_region
+    from medins_cli.store.regions import load_policy, load_region
 
     if args.policy_file is not None:
         path = Path(args.policy_file)

@@ -3,23 +3,28 @@
 One neutral document model (:class:`Doc` of :class:`Section` of :class:`Entry`) is built from a
 command's JSON payload, then rendered as a Rich list (boxes, numbered steps), Markdown or plain
 text, so the three commands never draw anything themselves. Every entry carries its source id;
-sources are numbered in order of first use and listed at the end. ``deliver`` writes the result
-to stdout or, with ``--output``, atomically to a file it refuses to overwrite without ``--force``.
+sources are numbered in order of first use and listed at the end. Writing the result to stdout or
+to an ``--output`` file is the command's job (:mod:`medins_cli.commands.support.deliver`).
 
 Rich is imported only by :func:`print_rich`.
 """
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from medins_cli.errors import UsageError
-from medins_cli.guides import FORMS
-from medins_cli.output import CONFIDENCE, FORMATS_DOC, json_text, money, note, resolve_format
+from medins_cli.render.output import CONFIDENCE, json_text, money
+
+#: How a document is to be brought (a checklist item's ``form``), in words.
+FORMS = {
+    "original": "原件",
+    "copy": "复印件",
+    "original+copy": "原件+复印件",
+    "electronic": "电子",
+    "any": "原件/复印件未注明",
+}
 
 
 @dataclass
@@ -180,7 +185,7 @@ def print_rich(doc: Doc) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from medins_cli.output import console
+    from medins_cli.render.output import console
 
     con = console()
     nums = doc.numbers()
@@ -227,69 +232,17 @@ def print_rich(doc: Doc) -> None:
         con.print(Text(footer, style="italic"))
 
 
-# ---- formats and files -------------------------------------------------------------------
+# ---- the text of a document ------------------------------------------------------------
 
 
-def choose_format(fmt: str | None, output: Path | None) -> str:
-    """The format asked for; with ``--output`` and no ``--format``, guessed from the file suffix."""
-    output = output_target(output)
-    if fmt is None and output is not None:
-        suffix = output.suffix.lower()
-        return "json" if suffix == ".json" else "markdown" if suffix in (".md", ".markdown") else "plain"
-    form = resolve_format(fmt, FORMATS_DOC)
-    if form == "table" and output is not None:
-        raise UsageError("表格只用于终端显示;写入文件请用 --format markdown|plain|json")
-    return form
-
-
-def output_target(path: Path | None) -> Path | None:
-    """``--output -`` means standard output, like no ``--output`` at all."""
-    return None if path is None or str(path) == "-" else path
-
-
-def check_output(path: Path | None, force: bool) -> None:
-    """Refuse, before any work, to write over an existing file (unless ``--force``), or ever over
-    anything that is not a plain file (a folder, a device such as /dev/null, a pipe, a link),
-    or into a folder that does not exist."""
-    path = output_target(path)
-    if path is None:
-        return
-    if path.is_dir():
-        raise UsageError(f"{path} 是一个目录:--output 请给出文件名,如 清单.md")
-    if path.is_symlink() or (path.exists() and not path.is_file()):
-        raise UsageError(f"{path} 不是普通文件(链接、设备或管道):为安全起见不会覆盖,请换一个文件名")
-    if path.exists() and not force:
-        raise UsageError(f"文件 {path} 已存在:加 --force 覆盖,或换一个文件名")
-    if not path.parent.is_dir():
-        raise UsageError(f"目录 {path.parent} 不存在:请先建好目录,或换一个路径")
-
-
-def deliver(payload: Any, build: Callable[[Any], Doc], form: str, output: Path | None = None,
-            force: bool = False) -> None:
-    """Print (or write to ``output``) the payload as json, or its document as markdown/plain/table."""
-    if form == "table":
-        print_rich(build(payload))
-        return
+def document_text(payload: Any, build: Callable[[Any], Doc], form: str) -> str:
+    """The payload as json, or its document as markdown or plain text (``table`` is drawn by
+    :func:`print_rich`, never turned into text)."""
     if form == "json":
-        text = json_text(payload)
-    elif form == "markdown":
-        text = to_markdown(build(payload))
-    else:
-        text = to_plain(build(payload))
-    output = output_target(output)
-    if output is None:
-        sys.stdout.write(text)
-        return
-    from medins_cli.paths import atomic_write
-
-    check_output(output, force)
-    try:
-        atomic_write(output, text)
-    except OSError as exc:
-        from medins_cli.errors import DataError
-
-        raise DataError(f"写不了文件 {output}:{exc.strerror}。请检查路径和权限") from None
-    note(f"已写入 {output}")
+        return json_text(payload)
+    if form == "markdown":
+        return to_markdown(build(payload))
+    return to_plain(build(payload))
 
 
 # ---- documents built from the payloads ---------------------------------------------------
@@ -492,6 +445,6 @@ def _split_doc(p: dict[str, Any]) -> Doc:
 
 
 __all__ = [
-    "Doc", "Entry", "Section", "balance_doc", "check_output", "checklist_doc", "choose_format",
-    "deliver", "filing_doc", "print_rich", "scenario_list_doc", "to_markdown", "to_plain", "transfer_doc",
+    "Doc", "Entry", "Section", "balance_doc", "checklist_doc", "document_text", "filing_doc", "print_rich",
+    "scenario_list_doc", "to_markdown", "to_plain", "transfer_doc",
 ]

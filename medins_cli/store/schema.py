@@ -1,6 +1,6 @@
 """The public policy-file format (schema 1), validated with pydantic.
 
-Only imported when a policy file has not been validated before (see :mod:`medins_cli.regions`):
+Only imported when a policy file has not been validated before (see :mod:`medins_cli.store.regions`):
 pydantic costs ~200 ms to import, so the everyday path reads a cached, normalised copy.
 """
 
@@ -386,6 +386,23 @@ def data_rules(raw: Any) -> list[Problem]:
 
 def _loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
     return tuple(p for p in loc if p not in ("function-after", "function-before"))
+
+
+ORIGINAL_ORDER = ("schema", "region", "year", "sources", "plans", "notes")
+
+
+def file_document(normalised: dict[str, Any], plan: str | None = None, *, dates_as_text: bool = False) -> dict[str, Any]:
+    """The policy document in the file format (numbers as numbers), optionally one plan only:
+    the inverse of :func:`validate_policy`, for ``policy show -f yaml|json``."""
+    from medins_cli.store.yamlio import plain_data
+
+    model = PolicyFile.model_validate(normalised)
+    dumped = model.model_dump(mode="python", by_alias=True, exclude_none=True, exclude_defaults=True)
+    dumped["schema"] = model.schema_
+    doc = plain_data(dumped, dates_as_text)
+    if plan is not None:
+        doc["plans"] = {k: v for k, v in doc.get("plans", {}).items() if k == plan}
+    return {key: doc[key] for key in ORIGINAL_ORDER if key in doc}
 
 
 def json_schema() -> dict[str, Any]:

@@ -162,7 +162,7 @@ def _until_valid(ask: Ask, say: Callable[[str], None], question: str, parse: Cal
 
 
 def _url(text: str) -> str:
-    from medins_cli.schema import url_problem
+    from medins_cli.store.schema import url_problem
 
     if not text.startswith(("http://", "https://")) or any(ch.isspace() for ch in text):
         raise ValueError("网址应以 http:// 或 https:// 开头、不含空格")

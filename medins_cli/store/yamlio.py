@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -142,3 +143,47 @@ def load_yaml(path: Path, text: str | None = None) -> Any:
             line = exc.problem_mark.line + 1 if exc.problem_mark else None
             raise YamlSyntaxError(path, line, f"{exc.problem}:PyYAML 会悄悄只留后一个,请删掉一个") from None
         raise _yaml_error(exc, path, text) from None
+
+
+# ---- writing ----------------------------------------------------------------------------
+
+
+def _number(value: Decimal) -> int | float | str:
+    """A Decimal as a JSON/YAML number when that is exact, else its text."""
+    if value == value.to_integral_value():
+        return int(value)
+    as_float = float(value)
+    return as_float if Decimal(repr(as_float)) == value else f"{value:f}"
+
+
+def plain_data(value: Any, dates: bool = False) -> Any:
+    """Decimals as numbers, ``source``/``note`` last in each section; dates as text if ``dates``."""
+    if isinstance(value, Decimal):
+        return _number(value)
+    if dates and isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        keys = sorted(value, key=lambda k: k in ("source", "note"))
+        return {k: plain_data(value[k], dates) for k in keys}
+    if isinstance(value, (list, tuple)):
+        return [plain_data(v, dates) for v in value]
+    return value
+
+
+def yaml_text(doc: dict[str, Any]) -> str:
+    """A policy document as YAML (Decimals become plain numbers; digit strings stay quoted)."""
+    doc = plain_data(doc)
+
+    class _Dumper(yaml.SafeDumper):
+        pass
+
+    def _str(dumper: Any, data: str) -> Any:
+        # tier keys such as "3" and codes such as "510700" must stay strings; control and line-break
+        # characters (e.g. U+0085) only survive a round trip escaped in double quotes
+        special = data.isdigit() or not data.isprintable() or data != data.strip()
+        style = '"' if special or data in ("true", "false", "null", "yes", "no") else None
+        return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+    _Dumper.add_representer(str, _str)
+    return str(yaml.dump(doc, Dumper=_Dumper, allow_unicode=True, sort_keys=False, default_flow_style=False,
+                         width=100)).rstrip("\n")

@@ -1,4 +1,4 @@
-"""One place for output formats, consoles and turning errors into messages and exit codes.
+"""One place for output formats and consoles (errors and exit codes: :mod:`medins_cli.errors`).
 
 Data goes to stdout; notes, warnings and errors go to stderr. JSON and plain output never
 import Rich; Rich (tables, colour) is imported only when a table is drawn.
@@ -6,75 +6,26 @@ import Rich; Rich (tables, colour) is imported only when a table is drawn.
 
 from __future__ import annotations
 
-import functools
 import json
-import os
 import sys
 from decimal import Decimal
-from typing import Any, Callable, Iterable, Sequence, TypeVar
+from typing import Any, Iterable, Sequence
 
-from medins_cli.errors import ExitCode, MedinsError, UsageError
-
-F = TypeVar("F", bound=Callable[..., Any])
+from medins_cli.core.money import money as money  # re-exported: every renderer formats yuan the same way
+from medins_cli.errors import UsageError
 
 FORMATS_ROWS = ("table", "json", "plain", "csv")
 FORMATS_DOC = ("table", "json", "plain", "markdown")
 DISCLAIMER = "以上为按公开资料的估算,仅供参考;实际以参保地医保局的结算和解释为准。"
 CONFIDENCE = {"official": "官方原文", "secondary": "转述文章", "unverified": "未核实"}
+#: Where a policy file was found (``Policy.origin``), in words.
+ORIGINS = {"shipped": "内置数据", "user": "用户数据文件", "file": "指定的数据文件"}
 
 _state = {"quiet": False}
 
 
-# ---- errors and exit codes ------------------------------------------------------------
-
-
-def guard(fn: F) -> F:
-    """Run a command body; turn every failure into one Chinese line on stderr and an exit code."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from medins_cli.core.errors import CoreError
-
-        try:
-            return fn(*args, **kwargs)
-        except MedinsError as exc:
-            error(str(exc))
-            raise SystemExit(int(exc.code)) from None
-        except CoreError as exc:
-            error(str(exc))
-            raise SystemExit(int(ExitCode.USAGE if exc.usage else ExitCode.ERROR)) from None
-        except KeyboardInterrupt:
-            error("已中断")
-            raise SystemExit(int(ExitCode.INTERRUPTED)) from None
-        except BrokenPipeError:
-            _quiet_broken_pipe()
-            raise SystemExit(int(ExitCode.OK)) from None
-        except (SystemExit, MemoryError):
-            raise
-        except Exception as exc:  # noqa: BLE001 - never a traceback for the user
-            if os.environ.get("MEDINS_DEBUG"):
-                raise
-            error(f"内部错误({type(exc).__name__}: {exc})。请加环境变量 MEDINS_DEBUG=1 重试并报告此问题")
-            raise SystemExit(int(ExitCode.ERROR)) from None
-
-    return wrapper  # type: ignore[return-value]
-
-
-def _quiet_broken_pipe() -> None:
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
-        pass
-
-
 def set_quiet(quiet: bool) -> None:
     _state["quiet"] = quiet
-
-
-def error(message: str) -> None:
-    sys.stderr.write(f"错误:{message}\n")
-    sys.stderr.flush()
 
 
 def note(message: str) -> None:
@@ -154,15 +105,23 @@ def emit_rows(rows: list[dict[str, Any]], fmt: str) -> None:
         emit_lines("\t".join(plain_value(r.get(h)) for h in headers) for r in [dict(zip(headers, headers, strict=True))] + rows)
 
 
+def print_table(con: Any, title: str, headers: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
+    """A simple Rich table of text rows (the last column dimmed: it explains the others)."""
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left")
+    for i, head in enumerate(headers):
+        table.add_column(head, style="dim" if i == len(headers) - 1 and len(headers) > 2 else None)
+    for row in rows:
+        table.add_row(*row)
+    con.print(table)
+
+
 def console(stderr: bool = False) -> Any:
     """A Rich console (imports Rich). Colour follows the terminal and NO_COLOR."""
     from rich.console import Console
 
     return Console(stderr=stderr, highlight=False, soft_wrap=False)
-
-
-def money(value: Decimal) -> str:
-    return f"{value:,.2f}"
 
 
 def percent(ratio: Decimal) -> str:

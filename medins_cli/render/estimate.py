@@ -10,7 +10,7 @@ from typing import Any, Iterable
 from medins_cli.core.model import Breakdown, Claim, Policy
 from medins_cli.core.money import round_fen
 from medins_cli.core.names import PLANS, REMOTES, TIERS, VISITS
-from medins_cli.output import CONFIDENCE, DISCLAIMER, money, percent
+from medins_cli.render.output import CONFIDENCE, DISCLAIMER, ORIGINS, money, percent
 
 BREAKDOWN_FIELDS = (
     "total", "self_pay", "partial_self_pay", "eligible", "deductible",
@@ -50,7 +50,6 @@ def render_data_file(con: Any, policy: Policy) -> None:
         return
     from rich.text import Text
 
-    from medins_cli.regions import ORIGINS
 
     con.print(Text(f"数据文件:{ORIGINS[policy.origin or 'file']} {policy.file}", style="dim"), soft_wrap=True)
 
@@ -172,5 +171,27 @@ def render_breakdown(con: Any, policy: Policy, claim: Claim, bd: Breakdown, *, e
             con.print(f"  {i}. {step.label}:{step.formula}{value}", highlight=False)
     render_messages(con, list(bd.warnings) + list(notes), [n.text for n in policy.notes] if explain else ())
     render_sources(con, policy, bd.sources)
+    render_data_file(con, policy)
+    con.print(Text(disclaimer(policy), style="italic"))
+
+
+def render_compare(con: Any, policy: Policy, claim: Claim, results: list[tuple[str, Breakdown]],
+                   warnings: Iterable[str], source_ids: Iterable[str]) -> None:
+    """``estimate --compare tiers``: one row per hospital tier, the cheapest highlighted."""
+    from rich.table import Table
+    from rich.text import Text
+
+    best = min(results, key=lambda r: r[1].out_of_pocket)[0]
+    table = Table(title=f"{title(policy, claim).split(' · ')[0]} · 各级医院比较(总额 {money(claim.total)} 元)",
+                  title_justify="left")
+    for head in ("医院等级", "起付线", "比例", "统筹基金", "大病保险", "个人负担", "实际报销比例"):
+        table.add_column(head, justify="left" if head in ("医院等级", "比例") else "right")
+    for tier, b in results:
+        style = "bold green" if tier == best else ""
+        table.add_row(Text(TIERS[tier], style=style), money(b.deductible), b.ratio_note, money(b.fund_pay),
+                      money(b.critical_illness_pay), Text(money(b.out_of_pocket), style=style), percent(b.effective_ratio))
+    con.print(table)
+    render_messages(con, warnings)
+    render_sources(con, policy, source_ids)
     render_data_file(con, policy)
     con.print(Text(disclaimer(policy), style="italic"))

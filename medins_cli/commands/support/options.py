@@ -5,7 +5,13 @@ from typing import Annotated, Optional
 
 import typer
 
-from medins_cli.completion import complete_region, complete_remote, complete_tier, complete_type, complete_visit
+from medins_cli.commands.support.completion import (
+    complete_region,
+    complete_remote,
+    complete_tier,
+    complete_type,
+    complete_visit,
+)
 
 Region = Annotated[Optional[str], typer.Option("--region", "-r", help="地区,如 绵阳、绵阳市、mianyang(默认取配置)",
                                               autocompletion=complete_region, show_default=False)]

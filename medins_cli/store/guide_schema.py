@@ -1,11 +1,11 @@
 """The guide-file format (data/guides/*.yaml, schema 1), validated with pydantic.
 
-Imported only when a guide file has not been validated before (see :mod:`medins_cli.guides`,
-which goes through :func:`medins_cli.datacache.load_validated`); the everyday path reads a
+Imported only when a guide file has not been validated before (see :mod:`medins_cli.store.guides`,
+which goes through :func:`medins_cli.store.cache.load_validated`); the everyday path reads a
 cached, normalised JSON copy. Each ``validate_*`` function takes the parsed YAML and the
 file name and returns plain JSON data, or raises ``ValueError`` with a Chinese message.
 
-Whether every ``source`` names an id in sources.yaml is checked by :mod:`medins_cli.guides`
+Whether every ``source`` names an id in sources.yaml is checked by :mod:`medins_cli.store.guides`
 (it needs two files), not here.
 """
 
@@ -248,7 +248,7 @@ class FilingFile(_File):
 
 
 def _fold(word: str) -> str:
-    from medins_cli.guides import fold
+    from medins_cli.store.guides import fold
 
     return fold(word)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 def complete_region(incomplete: str) -> list[str]:
     """Region names from the data; once something is typed, aliases and pinyin too (mian → mianyang)."""
     try:
-        from medins_cli.regions import load_index
+        from medins_cli.store.regions import load_index
 
         entries = [e for e in load_index() if not e.get("broken")]
     except Exception:  # noqa: BLE001 - completion must never fail loudly
@@ -41,7 +41,7 @@ def complete_remote(incomplete: str) -> list[str]:
 
 def complete_scenario(incomplete: str) -> list[str]:
     try:
-        from medins_cli.guides import scenario_names
+        from medins_cli.store.guides import scenario_names
 
         names = scenario_names()
     except Exception:  # noqa: BLE001

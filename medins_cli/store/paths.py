@@ -16,9 +16,9 @@ APP = "medins"
 
 def shipped_data_dir() -> Path:
     """``data/`` inside the installed wheel, or the repository's ``data/`` in a checkout."""
-    here = Path(__file__).resolve().parent
-    inside = here / "data"
-    return inside if inside.is_dir() else here.parent / "data"
+    package = Path(__file__).resolve().parents[1]  # medins_cli/
+    inside = package / "data"
+    return inside if inside.is_dir() else package.parent / "data"
 
 
 _XDG = {"config": ("XDG_CONFIG_HOME", ".config"), "data": ("XDG_DATA_HOME", ".local/share"),

@@ -1,0 +1,72 @@
+"""Where a guide command's result goes: the terminal, stdout, or an ``--output`` file.
+
+The renderers (:mod:`medins_cli.render.guides`) only turn a payload into a document or text;
+choosing the format from ``--output``, refusing to overwrite, and writing the file atomically
+happen here, in the command layer.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any, Callable
+
+from medins_cli.errors import DataError, UsageError
+from medins_cli.render.output import FORMATS_DOC, note, resolve_format
+
+
+def choose_format(fmt: str | None, output: Path | None) -> str:
+    """The format asked for; with ``--output`` and no ``--format``, guessed from the file suffix."""
+    output = output_target(output)
+    if fmt is None and output is not None:
+        suffix = output.suffix.lower()
+        return "json" if suffix == ".json" else "markdown" if suffix in (".md", ".markdown") else "plain"
+    form = resolve_format(fmt, FORMATS_DOC)
+    if form == "table" and output is not None:
+        raise UsageError("表格只用于终端显示;写入文件请用 --format markdown|plain|json")
+    return form
+
+
+def output_target(path: Path | None) -> Path | None:
+    """``--output -`` means standard output, like no ``--output`` at all."""
+    return None if path is None or str(path) == "-" else path
+
+
+def check_output(path: Path | None, force: bool) -> None:
+    """Refuse, before any work, to write over an existing file (unless ``--force``), or ever over
+    anything that is not a plain file (a folder, a device such as /dev/null, a pipe, a link),
+    or into a folder that does not exist."""
+    path = output_target(path)
+    if path is None:
+        return
+    if path.is_dir():
+        raise UsageError(f"{path} 是一个目录:--output 请给出文件名,如 清单.md")
+    if path.is_symlink() or (path.exists() and not path.is_file()):
+        raise UsageError(f"{path} 不是普通文件(链接、设备或管道):为安全起见不会覆盖,请换一个文件名")
+    if path.exists() and not force:
+        raise UsageError(f"文件 {path} 已存在:加 --force 覆盖,或换一个文件名")
+    if not path.parent.is_dir():
+        raise UsageError(f"目录 {path.parent} 不存在:请先建好目录,或换一个路径")
+
+
+def deliver(payload: Any, build: Callable[[Any], Any], form: str, output: Path | None = None,
+            force: bool = False) -> None:
+    """Print (or write to ``output``) the payload as json, or its document as markdown/plain/table."""
+    from medins_cli.render.guides import document_text, print_rich
+
+    if form == "table":
+        print_rich(build(payload))
+        return
+    text = document_text(payload, build, form)
+    output = output_target(output)
+    if output is None:
+        sys.stdout.write(text)
+        return
+    from medins_cli.store.paths import atomic_write
+
+    check_output(output, force)
+    try:
+        atomic_write(output, text)
+    except OSError as exc:
+        raise DataError(f"写不了文件 {output}:{exc.strerror}。请检查路径和权限") from None
+    note(f"已写入 {output}")
