@@ -220,7 +220,8 @@ def test_filled_template_gives_estimates_computed_by_hand(run, isolated_dirs):
     path = _user_regions(isolated_dirs) / "体检县.yaml"
     answers = {"title": '"体检县医保待遇通知"', "publisher": None, "url": None, "date": "2026-01-05", "effective": None,
                "confidence": "unverified", '"1"': "{deductible: 200, ratio: 0.90}", '"2"': "{deductible: 400, ratio: 0.85}",
-               '"3"': "{deductible: 800, ratio: 0.80}", "retiree_bonus": "0.05", "repeat_admission": "{factor: 0.5}",
+               '"3"': "{deductible: 800, ratio: 0.80}", '"3a"': None,  # the notice has no separate 三甲 line
+               "retiree_bonus": "0.05", "repeat_admission": "{factor: 0.5}",
                "annual_cap": "400000", "threshold": "15000", "ratio": "0.6"}
     text = _fill(_uncomment_examples(path.read_text(encoding="utf-8")), answers, ("outpatient", "remote", "notes"))
     path.write_text(text, encoding="utf-8")  # (both caps 400000: the notice gives one figure for each)
@@ -282,10 +283,13 @@ ANSWERS = [
     "92%", "200",       # 一级: ratio, deductible
     "",                 # 二级: skip
     "abc", "0.8", "800",  # 三级: a bad answer is asked again
+    "",                 # 三级甲等: same as 三级 (skip)
     "3%",               # 退休加点
     "50万",             # 年度封顶线
-    "y", "200", "", "60%", "", "50", "3000",  # 门诊: deductible, community skip, 一级 60 %, 二级 skip, 三级 50 %, cap
+    "y", "200", "",     # 门诊: annual deductible, no per-visit deductible
+    "", "60%", "", "50", "", "3000",  # community skip, 一级 60 %, 二级 skip, 三级 50 %, 三甲 skip, cap
     "n",                # 大病
+    "n",                # 异地
     "",                 # hotline
 ]
 
@@ -394,10 +398,12 @@ def test_init_interactive_re_asks_and_says_back(run, isolated_dirs):
                "", "体检县通知",          # the title may not be blank: asked again
                "", "", "",                # no publisher, no url, confidence [unverified]
                "", "", "", "85", "800",   # only 三级: 85 means 85%
+               "",                        # 三级甲等: not listed apart
                "50", "3",                 # 50 points for retirees is refused, 3 is taken
                "",                        # no cap
                "n",                       # no 门诊
-               "y", "",                   # 大病: no threshold known → skipped
+               "y", "", "",               # 大病: the usual mode [1], no threshold known → skipped
+               "",                        # 异地 [n]
                ""]                        # hotline
     result = run("policy", "init", "体检县", "-p", "四川", "--interactive", input="\n".join(answers) + "\n")
     assert result.exit_code == 0, result.stderr
@@ -410,7 +416,7 @@ def test_init_interactive_re_asks_and_says_back(run, isolated_dirs):
 
 
 def test_init_interactive_with_no_figures_says_so(run, isolated_dirs):
-    answers = ["", "", "居民", "体检县通知", "", "", "", "", "", "", "", "n", "n", ""]
+    answers = ["", "", "居民", "体检县通知", "", "", "", "", "", "", "", "", "n", "n", "n", ""]  # (five tiers, 门诊, 大病, 异地)
     result = run("policy", "init", "体检县", "-p", "四川", "--interactive", input="\n".join(answers) + "\n")
     assert result.exit_code == 0 and "没有填写任何报销数字" in result.stderr
 

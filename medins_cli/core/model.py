@@ -31,12 +31,19 @@ class TierRule(NamedTuple):
     deductible: Decimal | None
     bands: tuple[Band, ...]  # a single ratio is one top band
     banded: bool  # True when the data gave bands (分段) rather than one ratio
+    retiree_bonus: Decimal | None = None  # this tier's own retiree bonus (overrides the section's)
+    visit_deductible: Decimal | None = None  # outpatient: a per-visit 起付线, after the annual one
 
 
 class RepeatRule(NamedTuple):
+    """起付线 of a later admission: ``step`` less each time (not below ``floor``), or × ``factor``
+    from the second, or × ``factors[0]`` for the second, ``factors[1]`` for the third … (the
+    last factor repeats)."""
+
     step: Decimal | None = None
     floor: Decimal | None = None
     factor: Decimal | None = None
+    factors: tuple[Decimal, ...] = ()
 
 
 class InpatientSection(NamedTuple):
@@ -61,11 +68,18 @@ class OutpatientSection(NamedTuple):
 
 
 class CriticalIllnessSection(NamedTuple):
+    """大病保险 / 大额医疗补助. ``mode`` ``on_burden``: bands on the year's policy-range personal
+    burden above ``threshold``; ``above_cap``: bands on the policy-range costs above the point
+    where the basic fund reached its annual cap (``threshold`` unused, 0)."""
+
     threshold: Decimal
     bands: tuple[Band, ...]
     source: str
     annual_cap: Decimal | None = None
     note: str | None = None
+    mode: str = "on_burden"
+    name: str | None = None  # the section's own name (e.g. 城镇职工大额医疗互助)
+    includes_partial_self_pay: bool = False  # on_burden: 乙类先行自付 counts toward the burden
 
 
 class RemoteRule(NamedTuple):
@@ -74,7 +88,7 @@ class RemoteRule(NamedTuple):
 
 
 class RemoteSection(NamedTuple):
-    rules: Mapping[str, RemoteRule]  # filed | unfiled | emergency
+    rules: Mapping[str, RemoteRule]  # filed | transfer | unfiled | emergency
     source: str
     note: str | None = None
 
@@ -97,7 +111,7 @@ class Plan(NamedTuple):
 class Source(NamedTuple):
     id: str
     title: str
-    confidence: str  # official | secondary | unverified
+    confidence: str  # official | observed | secondary | unverified
     url: str | None = None
     publisher: str | None = None
     date: str | None = None
@@ -142,6 +156,8 @@ class Claim(NamedTuple):
     ytd_fund: Decimal = D(0)
     ytd_outpatient: Decimal = D(0)
     remote: str | None = None
+    ytd_burden: Decimal = D(0)  # this year's policy-range personal burden before this bill (大病 threshold)
+    ytd_critical: Decimal = D(0)  # 大病/大额 already paid this year (lowers what is left of its cap)
 
 
 class Step(NamedTuple):
@@ -169,6 +185,10 @@ class Breakdown(NamedTuple):
     sources: tuple[str, ...]
     warnings: tuple[str, ...]
     steps: tuple[Step, ...] = ()
+    bound: str | None = None  # "upper" when the data lacks a figure that would lower the insurance share
+    notes: tuple[str, ...] = ()  # what the reader should know: assumptions, the used sections' notes
+    tier: str = ""  # the tier whose figures were used (三甲 without its own figures → "3")
+    critical_illness_name: str = "大病保险"
 
 
 class Payment(NamedTuple):
@@ -190,9 +210,17 @@ def _bands(raw: list[Mapping[str, Any]]) -> tuple[Band, ...]:
 
 
 def _tier(raw: Mapping[str, Any]) -> TierRule:
+    extra = (_dec(raw.get("retiree_bonus")), _dec(raw.get("visit_deductible")))
     if raw.get("bands"):
-        return TierRule(_dec(raw.get("deductible")), _bands(raw["bands"]), True)
-    return TierRule(_dec(raw.get("deductible")), (Band(None, D(str(raw["ratio"]))),), False)
+        return TierRule(_dec(raw.get("deductible")), _bands(raw["bands"]), True, *extra)
+    return TierRule(_dec(raw.get("deductible")), (Band(None, D(str(raw["ratio"]))),), False, *extra)
+
+
+def _repeat(raw: Mapping[str, Any] | None) -> RepeatRule | None:
+    if not raw:
+        return None
+    return RepeatRule(_dec(raw.get("step")), _dec(raw.get("floor")), _dec(raw.get("factor")),
+                      tuple(D(str(f)) for f in raw.get("factors") or ()))
 
 
 def _tiers(raw: Mapping[str, Any]) -> dict[str, TierRule]:
@@ -200,14 +228,11 @@ def _tiers(raw: Mapping[str, Any]) -> dict[str, TierRule]:
 
 
 def _inpatient(raw: Mapping[str, Any]) -> InpatientSection:
-    rep = raw.get("repeat_admission")
     return InpatientSection(
         tiers=_tiers(raw["tiers"]),
         source=raw["source"],
         retiree_bonus=_dec(raw.get("retiree_bonus")) or D(0),
-        repeat_admission=RepeatRule(_dec(rep.get("step")), _dec(rep.get("floor")), _dec(rep.get("factor")))
-        if rep
-        else None,
+        repeat_admission=_repeat(raw.get("repeat_admission")),
         annual_cap=_dec(raw.get("annual_cap")),
         retiree_annual_cap=_dec(raw.get("retiree_annual_cap")),
         note=raw.get("note"),
@@ -229,18 +254,21 @@ def _outpatient(raw: Mapping[str, Any]) -> OutpatientSection:
 
 def _critical(raw: Mapping[str, Any]) -> CriticalIllnessSection:
     return CriticalIllnessSection(
-        threshold=D(str(raw["threshold"])),
+        threshold=_dec(raw.get("threshold")) or D(0),
         bands=_bands(raw["bands"]),
         source=raw["source"],
         annual_cap=_dec(raw.get("annual_cap")),
         note=raw.get("note"),
+        mode=raw.get("mode") or "on_burden",
+        name=raw.get("name"),
+        includes_partial_self_pay=bool(raw.get("includes_partial_self_pay")),
     )
 
 
 def _remote(raw: Mapping[str, Any]) -> RemoteSection:
     rules = {
         kind: RemoteRule(_dec(rule.get("ratio_minus")), _dec(rule.get("factor")))
-        for kind in ("filed", "unfiled", "emergency")
+        for kind in ("filed", "transfer", "unfiled", "emergency")
         if (rule := raw.get(kind)) is not None
     }
     return RemoteSection(rules=rules, source=raw["source"], note=raw.get("note"))

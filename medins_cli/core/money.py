@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from fractions import Fraction
 
 from medins_cli.core.errors import ClaimError
 
@@ -24,6 +25,12 @@ def money(value: Decimal) -> str:
 def round_fen(value: Decimal) -> Decimal:
     """Round half-up to 0.01 yuan."""
     return value.quantize(FEN, rounding=ROUND_HALF_UP)
+
+
+def round_fen_exact(value: Fraction) -> Decimal:
+    """Round an exact non-negative amount (a Fraction of yuan) half-up to 0.01 yuan."""
+    fen = (value * 100 + Fraction(1, 2)).__floor__()
+    return (Decimal(fen) / 100).quantize(FEN)
 
 
 def parse_amount(text: str | int | Decimal, what: str = "金额") -> Decimal:

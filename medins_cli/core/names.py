@@ -6,7 +6,7 @@ from medins_cli.core.errors import ClaimError
 
 PLANS = {"employee": "职工医保", "resident": "城乡居民医保"}
 VISITS = {"inpatient": "住院", "outpatient": "门诊统筹"}
-TIERS = {"community": "社区/基层", "1": "一级", "2": "二级", "3": "三级"}
+TIERS = {"community": "社区/基层", "1": "一级", "2": "二级", "3": "三级", "3a": "三级甲等"}
 #: First two digits of the 6-digit administrative division code (GB/T 2260) of each province-level region.
 PROVINCE_CODES = {
     "北京": "11", "天津": "12", "河北": "13", "山西": "14", "内蒙古": "15", "辽宁": "21", "吉林": "22",
@@ -28,7 +28,10 @@ def province_name(text: str) -> str | None:
     return word if word in PROVINCE_CODES else None
 
 
-REMOTES = {"filed": "异地已备案", "unfiled": "异地未备案", "emergency": "异地急诊抢救"}
+REMOTES = {"filed": "异地已备案", "transfer": "异地转诊备案", "unfiled": "异地未备案", "emergency": "异地急诊抢救"}
+#: Source confidence, weakest first: figures read from the authority's own document (official),
+#: off the user's own settlement slip (observed), from articles (secondary), or anything else.
+CONFIDENCE_RANK = ("unverified", "secondary", "observed", "official")
 
 _PLAN_WORDS = {
     "employee": "employee", "职工": "employee", "职工医保": "employee", "zhigong": "employee",
@@ -46,12 +49,15 @@ _TIER_WORDS = {
     "0": "community", "shequ": "community", "jiceng": "community",
     "1": "1", "一级": "1", "一": "1",
     "2": "2", "二级": "2", "二": "2",
-    "3": "3", "三级": "3", "三": "3", "三甲": "3",
+    "3": "3", "三级": "3", "三": "3",
+    "3a": "3a", "三甲": "3a", "三级甲等": "3a", "三级甲": "3a", "sanjia": "3a",
+    "二甲": "2", "二级甲等": "2", "一甲": "1", "一级甲等": "1",
 }
 _REMOTE_WORDS = {
     "filed": "filed", "已备案": "filed", "备案": "filed",
     "unfiled": "unfiled", "未备案": "unfiled",
     "emergency": "emergency", "急诊": "emergency", "急诊抢救": "emergency",
+    "transfer": "transfer", "转诊": "transfer", "转诊备案": "transfer", "referral": "transfer",
 }
 
 
@@ -73,11 +79,32 @@ def normalize_visit(text: str) -> str:
     return _lookup(_VISIT_WORDS, text, "就诊类型", "住院|门诊|inpatient|outpatient")
 
 
+TIER_CHOICES = "1|2|3|3a|community(或 一级/二级/三级/三甲/社区/基层)"
+
+
 def normalize_tier(text: str) -> str:
-    """1/一级/2/二级/3/三级/community/社区/基层 → ``community`` | ``1`` | ``2`` | ``3``."""
-    return _lookup(_TIER_WORDS, text, "医院等级", "1|2|3|community(或 一级/二级/三级/社区/基层)")
+    """1/一级/一甲, 2/二级/二甲, 3/三级, 3a/三甲/三级甲等, community/社区/基层 → ``community`` | ``1`` |
+    ``2`` | ``3`` | ``3a``."""
+    return _lookup(_TIER_WORDS, text, "医院等级", TIER_CHOICES)
+
+
+REMOTE_CHOICES = "filed|transfer|unfiled|emergency(已备案/转诊/未备案/急诊)"
 
 
 def normalize_remote(text: str) -> str:
-    """filed/unfiled/emergency (已备案/未备案/急诊) → ``filed`` | ``unfiled`` | ``emergency``."""
-    return _lookup(_REMOTE_WORDS, text, "异地就医类型", "filed|unfiled|emergency(已备案/未备案/急诊)")
+    """filed/transfer/unfiled/emergency (已备案/转诊/未备案/急诊) → ``filed`` | ``transfer`` |
+    ``unfiled`` | ``emergency``."""
+    return _lookup(_REMOTE_WORDS, text, "异地就医类型", REMOTE_CHOICES)
+
+
+def normalize_confidence(text: str) -> str:
+    """official/observed/secondary/unverified (官方/结算单/转述/未核实) → the key."""
+    return _lookup(_CONFIDENCE_WORDS, text, "可信度", "official|observed|secondary|unverified")
+
+
+_CONFIDENCE_WORDS = {
+    "official": "official", "官方": "official", "官方原文": "official",
+    "observed": "observed", "结算单": "observed", "本人结算单": "observed",
+    "secondary": "secondary", "转述": "secondary", "转述文章": "secondary",
+    "unverified": "unverified", "未核实": "unverified",
+}

@@ -16,7 +16,7 @@ from medins_cli.core.names import PROVINCE_CODES
 
 Ratio = Annotated[Decimal, Field(ge=0, le=1)]
 Amount = Annotated[Decimal, Field(ge=0, le=1_000_000_000, decimal_places=2)]
-TierKey = Literal["community", "1", "2", "3"]
+TierKey = Literal["community", "1", "2", "3", "3a"]  # 3a: 三级甲等, where it is paid apart from other 三级
 SCHEMA_VERSION = 1
 
 
@@ -46,6 +46,8 @@ class TierModel(_Strict):
     deductible: Optional[Amount] = None
     ratio: Optional[Ratio] = None
     bands: Optional[list[BandModel]] = None
+    retiree_bonus: Optional[Ratio] = None  # this tier's own retiree bonus (overrides the section's)
+    visit_deductible: Optional[Amount] = None  # outpatient only: a per-visit 起付线
 
     @model_validator(mode="after")
     def _one_of(self) -> "TierModel":
@@ -60,12 +62,13 @@ class RepeatModel(_Strict):
     step: Optional[Amount] = None
     floor: Optional[Amount] = None
     factor: Optional[Ratio] = None
+    factors: Optional[list[Ratio]] = Field(default=None, min_length=1)  # 2nd, 3rd, … (the last repeats)
 
     @model_validator(mode="after")
     def _one_rule(self) -> "RepeatModel":
-        if (self.factor is None) == (self.step is None):
-            raise ValueError("repeat_admission 写 {step, floor} 或 {factor} 之一")
-        if self.factor is not None and self.floor is not None:
+        if sum(x is not None for x in (self.step, self.factor, self.factors)) != 1:
+            raise ValueError("repeat_admission 写 {step, floor}、{factor} 或 {factors: [第二次, 第三次及以后]} 之一")
+        if self.floor is not None and self.step is None:
             raise ValueError("floor 只和 step 一起使用")
         return self
 
@@ -84,6 +87,15 @@ class InpatientModel(_Section):
     tiers: dict[TierKey, TierModel] = Field(min_length=1)
 
     _keys = field_validator("tiers", mode="before")(_tier_keys)
+
+    @field_validator("tiers")
+    @classmethod
+    def _no_visit_deductible(cls, tiers: dict[str, TierModel]) -> dict[str, TierModel]:
+        for key, tier in tiers.items():
+            if tier.visit_deductible is not None:
+                raise ValueError(f"住院的起付线按次写在 deductible:tiers.{key}.visit_deductible 只用于门诊统筹")
+        return tiers
+
     retiree_bonus: Ratio = Decimal(0)
     repeat_admission: Optional[RepeatModel] = None
     annual_cap: Optional[Amount] = None
@@ -110,9 +122,25 @@ class OutpatientModel(_Section):
 
 
 class CriticalIllnessModel(_Section):
-    threshold: Amount
+    # on_burden: bands on the year's policy-range personal burden above `threshold` (城乡居民大病保险);
+    # above_cap: bands on the policy-range costs above the point where the basic fund reached its
+    # annual cap (职工大额医疗补助 in many cities; `threshold` unused). Band limits are absolute.
+    mode: Literal["on_burden", "above_cap"] = "on_burden"
+    name: Optional[str] = Field(default=None, min_length=1)
+    threshold: Optional[Amount] = None
     bands: list[BandModel]
     annual_cap: Optional[Amount] = None
+    includes_partial_self_pay: bool = False  # on_burden: 乙类先行自付 counts toward the burden
+
+    @model_validator(mode="after")
+    def _mode_fields(self) -> "CriticalIllnessModel":
+        if self.mode == "on_burden" and self.threshold is None:
+            raise ValueError("mode: on_burden(默认)要写 threshold(年度累计起付线);按超过封顶线的费用支付请写 mode: above_cap")
+        if self.mode == "above_cap" and self.threshold:
+            raise ValueError("mode: above_cap 从基本统筹封顶线以上开始支付,不用 threshold:请删掉 threshold(或写 0)")
+        if self.mode == "above_cap" and self.includes_partial_self_pay:
+            raise ValueError("includes_partial_self_pay 只用于 mode: on_burden(按个人负担计)")
+        return self
 
     @model_validator(mode="before")
     @classmethod
@@ -141,6 +169,7 @@ class RemoteRuleModel(_Strict):
 
 class RemoteModel(_Section):
     filed: Optional[RemoteRuleModel] = None
+    transfer: Optional[RemoteRuleModel] = None  # 异地转诊备案
     unfiled: Optional[RemoteRuleModel] = None
     emergency: Optional[RemoteRuleModel] = None
 
@@ -165,7 +194,9 @@ class SourceModel(_Strict):
     publisher: Optional[str] = None
     date: Optional[dt.date] = None
     effective: Optional[dt.date] = None
-    confidence: Literal["official", "secondary", "unverified"]
+    # official: read from the authority's own document; observed: off the user's own settlement slip;
+    # secondary: articles, Q&A, reprints; unverified: anything else (e.g. a public aggregator)
+    confidence: Literal["official", "observed", "secondary", "unverified"]
     note: Optional[str] = None
 
     @model_validator(mode="after")
@@ -231,13 +262,14 @@ _PATTERNS = {  # field name → what its pattern means, in words
 }
 
 
-RATIO_FIELDS = {"ratio", "retiree_bonus", "ratio_minus", "factor", "contribution_rate"}
+RATIO_FIELDS = {"ratio", "retiree_bonus", "ratio_minus", "factor", "factors", "contribution_rate"}
 _RATIO_HINT = ":比例写 0–1 的小数,85% 写 0.85,加 5 个百分点写 0.05"
 _AMOUNT_HINT = ":金额写纯数字(元),如 400000,不要写“万”、逗号或单位"
 
 
 def _message(err: Any) -> str:
-    kind, field = err.get("type", ""), str(err["loc"][-1]) if err.get("loc") else ""
+    loc = [p for p in err.get("loc") or () if not isinstance(p, int)]  # factors.1 is a ratio too
+    kind, field = err.get("type", ""), str(loc[-1]) if loc else ""
     if kind == "string_pattern_mismatch" and field in _PATTERNS:
         return _PATTERNS[field]
     if field in RATIO_FIELDS and kind in ("less_than_equal", "decimal_parsing", "decimal_type", "greater_than_equal"):

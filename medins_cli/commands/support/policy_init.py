@@ -40,31 +40,41 @@ plans: {{}}
 #     url: "待填写"           # 通知原文的网址;没有就删掉这一行
 #     date: 待填写            # 发布日期,如 {year}-01-01
 #     effective: 待填写       # 通知写明的生效日期;没写就删掉这一行
-#     confidence: 待填写      # official(从医保局原文读出,须有 url)/ secondary(新闻转述)/ unverified(其他)
+#     confidence: 待填写      # official(从医保局原文读出,须有 url)/ observed(从本人结算单读出)/ secondary(新闻转述)/ unverified(其他)
 # plans:
 #   employee:                # 职工医保;城乡居民医保写 resident:,结构相同(居民没有 retiree_… 和 account)
 #     inpatient:             # 住院
-#       tiers:               # 只写通知里有的级别:community(社区/基层)、"1"、"2"、"3"(数字要加引号)
+#       tiers:               # 只写通知里有的级别:community(社区/基层)、"1"、"2"、"3"、"3a"(三级甲等;数字要加引号)
 #         "1": {{deductible: 待填写, ratio: 待填写}}   # 如 {{deductible: 200, ratio: 0.90}}
 #         "2": {{deductible: 待填写, ratio: 待填写}}
 #         "3": {{deductible: 待填写, ratio: 待填写}}
+#         "3a": {{deductible: 待填写, ratio: 待填写}}  # 只在通知给三级甲等单列起付线或比例时写;没写就按 "3" 计
 #         # 分段比例的写法:"3": {{deductible: 800, bands: [{{upto: 30000, ratio: 0.80}}, {{ratio: 0.85}}]}}
+#         # 某一级退休加点不同:"1": {{deductible: 200, ratio: 0.90, retiree_bonus: 0.05}}(覆盖下面这一节的)
 #       retiree_bonus: 待填写              # 退休人员各比例加几个百分点:加 5 个百分点写 0.05
-#       repeat_admission: 待填写           # 再次住院起付线:{{factor: 0.5}}(减半)或 {{step: 100, floor: 100}}
+#       repeat_admission: 待填写           # 再次住院起付线:{{factor: 0.5}}(减半)、{{step: 100, floor: 100}}
+#                                          # 或 {{factors: [0.5, 0]}}(第二次减半、第三次及以后免)
 #       annual_cap: 待填写                 # 统筹基金年度最高支付(元)
 #       source: notice-1
 #     outpatient:            # 门诊统筹(普通门诊)
 #       annual_deductible: 待填写          # 年度起付线(元)
 #       tiers: {{community: {{ratio: 待填写}}, "1": {{ratio: 待填写}}, "2": {{ratio: 待填写}}, "3": {{ratio: 待填写}}}}
+#       # 按次设起付线的写在等级里:"1": {{ratio: 0.6, visit_deductible: 10}}(先扣年度起付线剩余,再扣每次的)
 #       annual_cap: 待填写                 # 年度限额(元)
 #       source: notice-1
 #     critical_illness:      # 职工大额医疗补助 / 居民大病保险
-#       threshold: 待填写                  # 年度累计起付线(元)
+#       # name: 待填写                     # 通知里的名称,如 职工大额医疗互助
+#       # mode: above_cap                  # 超过基本统筹年度封顶线的费用按比例付(很多城市的职工大额)时写;这时不写 threshold
+#       threshold: 待填写                  # 年度累计起付线(元,默认的 mode: on_burden:个人负担超过它的部分按比例付)
 #       ratio: 待填写                      # 超过起付线部分的比例;分段写 bands: [{{upto: 100000, ratio: 0.6}}, {{ratio: 0.7}}]
+#       # includes_partial_self_pay: true  # 通知写明乙类先行自付也计入大病个人负担时才写
 #       annual_cap: 待填写
 #       source: notice-1
 #     remote:                # 异地就医:{{factor: 0.8}}(本地比例 × 0.8)或 {{ratio_minus: 0.1}}(减 10 个百分点)
+#       filed: 待填写                      # 已备案(异地长期居住、安置等)
+#       transfer: 待填写                   # 转诊备案
 #       unfiled: 待填写                    # 未备案
+#       emergency: 待填写                  # 急诊抢救
 #       source: notice-1
 # notes:                     # 不能计算但值得知道的事实,如缴费标准
 #   - {{text: "待填写", source: notice-1}}
@@ -215,10 +225,11 @@ class _Interview:
         source: dict[str, Any] = {"id": "notice-1", "title": self("通知标题(照抄,必填)", _text, optional=False)}
         self.put(source, "publisher", "发布机关(如 某某市医疗保障局)", str)
         self.put(source, "url", "通知原文网址(没有就回车)", _url)
-        levels = {"official": "official", "官方": "official", "secondary": "secondary", "转述": "secondary",
-                  "unverified": "unverified", "未核实": "unverified"}
+        levels = {"official": "official", "官方": "official", "observed": "observed", "结算单": "observed",
+                  "secondary": "secondary", "转述": "secondary", "unverified": "unverified", "未核实": "unverified"}
         while True:
-            confidence = self("可信度(official=医保局原文 / secondary=新闻转述 / unverified=其他)", _choice(levels),
+            confidence = self("可信度(official=医保局原文 / observed=本人结算单 / secondary=新闻转述 / unverified=其他)",
+                              _choice(levels),
                               "official" if "url" in source else "unverified", optional=False)
             if confidence != "official" or "url" in source:
                 source["confidence"] = confidence
@@ -231,7 +242,8 @@ class _Interview:
         self.say("—— 住院 ——")
         tiers: dict[str, Any] = {}
         for key in TIERS:
-            ratio = self.ratio(f"{TIERS[key]}医院住院报销比例(如 85%)")
+            same = "(与三级相同或通知没有单列就回车)" if key == "3a" else "(如 85%)"
+            ratio = self.ratio(f"{TIERS[key]}医院住院报销比例{same}")
             if ratio is not None:
                 tiers[key] = {}
                 self.put(tiers[key], "deductible", f"{TIERS[key]}医院住院起付线(元)", _money)
@@ -251,11 +263,14 @@ class _Interview:
             return None
         section: dict[str, Any] = {}
         self.put(section, "annual_deductible", "门诊统筹年度起付线(元)", _money)
+        per_visit = self("每次就诊的起付线(元,通知按次设起付线时才填)", _money)
         tiers: dict[str, Any] = {}
         for key in TIERS:
             ratio = self.ratio(f"{TIERS[key]}医院门诊报销比例")
             if ratio is not None:
                 tiers[key] = {"ratio": ratio}
+                if per_visit is not None:
+                    tiers[key]["visit_deductible"] = per_visit
         if not tiers:
             self.say("  没有各级医院的门诊比例,门诊部分不写入")
             return None
@@ -263,17 +278,42 @@ class _Interview:
         self.put(section, "annual_cap", "门诊统筹年度限额(元)", _money)
         return section
 
-    def critical_illness(self) -> dict[str, Any] | None:
+    def critical_illness(self, plan: str) -> dict[str, Any] | None:
         if not self("有大病保险(大额医疗补助)的数字吗?(y/n)", _yes, "n", optional=False):
             return None
-        threshold = self("大病保险起付线(元,年度累计;不知道就回车,大病部分不写入)", _money)
-        ratio = self.ratio("超过起付线部分的报销比例(不知道就回车)") if threshold is not None else None
-        if threshold is None or ratio is None:
-            self.say("  大病保险缺起付线或比例,这部分不写入")
-            return None
-        section: dict[str, Any] = {"threshold": threshold, "bands": [{"ratio": ratio}]}
-        self.put(section, "annual_cap", "大病保险年度封顶线(元)", _money)
+        above_cap = plan == "employee" and self(
+            "大额怎么付?1 = 一年累计的政策内个人负担超过起付线的部分按比例付;"
+            "2 = 超过基本统筹年度封顶线的费用按比例付", _choice({"1": "1", "2": "2"}), "1", optional=False) == "2"
+        if above_cap:
+            ratio = self.ratio("超过封顶线部分的报销比例(不知道就回车,大额部分不写入)")
+            if ratio is None:
+                self.say("  大额医疗补助缺比例,这部分不写入")
+                return None
+            section: dict[str, Any] = {"mode": "above_cap", "bands": [{"ratio": ratio}]}
+        else:
+            threshold = self("大病保险起付线(元,年度累计;不知道就回车,大病部分不写入)", _money)
+            ratio = self.ratio("超过起付线部分的报销比例(不知道就回车)") if threshold is not None else None
+            if threshold is None or ratio is None:
+                self.say("  大病保险缺起付线或比例,这部分不写入")
+                return None
+            section = {"threshold": threshold, "bands": [{"ratio": ratio}]}
+        self.put(section, "annual_cap", "大病保险(大额)年度封顶线(元)", _money)
         return section
+
+    def remote(self) -> dict[str, Any] | None:
+        from medins_cli.core.names import REMOTES
+
+        if not self("有异地就医报销比例的规定吗?(y/n)", _yes, "n", optional=False):
+            return None
+        rules: dict[str, Any] = {}
+        for key, label in REMOTES.items():
+            factor = self(f"{label}:本地比例乘以多少(如 0.9;与本地相同写 1;不知道就回车)", parse_ratio)
+            if factor is not None:
+                rules[key] = {"factor": factor}
+        if not rules:
+            self.say("  没有异地就医的比例,这部分不写入")
+            return None
+        return rules
 
 
 def interview(name: str, ask: Ask, say: Callable[[str], None], *, province: str = "", plan: str = "employee",
@@ -289,7 +329,7 @@ def interview(name: str, ask: Ask, say: Callable[[str], None], *, province: str 
     source = q.source()
     body: dict[str, Any] = {}
     for key, section in (("inpatient", q.inpatient(plan)), ("outpatient", q.outpatient()),
-                         ("critical_illness", q.critical_illness())):
+                         ("critical_illness", q.critical_illness(plan)), ("remote", q.remote())):
         if section is not None:
             body[key] = {**section, "source": source["id"]}
     if code:
