@@ -3,8 +3,9 @@ with its field path and line number.
 
 The everyday load path (:func:`medins_cli.store.schema.validate_policy`) stops at the first problem;
 this module reports them all: YAML syntax, repeated keys (PyYAML silently keeps the last),
-the schema, the data rules, aliases that clash with another region, and a policy year that
-is already past (a warning, not an error).
+the schema, the data rules, aliases that clash with another region; and, as warnings (hints,
+not errors), a policy year that is already past and figures that are possible but unusual
+(:func:`medins_cli.store.schema.data_hints`).
 """
 
 from __future__ import annotations
@@ -63,7 +64,7 @@ def _as_written(where: tuple[Any, ...], lines: dict[tuple[Any, ...], int]) -> tu
 
 def check_file(path: Path, *, year: int | None = None) -> Checked:
     """Every problem in one policy file. ``year`` is the current year (for the age warning)."""
-    from medins_cli.store.schema import schema_problems
+    from medins_cli.store.schema import data_hints, schema_problems
     from medins_cli.store.yamlio import YamlSyntaxError, outline
 
     name = str(path)
@@ -82,6 +83,7 @@ def check_file(path: Path, *, year: int | None = None) -> Checked:
     _, found = schema_problems(data)
     found = [(_as_written(where, lines), msg) for where, msg in found]
     problems += [Problem(name, _dotted(where), _line(lines, where), msg) for where, msg in found]
+    problems += [Problem(name, _dotted(where), _line(lines, where), msg, "warning") for where, msg in data_hints(data)]
     this_year = year if year is not None else dt.date.today().year
     if isinstance(data, dict) and isinstance(data.get("year"), int) and data["year"] < this_year:
         region: Any = data.get("region") if isinstance(data.get("region"), dict) else {}
@@ -98,6 +100,8 @@ def alias_clashes(checked: Iterable[Checked], known: Iterable[dict[str, Any]] = 
 
     ``checked`` are the files being validated; ``known`` are index entries of the regions
     medins already has (a file for the *same* region name overrides, it does not clash).
+    Pinyin and English aliases (ASCII letters and digits) may be shared by several regions:
+    ``-r suzhou`` then asks "苏州 还是 宿州", so they are not clashes.
     """
     owner: dict[str, tuple[str, str]] = {}  # key → (region name, file)
     for entry in known:
@@ -118,6 +122,8 @@ def alias_clashes(checked: Iterable[Checked], known: Iterable[dict[str, Any]] = 
                 continue
             mine.add(key)
             other = owner.get(key)
+            if key.isascii() and key.isalnum():  # pinyin or English may be shared (suzhou: 苏州, 宿州):
+                continue                          # a lookup by it asks which one, never picks
             if other is not None and other[0] != name and Path(other[1]) != item.path:
                 problems.append(Problem(str(item.path), _dotted(where), _line(item.lines, where),
                                         f"「{word}」已是地区「{other[0]}」的名称或别名({other[1]}):别名在所有地区中必须唯一"))

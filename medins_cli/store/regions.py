@@ -42,9 +42,13 @@ def _stamp(path: str) -> list[int] | None:
     return [st.st_mtime_ns, st.st_size]
 
 
+#: The index's own format version inside the cache tag: ambiguous keys (one key, several regions).
+INDEX_TAG = f"{CACHE_TAG}-i2"
+
+
 def _folders_signature() -> str:
     """Changes when a region file is added, removed or renamed (folder mtimes): two stats."""
-    parts = [CACHE_TAG]
+    parts = [INDEX_TAG]
     for folder in region_dirs():
         parts.append(f"{folder}\0{_stamp(str(folder))}")
     return content_key("\n".join(parts).encode())
@@ -82,7 +86,7 @@ def _index_entry(path: Path) -> dict[str, Any]:
     return entry
 
 
-CONFIDENCE_ORDER = ("official", "secondary", "unverified")
+CONFIDENCE_ORDER = ("official", "observed", "secondary", "unverified")  # strongest first
 _PARTS = ("inpatient", "outpatient", "critical_illness")
 
 
@@ -118,7 +122,7 @@ def _load() -> dict[str, Any]:
     cache_path = cache_dir() / "index.json"
     cached = read_cache(cache_path)
     folders = _folders_signature()
-    valid = isinstance(cached, dict) and cached.get("tag") == CACHE_TAG
+    valid = isinstance(cached, dict) and cached.get("tag") == INDEX_TAG
     files = _scan()
     old = {e["path"]: e for e in cached["entries"]} if valid else {}
     if valid and [(e["path"], e.get("stamp")) for e in cached["entries"]] == files:
@@ -128,15 +132,33 @@ def _load() -> dict[str, Any]:
             old[path] if path in old and old[path].get("stamp") == stamp else {**_index_entry(Path(path)), "stamp": stamp}
             for path, stamp in files
         ]
-    table: dict[str, int] = {}
-    for number, entry in enumerate(entries):  # later (user) files override earlier (shipped) ones
-        for key in entry["keys"]:
-            table[key] = number
-    index = {"tag": CACHE_TAG, "folders": folders, "entries": entries, "table": table}
+    table, ambiguous = _key_table(entries)
+    index = {"tag": INDEX_TAG, "folders": folders, "entries": entries, "table": table, "ambiguous": ambiguous}
     if index != cached:
         write_cache(cache_path, index)
         _write_shards(index)
     return index
+
+
+def _key_table(entries: list[dict[str, Any]]) -> tuple[dict[str, int], dict[str, list[int]]]:
+    """Lookup keys → entry number, and the keys that belong to more than one region.
+
+    A later file for the *same* region name overrides an earlier one (a user file over a
+    shipped one: not ambiguity); one key claimed by regions of different names (``suzhou``:
+    苏州 and 宿州) is ambiguous and is never resolved silently.
+    """
+    owners: dict[str, dict[str, int]] = {}
+    for number, entry in enumerate(entries):  # later (user) files override earlier (shipped) ones
+        for key in entry["keys"]:
+            owners.setdefault(key, {})[entry["name"]] = number
+    table: dict[str, int] = {}
+    ambiguous: dict[str, list[int]] = {}
+    for key, by_name in owners.items():
+        if len(by_name) == 1:
+            table[key] = next(iter(by_name.values()))
+        else:
+            ambiguous[key] = sorted(by_name.values(), key=lambda n: (entries[n].get("code") or "", entries[n]["name"]))
+    return table, ambiguous
 
 
 _SHARDS = 16
@@ -153,15 +175,19 @@ def _shard(key: str) -> int:
 def _write_shards(index: dict[str, Any]) -> None:
     """Split the lookup table into small files so a lookup reads ~1/16 of it."""
     shards: list[dict[str, Any]] = [{} for _ in range(_SHARDS)]
+    several: list[dict[str, Any]] = [{} for _ in range(_SHARDS)]
     for key, number in index["table"].items():
         shards[_shard(key)][key] = index["entries"][number]
+    for key, numbers in index.get("ambiguous", {}).items():
+        several[_shard(key)][key] = [index["entries"][n] for n in numbers]
     for number, keys in enumerate(shards):
         write_cache(cache_dir() / "index" / f"{number:02d}.json",
-                    {"tag": CACHE_TAG, "folders": index["folders"], "keys": keys})
+                    {"tag": INDEX_TAG, "folders": index["folders"], "keys": keys, "ambiguous": several[number]})
 
 
-def _quick_lookup(key: str) -> tuple[dict[str, Any] | None, bool]:
-    """The entry for ``key`` from its shard, and whether that shard is current.
+def _quick_lookup(key: str) -> tuple[dict[str, Any] | list[dict[str, Any]] | None, bool]:
+    """The entry for ``key`` from its shard (a list of entries when the key names several
+    regions), and whether that shard is current.
 
     The everyday path: two folder stats, one small file, one stat of the region file, so
     its cost does not grow with the number of regions. A shard is current while no region
@@ -169,8 +195,13 @@ def _quick_lookup(key: str) -> tuple[dict[str, Any] | None, bool]:
     (Editing another file's aliases in place is seen by the next miss or ``medins regions``.)
     """
     shard = read_cache(_shard_path(key))
-    if not isinstance(shard, dict) or shard.get("tag") != CACHE_TAG or shard.get("folders") != _folders_signature():
+    if not isinstance(shard, dict) or shard.get("tag") != INDEX_TAG or shard.get("folders") != _folders_signature():
         return None, False
+    several = (shard.get("ambiguous") or {}).get(key)
+    if several:
+        if any(e.get("stamp") != _stamp(e["path"]) for e in several):
+            return None, True
+        return [dict(e) for e in several], True
     entry = shard["keys"].get(key)
     if entry is None or entry.get("stamp") != _stamp(entry["path"]):
         return None, True
@@ -186,6 +217,12 @@ def _table(entries: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return {key: entry for entry in entries for key in entry["keys"]}
 
 
+def ambiguous_keys(entries: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """Keys (such as ``suzhou``) that belong to more than one region, with those regions."""
+    _, ambiguous = _key_table(entries)
+    return {key: [entries[n] for n in numbers] for key, numbers in ambiguous.items()}
+
+
 def suggest(query: str, entries: list[dict[str, Any]]) -> list[str]:
     import difflib
 
@@ -198,15 +235,28 @@ def suggest(query: str, entries: list[dict[str, Any]]) -> list[str]:
     return out[:4]
 
 
+def ambiguity_message(query: str, entries: list[dict[str, Any]]) -> str:
+    """「suzhou」: 你是指 苏州(江苏) 还是 宿州(安徽)? — the regions one name could mean."""
+    names = [f"{e['name']}({e.get('province') or e['name']})" for e in entries]
+    choice = names[0] if len(names) == 1 else f"{'、'.join(names[:-1])} 还是 {names[-1]}"
+    return f"「{query}」不止一个地区,你是指 {choice}?请写中文名,如 --region {entries[0]['name']}"
+
+
 def find_region(query: str) -> dict[str, Any]:
-    """The index entry for a region name, alias or pinyin; a usage error with suggestions if unknown."""
+    """The index entry for a region name, alias or pinyin; a usage error with suggestions if unknown,
+    or naming the choices when the name belongs to several regions (never one picked silently)."""
     key = region_key(query)
     quick, current = _quick_lookup(key)
+    if isinstance(quick, list):
+        raise UsageError(ambiguity_message(query, quick))
     if quick is not None:
         return quick
     index = _load()  # a miss, an edited file or no cache yet: check every file
     if not current:
         _write_shards(index)
+    several = index.get("ambiguous", {}).get(key)
+    if several:
+        raise UsageError(ambiguity_message(query, [index["entries"][n] for n in several]))
     number = index["table"].get(key)
     if number is None:
         close = suggest(query, index["entries"])
