@@ -1,7 +1,8 @@
-"""Write data/SOURCES.md: every shipped region, every source and its confidence, at a glance.
+"""Write data/SOURCES.md (every shipped region, every source and its confidence, at a glance)
+and data/regions/index.json (the shipped regions' precomputed index entries).
 
-    python scripts/gen_sources_md.py           # rewrite data/SOURCES.md
-    python scripts/gen_sources_md.py --check   # exit 1 if it is out of date (a test runs this)
+    python scripts/gen_sources_md.py           # rewrite both
+    python scripts/gen_sources_md.py --check   # exit 1 if either is out of date (tests check both)
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 REGIONS = ROOT / "data" / "regions"
 TARGET = ROOT / "data" / "SOURCES.md"
+SEED = REGIONS / "index.json"
 
 CONFIDENCE = {"official": "官方原文 official", "secondary": "转述文章 secondary", "unverified": "未核实 unverified"}
 PLANS = {"employee": "职工", "resident": "居民"}
@@ -87,16 +89,27 @@ def render() -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
+def render_seed() -> str:
+    """data/regions/index.json: the shipped regions' index entries, so the first run after
+    install need not parse every file (see medins_cli.store.regions.SEED_FILE)."""
+    import json
+
+    from medins_cli.store.regions import seed_document
+
+    return json.dumps(seed_document(REGIONS), ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
+
+
 def main(argv: list[str]) -> int:
-    text = render()
+    outputs = {TARGET: render(), SEED: render_seed()}
     if "--check" in argv:
-        current = TARGET.read_text(encoding="utf-8") if TARGET.exists() else ""
-        if current != text:
-            print("data/SOURCES.md 不是最新的:请运行 python scripts/gen_sources_md.py", file=sys.stderr)
-            return 1
-        return 0
-    TARGET.write_text(text, encoding="utf-8")
-    print(f"已写入 {TARGET}", file=sys.stderr)
+        stale = [path for path, text in outputs.items()
+                 if (path.read_text(encoding="utf-8") if path.exists() else "") != text]
+        for path in stale:
+            print(f"{path.relative_to(ROOT)} 不是最新的:请运行 python scripts/gen_sources_md.py", file=sys.stderr)
+        return 1 if stale else 0
+    for path, text in outputs.items():
+        path.write_text(text, encoding="utf-8")
+        print(f"已写入 {path}", file=sys.stderr)
     return 0
 
 

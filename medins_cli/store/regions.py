@@ -68,12 +68,73 @@ def _scan() -> list[tuple[str, list[int]]]:
     return files
 
 
-def _index_entry(path: Path) -> dict[str, Any]:
+#: The shipped regions' index entries, precomputed (``data/regions/index.json``, written by
+#: ``scripts/gen_sources_md.py`` and checked by a test): a file whose content still matches its
+#: seed needs no YAML parsing on the first run after install, and is known to validate.
+SEED_FILE = "index.json"
+SEED_FORMAT = 1  # bump when the fields of an index entry change
+
+_seed_cache: dict[str, Any] = {}
+
+
+def _seed() -> tuple[Path, dict[str, Any]]:
+    """The shipped regions folder and its seed (read once per process)."""
+    if "files" not in _seed_cache:
+        folder = shipped_data_dir() / "regions"
+        seed = read_cache(folder / SEED_FILE)
+        ok = isinstance(seed, dict) and seed.get("format") == SEED_FORMAT and isinstance(seed.get("files"), dict)
+        _seed_cache.update(folder=folder, files=seed["files"] if ok else {})
+    return _seed_cache["folder"], _seed_cache["files"]
+
+
+def _seeded(path: Path, data: bytes) -> dict[str, Any] | None:
+    """The precomputed entry of a shipped file whose content is unchanged, else None."""
+    folder, files = _seed()
+    if path.parent != folder:
+        return None
+    seed = files.get(path.name)
+    if not isinstance(seed, dict) or seed.get("key") != content_key(data):
+        return None
+    return {"path": str(path), **seed["entry"]}
+
+
+def known_valid(path: Path) -> bool:
+    """A shipped file whose content is exactly what the seed recorded (every seeded file validates)."""
+    try:
+        return _seeded(path, path.read_bytes()) is not None
+    except OSError:
+        return False
+
+
+def seed_document(folder: Path) -> dict[str, Any]:
+    """The seed for ``folder`` (the repository's data/regions): entries of the files that validate."""
+    from medins_cli.store.schema import validate_policy
+    from medins_cli.store.yamlio import load_yaml
+
+    files: dict[str, Any] = {}
+    for path in sorted(folder.glob("*.yaml")):
+        data = path.read_bytes()
+        try:
+            validate_policy(load_yaml(path, data.decode("utf-8")), str(path))
+        except ValueError:
+            continue
+        entry = _index_entry(path, data, seeded=False)
+        entry.pop("path")
+        files[path.name] = {"key": content_key(data), "entry": entry}
+    return {"format": SEED_FORMAT, "files": files}
+
+
+def _index_entry(path: Path, data: bytes | None = None, *, seeded: bool = True) -> dict[str, Any]:
     from medins_cli.store.yamlio import load_yaml
 
     entry: dict[str, Any] = {"path": str(path), "keys": [region_key(path.stem)]}
     try:
-        raw = load_yaml(path)
+        if data is None:
+            data = path.read_bytes()
+        seed = _seeded(path, data) if seeded else None
+        if seed is not None:
+            return seed
+        raw = load_yaml(path, data.decode("utf-8"))
         region = raw["region"]
         entry["name"] = str(region["name"])
         entry["province"] = str(region.get("province") or region["name"])
@@ -224,12 +285,20 @@ def ambiguous_keys(entries: list[dict[str, Any]]) -> dict[str, list[dict[str, An
 
 
 def suggest(query: str, entries: list[dict[str, Any]]) -> list[str]:
+    """Names close to ``query``; among equally close ones, those that start the same way first
+    (南景 → 南京 before 黔南, with hundreds of two-character names)."""
     import difflib
+    import os
 
     names = {e["name"]: e for e in entries}
     table = _table(entries)
     key = region_key(query)
-    hits = difflib.get_close_matches(key, list(table), n=5, cutoff=0.5)
+    scored = []
+    for candidate in table:
+        ratio = difflib.SequenceMatcher(None, key, candidate).ratio()
+        if ratio >= 0.5:
+            scored.append((-ratio, -len(os.path.commonprefix([key, candidate])), candidate))
+    hits = [c for _, _, c in sorted(scored)[:8]]
     out = list(dict.fromkeys(table[h]["name"] for h in hits))
     out += [n for n in names if (key and (key in n or n in key)) and n not in out]
     return out[:4]
