@@ -92,7 +92,7 @@ def test_missing_amount_and_region(run):
 
 
 def test_region_without_rules(run):
-    _check(run("estimate", "-r", "广州", "--tier", "3", "--amount", "100"), ExitCode.ERROR, "没有可计算")
+    _check(run("estimate", "-r", "盱眙", "--tier", "3", "--amount", "100"), ExitCode.ERROR, "没有可计算")
 
 
 def test_plan_missing_in_region(run):
