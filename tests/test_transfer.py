@@ -147,7 +147,7 @@ def test_filing_cost_is_estimate_remote_unfiled(run):
     assert cost["unfiled"]["out_of_pocket"] == 3737
     assert cost["emergency"]["fund_pay"] == 5481  # 7250 × (0.84 × 0.9 = 0.756)
     assert cost["extra_cost"] == 1827  # 3737 − 1910
-    assert {s["id"] for s in cost["sources"]} == {"aggregator-mianyang"}
+    assert {s["id"] for s in cost["sources"]} == {"aggregator-mianyang", "aggregator-mianyang-9f157b25"}  # 住院, 异地
     # the same figure `estimate --remote unfiled` prints
     unfiled = run.json("estimate", "-r", "绵阳", "--tier", "3", "--amount", "8000", "-t", "职工", "--remote", "unfiled")
     assert unfiled["out_of_pocket"] == cost["unfiled"]["out_of_pocket"]

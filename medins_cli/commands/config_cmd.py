@@ -12,7 +12,7 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-KeyArg = Annotated[str, typer.Argument(help="配置项:region | type | retired | tier", show_default=False)]
+KeyArg = Annotated[str, typer.Argument(help="配置项:region | type | retired | tier | min_confidence", show_default=False)]
 Fmt = Annotated[Optional[str], typer.Option("--format", "-f", help="输出格式:table|json|plain", show_default=False)]
 
 

@@ -23,6 +23,7 @@ from medins_cli.core.model import (
     Claim,
     CriticalIllnessSection,
     InpatientSection,
+    Limit,
     OutpatientSection,
     Payment,
     Plan,
@@ -497,7 +498,25 @@ def estimate(policy: Policy, claim: Claim, *, explain: bool = True) -> Breakdown
         notes=rule.notes,
         tier=rule.tier,
         critical_illness_name=rule.ci_name,
+        limits=_limits(rule, claim, f),
     )
+
+
+def _limits(rule: Rule, claim: Claim, f: Figures) -> tuple[Limit, ...]:
+    """How much of the year's limits is used once this bill is paid (for bars and scripts)."""
+    out = []
+    if rule.cap is not None:
+        label = "统筹基金年度封顶线" if rule.inpatient else "门诊统筹年度限额"
+        out.append(Limit("fund_cap", label, claim.ytd_fund + f.fund_pay, rule.cap))
+    ci = rule.critical_illness
+    if ci is not None:
+        if ci.mode == "on_burden" and ci.threshold and f.ci_to is not None:
+            out.append(Limit("critical_illness_threshold", f"{rule.ci_name}起付线(本年政策内个人负担)", f.ci_to,
+                             ci.threshold))
+        if ci.annual_cap is not None:
+            out.append(Limit("critical_illness_cap", f"{rule.ci_name}年度封顶线",
+                             claim.ytd_critical + f.critical_illness_pay, ci.annual_cap))
+    return tuple(out)
 
 
 def bill_warnings(rule: Rule, admission: int, ytd_outpatient: Decimal, ytd_burden: Decimal, ytd_critical: Decimal,

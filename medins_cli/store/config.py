@@ -43,6 +43,12 @@ def _tier(value: str) -> str:
     return normalize_tier(value)
 
 
+def _confidence(value: str) -> str:
+    from medins_cli.core.names import normalize_confidence
+
+    return normalize_confidence(value)
+
+
 def _bool(value: str) -> bool:
     key = str(value).strip().lower()
     if key in _TRUE:
@@ -56,7 +62,8 @@ KEYS: dict[str, tuple[str, Callable[[str], Any]]] = {
     "region": ("默认地区,如 绵阳", _region),
     "type": ("参保类型:employee(职工)或 resident(居民)", _plan),
     "retired": ("是否退休:true 或 false(只对职工医保有意义)", _bool),
-    "tier": ("默认医院等级:1|2|3|community", _tier),
+    "tier": ("默认医院等级:1|2|3|3a|community", _tier),
+    "min_confidence": ("估算只用至少这么可信的数字:official|observed|secondary|unverified", _confidence),
 }
 
 
@@ -107,9 +114,9 @@ def load() -> dict[str, Any]:
             raise _broken(path, f"未知的配置项「{key}」")
         if key == "retired" and not isinstance(value, bool):
             raise _broken(path, "retired 应为 true 或 false")
-        if key in ("type", "tier") and not isinstance(value, str):
+        if key in ("type", "tier", "min_confidence") and not isinstance(value, str):
             raise _broken(path, f"{key} 应为字符串")
-        if key in ("type", "tier"):
+        if key in ("type", "tier", "min_confidence"):
             try:
                 parse_value(key, value)
             except UsageError:
