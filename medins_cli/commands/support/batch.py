@@ -354,9 +354,10 @@ class _Runner:
 
     def finish(self) -> None:
         if self.whole_bill:
-            from medins_cli.commands.support.claims import WHOLE_BILL_ASSUMED
+            from medins_cli.commands.support.claims import WHOLE_BILL_WHY
 
-            note(f"说明:没有 self_pay 和 partial_self_pay 的行,{WHOLE_BILL_ASSUMED}")
+            note(f"说明:self_pay 和 partial_self_pay 都空着的行按整张账单属于政策范围内计算:{WHOLE_BILL_WHY};"
+                 "可照医院的费用清单填入这两列,估算更准")
         if self.rules.defaulted_type:
             note("没写参保类型的行按职工医保计算(可加 type 列、--type,或 medins config set type)")
         if self.failed:

@@ -40,8 +40,9 @@ class ClaimArgs:
 
 
 #: Said whenever a bill comes without its 目录外 and 乙类 parts (the whole bill taken as policy-range).
-WHOLE_BILL_ASSUMED = ("这张账单按全部属于政策范围内计算:实际账单通常有目录外(全自费)和乙类先行自付的部分,"
-                      "医保一般会付得更少;可照医院的费用清单用 --self-pay 和 --partial-self-pay 填入,估算更准")
+WHOLE_BILL_WHY = "实际账单通常有目录外(全自费)和乙类先行自付的部分,医保一般会付得更少"
+WHOLE_BILL_ASSUMED = (f"这张账单按全部属于政策范围内计算:{WHOLE_BILL_WHY};"
+                      "可照医院的费用清单用 --self-pay 和 --partial-self-pay 填入,估算更准")
 
 
 def load_config() -> dict[str, Any]:
