@@ -58,6 +58,23 @@ def _sum(data):
     return round(sum(Decimal(str(data[k])) for k in SPLIT_KEYS if k != "total"), 2)
 
 
+def test_the_account_never_pays_out_of_catalogue_costs(run):
+    # eligible 8000 − 3000 = 5000; fund (5000 − 750) × 0.84 = 3570; share 8000 − 3570 = 4430,
+    # of which 3000 is 全自费 (cash only) and 1430 the policy-range part the account may pay
+    data = run.json(*BASE, "-t", "职工", "--self-pay", "3000", "--balance", "5000")
+    assert data["fund_pay"] == 3570 and data["out_of_pocket"] == 4430
+    assert data["account_payable"] == 1430 and data["self_pay"] == 3000
+    assert data["account_pay"] == 1430 and data["cash_pay"] == 3000 and data["balance_left"] == 3570
+    assert data["short"] is False  # the account was enough for what it may pay
+    assert any("3,000.00" in a["text"] and "目录外" in a["text"] and a["source"] == "seed-004" for a in data["advice"])
+    assert _sum(data) == 8000
+    # 家庭共济 is the same account money: the same limit (1000 + 430 = 1430)
+    fam = run.json(*BASE, "-t", "职工", "--self-pay", "3000", "--balance", "1000", "--family", "5000")
+    assert fam["account_pay"] == 1000 and fam["family_pay"] == 430 and fam["cash_pay"] == 3000
+    text = run(*BASE, "-t", "职工", "--self-pay", "3000", "--balance", "5000", "--format", "plain").stdout
+    assert "个人账户支付:1,430.00" in text and "现金等自付:3,000.00" in text
+
+
 def test_split_json_shape(run):
     data = run.json(*BASE, "-t", "职工", "--balance", "120", "--family", "300")
     assert data["mode"] == "split"
@@ -242,9 +259,10 @@ def test_split_invariants(bd, balance, family, allowed):
         assert part == part.quantize(Decimal("0.01"))
     assert p.account_pay <= balance and p.family_pay <= family
     assert p.account_pay + p.family_pay + p.cash_pay == bd.out_of_pocket
+    assert p.cash_pay >= bd.self_pay  # 全自费 (outside the catalogue) is never paid from an account
     if not allowed:
         assert p.account_pay == 0 and p.family_pay == 0
-    if allowed and p.cash_pay > 0:  # cash only once both balances are used up
+    if allowed and p.cash_pay > bd.self_pay:  # cash for the policy-range part only once both balances are used up
         assert p.account_pay == balance and p.family_pay == family
 
 
@@ -265,4 +283,5 @@ def test_split_invariants_through_the_cli(total, balance, family, plan, tier):
     assert _sum(data) == Decimal(str(data["total"])) == total
     assert Decimal(str(data["account_pay"])) <= (balance if plan == "职工" else 0)
     assert Decimal(str(data["family_pay"])) <= family
+    assert Decimal(str(data["account_pay"])) + Decimal(str(data["family_pay"])) <= Decimal(str(data["account_payable"]))
     assert all(data[k] >= 0 for k in SPLIT_KEYS)

@@ -424,13 +424,17 @@ def _split_doc(p: dict[str, Any]) -> Doc:
              f"{m('total')} 元由谁付")
     doc = Doc(title, warnings=list(p["warnings"]), sources=p["sources"], footer=[p["disclaimer"]])
     account_note = f"余额 {money(Decimal(str(p['balance'])))}" if p["account_allowed"] else p["account_reason"]
+    self_pay = Decimal(str(p.get("self_pay") or 0))
+    if self_pay and (p["account_allowed"] or p["family_allowed"]):
+        account_note = ";".join(filter(None, [account_note, f"账户只付政策范围内的 {m('account_payable')}"]))
+    cash_note = "现金、银行卡、微信、支付宝等" + (f";含全自费(目录外){money(self_pay)}" if self_pay else "")
     rows = [
         ("统筹基金支付", m("fund_pay"), f"报销比例 {p['estimate']['ratio']}", _first_source(p["estimate"])),
         ("大病保险", m("critical_illness_pay"), ""),
         ("个人账户支付", m("account_pay"), account_note or ""),
         ("家庭共济支付", m("family_pay"), f"可用 {money(Decimal(str(p['family'])))}" if p["family_allowed"] else
          (p["account_reason"] or "")),
-        ("现金等自付", m("cash_pay"), "现金、银行卡、微信、支付宝等"),
+        ("现金等自付", m("cash_pay"), cash_note),
         ("合计", m("total"), "以上各项之和"),
     ]
     doc.sections.append(Section("谁付多少", "table", rows=rows))

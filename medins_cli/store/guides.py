@@ -406,38 +406,51 @@ def balance_info_payload(place: Place | None, plan: str | None, *, focus: str | 
     return data
 
 
+def _out_of_range_source() -> str:
+    """The source of 「超出医保政策范围的费用不能用个人账户」 (balance.yaml's uses)."""
+    return next(u["source"] for u in load("balance")["uses"] if "政策范围" in u["text"])
+
+
 def balance_split_payload(estimate: dict[str, Any], payment: Any, *, place: Place, balance: Any, family: Any,
                           account_allowed: bool, account_reason: str | None, projection: dict[str, Any] | None,
-                          warnings: Iterable[str] = ()) -> dict[str, Any]:
+                          family_allowed: bool | None = None, warnings: Iterable[str] = ()) -> dict[str, Any]:
     """`medins balance --amount`: who pays what — the estimate's insurance parts, then the personal
-    account (up to ``balance``), 家庭共济 (up to ``family``) and cash. Parts sum to ``total``."""
+    account (up to ``balance``), 家庭共济 (up to ``family``) and cash. Parts sum to ``total``.
+    The accounts pay only the policy-range share (``account_payable``); 全自费 is always cash."""
     from medins_cli.core.money import money
 
+    if family_allowed is None:
+        family_allowed = account_allowed
     sections = balance_sections(place)
     plan = estimate["plan"]
     projection = dict(projection) if projection else None
     extra = list(estimate["sources"]) + (projection.pop("source_info", []) if projection else [])
     cash = payment.cash_pay
-    advice: list[dict[str, Any]] = []
-    short = account_allowed and cash > 0
+    self_pay = estimate["self_pay"]
+    payable = estimate["out_of_pocket"] - self_pay  # what an account may pay: never the 全自费 part
+    cash_in_range = cash - self_pay  # cash for the policy-range share: the accounts ran out (or cannot pay)
+    short = (account_allowed or family_allowed) and cash_in_range > 0
     shortfall = sections["shortfall"]
-    if not account_allowed:
-        advice.append({"text": f"{account_reason}:个人负担的 {money(cash)} 元要用现金、银行卡、信用卡或微信、支付宝支付",
-                       "source": shortfall[0]["source"]})
+    pay_by = "要用现金、银行卡、信用卡或微信、支付宝支付"
+    advice: list[dict[str, Any]] = []
+    if not account_allowed and not family_allowed:
+        advice.append({"text": f"{account_reason}:个人负担的 {money(cash)} 元{pay_by}", "source": shortfall[0]["source"]})
         advice += shortfall[1:2]
-    elif short:
+    elif cash_in_range > 0:
         paid = []
         if payment.account_pay:
             paid.append(f"个人账户付 {money(payment.account_pay)} 元")
         if payment.family_pay:
             paid.append(f"家庭共济付 {money(payment.family_pay)} 元")
-        head = ("、".join(paid) + ",其余 ") if paid else "个人负担的 "
-        advice.append({"text": f"{head}{money(cash)} 元要用现金、银行卡、信用卡或微信、支付宝支付",
-                       "source": shortfall[0]["source"]})
+        head = ("、".join(paid) + ",政策范围内其余 ") if paid else "政策范围内的个人负担 "
+        advice.append({"text": f"{head}{money(cash_in_range)} 元{pay_by}", "source": shortfall[0]["source"]})
         advice += shortfall[1:]
     else:
-        advice.append({"text": f"个人负担的 {money(estimate['out_of_pocket'])} 元可全部由个人账户和家庭共济支付,"
-                               "不用另付现金", "source": shortfall[0]["source"]})
+        advice.append({"text": f"政策范围内的个人负担 {money(payable)} 元可全部由个人账户和家庭共济支付",
+                       "source": shortfall[0]["source"]})
+    if self_pay > 0 and (account_allowed or family_allowed):
+        advice.append({"text": f"全自费(目录外)的 {money(self_pay)} 元超出医保政策范围,不能用个人账户或家庭共济支付,"
+                               f"{pay_by}", "source": _out_of_range_source()})
     data: dict[str, Any] = {
         "mode": "split",
         "region": estimate["region"],
@@ -450,7 +463,7 @@ def balance_split_payload(estimate: dict[str, Any], payment: Any, *, place: Plac
         "balance": balance,
         "family": family,
         "account_allowed": account_allowed,
-        "family_allowed": account_allowed,
+        "family_allowed": family_allowed,
         "account_reason": account_reason,
         "fund_pay": payment.fund_pay,
         "critical_illness_pay": payment.critical_illness_pay,
@@ -459,6 +472,8 @@ def balance_split_payload(estimate: dict[str, Any], payment: Any, *, place: Plac
         "cash_pay": cash,
         "total": payment.total,
         "out_of_pocket": estimate["out_of_pocket"],
+        "self_pay": self_pay,
+        "account_payable": payable,
         "balance_left": balance - payment.account_pay,
         "family_left": family - payment.family_pay,
         "short": short,
