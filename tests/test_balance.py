@@ -39,7 +39,7 @@ CASES = [
      {"account_pay": 0, "family_pay": 0, "cash_pay": 1910, "balance": 0}),
     ("resident has no account", ["-t", "居民", "--balance", "120", "--family", "300"],
      {"fund_pay": 4777.5, "account_pay": 0, "family_pay": 300, "cash_pay": 2922.5, "balance": 0,
-      "account_allowed": True}),
+      "account_allowed": False, "family_allowed": True, "account_reason": "城乡居民医保没有个人账户"}),
     # (8000 − 650) × 0.65 = 4777.50; share 3222.50; a bound employee relative's account (家庭共济) may pay 300
     ("fen", ["-t", "职工", "--balance", "100.55", "--family", "0.3"],
      {"account_pay": 100.55, "family_pay": 0.3, "cash_pay": 1809.15}),  # 1910 − 100.55 − 0.30
@@ -99,6 +99,14 @@ def test_resident_split_says_no_account(run):
     assert any("已忽略 --balance" in w for w in data["warnings"])
     text = run(*BASE, "-t", "居民", "--balance", "120", "--format", "plain").stdout
     assert "城乡居民医保没有个人账户" in text and "个人账户支付:0.00" in text
+
+
+def test_resident_account_is_not_allowed_but_family_is(run):
+    data = run.json(*BASE, "-t", "居民", "--family", "5000")
+    assert data["account_allowed"] is False and data["account_reason"] == "城乡居民医保没有个人账户"
+    assert data["family_allowed"] is True and data["family_pay"] == 3222.5 and data["cash_pay"] == 0
+    text = run(*BASE, "-t", "居民", "--format", "plain").stdout
+    assert "个人账户支付:0.00(城乡居民医保没有个人账户)" in text
 
 
 def test_remote_inpatient_cannot_use_the_account(run):

@@ -154,7 +154,10 @@ def _split(args: Any, cfg: dict[str, Any], bal: Decimal | None, fam: Decimal, pa
     policy = resolve_policy(args, cfg)
     bd = estimate(policy, claim, explain=False)
     warnings = list(args.notes)
-    allowed, reason, notes = _account_rule(claim)
+    allowed, reason, notes = _account_rule(claim)  # out-of-area rules: the account and 家庭共济 alike
+    family_allowed, family_reason = allowed, reason
+    if claim.plan == "resident":  # no account of one's own; a bound relative's (家庭共济) may still pay
+        allowed, reason = False, "城乡居民医保没有个人账户"
     warnings += notes
     if bal is None:
         bal = ZERO
@@ -163,14 +166,13 @@ def _split(args: Any, cfg: dict[str, Any], bal: Decimal | None, fam: Decimal, pa
     elif claim.plan == "resident" and bal > 0:
         warnings.append("城乡居民医保没有个人账户,已忽略 --balance")
     balance_used = ZERO if claim.plan == "resident" else bal
-    payment = split_payment(bd, balance_used, fam, account_allowed=allowed)
-    if claim.plan == "resident" and reason is None:
-        reason = "城乡居民医保没有个人账户"
+    payment = split_payment(bd, balance_used, fam, account_allowed=allowed, family_allowed=family_allowed)
     est = present.breakdown_payload(policy, claim, bd)
     projection = _projection(pay, n_months, is_retired, claim.plan, policy) if want_projection else None
     place = guides.Place(policy.region.name, policy.region.province)
     return guides.balance_split_payload(est, payment, place=place, balance=balance_used, family=fam,
                                         account_allowed=allowed, account_reason=reason, projection=projection,
+                                        family_allowed=family_allowed, family_reason=family_reason,
                                         warnings=warnings)
 
 

@@ -433,7 +433,7 @@ def _split_doc(p: dict[str, Any]) -> Doc:
         ("大病保险", m("critical_illness_pay"), ""),
         ("个人账户支付", m("account_pay"), account_note or ""),
         ("家庭共济支付", m("family_pay"), f"可用 {money(Decimal(str(p['family'])))}" if p["family_allowed"] else
-         (p["account_reason"] or "")),
+         (p.get("family_reason") or p["account_reason"] or "")),
         ("现金等自付", m("cash_pay"), cash_note),
         ("合计", m("total"), "以上各项之和"),
     ]

@@ -413,14 +413,15 @@ def _out_of_range_source() -> str:
 
 def balance_split_payload(estimate: dict[str, Any], payment: Any, *, place: Place, balance: Any, family: Any,
                           account_allowed: bool, account_reason: str | None, projection: dict[str, Any] | None,
-                          family_allowed: bool | None = None, warnings: Iterable[str] = ()) -> dict[str, Any]:
+                          family_allowed: bool | None = None, family_reason: str | None = None,
+                          warnings: Iterable[str] = ()) -> dict[str, Any]:
     """`medins balance --amount`: who pays what — the estimate's insurance parts, then the personal
     account (up to ``balance``), 家庭共济 (up to ``family``) and cash. Parts sum to ``total``.
     The accounts pay only the policy-range share (``account_payable``); 全自费 is always cash."""
     from medins_cli.core.money import money
 
     if family_allowed is None:
-        family_allowed = account_allowed
+        family_allowed, family_reason = account_allowed, account_reason
     sections = balance_sections(place)
     plan = estimate["plan"]
     projection = dict(projection) if projection else None
@@ -434,7 +435,7 @@ def balance_split_payload(estimate: dict[str, Any], payment: Any, *, place: Plac
     pay_by = "要用现金、银行卡、信用卡或微信、支付宝支付"
     advice: list[dict[str, Any]] = []
     if not account_allowed and not family_allowed:
-        advice.append({"text": f"{account_reason}:个人负担的 {money(cash)} 元{pay_by}", "source": shortfall[0]["source"]})
+        advice.append({"text": f"{family_reason or account_reason}:个人负担的 {money(cash)} 元{pay_by}", "source": shortfall[0]["source"]})
         advice += shortfall[1:2]
     elif cash_in_range > 0:
         paid = []
@@ -465,6 +466,7 @@ def balance_split_payload(estimate: dict[str, Any], payment: Any, *, place: Plac
         "account_allowed": account_allowed,
         "family_allowed": family_allowed,
         "account_reason": account_reason,
+        "family_reason": None if family_allowed else family_reason,
         "fund_pay": payment.fund_pay,
         "critical_illness_pay": payment.critical_illness_pay,
         "account_pay": payment.account_pay,
