@@ -8,7 +8,7 @@ import pytest
 
 TRANSFER_KEYS = {"guide", "from", "to", "conditions", "steps", "balance", "notes", "region_notes", "warnings",
                  "sources", "disclaimer"}
-FILING_KEYS = {"guide", "region", "to", "scope", "types", "channels", "steps", "unfiled", "account", "notes",
+FILING_KEYS = {"guide", "plan", "region", "to", "scope", "types", "channels", "steps", "unfiled", "account", "notes",
                "region_notes", "cost", "warnings", "sources", "disclaimer"}
 FORMATS = ["table", "markdown", "plain", "json"]
 
@@ -174,3 +174,17 @@ def test_filing_cost_needs_tier(run):
 def test_help(run):
     result = run("transfer-guide", "--help")
     assert result.exit_code == 0 and "示例" in result.stdout and "--filing" in result.stdout
+
+
+def test_filing_for_residents_says_nothing_about_using_a_personal_account(run):
+    data = run.json("transfer-guide", "--filing", "--from", "成都", "--to", "北京", "-t", "居民")
+    assert data["plan"] == "resident" and data["account"] == []
+    shown = data["steps"] + data["unfiled"] + data["notes"] + data["region_notes"]
+    assert not any("个人账户" in x["text"] and "没有个人账户" not in x["text"] for x in shown)
+    assert any("没有个人账户" in n["text"] for n in data["notes"])
+    assert [s["n"] for s in data["steps"]] == list(range(1, len(data["steps"]) + 1))
+    text = run("transfer-guide", "--filing", "--from", "成都", "--to", "北京", "-t", "居民", "-f", "plain").stdout
+    assert "使用个人账户支付" not in text and "在外地用个人账户" not in text
+    employee = run.json("transfer-guide", "--filing", "--from", "成都", "--to", "北京", "-t", "职工")
+    assert employee["plan"] == "employee" and employee["account"]
+    assert run.json("transfer-guide", "--filing")["plan"] is None

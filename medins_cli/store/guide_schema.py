@@ -234,6 +234,7 @@ class FilingFile(_File):
     steps: list[NumberedTextModel] = Field(min_length=1)
     unfiled: list[TextModel] = Field(min_length=1)
     account: list[TextModel] = []
+    resident: list[TextModel] = []  # instead of ``account`` for 城乡居民医保, which has no personal account
     notes: list[TextModel] = []
     region_rules: list[RegionRuleModel] = []
 

@@ -328,8 +328,11 @@ def scope(home: Place | None, care: Place | None) -> str | None:
     return None
 
 
-def filing_payload(home: Place | None, care: Place | None, cost: dict[str, Any] | None = None) -> dict[str, Any]:
-    """异地就医备案: types, channels, steps, the home province's rules and what not filing costs."""
+def filing_payload(home: Place | None, care: Place | None, cost: dict[str, Any] | None = None,
+                   plan: str | None = None) -> dict[str, Any]:
+    """异地就医备案: types, channels, steps, the home province's rules and what not filing costs.
+
+    For 城乡居民医保 (``plan="resident"``) the personal-account section is left out: there is none."""
     guide = load("filing")
     rules = matching_rules(guide["region_rules"], home)
     where = scope(home, care)
@@ -340,6 +343,7 @@ def filing_payload(home: Place | None, care: Place | None, cost: dict[str, Any] 
         warnings.append("参保地和就医地相同,不属于异地就医,不需要备案")
     data: dict[str, Any] = {
         "guide": "filing",
+        "plan": plan,
         "region": home.payload() if home else None,
         "to": care.payload() if care else None,
         "scope": where,
@@ -347,8 +351,8 @@ def filing_payload(home: Place | None, care: Place | None, cost: dict[str, Any] 
         "channels": guide["channels"],
         "steps": guide["steps"],
         "unfiled": guide["unfiled"],
-        "account": guide["account"],
-        "notes": guide["notes"],
+        "account": [] if plan == "resident" else guide["account"],
+        "notes": (guide["resident"] if plan == "resident" else []) + guide["notes"],
         "region_notes": _region_texts(rules),
         "cost": cost,
         "warnings": warnings,
