@@ -17,7 +17,7 @@ REQUIRED_NAMES = [
 ]
 CHECKLIST_KEYS = {
     "guide", "id", "name", "aliases", "summary", "region", "when", "items", "submit", "deadline",
-    "payment_time", "steps", "notes", "warnings", "sources", "disclaimer",
+    "payment_time", "steps", "notes", "examples", "warnings", "sources", "disclaimer",
 }
 
 

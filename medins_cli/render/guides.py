@@ -267,7 +267,12 @@ def checklist_doc(p: dict[str, Any]) -> Doc:
             _labelled("交到", p["submit"]) + _labelled("期限", p["deadline"]) + _labelled("到账", p["payment_time"]))
     doc.add("步骤", texts(p["steps"]), "steps")
     doc.add("注意", texts(p["notes"]))
+    doc.add(EXAMPLES_TITLE, texts(p.get("examples", [])))
     return doc
+
+
+#: The section of other places' practice, each line labelled 「以…为例」.
+EXAMPLES_TITLE = "其他地方的做法(仅作参考)"
 
 
 def scenario_list_doc(rows: list[dict[str, Any]]) -> Doc:
@@ -287,6 +292,9 @@ def transfer_doc(p: dict[str, Any]) -> Doc:
     b = p["to"]["name"] if p.get("to") else "新参保地"
     doc = Doc(f"医保关系转移接续:{a} → {b}", "换城市参保后,把医保关系和个人账户余额转到新参保地",
               warnings=list(p["warnings"]), sources=p["sources"], footer=[p["disclaimer"]])
+    resident = p.get("plan") == "resident"
+    if resident:
+        doc.add(RESIDENT_TITLE, texts(p["resident_notes"]), emphasis=True)
     doc.add("先确认条件", texts(p["conditions"]))
     steps = []
     for s in p["steps"]:
@@ -302,8 +310,14 @@ def transfer_doc(p: dict[str, Any]) -> Doc:
     doc.add("个人账户余额怎么办", texts(p["balance"]))
     doc.add("两地的特别规定", [Entry(n["text"], n["source"], region=_role(n)) for n in p["region_notes"]],
             emphasis=True)
+    doc.add(EXAMPLES_TITLE, texts(p["examples"]))
+    if not resident:
+        doc.add(RESIDENT_TITLE, texts(p["resident_notes"]))
     doc.add("注意", texts(p["notes"]))
     return doc
+
+
+RESIDENT_TITLE = "城乡居民医保换城市"
 
 
 _SCOPES = {"in_province": "省内异地", "cross_province": "跨省异地", "same_region": "同一地区"}
@@ -335,6 +349,7 @@ def filing_doc(p: dict[str, Any]) -> Doc:
     doc.add("在哪办", texts(p["channels"]))
     doc.add("办理步骤", texts(p["steps"]), "steps")
     doc.add("不备案会怎样", texts(p["unfiled"]))
+    doc.add(EXAMPLES_TITLE, texts(p["examples"]))
     if cost is not None:
         doc.sections.append(_cost_section(cost))
     doc.add("在外地用个人账户", texts(p["account"]))

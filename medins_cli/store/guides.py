@@ -245,6 +245,30 @@ def _region_texts(rules: list[dict[str, Any]], role_label: bool = False) -> list
     return out
 
 
+EXAMPLE_CAVEAT = "各地不同,以参保地医保局为准"
+
+
+def as_example(label: str, text: str) -> str:
+    """One place's practice, labelled so it never reads as a general rule."""
+    return f"以{label}为例:{text.rstrip('。;;')};{EXAMPLE_CAVEAT}"
+
+
+def _examples(rules: Iterable[dict[str, Any]], applies: Any) -> list[dict[str, Any]]:
+    """Lines of the rules that carry an ``example`` label but do not apply to the user's places
+    (``applies(rule)`` is False), each labelled 「以…为例:…;各地不同,以参保地医保局为准」."""
+    out: list[dict[str, Any]] = []
+    for rule in rules:
+        label = rule.get("example")
+        if not label or applies(rule):
+            continue
+        base = {"example": label, "regions": list(rule["regions"])}
+        for item in rule["items"]:
+            extra = f"({item['note']})" if item.get("note") else ""
+            out.append({**base, "text": as_example(label, f"要带{item['name']}{extra}"), "source": item["source"]})
+        out.extend({**base, "text": as_example(label, n["text"]), "source": n["source"]} for n in rule["notes"])
+    return out
+
+
 def _no_rules_warning(place: Place | None, rules: list[dict[str, Any]], what: str) -> list[str]:
     if place is not None and not rules:
         return [f"数据中没有{place.name}{what}的特别规定,以下为通用内容"]
@@ -281,6 +305,7 @@ def checklist_payload(scenario: dict[str, Any], place: Place | None) -> dict[str
         "payment_time": scenario["payment_time"],
         "steps": scenario["steps"],
         "notes": notes,
+        "examples": _examples(scenario["region_rules"], lambda rule: rule_applies(rule, place)),
         "warnings": _no_rules_warning(place, rules, "办理此事"),
     }
     data["sources"] = sources_payload(walk_sources(data))
@@ -294,7 +319,10 @@ def transfer_payload(origin: Place | None, dest: Place | None, plan: str | None 
     rules = matching_rules(guide["region_rules"], origin, "from") + matching_rules(guide["region_rules"], dest, "to")
     warnings: list[str] = []
     if plan == "resident":
-        warnings.append("你是城乡居民医保:要先转为职工医保,才能办职工医保关系转移(见条件)")
+        warnings.append("你是城乡居民医保:下面的步骤是职工医保关系转移;居民换城市怎么办,见「城乡居民医保换城市」")
+    named = [f"{p.name}{what}" for p, what in ((origin, "转出"), (dest, "转入")) if p is not None]
+    if named and not rules:
+        warnings.append(f"数据中没有{'、'.join(named)}的特别规定,以下为通用内容")
     if origin is None:
         warnings.append("没有指定转出地:加 --from 广州(或先 medins config set region 广州)可看该地的特别规定")
     if dest is None:
@@ -303,13 +331,17 @@ def transfer_payload(origin: Place | None, dest: Place | None, plan: str | None 
         warnings.append("转出地和转入地相同:同一统筹地区内不需要办转移接续")
     data: dict[str, Any] = {
         "guide": "transfer",
+        "plan": plan,
         "from": origin.payload() if origin else None,
         "to": dest.payload() if dest else None,
         "conditions": guide["conditions"],
         "steps": [{**s, "actor_label": ACTORS[s["actor"]]} for s in guide["steps"]],
         "balance": guide["balance"],
+        "resident_notes": guide["resident"],
         "notes": guide["notes"],
         "region_notes": _region_texts(rules, role_label=True),
+        "examples": _examples(guide["region_rules"], lambda rule: rule_applies(rule, origin, "from")
+                              or rule_applies(rule, dest, "to")),
         "warnings": warnings,
     }
     data["sources"] = sources_payload(walk_sources(data))
@@ -354,6 +386,7 @@ def filing_payload(home: Place | None, care: Place | None, cost: dict[str, Any] 
         "account": [] if plan == "resident" else guide["account"],
         "notes": (guide["resident"] if plan == "resident" else []) + guide["notes"],
         "region_notes": _region_texts(rules),
+        "examples": _examples(guide["region_rules"], lambda rule: rule_applies(rule, home)),
         "cost": cost,
         "warnings": warnings,
     }
