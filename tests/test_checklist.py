@@ -236,3 +236,38 @@ def test_help_is_chinese_with_examples(run):
     result = run("checklist", "--help")
     assert result.exit_code == 0
     assert "示例" in result.stdout and "medins checklist 住院手工报销" in result.stdout
+
+
+# ---- 生育: childbirth and the 人工流产 case apart; one article's requirements labelled ----------
+
+
+def _all_text(data):
+    return json.dumps({k: v for k, v in data.items() if k != "sources"}, ensure_ascii=False)
+
+
+def test_childbirth_checklist_is_not_built_on_an_abortion_example(run):
+    data = run.json("checklist", "生育医疗费与生育津贴")
+    assert "新农合" not in _all_text(data)  # merged into 城乡居民医保 years ago
+    own = json.dumps([data["items"], data["when"], data["steps"], data["submit"]], ensure_ascii=False)
+    assert "流产" not in own
+    assert [n["text"] for n in data["notes"] if "流产" in n["text"]] == ["人工流产等计划生育手术另见「人工流产与计划生育手术」清单"]
+    assert any("分娩" in w["text"] for w in data["when"])
+    required = [i["name"] for i in data["items"] if i["required"]]
+    assert "结婚证" not in required
+    for entry in data["items"] + data["notes"]:
+        line = entry.get("text") or f"{entry['name']} {entry.get('note') or ''}"
+        if "结婚证" in line or "满1年" in line:
+            assert "一篇" in line and "各地要求不同" in line, line
+
+
+def test_abortion_case_has_its_own_checklist(run):
+    for query in ("人工流产", "人流", "计划生育手术", "人流报销"):
+        assert run.json("checklist", query)["id"] == "family-planning", query
+    data = run.json("checklist", "人工流产")
+    items = {i["name"]: i for i in data["items"]}
+    assert any("流产" in (i["note"] or "") or "流产" in name for name, i in items.items())
+    assert items["结婚证"]["required"] is False and "各地要求不同" in items["结婚证"]["note"]
+    assert "新农合" not in _all_text(data)
+    conditions = [n["text"] for n in data["notes"] if "满1年" in n["text"]]
+    assert conditions and all("一篇" in c and "各地要求不同" in c for c in conditions)
+    assert run.json("checklist", "生育")["id"] == "maternity"
