@@ -271,3 +271,29 @@ def test_abortion_case_has_its_own_checklist(run):
     conditions = [n["text"] for n in data["notes"] if "满1年" in n["text"]]
     assert conditions and all("一篇" in c and "各地要求不同" in c for c in conditions)
     assert run.json("checklist", "生育")["id"] == "maternity"
+
+
+# ---- the outpatient limit: it varies; the region's own figure when we have it -------------------
+
+
+def test_outpatient_limit_is_not_overstated(run):
+    data = run.json("checklist", "门诊手工报销")
+    notes = " ".join(n["text"] for n in data["notes"])
+    assert "2万" not in notes and "封顶线常见" not in notes
+    assert "各地" in notes and "限额" in notes
+
+
+def test_outpatient_limit_shows_the_regions_own_figure(run):
+    data = run.json("checklist", "门诊手工报销", "--region", "绵阳")
+    mine = [n for n in data["notes"] if n["region"] == "绵阳"]
+    assert len(mine) == 1
+    text = mine[0]["text"]
+    # mianyang.yaml: 职工 annual_cap 2000, retiree 2500; 居民 200 (aggregator, unverified)
+    assert "2,000" in text and "2,500" in text and "200" in text and "绵阳" in text
+    assert mine[0]["source"] == "aggregator-mianyang"
+    assert {s["id"]: s["confidence"] for s in data["sources"]}["aggregator-mianyang"] == "unverified"
+    plain = run("checklist", "门诊手工报销", "--region", "绵阳", "-f", "plain").stdout
+    assert "2,000" in plain
+    # a region without figures adds nothing (and says it has no rule of its own)
+    chengdu = run.json("checklist", "门诊手工报销", "--region", "成都")
+    assert not any(n["region"] for n in chengdu["notes"]) and chengdu["warnings"]

@@ -127,6 +127,7 @@ class ScenarioModel(_Strict):
     payment_time: Optional[TextModel] = None
     steps: list[TextModel] = []
     notes: list[TextModel] = []
+    region_figures: list[Literal["outpatient_cap", "inpatient_cap"]] = []  # from the region's own data file
     region_rules: list[RegionRuleModel] = []
 
 

@@ -284,12 +284,46 @@ def scenario_list_payload() -> list[dict[str, Any]]:
     ]
 
 
-def checklist_payload(scenario: dict[str, Any], place: Place | None) -> dict[str, Any]:
-    """One scenario's checklist, with the user's region's items and notes added (``region`` set)."""
+_FIGURES = {"outpatient_cap": ("outpatient", "门诊统筹年度限额"), "inpatient_cap": ("inpatient", "住院年度封顶线")}
+
+
+def figure_notes(policy: Any, kinds: Iterable[str]) -> list[dict[str, Any]]:
+    """The region's own figures a checklist asks for (``region_figures``), one note per kind, citing
+    the region file's source: e.g. 「绵阳数据:门诊统筹年度限额 职工 2,000.00 元(退休 2,500.00 元)、居民 200.00 元」."""
+    from medins_cli.core.money import money
+
+    notes = []
+    for kind in kinds:
+        attr, label = _FIGURES[kind]
+        parts: list[str] = []
+        source: str | None = None
+        for plan_key, plan_word in (("employee", "职工"), ("resident", "居民")):
+            plan = policy.plans.get(plan_key)
+            section = getattr(plan, attr) if plan is not None else None
+            if section is None or section.annual_cap is None:
+                continue
+            retiree = getattr(section, "retiree_annual_cap", None)
+            parts.append(f"{plan_word} {money(section.annual_cap)} 元"
+                         + (f"(退休 {money(retiree)} 元)" if plan_key == "employee" and retiree is not None else ""))
+            source = source or section.source
+        if parts and source:
+            notes.append({"text": f"{policy.region.name}数据:{label} {'、'.join(parts)}", "source": source,
+                          "region": policy.region.name})
+    return notes
+
+
+def checklist_payload(scenario: dict[str, Any], place: Place | None, *, figures: Iterable[dict[str, Any]] = (),
+                      figure_sources: Iterable[dict[str, Any]] = ()) -> dict[str, Any]:
+    """One scenario's checklist, with the user's region's items and notes added (``region`` set).
+
+    ``figures`` are notes from the region's own data file (:func:`figure_notes`), ``figure_sources``
+    that file's sources for them."""
     rules = matching_rules(scenario["region_rules"], place)
+    figures = list(figures)
     items = [{**i, "region": None} for i in scenario["items"]]
     items += [{**i, "region": r["matched"]} for r in rules for i in r["items"]]
     notes = [{**n, "region": None} for n in scenario["notes"]]
+    notes += figures
     notes += [{**n, "region": r["matched"]} for r in rules for n in r["notes"]]
     data: dict[str, Any] = {
         "guide": "checklist",
@@ -306,9 +340,9 @@ def checklist_payload(scenario: dict[str, Any], place: Place | None) -> dict[str
         "steps": scenario["steps"],
         "notes": notes,
         "examples": _examples(scenario["region_rules"], lambda rule: rule_applies(rule, place)),
-        "warnings": _no_rules_warning(place, rules, "办理此事"),
+        "warnings": _no_rules_warning(place, rules or figures, "办理此事"),
     }
-    data["sources"] = sources_payload(walk_sources(data))
+    data["sources"] = _merge_sources(walk_sources(data), figure_sources)
     data["disclaimer"] = GUIDE_DISCLAIMER
     return data
 
