@@ -297,3 +297,16 @@ def test_outpatient_limit_shows_the_regions_own_figure(run):
     # a region without figures adds nothing (and says it has no rule of its own)
     chengdu = run.json("checklist", "门诊手工报销", "--region", "成都")
     assert not any(n["region"] for n in chengdu["notes"]) and chengdu["warnings"]
+
+
+def test_family_binding_shares_the_personal_account_only(run):
+    data = run.json("checklist", "家庭共济绑定")
+    texts = [x["text"] for x in data["notes"] + data["when"] + data["steps"]]
+    texts += [i["note"] or "" for i in data["items"]]
+    assert not any("统筹" in t and "共济" in t and "不" not in t for t in texts)
+    assert not any("能否共济" in t or "看当地政策" in t for t in texts)
+    assert any("只共享个人账户" in t and "统筹" in t for t in texts)
+    for args in (["balance"], ["balance", "-r", "重庆"]):
+        info = run.json(*args)
+        shared = [o["text"] for o in info["options"] if o["title"] == "家庭共济"]
+        assert shared and "个人账户" in shared[0]
