@@ -143,7 +143,7 @@ def test_every_format(run, fmt, mode):
     elif mode == "split":
         assert "1,790.00" in result.stdout and "个人账户支付" in result.stdout and "来源" in result.stdout
     else:
-        assert "12333" in result.stdout and "来源" in result.stdout
+        assert "12393" in result.stdout and "来源" in result.stdout
 
 
 def test_info_page(run):
@@ -156,11 +156,29 @@ def test_info_page(run):
     assert "不会年底清零" in props and "不能提取现金" in props and "不影响医保报销" in props
     assert "2%" in " ".join(f["text"] for f in data["funding"])
     channels = " ".join(c["channel"] + c["path"] for c in data["check"])
-    for word in ("微信", "支付宝", "国家医保服务平台", "官网", "12333", "窗口", "消费凭证"):
+    for word in ("微信", "支付宝", "国家医保服务平台", "官网", "12393", "窗口", "消费凭证"):
         assert word in channels, word
     listed = {s["id"] for s in data["sources"]}
     for section in ("uses", "funding", "properties", "check", "shortfall", "options", "remote_notes"):
         assert all(x["source"] in listed for x in data[section]), section
+
+
+def test_the_hotline_is_the_medical_insurance_one(run):
+    data = run.json("balance")
+    channels = [c["channel"] + c["path"] for c in data["check"]]
+    assert not any("12333" in c for c in channels)  # 12333 is 人社's line
+    hotline = [c for c in data["check"] if "12393" in c["channel"] + c["path"]]
+    assert hotline and {s["id"]: s for s in data["sources"]}[hotline[0]["source"]]["confidence"] == "unverified"
+    mianyang = run.json("balance", "-r", "绵阳")
+    own = [c for c in mianyang["check"] if "0816-12393" in c["path"]]
+    assert own and own[0]["source"] == "aggregator-mianyang"
+    assert "aggregator-mianyang" in {s["id"] for s in mianyang["sources"]}
+
+
+def test_one_articles_claim_is_labelled(run):
+    props = [p["text"] for p in run.json("balance")["properties"]]
+    june = [p for p in props if "6月30日" in p]
+    assert june and all(p.startswith("有文章称") and "各地不同" in p for p in june)
 
 
 def test_info_resident(run):

@@ -88,13 +88,14 @@ def balance(
         plan = normalize_plan(plan_word) if plan_word else None
         region_name = region or cfg.get("region")
         place = guides.find_place(region_name) if region_name else None
-        policy = _policy_if_any(args, cfg) if want_projection else None
+        policy = _policy_if_any(args, cfg) if want_projection else _hotline_policy(region_name, policy_file)
         warnings += args.notes  # e.g. the policy is for a year already past
         projection = _projection(pay, n_months, is_retired, plan, policy) if want_projection else None
         focus = "remote" if remote is not None else None
         if remote is not None:
             normalize_remote(remote)  # a typo is still a usage error
-        payload = guides.balance_info_payload(place, plan, focus=focus, projection=projection, warnings=warnings)
+        payload = guides.balance_info_payload(place, plan, focus=focus, projection=projection,
+                                              hotline=_hotline(policy), warnings=warnings)
         d.deliver(payload, rg.balance_doc, form)
         return
 
@@ -129,6 +130,31 @@ def _policy_if_any(args: Any, cfg: dict[str, Any]) -> Any:
         if args.policy_file is not None:
             raise
         return None  # a place the guides know but with no region file (e.g. 厦门)
+
+
+def _hotline_policy(region: Optional[str], policy_file: Any) -> Any:
+    """The region's policy, only to show its hotline: any trouble with it is for the commands that
+    compute with it to report."""
+    from medins_cli.commands.support.claims import ClaimArgs, resolve_policy
+    from medins_cli.errors import MedinsError
+
+    if not region and policy_file is None:
+        return None
+    try:
+        return resolve_policy(ClaimArgs(region=region, policy_file=policy_file), {})
+    except MedinsError:
+        return None
+
+
+def _hotline(policy: Any) -> dict[str, Any] | None:
+    """The region's own 医保 line, when its data file gives one (cited by the file's first source)."""
+    if policy is None or not policy.region.hotline or not policy.sources:
+        return None
+    from medins_cli.render import estimate as present
+
+    sid = next(iter(policy.sources))
+    return {"name": policy.region.name, "number": policy.region.hotline, "source": sid,
+            "source_info": present.sources_payload(policy, [sid])}
 
 
 def _account_rule(claim: Any) -> tuple[bool, str | None, list[str]]:

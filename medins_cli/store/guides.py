@@ -457,18 +457,26 @@ def _merge_sources(ids: Iterable[str], extra: Iterable[dict[str, Any]]) -> list[
 
 
 def balance_info_payload(place: Place | None, plan: str | None, *, focus: str | None = None,
-                         projection: dict[str, Any] | None = None,
+                         projection: dict[str, Any] | None = None, hotline: dict[str, Any] | None = None,
                          warnings: Iterable[str] = ()) -> dict[str, Any]:
-    """`medins balance` without an amount: what the personal account is and how to use it."""
+    """`medins balance` without an amount: what the personal account is and how to use it.
+
+    ``hotline`` ({name, number, source, source_info}) is the region's own 医保 line from its data file."""
     projection = dict(projection) if projection else None
     extra = projection.pop("source_info", []) if projection else []
+    sections = balance_sections(place)
+    if hotline:
+        sections["check"] = [*sections["check"], {"channel": f"{hotline['name']}医保热线",
+                                                  "path": f"{hotline['number']}(该地数据文件所列)",
+                                                  "source": hotline["source"]}]
+        extra = [*extra, *hotline.get("source_info", [])]
     data: dict[str, Any] = {
         "mode": "info",
         "region": place.payload() if place else None,
         "plan": plan,
         "has_account": plan != "resident",
         "focus": focus,
-        **balance_sections(place),
+        **sections,
         "projection": projection,
         "warnings": list(warnings),
     }
