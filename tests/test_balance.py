@@ -208,6 +208,16 @@ def test_salary_projection(run):
     assert pr["source"] in {s["id"] for s in data["sources"]}
 
 
+def test_salary_projection_says_when_the_regions_rate_is_the_generic_one(run):
+    # mianyang.yaml's account.contribution_rate cites seed-001's 「通常为工资的2%」: not 绵阳's own rule
+    pr = run.json("balance", "--salary", "8000", "-r", "绵阳")["projection"]
+    assert pr["monthly"] == 160 and pr["rate"] == 0.02  # 8000 × 2 %
+    assert "按通行比例计" in pr["text"] and "绵阳数据:在职职工按" not in pr["text"]
+    assert "成都" not in pr["text"]
+    chengdu = run.json("balance", "--salary", "8000", "-r", "成都")["projection"]
+    assert "通行比例计" in chengdu["text"]
+
+
 def test_salary_projection_without_region_uses_the_generic_rate(run):
     pr = run.json("balance", "--salary", "5000", "--months", "3")["projection"]
     assert pr["monthly"] == 100 and pr["total"] == 300 and "通行比例" in pr["text"]

@@ -235,11 +235,16 @@ def _projection(salary: Decimal | None, months: int, retired: bool, plan: str | 
         default = guides.default_contribution_rate()
         return {**base, "kind": "in_service", "known": False, "source": default["source"],
                 "text": "请用 --salary 给出月缴费基数(一般为工资),才能估算每月划入多少"}
-    if account is not None and account.contribution_rate is not None:
+    default = guides.default_contribution_rate()
+    if account is not None and account.contribution_rate is not None and account.source != default["source"]:
         rate, sid = account.contribution_rate, account.source
         text = f"{where}数据:在职职工按缴费基数的 {(rate * 100).normalize():f}% 划入个人账户"
+    elif account is not None and account.contribution_rate is not None:
+        # the region file cites the same article as the generic figure: it is not the region's own rule
+        rate, sid = account.contribution_rate, account.source
+        text = (f"{where}的数据写的是文章所说的通行比例,不是{where}本地的规定,按通行比例计:"
+                f"{default['text']}")
     else:
-        default = guides.default_contribution_rate()
         rate, sid = Decimal(str(default["value"])), default["source"]
         text = f"{where}的数据没有划入比例,按文章所说的通行比例计:{default['text']}"
     monthly = round_fen(salary * rate)
