@@ -197,7 +197,10 @@ def test_info_remote_comes_first(run):
 def test_region_notes_only_for_their_region(run):
     chongqing = run.json("balance", "--region", "重庆")
     assert any("解绑" in n["text"] for n in chongqing["region_notes"])
-    assert run.json("balance", "--region", "绵阳")["region_notes"] == []
+    mianyang = run.json("balance", "--region", "绵阳")
+    assert mianyang["region_notes"] == []
+    assert any("没有绵阳" in w and "特别规定" in w for w in mianyang["warnings"])  # said, as checklist does
+    assert not any("特别规定" in w for w in chongqing["warnings"])
 
 
 def test_salary_projection(run):

@@ -478,7 +478,7 @@ def balance_info_payload(place: Place | None, plan: str | None, *, focus: str | 
         "focus": focus,
         **sections,
         "projection": projection,
-        "warnings": list(warnings),
+        "warnings": list(warnings) + _no_rules_warning(place, sections["region_notes"], "个人账户"),
     }
     data["sources"] = _merge_sources(walk_sources(data), extra)
     data["disclaimer"] = GUIDE_DISCLAIMER
