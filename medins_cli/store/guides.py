@@ -250,7 +250,8 @@ EXAMPLE_CAVEAT = "各地不同,以参保地医保局为准"
 
 def as_example(label: str, text: str) -> str:
     """One place's practice, labelled so it never reads as a general rule."""
-    return f"以{label}为例:{text.rstrip('。;;')};{EXAMPLE_CAVEAT}"
+    body = text.rstrip().removesuffix("。").removesuffix(";")
+    return f"以{label}为例:{body};{EXAMPLE_CAVEAT}"
 
 
 def _examples(rules: Iterable[dict[str, Any]], applies: Any) -> list[dict[str, Any]]:
