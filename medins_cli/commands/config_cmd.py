@@ -4,9 +4,11 @@ from typing import Annotated, Optional
 
 import typer
 
+from medins_cli.commands.support.helpfmt import Command, Group
 from medins_cli.errors import guard
 
 app = typer.Typer(
+    cls=Group,
     help="查看和修改本地配置(地区、参保类型、是否退休、默认医院等级),让日常命令更短。\n\n"
     "示例:\n\n  medins config set region 绵阳\n\n  medins config set type 职工\n\n  medins config show",
     no_args_is_help=True,
@@ -16,7 +18,7 @@ KeyArg = Annotated[str, typer.Argument(help="配置项:region | type | retired |
 Fmt = Annotated[Optional[str], typer.Option("--format", "-f", help="输出格式:table|json|plain", show_default=False)]
 
 
-@app.command("show")
+@app.command("show", cls=Command)
 @guard
 def show(fmt: Fmt = None) -> None:
     """显示全部配置。"""
@@ -38,7 +40,7 @@ def show(fmt: Fmt = None) -> None:
     print_table(console(), f"配置 {config.config_path()}", ("配置项", "值", "说明"), rows)
 
 
-@app.command("get")
+@app.command("get", cls=Command)
 @guard
 def get(key: KeyArg) -> None:
     """打印一个配置项的值(未设置时退出码 1)。"""
@@ -53,7 +55,7 @@ def get(key: KeyArg) -> None:
     typer.echo(plain_value(data[key]))
 
 
-@app.command("set")
+@app.command("set", cls=Command)
 @guard
 def set_(key: KeyArg, value: Annotated[str, typer.Argument(help="新值,如 绵阳、职工、true、3", show_default=False)]) -> None:
     """设置一个配置项(会先检查值是否有效)。"""
@@ -71,7 +73,7 @@ def set_(key: KeyArg, value: Annotated[str, typer.Argument(help="新值,如 绵�
     note(f"已设置 {key} = {plain_value(stored)}({config.config_path()})")
 
 
-@app.command("unset")
+@app.command("unset", cls=Command)
 @guard
 def unset(key: KeyArg) -> None:
     """删除一个配置项。"""
@@ -87,7 +89,7 @@ def unset(key: KeyArg) -> None:
     note(f"已删除 {key}")
 
 
-@app.command("path")
+@app.command("path", cls=Command)
 @guard
 def path() -> None:
     """打印配置文件的路径。"""
@@ -96,7 +98,7 @@ def path() -> None:
     typer.echo(str(config.config_path()))
 
 
-@app.command("reset")
+@app.command("reset", cls=Command)
 @guard
 def reset(yes: Annotated[bool, typer.Option("--yes", "-y", help="不再确认")] = False) -> None:
     """把现有配置文件改名备份,从空配置重新开始(用于修复损坏的文件)。"""

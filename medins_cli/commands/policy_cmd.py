@@ -6,9 +6,11 @@ from typing import Annotated, Any, Optional
 import typer
 
 from medins_cli.commands.support import options as o
+from medins_cli.commands.support.helpfmt import Command, Group
 from medins_cli.errors import guard
 
 app = typer.Typer(
+    cls=Group,
     help="地区政策数据:查看(show)、检查(validate)、新建(init)、格式说明(schema)。\n\n"
     "示例:\n\n  medins policy show 绵阳\n\n  medins policy init 我的城市\n\n"
     "  medins policy validate ~/.local/share/medins/regions/我的城市.yaml\n\n  medins policy schema > policy.schema.json",
@@ -16,7 +18,7 @@ app = typer.Typer(
 )
 
 
-@app.command("show")
+@app.command("show", cls=Command)
 @guard
 def show(
     region: Annotated[str, typer.Argument(help="地区名(如 绵阳),或一个政策文件的路径", show_default=False,
@@ -73,7 +75,7 @@ def _policy_path(text: str, find: Any) -> Path:
     return Path(find(text)["path"])
 
 
-@app.command("validate")
+@app.command("validate", cls=Command)
 @guard
 def validate(
     files: Annotated[Optional[list[Path]], typer.Argument(
@@ -139,7 +141,7 @@ def _targets(files: Optional[list[Path]], default_dir: Path) -> tuple[list[Path]
     return found, missing
 
 
-@app.command("init")
+@app.command("init", cls=Command)
 @guard
 def init(
     name: Annotated[str, typer.Argument(help="地区名,如 德阳、某某县", show_default=False)],
@@ -322,7 +324,7 @@ def _next_steps(name: str, path: Path, in_user_dir: bool, known: Optional[dict[s
              "(或把文件放进用户数据目录的 regions/)")
 
 
-@app.command("schema")
+@app.command("schema", cls=Command)
 @guard
 def schema(
     output: Annotated[Optional[str], typer.Option("--output", "-o", help="写到这个文件(默认标准输出)",
