@@ -211,7 +211,12 @@ def init(
 
         emit_lines([text])
         return
-    atomic_write(path, text)
+    try:
+        atomic_write(path, text)
+    except OSError as exc:
+        from medins_cli.errors import write_failed
+
+        raise write_failed(path, exc) from None
     _next_steps(clean, path, in_user_dir, known, ask_questions)
 
 
@@ -345,5 +350,10 @@ def schema(
     target = Path(output).expanduser()
     if output.endswith(("/", "\\")) or target.is_dir() or not target.parent.is_dir():
         raise UsageError(f"--output {output} 不是可写的文件路径:请给出已有目录中的文件名")
-    atomic_write(target, text)
+    try:
+        atomic_write(target, text)
+    except OSError as exc:
+        from medins_cli.errors import write_failed
+
+        raise write_failed(target, exc) from None
     note(f"已写入 {output}")

@@ -36,9 +36,16 @@ class ClaimArgs:
 
 
 def load_config() -> dict[str, Any]:
+    """The saved config; when it may not be read, one that fails only if a value is needed
+    (commands whose options say everything go on, with a note)."""
+    from medins_cli.errors import note_later
+    from medins_cli.render.output import is_quiet
     from medins_cli.store import config
 
-    return config.load()
+    cfg = config.load_for_command()
+    if isinstance(cfg, config.UnreadableConfig) and not is_quiet():
+        note_later(f"提示:没有权限读取 {cfg.path},这次没有用配置(命令行已给出所需的选项)")
+    return cfg
 
 
 def resolve_policy(args: ClaimArgs, cfg: dict[str, Any]) -> Policy:
