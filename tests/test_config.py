@@ -195,3 +195,19 @@ def test_real_permissions(run, isolated_dirs):
         assert ok.exit_code == 0 and "没有权限读取" in ok.stderr
     finally:
         folder.chmod(0o700)
+
+
+def test_reset_backups_never_collide(run, isolated_dirs, monkeypatch):
+    import time
+
+    monkeypatch.setattr(time, "strftime", lambda fmt, *a: "20260101-120000")  # every reset in the same second
+    path = cfg_file(isolated_dirs)
+    path.parent.mkdir(parents=True)
+    for n in range(3):
+        path.write_text(f"{{broken {n}", encoding="utf-8")
+        result = run("config", "reset", "--yes")
+        assert result.exit_code == 0, result.stderr
+    backups = sorted(path.parent.glob("config.json.bak-*"))
+    assert len(backups) == 3
+    assert {b.read_text(encoding="utf-8") for b in backups} == {"{broken 0", "{broken 1", "{broken 2"}
+    assert not path.exists()

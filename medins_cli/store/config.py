@@ -185,12 +185,33 @@ def _write_failed(path: Path, exc: OSError) -> DataError:
 
 
 def reset() -> Path | None:
-    """Move the current file aside (kept as a backup); returns the backup path."""
+    """Move the current file aside (kept as a backup); returns the backup path.
+
+    Backups are named to the second, with -2, -3 … when that name is taken: a backup is never
+    overwritten (the name is claimed with a hard link, which fails if it exists)."""
+    import os
     import time
 
     path = config_path()
-    if not path.exists():
-        return None
-    backup = path.with_name(f"{FILE_NAME}.bak-{time.strftime('%Y%m%d-%H%M%S')}")
-    path.replace(backup)
-    return backup
+    try:
+        if not path.exists():
+            return None
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        for n in range(1, 10_000):
+            backup = path.with_name(f"{FILE_NAME}.bak-{stamp}" + (f"-{n}" if n > 1 else ""))
+            try:
+                os.link(path, backup)
+            except FileExistsError:
+                continue
+            except OSError as exc:  # no hard links here (some file systems): check, then rename
+                if is_permission(exc):
+                    raise
+                if backup.exists():
+                    continue
+                path.replace(backup)
+                return backup
+            path.unlink()
+            return backup
+    except OSError as exc:
+        raise _write_failed(path, exc) from None
+    raise DataError(f"{path.parent} 里的备份太多:请先删掉一些 {FILE_NAME}.bak-* 文件")
