@@ -199,3 +199,26 @@ def test_unquoted_tier_keys_mean_the_tier(run, tmp_path):
 
 def test_policy_file_is_a_directory(run, tmp_path):
     _check(run("estimate", "--policy-file", str(tmp_path), "--tier", "2", "--amount", "100"), ExitCode.USAGE, "目录")
+
+
+@pytest.mark.parametrize("text", [
+    "schema: 1\nregion: {name: 测试市\nyear: 2025\n",  # a YAML syntax error
+    "schema: 1\nregion:\n  name: 测试市\n  aliases: [ceshi\nyear: 2025\n",
+    "schema: 1\nregion: {name: 测试市, province: 四川}\nyear: 2025\nyear: 2026\nplans: [\n",
+])
+def test_broken_user_file_is_not_called_an_unknown_region(run, isolated_dirs, text):
+    regions = isolated_dirs["data"] / "regions"
+    regions.mkdir(parents=True)
+    path = regions / "ceshi.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = run("estimate", "-r", "测试市", "--tier", "3", "--amount", "100")
+    _check(result, ExitCode.ERROR, str(path), f"medins policy validate {path}")
+    assert "不认识的地区" not in result.stderr and "policy init" not in result.stderr
+
+
+def test_unknown_region_mentions_broken_user_files(run, isolated_dirs):
+    regions = isolated_dirs["data"] / "regions"
+    regions.mkdir(parents=True)
+    (regions / "x1.yaml").write_text("{{{{\n", encoding="utf-8")
+    result = run("estimate", "-r", "某某县", "--tier", "3", "--amount", "100")
+    _check(result, ExitCode.USAGE, "不认识的地区", "x1.yaml", "policy validate")
