@@ -195,6 +195,10 @@ def init(
             raise UsageError(f"目录 {path.parent} 不存在:请先创建,或换一个 --output")
     ask_questions = interactive if interactive is not None else (sys.stdin.isatty() and sys.stdout.isatty())
     prov = _province(province) if province else ((known or {}).get("province") or "")
+    shipped_province = (known or {}).get("province")
+    if province and shipped_province and prov != _province(str(shipped_province)):
+        raise UsageError(f"{clean}属于{shipped_province}(medins 已知的地区),与 --province {province} 不符:"
+                         f"去掉 --province,或改成 --province {shipped_province}")
     if not ask_questions and not prov:
         raise UsageError("模板需要省份:请加 --province 四川(或用 --interactive 逐项填写)")
     schema_ref = f"../{_write_schema(user_data_dir())}" if in_user_dir else None
