@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -222,3 +223,60 @@ def test_unknown_region_mentions_broken_user_files(run, isolated_dirs):
     (regions / "x1.yaml").write_text("{{{{\n", encoding="utf-8")
     result = run("estimate", "-r", "某某县", "--tier", "3", "--amount", "100")
     _check(result, ExitCode.USAGE, "不认识的地区", "x1.yaml", "policy validate")
+
+
+# ---- no English left in an error line (item 17) -------------------------------------------------
+
+ENGLISH = re.compile(r"[A-Za-z]{3,}")
+ALLOWED = {"medins", "estimate", "policy", "validate", "init", "config", "reset", "region", "tier", "amount",
+           "batch", "yaml", "json", "jsonl", "csv", "UTF", "CSV", "JSON", "YAML", "Excel", "help", "chmod",
+           "tmp", "pytest", "policies", "data", "regions", "ceshi", "nope", "bad", "gbk", "claims", "format",
+           "input", "type", "strict", "file", "MEDINS", "CONFIG", "DIR", "DEBUG", "root", "home", "cache"}
+
+
+def _english_words(text: str, *paths) -> set[str]:
+    for path in paths:
+        text = text.replace(str(path), "")
+    text = re.sub(r"0x[0-9a-f]+", "", text)  # a byte value is not English
+    return {w for w in ENGLISH.findall(text) if w not in ALLOWED}
+
+
+def test_os_json_yaml_and_codec_reasons_are_chinese(run, tmp_path, isolated_dirs, monkeypatch):
+    import errno
+    import pathlib
+
+    cfg = isolated_dirs["config"] / "config.json"
+    cfg.parent.mkdir(parents=True)
+    cases = []
+    cfg.write_bytes(b"\xff\xfe{}")
+    cases.append((run("config", "show"), ExitCode.ERROR, "UTF-8"))
+    cfg.write_text('{"region": "绵阳", bad}', encoding="utf-8")
+    cases.append((run("config", "show"), ExitCode.ERROR, "第 1 行第 18 列"))
+    cfg.unlink()
+    missing = tmp_path / "nope.csv"
+    cases.append((run("estimate", "--batch", str(missing), "-t", "职工", "--tier", "3"), ExitCode.USAGE, "找不到"))
+    bad_jsonl = tmp_path / "bad.jsonl"
+    bad_jsonl.write_text('{"region": "绵阳", bad}\n', encoding="utf-8")
+    result = run("estimate", "--batch", str(bad_jsonl), "-t", "职工", "--tier", "3", "-f", "csv")
+    assert "键名要用英文双引号" in result.stderr + result.stdout and "Expecting" not in result.stderr + result.stdout
+    broken_yaml = tmp_path / "bad.yaml"
+    broken_yaml.write_text("schema: 1\nregion: {name: 测试市, province: 四川}\nyear: 2025\nplans: [\n", encoding="utf-8")
+    cases.append((run("estimate", "--policy-file", str(broken_yaml), "--tier", "3", "-a", "1"), ExitCode.ERROR, "第"))
+    real_read_bytes = pathlib.Path.read_bytes
+
+    def failing(self):
+        if self.name == "io.yaml":
+            raise OSError(errno.EIO, "Input/output error", str(self))
+        return real_read_bytes(self)
+
+    io_yaml = tmp_path / "io.yaml"
+    io_yaml.write_text("schema: 1\n", encoding="utf-8")
+    monkeypatch.setattr(pathlib.Path, "read_bytes", failing)
+    cases.append((run("estimate", "--policy-file", str(io_yaml), "--tier", "3", "-a", "1"), ExitCode.ERROR, "读写出错"))
+    checked = run("policy", "validate", str(io_yaml))
+    assert "读写出错" in checked.stdout and not _english_words(checked.stdout, io_yaml)
+    for result, code, word in cases:
+        assert result.exit_code == code, result.stderr
+        assert word in result.stderr, result.stderr
+        assert not _english_words(result.stderr, tmp_path, cfg), result.stderr
+        assert result.stderr.count("\n") == 1

@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 from typing import Any, Callable
 
-from medins_cli.errors import DataError, UsageError, decode_reason, is_permission, os_reason
+from medins_cli.errors import DataError, UsageError, decode_reason, is_permission, json_reason, os_reason
 from medins_cli.store.paths import atomic_write, config_dir
 
 FILE_NAME = "config.json"
@@ -144,7 +144,7 @@ def load() -> dict[str, Any]:
     try:
         data = json.loads(text)
     except ValueError as exc:
-        raise _broken(path, f"不是有效的 JSON,第 {getattr(exc, 'lineno', '?')} 行") from None
+        raise _broken(path, f"不是有效的 JSON,{json_reason(exc)}") from None
     if not isinstance(data, dict):
         raise _broken(path, "顶层应是 {…} 对象")
     for key, value in data.items():
