@@ -211,3 +211,32 @@ def test_reset_backups_never_collide(run, isolated_dirs, monkeypatch):
     assert len(backups) == 3
     assert {b.read_text(encoding="utf-8") for b in backups} == {"{broken 0", "{broken 1", "{broken 2"}
     assert not path.exists()
+
+
+def test_empty_config_file_is_an_empty_config(run, isolated_dirs):
+    path = cfg_file(isolated_dirs)
+    path.parent.mkdir(parents=True)
+    for content in ("", "\n", "  \n"):
+        path.write_text(content, encoding="utf-8")
+        assert run.json("config", "show") == {}
+        assert run("config", "set", "region", "绵阳").exit_code == 0
+        assert run("config", "get", "region").stdout == "绵阳\n"
+
+
+def test_show_says_what_the_stored_words_mean(run):
+    run("config", "set", "type", "职工")
+    run("config", "set", "tier", "三级")
+    run("config", "set", "retired", "是")
+    plain = run("config", "show", "-f", "plain").stdout
+    assert "type: employee(职工医保)" in plain and "tier: 3(三级)" in plain and "retired: true(退休)" in plain
+    table = run("config", "show", "-f", "table").stdout
+    assert "employee(职工医保)" in table
+    assert run.json("config", "show")["type"] == "employee"  # JSON keeps the stored value
+
+
+def test_get_and_path_speak_json(run, isolated_dirs):
+    run("config", "set", "region", "绵阳")
+    assert run.json("config", "get", "region") == {"region": "绵阳"}
+    assert run.json("config", "path") == {"path": str(cfg_file(isolated_dirs)), "exists": True}
+    unset = run("config", "get", "tier", "-f", "json")
+    assert unset.exit_code == ExitCode.ERROR and unset.stdout == ""

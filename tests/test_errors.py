@@ -280,3 +280,51 @@ def test_os_json_yaml_and_codec_reasons_are_chinese(run, tmp_path, isolated_dirs
         assert word in result.stderr, result.stderr
         assert not _english_words(result.stderr, tmp_path, cfg), result.stderr
         assert result.stderr.count("\n") == 1
+
+
+# ---- smaller inconsistencies (item 18) -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("amount, total", [("8千", 8000), ("1.5千", 1500), ("8千元", 8000), ("=8000", 8000)])
+def test_more_amount_spellings(run, amount, total):
+    assert run.json(*BASE, "--amount", amount)["total"] == total
+
+
+def test_equals_sign_after_a_short_option_is_not_part_of_the_number(run):
+    result = run(*BASE, "-a=-8000")
+    _check(result, ExitCode.USAGE, "负数")
+    assert "不是数字" not in result.stderr and "=-8000" not in result.stderr
+
+
+def test_a_huge_salary_is_not_called_a_bill(run):
+    result = run("balance", "--salary", "1e400")
+    _check(result, ExitCode.USAGE, "10 亿", "--salary")
+    assert "费用" not in result.stderr
+
+
+def test_a_place_without_figures_is_known_not_unknown(run):
+    result = run("estimate", "-r", "昆明", "--tier", "3", "--amount", "100")
+    _check(result, ExitCode.USAGE, "昆明", "还没有报销数据", "--policy-file")
+    assert "不认识" not in result.stderr
+
+
+def test_batch_messages_have_spaces_around_latin_words(run, tmp_path):
+    claims = tmp_path / "c.csv"
+    claims.write_text("region,amount\n绵阳,100\n", encoding="utf-8")
+    result = run("estimate", "--batch", str(claims))
+    _check(result, ExitCode.USAGE, "缺少 tier 列")
+
+
+def test_docs_batch_example_matches_the_real_output(run, tmp_path):
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "batch.md").read_text(encoding="utf-8")
+    block = docs[docs.index("$ cat claims.csv\n"):]
+    block = block[:block.index("```")]
+    csv_text = block.split("$ cat claims.csv\n")[1].split("$ medins")[0]
+    shown = block.split("$ medins estimate --batch claims.csv\n")[1].splitlines()
+    (tmp_path / "claims.csv").write_text(csv_text, encoding="utf-8")
+    result = run("estimate", "--batch", str(tmp_path / "claims.csv"))
+    real = result.stdout.splitlines() + result.stderr.splitlines()
+    for line in shown:
+        text = line.split("  ← ")[0].rstrip()
+        head = text.split("…")[0]
+        assert any(r.startswith(head) for r in real), f"docs/batch.md shows {text!r}, the real output differs"

@@ -438,3 +438,9 @@ def test_init_province_that_contradicts_the_shipped_region_is_a_usage_error(run,
         assert result.stderr.count("\n") == 1
     assert not (_user_regions(isolated_dirs) / "德阳.yaml").exists()
     assert run("policy", "init", "德阳", "--province", "四川省", "--template").exit_code == 0
+
+
+def test_validate_with_no_files_still_speaks_json(run):
+    result = run("policy", "validate", "-f", "json")
+    assert result.exit_code == ExitCode.USAGE and "policy init" in result.stderr
+    assert json.loads(result.stdout) == {"files": [], "errors": 0, "warnings": 0, "problems": []}

@@ -101,6 +101,8 @@ def validate(
     form = resolve_format(fmt, ("table", "json", "plain"))
     targets, missing = _targets(files, user_data_dir() / "regions")
     if not targets and not missing:
+        if form == "json":  # a script still gets a document: nothing checked, nothing wrong
+            emit_json({"files": [], "errors": 0, "warnings": 0, "problems": []})
         if files:
             raise UsageError(f"{'、'.join(map(str, files))} 里没有 .yaml 文件:请写出政策文件的路径")
         raise UsageError(f"没有要检查的文件:用户数据目录 {user_data_dir() / 'regions'} 里还没有地区文件。"

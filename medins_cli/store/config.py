@@ -60,6 +60,16 @@ KEYS: dict[str, tuple[str, Callable[[str], Any]]] = {
 }
 
 
+def shown(key: str, value: Any) -> str:
+    """A stored value for people: what was stored and what it means (``employee(职工医保)``)."""
+    from medins_cli.core.names import PLANS, TIERS
+
+    if key == "retired" and isinstance(value, bool):
+        return "true(退休)" if value else "false(在职)"
+    meaning = {"type": PLANS, "tier": TIERS}.get(key, {}).get(str(value))
+    return f"{value}({meaning})" if meaning else str(value)
+
+
 def check_key(key: str) -> str:
     if key not in KEYS:
         raise UsageError(f"没有配置项「{key}」:可用的有 {'、'.join(KEYS)}")

@@ -255,11 +255,32 @@ def load_policy(path: Path) -> Policy:
     return policy_from_dict(read_policy_dict(path))._replace(file=str(path), origin=origin(str(path)))
 
 
+def _guide_place(query: str) -> tuple[str, str | None] | None:
+    """(name, province) when the guides know the place (data/guides/places.yaml), e.g. 昆明."""
+    from medins_cli.store import guides
+
+    try:
+        place = guides.find_place(query)
+    except UsageError:
+        return None
+    return place.name, place.province
+
+
 def load_region(query: str) -> Policy:
     """Find a region by any of its names and load its policy."""
     from medins_cli.errors import DataError
 
-    entry = find_region(query)
+    try:
+        entry = find_region(query)
+    except UsageError:
+        place = _guide_place(query)
+        if place is None:
+            raise
+        name, province = place
+        where = f"({province})" if province and province != name else ""
+        raise UsageError(f"{name}{where}是已知的地区,但还没有报销数据:估算请用 --policy-file 提供该地数据,"
+                         f"或用 medins policy init {name} 照当地医保局通知填写;checklist 和 transfer-guide "
+                         "可以直接用它") from None
     path = Path(entry["path"])
     try:
         return load_policy(path)

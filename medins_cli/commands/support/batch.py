@@ -416,7 +416,7 @@ def _check_header(names: list[str], opts: BatchOptions) -> None:
     if "amount" not in keys and not d.amount:
         missing.append("amount 列或 --amount")
     if missing:
-        raise UsageError(f"批量输入缺少{'、'.join(missing)}:请在表头加上这些列,或在命令行给出")
+        raise UsageError(f"批量输入缺少 {'、'.join(missing)}:请在表头加上这些列,或在命令行给出")
 
 
 # ---- output ----------------------------------------------------------------------------

@@ -21,7 +21,7 @@ Visit = Annotated[Optional[str], typer.Option("--visit", help="就诊类型:住�
                                              autocompletion=complete_visit, show_default=False)]
 Tier = Annotated[Optional[str], typer.Option("--tier", help="医院等级:1 | 2 | 3 | community(一级/二级/三级/社区/基层)",
                                             autocompletion=complete_tier, show_default=False)]
-Amount = Annotated[Optional[str], typer.Option("--amount", "-a", help="费用总额(元),如 8000、8,000、8000元",
+Amount = Annotated[Optional[str], typer.Option("--amount", "-a", help="费用总额(元),如 8000、8,000、8000元、0.8万、8千",
                                               show_default=False)]
 SelfPay = Annotated[Optional[str], typer.Option("--self-pay", help="全自费(目录外,丙类)金额", show_default=False)]
 PartialSelfPay = Annotated[Optional[str], typer.Option("--partial-self-pay", help="乙类先行自付金额", show_default=False)]
