@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-import click
 import pytest
 import typer
 from rich.cells import cell_len
@@ -38,7 +37,7 @@ def test_help_is_readable_in_full(run, monkeypatch, path, command, width):
     assert "…" not in out  # nothing cut
     assert max(cell_len(line) for line in out.splitlines()) <= width
     flat = _flat(out)
-    for param in command.get_params(click.Context(command)):
+    for param in command.get_params(typer.Context(command)):
         help_text = getattr(param, "help", None)
         if help_text:
             assert _flat(help_text) in flat, (param.name, help_text)
