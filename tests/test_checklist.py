@@ -310,3 +310,10 @@ def test_family_binding_shares_the_personal_account_only(run):
         info = run.json(*args)
         shared = [o["text"] for o in info["options"] if o["title"] == "家庭共济"]
         assert shared and "个人账户" in shared[0]
+
+
+def test_filing_checklist_speaks_of_the_account_as_an_employee_thing(run):
+    data = run.json("checklist", "异地就医备案")
+    for entry in data["steps"] + data["notes"]:
+        if "个人账户" in entry["text"]:
+            assert "职工" in entry["text"], entry["text"]  # 城乡居民医保 has no personal account

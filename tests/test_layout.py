@@ -76,3 +76,12 @@ def test_compare_tiers_never_cuts_money(run, monkeypatch, width, extra):
     for row in rows:
         for key in ("fund_pay", "out_of_pocket"):
             assert money(Decimal(str(row[key]))) in table, (key, row[key])
+
+
+@pytest.mark.parametrize("width", [60, 70, 80, 100])
+def test_money_in_a_guide_table_note_is_never_split(run, monkeypatch, width):
+    monkeypatch.setenv("COLUMNS", str(width))
+    args = ["balance", "-r", "绵阳", "--tier", "3", "--amount", "8000", "-t", "职工", "--balance", "500",
+            "--self-pay", "1000"]
+    out = run(*args, "--format", "table").stdout
+    assert "1,000.00" in out and "1,562.50" in out

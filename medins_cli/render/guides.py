@@ -509,7 +509,7 @@ def _split_doc(p: dict[str, Any]) -> Doc:
     self_pay = Decimal(str(p.get("self_pay") or 0))
     if self_pay and (p["account_allowed"] or p["family_allowed"]):
         account_note = ";".join(filter(None, [account_note, f"账户只付政策范围内的 {m('account_payable')}"]))
-    cash_note = "现金、银行卡、微信、支付宝等" + (f";含全自费(目录外){money(self_pay)}" if self_pay else "")
+    cash_note = "现金、银行卡、微信、支付宝等" + (f";含全自费(目录外) {money(self_pay)}" if self_pay else "")
     rows = [
         ("统筹基金支付", m("fund_pay"), f"报销比例 {p['estimate']['ratio']}", _first_source(p["estimate"])),
         ("大病保险", m("critical_illness_pay"), ""),
