@@ -84,4 +84,4 @@ def test_money_in_a_guide_table_note_is_never_split(run, monkeypatch, width):
     args = ["balance", "-r", "绵阳", "--tier", "3", "--amount", "8000", "-t", "职工", "--balance", "500",
             "--self-pay", "1000"]
     out = run(*args, "--format", "table").stdout
-    assert "1,000.00" in out and "1,562.50" in out
+    assert "1,000.00" in out and "1,750.00" in out  # 全自费; payable (8000 − 1000 − 750) × 16 % + 750
