@@ -130,11 +130,15 @@ def plain_breakdown(payload: dict[str, Any]) -> dict[str, Any]:
 
 
 def render_sources(con: Any, policy: Policy, ids: Iterable[str]) -> None:
+    from rich.table import Table
     from rich.text import Text
 
     con.print(Text("来源:", style="bold"))
+    grid = Table.grid(padding=(0, 1, 0, 0))  # each source wrapped under its own text, never under the mark
+    grid.add_column(no_wrap=True)
+    grid.add_column(overflow="fold")
     for src in sources_payload(policy, ids):
-        line = Text(f"  · {src['title']}")
+        line = Text(src["title"])
         line.append(f" [{CONFIDENCE[src['confidence']]}]", style="yellow" if src["confidence"] != "official" else "green")
         if src.get("effective"):
             line.append(f" 生效 {src['effective']}")
@@ -144,7 +148,8 @@ def render_sources(con: Any, policy: Policy, ids: Iterable[str]) -> None:
             line.append(" 生效日期未注明")
         if src.get("url"):
             line.append(f" {src['url']}", style="dim")
-        con.print(line)
+        grid.add_row("  ·", line)
+    con.print(grid)
 
 
 def render_messages(con: Any, warnings: Iterable[str], notes: Iterable[str] = ()) -> None:
@@ -169,19 +174,21 @@ def render_limits(con: Any, bd: Breakdown) -> None:
     from rich.bar import Bar
     from rich.table import Table
 
+    from rich.cells import cell_len
+
+    used = [lim for lim in bd.limits if lim.used]  # nothing of a limit used yet: no bar
+    amounts = [f"{money(lim.used)} / {money(lim.limit)} 元" for lim in used]
     grid = Table.grid(padding=(0, 1))
-    grid.add_column(no_wrap=True)
-    grid.add_column(width=20)
-    grid.add_column(no_wrap=True, justify="right")
-    for lim in bd.limits:
-        if not lim.used:
-            continue  # nothing of it used yet: no bar
+    grid.add_column(overflow="fold")  # the label folds; the amounts are never cut
+    grid.add_column(width=12)
+    grid.add_column(no_wrap=True, justify="right", min_width=max(cell_len(a) for a in amounts))
+    for lim, amount in zip(used, amounts, strict=True):
         share = min(lim.used, lim.limit) / lim.limit if lim.limit else 1
         if lim.key == "critical_illness_threshold":  # reaching it is when 大病 starts to pay
             colour = "green" if share >= 1 else "yellow"
         else:  # a cap: red once used up
             colour = "red" if share >= 1 else "green"
-        grid.add_row(lim.label, Bar(1, 0, float(share), color=colour), f"{money(lim.used)} / {money(lim.limit)} 元")
+        grid.add_row(lim.label, Bar(1, 0, float(share), color=colour), amount)
     con.print(grid)
 
 
