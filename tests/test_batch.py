@@ -49,10 +49,11 @@ def test_csv_in_csv_out(run, tmp_path):
     result = run("estimate", "--batch", _write(tmp_path, "c.csv", CLAIMS_CSV))
     assert result.exit_code == ExitCode.OK, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0] == "id,region,type,tier,amount," + ",".join(FIGURES) + ",error"
-    assert lines[1] == "a,绵阳,职工,3,8000,8000.00,750.00,6090.00,0.00,1910.00,0.7613,"  # (8000 − 750) × 84%
-    assert lines[2] == 'b,mianyang,居民,2,"8,000",8000.00,350.00,5737.50,0.00,2262.50,0.7172,'  # (8000 − 350) × 75%
-    assert lines[3] == "c,绵阳,职工,1,600,600.00,200.00,368.00,0.00,232.00,0.6133,"  # (600 − 200) × 92%
+    assert lines[0] == "id,region,type,tier,amount," + ",".join(FIGURES) + ",bound,warnings,error"
+    assert lines[1].startswith("a,绵阳,职工,3,8000,8000.00,750.00,6090.00,0.00,1910.00,0.7613,,")  # (8000 − 750) × 84%
+    assert lines[2].startswith('b,mianyang,居民,2,"8,000",8000.00,350.00,5967.00,0.00,2033.00,0.7459,,')  # (8000 − 350) × 78%
+    assert lines[3].startswith("c,绵阳,职工,1,600,600.00,200.00,368.00,0.00,232.00,0.6133,,")  # (600 − 200) × 92%
+    assert all(line.endswith(",") for line in lines[1:])  # no error
     assert len(lines) == 4
 
 
@@ -63,8 +64,10 @@ def test_csv_in_jsonl_out(run, tmp_path):
     assert [r["id"] for r in records] == ["a", "b", "c"]
     assert records[0] == {"id": "a", "region": "绵阳", "type": "职工", "tier": "3", "amount": "8000",
                           "eligible": 8000, "deductible": 750, "fund_pay": 6090, "critical_illness_pay": 0,
-                          "out_of_pocket": 1910, "effective_ratio": 0.7613, "error": None}
-    assert records[1]["fund_pay"] == 5737.5
+                          "out_of_pocket": 1910, "effective_ratio": 0.7613, "bound": None,
+                          "warnings": records[0]["warnings"], "error": None}
+    assert isinstance(records[0]["warnings"], list)
+    assert records[1]["fund_pay"] == 5967  # (8000 − 350) × 78%
 
 
 def test_jsonl_in_jsonl_out_keeps_values(run, tmp_path):
@@ -91,7 +94,7 @@ def test_jsonl_in_csv_out(run, tmp_path):
 def test_plain_is_tab_separated(run, tmp_path):
     result = run("estimate", "--batch", _write(tmp_path, "c.csv", CLAIMS_CSV), "-f", "plain")
     lines = result.stdout.splitlines()
-    assert lines[0].split("\t") == ["id", "region", "type", "tier", "amount", *FIGURES, "error"]
+    assert lines[0].split("\t") == ["id", "region", "type", "tier", "amount", *FIGURES, "bound", "warnings", "error"]
     assert lines[1].split("\t")[7] == "6090.00"
 
 
@@ -139,7 +142,7 @@ def test_missing_columns_fall_back_to_options(run, tmp_path):
     assert result.exit_code == ExitCode.OK, result.stderr
     rows = _rows(result.stdout)
     assert rows[0]["fund_pay"] == "4777.50"  # empty cell → --tier 3: (8000 − 650) × 65%
-    assert rows[1]["fund_pay"] == "5737.50"  # the cell wins: (8000 − 350) × 75%
+    assert rows[1]["fund_pay"] == "5967.00"  # the cell wins: (8000 − 350) × 78%
 
 
 def test_options_then_config(run, tmp_path):
@@ -280,9 +283,12 @@ def test_year_to_date_worked_example(run, tmp_path):
         ("50.00", "150.00", "0.00", "150.00"),  # 门诊: 200 − 150 already spent = 50; (300 − 50) × 60%
         ("", "", "", ""),  # dated before A's previous row: an error, carries nothing
         # 3rd admission, cap 500000 − (6090 + 6405) = 487505 < (600000 − 375) × 84% = 503685;
-        # 大额: 112495 above 12000: 38000 × 70% + 50000 × 80% + 12495 × 85% = 77220.75
-        ("375.00", "487505.00", "77220.75", "35274.25"),
-        ("375.00", "0.00", "0.00", "8000.00"),  # cap reached; 8000 is below the 大额 threshold
+        # 大额 over the year (0.3: the burden carries): A's earlier inpatient burdens 1910 + 1595 = 3505,
+        # this bill's 600000 − 487505 = 112495 → [3505, 116000]; above 12000:
+        # 38000 × 70% + 50000 × 80% + 16000 × 85% = 26600 + 40000 + 13600 = 80200
+        ("375.00", "487505.00", "80200.00", "32295.00"),
+        # cap reached; the 大额 threshold is long passed: burden [116000, 124000] × 85% = 6800
+        ("375.00", "0.00", "6800.00", "1200.00"),
         ("750.00", "6090.00", "0.00", "1910.00"),  # a new year starts again
     ]
     assert "第 7 行" in result.stderr and "排序" in result.stderr
@@ -395,7 +401,7 @@ def test_progress_bar_on_a_terminal_leaves_stdout_alone(tmp_path, capsys, monkey
     batch.run(batch.BatchOptions(source=path))
     out = capsys.readouterr().out.splitlines()
     assert drawn == [True]
-    assert len(out) == 6001 and out[-1].endswith(",6090.00,0.00,1910.00,0.7613,")
+    assert len(out) == 6001 and out[-1].endswith(",6090.00,0.00,1910.00,0.7613,,,")
 
 
 def test_no_progress_bar_when_piped(tmp_path, capsys):

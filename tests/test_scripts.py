@@ -49,7 +49,7 @@ def test_estimate_json_writes_nothing_else(run):
 PLAIN_KEYS = ["region", "province", "year", "plan", "visit", "tier", "retired", "admission", "remote", "total",
               "self_pay", "partial_self_pay", "eligible", "deductible", "fund_pay", "critical_illness_pay",
               "out_of_pocket", "effective_ratio", "ratio", "cap_left", "remote_applied", "data_file", "data_origin",
-              "sources", "warnings"]
+              "sources", "warnings", "tier_used", "bound", "critical_illness_name", "notes"]  # 0.3 keys appended
 
 
 def test_plain_is_stable_key_value_lines(run):
@@ -132,7 +132,7 @@ def test_completion_from_the_data():
     assert "绵阳" in completion.complete_region("")
     assert completion.complete_region("绵") == ["绵阳"]
     assert completion.complete_region("mian") == ["mianyang"]  # pinyin once something is typed
-    assert completion.complete_tier("") == ["1", "2", "3", "community", "一级", "二级", "三级", "社区"]
+    assert completion.complete_tier("") == ["1", "2", "3", "3a", "community", "一级", "二级", "三级", "三甲", "社区"]
     assert completion.complete_type("e") == ["employee"]
     assert completion.complete_input_format("j") == ["jsonl"]
     assert isinstance(completion.complete_scenario(""), list)

@@ -37,8 +37,11 @@ def estimate(
     admission: o.Admission = None,
     ytd_fund: o.YtdFund = None,
     ytd_outpatient: o.YtdOutpatient = None,
+    ytd_burden: o.YtdBurden = None,
+    ytd_critical: o.YtdCritical = None,
     remote: o.Remote = None,
     policy_file: o.PolicyFile = None,
+    min_confidence: o.MinConfidence = None,
     explain: Annotated[bool, typer.Option("--explain", help="逐行列出计算公式和实际数字")] = False,
     compare: Annotated[Optional[str], typer.Option("--compare", help="tiers:各级医院并排比较", show_default=False)] = None,
     fmt: Annotated[Optional[str], o.format_option(
@@ -54,17 +57,25 @@ def estimate(
         "--year-to-date", help="--batch:同一人按日期累计本年数据")] = False,
     quiet: o.Quiet = False,
 ) -> None:
-    from medins_cli.commands.support.claims import ClaimArgs, build_claim, load_config, resolve_policy
+    from medins_cli.commands.support.claims import (
+        ClaimArgs,
+        build_claim,
+        check_confidence,
+        confidence_floor,
+        load_config,
+        resolve_policy,
+    )
     from medins_cli.core.calc import estimate as compute
     from medins_cli.errors import UsageError
     from medins_cli.render.output import resolve_format, set_quiet
 
     set_quiet(quiet)
+    args = ClaimArgs(region=region, type=type_, visit=visit, tier=tier, amount=amount, self_pay=self_pay,
+                     partial_self_pay=partial_self_pay, retired=retired, admission=admission, ytd_fund=ytd_fund,
+                     ytd_outpatient=ytd_outpatient, remote=remote, policy_file=policy_file, ytd_burden=ytd_burden,
+                     ytd_critical=ytd_critical, min_confidence=min_confidence)
     if batch is not None:
-        _batch(batch, input_format, fmt, strict, year_to_date, explain, compare,
-               ClaimArgs(region=region, type=type_, visit=visit, tier=tier, amount=amount, self_pay=self_pay,
-                         partial_self_pay=partial_self_pay, retired=retired, admission=admission, ytd_fund=ytd_fund,
-                         ytd_outpatient=ytd_outpatient, remote=remote, policy_file=policy_file))
+        _batch(batch, input_format, fmt, strict, year_to_date, explain, compare, args)
         return
     if input_format is not None or strict or year_to_date:
         raise UsageError("--input-format、--strict、--year-to-date 只用于 --batch")
@@ -73,20 +84,20 @@ def estimate(
         raise UsageError(f"--compare 只支持 tiers(收到「{compare}」)")
     if compare is not None and explain:
         raise UsageError("--compare 和 --explain 不能一起用:先比较,再对选中的等级加 --explain")
-    args = ClaimArgs(region=region, type=type_, visit=visit, tier=tier if compare is None else (tier or "3"),
-                     amount=amount, self_pay=self_pay, partial_self_pay=partial_self_pay, retired=retired,
-                     admission=admission, ytd_fund=ytd_fund, ytd_outpatient=ytd_outpatient, remote=remote,
-                     policy_file=policy_file)
+    if compare is not None:
+        args.tier = tier or "3"
     cfg = load_config()
     claim = build_claim(args, cfg)
+    minimum = confidence_floor(args, cfg)
     policy = resolve_policy(args, cfg)
     if compare is not None:
-        _compare(policy, claim, form, args.notes)
+        _compare(policy, claim, form, args, minimum)
         return
     if form == "csv":
         raise UsageError("csv 只用于多行结果(--compare tiers 或 --batch);单次估算请用 json 或 plain")
     breakdown = compute(policy, claim, explain=explain or form == "table")
-    _show(policy, claim, breakdown, form, explain, args.notes)
+    check_confidence(policy, breakdown.sources, minimum)
+    _show(policy, claim, breakdown, form, explain, args)
 
 
 def _batch(source: str, input_format: str | None, fmt: str | None, strict: bool, year_to_date: bool,
@@ -101,11 +112,13 @@ def _batch(source: str, input_format: str | None, fmt: str | None, strict: bool,
                                  year_to_date=year_to_date, defaults=args, config=load_config()))  # type: ignore[arg-type]
 
 
-def _show(policy, claim, breakdown, form: str, explain: bool, notes: list[str]) -> None:  # type: ignore[no-untyped-def]
+def _show(policy, claim, breakdown, form: str, explain: bool, args) -> None:  # type: ignore[no-untyped-def]
     from medins_cli.render import estimate as present
     from medins_cli.render.output import console, emit_json, emit_lines, emit_plain_mapping, note
 
-    payload = present.breakdown_payload(policy, claim, breakdown, notes=notes, explain=explain)
+    notes = args.notes
+    payload = present.breakdown_payload(policy, claim, breakdown, notes=notes, explain=explain,
+                                        assumptions=args.assumptions)
     if form == "json":
         emit_json(payload)
     elif form == "plain":
@@ -115,10 +128,12 @@ def _show(policy, claim, breakdown, form: str, explain: bool, notes: list[str]) 
                        for i, step in enumerate(breakdown.steps, 1))
         note(payload["disclaimer"])
     else:
-        present.render_breakdown(console(), policy, claim, breakdown, explain=explain, notes=notes)
+        present.render_breakdown(console(), policy, claim, breakdown, explain=explain, notes=notes,
+                                 assumptions=args.assumptions)
 
 
-def _compare(policy, claim, form: str, notes: list[str]) -> None:  # type: ignore[no-untyped-def]
+def _compare(policy, claim, form: str, args, minimum: str | None) -> None:  # type: ignore[no-untyped-def]
+    from medins_cli.commands.support.claims import check_confidence
     from medins_cli.core.calc import estimate as compute
     from medins_cli.errors import UsageError
     from medins_cli.render import estimate as present
@@ -134,18 +149,22 @@ def _compare(policy, claim, form: str, notes: list[str]) -> None:  # type: ignor
     if not results:
         raise UsageError("该地数据没有可比较的医院等级")
     source_ids = list(dict.fromkeys(s for _, b in results for s in b.sources))
-    warnings = list(dict.fromkeys(w for _, b in results for w in b.warnings)) + notes
-    rows = [{"tier": t, **present.breakdown_fields(b), "ratio": b.ratio_note} for t, b in results]
+    check_confidence(policy, source_ids, minimum)
+    warnings = list(dict.fromkeys(w for _, b in results for w in b.warnings)) + args.notes
+    notes = list(dict.fromkeys([*args.assumptions, *(n for _, b in results for n in b.notes)]))
+    rows = [{"tier": t, **present.breakdown_fields(b), "ratio": b.ratio_note, "bound": b.bound} for t, b in results]
     if form == "json":
         emit_json({"region": policy.region.name, "year": policy.year, "plan": claim.plan, "visit": claim.visit,
                    "compare": "tiers", "rows": rows, "data_file": present.data_file(policy),
                    "sources": present.sources_payload(policy, source_ids),
-                   "warnings": warnings, "disclaimer": present.disclaimer(policy)})
+                   "warnings": warnings, "notes": notes, "disclaimer": present.disclaimer(policy)})
         return
     if form in ("plain", "csv"):
         emit_rows(rows, form)
         for w in warnings:
             note(f"提示:{w}")
+        for n in notes:
+            note(f"说明:{n}")
         note(present.disclaimer(policy))
         return
-    present.render_compare(console(), policy, claim, results, warnings, source_ids)
+    present.render_compare(console(), policy, claim, results, warnings, source_ids, notes)

@@ -169,6 +169,15 @@ class Step(NamedTuple):
     value: Decimal | None
 
 
+class Limit(NamedTuple):
+    """A yearly limit and how much of it is used once this bill is paid."""
+
+    key: str  # fund_cap | critical_illness_threshold | critical_illness_cap
+    label: str
+    used: Decimal
+    limit: Decimal
+
+
 class Breakdown(NamedTuple):
     total: Decimal
     self_pay: Decimal
@@ -189,6 +198,8 @@ class Breakdown(NamedTuple):
     notes: tuple[str, ...] = ()  # what the reader should know: assumptions, the used sections' notes
     tier: str = ""  # the tier whose figures were used (三甲 without its own figures → "3")
     critical_illness_name: str = "大病保险"
+    limits: tuple[Limit, ...] = ()  # how much of each yearly limit is used after this bill
+
 
 
 class Payment(NamedTuple):

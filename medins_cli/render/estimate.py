@@ -5,6 +5,7 @@ Payload builders are plain Python; the ``render_*`` functions draw with Rich and
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any, Iterable
 
 from medins_cli.core.model import Breakdown, Claim, Policy
@@ -60,9 +61,16 @@ def disclaimer(policy: Policy) -> str:
     return DISCLAIMER
 
 
+def breakdown_notes(policy: Policy, bd: Breakdown, assumptions: Iterable[str] = ()) -> list[str]:
+    """What the reader should know, in order: the estimate's assumptions, the notes of the
+    policy sections it used, then the region's own notes."""
+    return list(dict.fromkeys([*assumptions, *bd.notes, *(n.text for n in policy.notes)]))
+
+
 def breakdown_payload(policy: Policy, claim: Claim, bd: Breakdown, *, notes: Iterable[str] = (),
-                      explain: bool = False) -> dict[str, Any]:
-    """The JSON contract of ``medins estimate --format json``."""
+                      explain: bool = False, assumptions: Iterable[str] = ()) -> dict[str, Any]:
+    """The JSON contract of ``medins estimate --format json`` (``notes`` here are warnings about
+    the options; ``assumptions`` go first among the payload's notes)."""
     data: dict[str, Any] = {
         "region": policy.region.name,
         "province": policy.region.province,
@@ -70,26 +78,34 @@ def breakdown_payload(policy: Policy, claim: Claim, bd: Breakdown, *, notes: Ite
         "plan": claim.plan,
         "visit": claim.visit,
         "tier": claim.tier,
+        "tier_used": bd.tier or claim.tier,
         "retired": claim.retired and claim.plan == "employee",  # as applied: residents have no retiree rules
         "admission": claim.admission,
         "remote": claim.remote,
     }
     data.update(breakdown_fields(bd))
+    data["bound"] = bd.bound
+    data["critical_illness_name"] = bd.critical_illness_name
     data["ratio"] = bd.ratio_note
     data["cap_left"] = None if bd.cap_left is None else round_fen(bd.cap_left)
     data["remote_applied"] = bd.remote_applied
+    data["limits"] = [{"key": lim.key, "label": lim.label, "used": round_fen(lim.used), "limit": lim.limit}
+                      for lim in bd.limits]
     data["data_file"] = data_file(policy)
     data["sources"] = sources_payload(policy, bd.sources)
     data["warnings"] = list(bd.warnings) + list(notes)
-    data["notes"] = [n.text for n in policy.notes]
+    data["notes"] = breakdown_notes(policy, bd, assumptions)
     if explain:
         data["steps"] = [{"key": s.key, "label": s.label, "formula": s.formula, "value": s.value} for s in bd.steps]
     data["disclaimer"] = disclaimer(policy)
     return data
 
 
-def title(policy: Policy, claim: Claim) -> str:
-    parts = [policy.region.name, PLANS[claim.plan], VISITS[claim.visit], f"{TIERS[claim.tier]}医院"]
+def title(policy: Policy, claim: Claim, tier_used: str | None = None) -> str:
+    tier = f"{TIERS[claim.tier]}医院"
+    if tier_used and tier_used != claim.tier:
+        tier += f"(按{TIERS[tier_used]}计)"
+    parts = [policy.region.name, PLANS[claim.plan], VISITS[claim.visit], tier]
     if claim.retired and claim.plan == "employee":
         parts.append("退休")
     if claim.visit == "inpatient" and claim.admission > 1:
@@ -101,21 +117,28 @@ def title(policy: Policy, claim: Claim) -> str:
 
 def plain_breakdown(payload: dict[str, Any]) -> dict[str, Any]:
     """The plain (``key: value``) view of a payload: scalars only, lists joined."""
+    later = ("tier_used", "bound", "critical_illness_name")  # added in 0.3: after the 0.2 keys, whose order stays
     out = {k: v for k, v in payload.items()
-           if k not in ("data_file", "sources", "steps", "warnings", "notes", "disclaimer")}
+           if k not in ("data_file", "sources", "steps", "warnings", "notes", "disclaimer", "limits", *later)}
     out["data_file"] = (payload.get("data_file") or {}).get("path")
     out["data_origin"] = (payload.get("data_file") or {}).get("origin")
     out["sources"] = [f"{s['id']}({s['confidence']})" for s in payload["sources"]]
     out["warnings"] = payload["warnings"]
+    out.update((k, payload[k]) for k in later)
+    out["notes"] = payload["notes"]
     return out
 
 
 def render_sources(con: Any, policy: Policy, ids: Iterable[str]) -> None:
+    from rich.table import Table
     from rich.text import Text
 
     con.print(Text("来源:", style="bold"))
+    grid = Table.grid(padding=(0, 1, 0, 0))  # each source wrapped under its own text, never under the mark
+    grid.add_column(no_wrap=True)
+    grid.add_column(overflow="fold")
     for src in sources_payload(policy, ids):
-        line = Text(f"  · {src['title']}")
+        line = Text(src["title"])
         line.append(f" [{CONFIDENCE[src['confidence']]}]", style="yellow" if src["confidence"] != "official" else "green")
         if src.get("effective"):
             line.append(f" 生效 {src['effective']}")
@@ -125,25 +148,58 @@ def render_sources(con: Any, policy: Policy, ids: Iterable[str]) -> None:
             line.append(" 生效日期未注明")
         if src.get("url"):
             line.append(f" {src['url']}", style="dim")
-        con.print(line)
+        grid.add_row("  ·", line)
+    con.print(grid)
 
 
 def render_messages(con: Any, warnings: Iterable[str], notes: Iterable[str] = ()) -> None:
-    from rich.text import Text
+    """Warnings (⚠, yellow) then notes (·, dim), each wrapped under its own text, never under the mark."""
+    from rich.table import Table
 
+    grid = Table.grid(padding=(0, 1, 0, 0))
+    grid.add_column(no_wrap=True)
+    grid.add_column(overflow="fold")
     for w in warnings:
-        con.print(Text(f"⚠ {w}", style="yellow"))
+        grid.add_row("⚠", w, style="yellow")
     for n in notes:
-        con.print(Text(f"· {n}", style="dim"))
+        grid.add_row("·", n, style="dim")
+    if grid.row_count:
+        con.print(grid)
+
+
+def render_limits(con: Any, bd: Breakdown) -> None:
+    """A bar for each yearly limit: how much of it is used once this bill is paid."""
+    if not any(lim.used for lim in bd.limits):
+        return
+    from rich.bar import Bar
+    from rich.table import Table
+
+    from rich.cells import cell_len
+
+    used = [lim for lim in bd.limits if lim.used]  # nothing of a limit used yet: no bar
+    amounts = [f"{money(lim.used)} / {money(lim.limit)} 元" for lim in used]
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(overflow="fold")  # the label folds; the amounts are never cut
+    grid.add_column(width=12)
+    grid.add_column(no_wrap=True, justify="right", min_width=max(cell_len(a) for a in amounts))
+    for lim, amount in zip(used, amounts, strict=True):
+        share = min(lim.used, lim.limit) / lim.limit if lim.limit else 1
+        if lim.key == "critical_illness_threshold":  # reaching it is when 大病 starts to pay
+            colour = "green" if share >= 1 else "yellow"
+        else:  # a cap: red once used up
+            colour = "red" if share >= 1 else "green"
+        grid.add_row(lim.label, Bar(1, 0, float(share), color=colour), amount)
+    con.print(grid)
 
 
 def render_breakdown(con: Any, policy: Policy, claim: Claim, bd: Breakdown, *, explain: bool,
-                     notes: Iterable[str] = ()) -> None:
+                     notes: Iterable[str] = (), assumptions: Iterable[str] = ()) -> None:
     """The Rich table of one estimate, with explanation, sources and the disclaimer."""
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(title=title(policy, claim), show_header=True, header_style="bold", title_justify="left")
+    inpatient = claim.visit == "inpatient"
+    table = Table(title=title(policy, claim, bd.tier), show_header=True, header_style="bold", title_justify="left")
     table.add_column("项目")
     table.add_column("金额(元)", justify="right")
     table.add_column("说明", style="dim")
@@ -153,45 +209,113 @@ def render_breakdown(con: Any, policy: Policy, claim: Claim, bd: Breakdown, *, e
     if bd.partial_self_pay:
         table.add_row("  乙类先行自付", money(bd.partial_self_pay), "个人先付")
     table.add_row("政策范围内费用", money(bd.eligible), "总额 − 全自费 − 乙类先行自付")
-    label = "起付线" if claim.visit == "inpatient" else "门诊起付线(本年剩余)"
+    label = "起付线" if inpatient else "门诊起付线(本年剩余)"
     table.add_row(label, money(bd.deductible), "先由个人负担")
     table.add_row("报销比例", bd.ratio_note, bd.remote_applied or "")
-    table.add_row(Text("统筹基金支付", style="bold green"), Text(money(bd.fund_pay), style="bold green"),
+    upto = "至多 " if bd.bound == "upper" else ""  # data lacks a figure that would lower it: say it is a bound
+    table.add_row(Text("统筹基金支付", style="bold green"), Text(upto + money(bd.fund_pay), style="bold green"),
                   f"年度封顶剩余 {money(bd.cap_left)}" if bd.cap_left is not None else "")
-    if claim.visit == "inpatient":
-        table.add_row(Text("大病保险", style="green"), Text(money(bd.critical_illness_pay), style="green"), "")
-    table.add_row(Text("个人负担", style="bold red"), Text(money(bd.out_of_pocket), style="bold red"),
+    if inpatient:
+        table.add_row(Text(bd.critical_illness_name, style="green"), Text(money(bd.critical_illness_pay), style="green"),
+                      "")
+    table.add_row(Text("个人负担", style="bold red"),
+                  Text(("至少 " if upto else "") + money(bd.out_of_pocket), style="bold red"),
                   "含全自费、乙类先行自付、起付线和自付部分")
-    table.add_row("实际报销比例", percent(bd.effective_ratio), "(统筹 + 大病) ÷ 总额")
+    table.add_row("实际报销比例", percent(bd.effective_ratio),
+                  f"(统筹 + {bd.critical_illness_name}) ÷ 总额" if inpatient else "统筹 ÷ 总额")
     con.print(table)
+    render_limits(con, bd)
     if explain:
         con.print(Text("计算过程:", style="bold"))
         for i, step in enumerate(bd.steps, 1):
             value = "" if step.value is None else f" = {step.value}"
             con.print(f"  {i}. {step.label}:{step.formula}{value}", highlight=False)
-    render_messages(con, list(bd.warnings) + list(notes), [n.text for n in policy.notes] if explain else ())
+    region_notes = [n.text for n in policy.notes] if explain else []
+    render_messages(con, list(bd.warnings) + list(notes), [*dict.fromkeys([*assumptions, *bd.notes]), *region_notes])
     render_sources(con, policy, bd.sources)
     render_data_file(con, policy)
     con.print(Text(disclaimer(policy), style="italic"))
 
 
 def render_compare(con: Any, policy: Policy, claim: Claim, results: list[tuple[str, Breakdown]],
-                   warnings: Iterable[str], source_ids: Iterable[str]) -> None:
-    """``estimate --compare tiers``: one row per hospital tier, the cheapest highlighted."""
+                   warnings: Iterable[str], source_ids: Iterable[str], notes: Iterable[str] = ()) -> None:
+    """``estimate --compare tiers``: one row per hospital tier, the cheapest highlighted.
+
+    Money is never cut: amounts keep their full width and their headers fold instead; when the
+    terminal is too narrow even so, the less important columns are left out (and named below the
+    table), never the tier, 统筹基金 or 个人负担."""
     from rich.table import Table
     from rich.text import Text
 
     best = min(results, key=lambda r: r[1].out_of_pocket)[0]
+    cells = {
+        "医院等级": [TIERS[tier] for tier, _ in results],
+        "起付线": [money(b.deductible) for _, b in results],
+        "比例": [b.ratio_note for _, b in results],
+        "统筹基金": [("至多 " if b.bound else "") + money(b.fund_pay) for _, b in results],
+        "大病保险": [money(b.critical_illness_pay) for _, b in results],
+        "个人负担": [money(b.out_of_pocket) for _, b in results],
+        "实际报销比例": [percent(b.effective_ratio) for _, b in results],
+    }
+    widths, dropped = _compare_layout(cells, con.width)
     table = Table(title=f"{title(policy, claim).split(' · ')[0]} · 各级医院比较(总额 {money(claim.total)} 元)",
                   title_justify="left")
-    for head in ("医院等级", "起付线", "比例", "统筹基金", "大病保险", "个人负担", "实际报销比例"):
-        table.add_column(head, justify="left" if head in ("医院等级", "比例") else "right")
-    for tier, b in results:
+    label = {"大病保险": results[0][1].critical_illness_name if results else "大病保险"}  # 大额医疗补助 for employees
+    shown = [head for head in cells if head not in dropped]
+    for head in shown:
+        text_column = head in _COMPARE_TEXT
+        table.add_column(label.get(head, head), justify="left" if text_column else "right", overflow="fold",
+                         width=widths.get(head), no_wrap=not text_column and head not in widths)
+    for i, (tier, _) in enumerate(results):
         style = "bold green" if tier == best else ""
-        table.add_row(Text(TIERS[tier], style=style), money(b.deductible), b.ratio_note, money(b.fund_pay),
-                      money(b.critical_illness_pay), Text(money(b.out_of_pocket), style=style), percent(b.effective_ratio))
+        row = [Text(cells[head][i], style=style if head in ("医院等级", "个人负担") else "") for head in shown]
+        table.add_row(*row)
     con.print(table)
-    render_messages(con, warnings)
+    if dropped:
+        zero = [h for h in dropped if h == "大病保险" and all(c == money(Decimal(0)) for c in cells[h])]
+        said = [f"{label.get(h, h)}(各级均为 0.00)" if h in zero else label.get(h, h) for h in dropped]
+        con.print(Text(f"终端较窄,未显示:{'、'.join(said)};加宽终端,或用 --format csv / json 查看全部", style="dim"))
+    render_messages(con, warnings, notes)
     render_sources(con, policy, source_ids)
     render_data_file(con, policy)
     con.print(Text(disclaimer(policy), style="italic"))
+
+
+_COMPARE_TEXT = ("医院等级", "比例")  # may fold inside a cell; every other column is an amount or a percentage
+_COMPARE_KEEP = ("医院等级", "统筹基金", "个人负担")
+_COMPARE_MIN_TEXT = {"医院等级": 4, "比例": 5}
+
+
+def _compare_layout(cells: dict[str, list[str]], width: int) -> tuple[dict[str, int], list[str]]:
+    """Column widths for a terminal ``width`` (empty when everything fits as Rich would lay it out)
+    and the columns to leave out. Amounts keep the width of their longest value (the header folds);
+    text columns may shrink to a few cells; columns are dropped in a fixed order until it fits."""
+    from rich.cells import cell_len
+
+    def natural(head: str) -> int:
+        return max(cell_len(head), *(cell_len(c) for c in cells[head]))
+
+    def amount(head: str) -> int:
+        return max(cell_len(c) for c in cells[head])
+
+    def borders(n: int) -> int:
+        return 3 * n + 1  # "│ " + " │" per column, shared
+
+    if sum(natural(h) for h in cells) + borders(len(cells)) <= width:
+        return {}, []
+    zero_illness = all(c == money(Decimal(0)) for c in cells["大病保险"])
+    order = (["大病保险"] if zero_illness else []) + ["起付线", "实际报销比例", "比例", "大病保险"]
+    dropped: list[str] = []
+    while True:
+        shown = [h for h in cells if h not in dropped]
+        widths = {h: amount(h) for h in shown if h not in _COMPARE_TEXT}
+        room = width - borders(len(shown)) - sum(widths.values())
+        texts = [h for h in shown if h in _COMPARE_TEXT]
+        if room >= sum(_COMPARE_MIN_TEXT[h] for h in texts) or not any(h not in dropped for h in order):
+            break
+        dropped.append(next(h for h in order if h not in dropped))
+    for head in texts:  # share what is left, the narrowest first
+        others = sum(_COMPARE_MIN_TEXT[h] for h in texts if h != head and h not in widths)
+        widths[head] = max(_COMPARE_MIN_TEXT[head], min(natural(head), room - others))
+        room -= widths[head]
+    return widths, dropped

@@ -57,11 +57,15 @@ def section_rows(name: str, section: Any) -> list[tuple[str, str]]:
             tier = section.tiers.get(key)
             if tier is None:
                 continue
+            extra = f",退休加 {percent(tier.retiree_bonus)}" if tier.retiree_bonus is not None else ""
             if name == "inpatient":
                 deductible = "未收录" if tier.deductible is None else f"起付线 {money(tier.deductible)} 元"
-                rows.append((f"{TIERS[key]}医院", f"{deductible},{_ratio(tier)}"))
+                rows.append((f"{TIERS[key]}医院", f"{deductible},{_ratio(tier)}{extra}"))
             else:
-                rows.append((f"{TIERS[key]}医院", _ratio(tier)))
+                visit = f"每次起付 {money(tier.visit_deductible)} 元," if tier.visit_deductible is not None else ""
+                rows.append((f"{TIERS[key]}医院", f"{visit}{_ratio(tier)}{extra}"))
+        if "3a" not in section.tiers and "3" in section.tiers:
+            rows.append(("三级甲等医院", "未单列(按三级医院计)"))
         if not section.tiers:
             rows.append(("各级医院", "未收录"))
         if name == "outpatient":
@@ -74,6 +78,10 @@ def section_rows(name: str, section: Any) -> list[tuple[str, str]]:
             repeat = section.repeat_admission
             if repeat is None:
                 rows.append(("多次住院", "未收录(按首次住院起付线估算)"))
+            elif repeat.factors:
+                parts = [f"第{'二三四五六七八九'[i] if i < 8 else i + 2}次 × {f.normalize():f}"
+                         for i, f in enumerate(repeat.factors)]
+                rows.append(("多次住院", "起付线 " + "、".join(parts) + "(最后一个适用于以后各次)"))
             elif repeat.factor is not None:
                 rows.append(("多次住院", f"第二次起起付线 × {repeat.factor.normalize():f}"))
             else:
@@ -83,8 +91,16 @@ def section_rows(name: str, section: Any) -> list[tuple[str, str]]:
         if section.retiree_annual_cap is not None:
             rows.append(("退休人员" + ("年度封顶线" if name == "inpatient" else "年度限额"), _cap(section.retiree_annual_cap)))
     elif name == "critical_illness":
-        rows.append(("起付线(年度累计)", f"{money(section.threshold)} 元"))
-        rows.append(("分段比例", bands_text(section.bands, section.threshold)))
+        if section.name:
+            rows.append(("名称", section.name))
+        if section.mode == "above_cap":
+            rows.append(("支付什么", "基本统筹基金达到年度封顶线以后的政策范围内费用"))
+            rows.append(("分段比例(超过封顶线的费用)", bands_text(section.bands)))
+        else:
+            burden = "政策范围内个人负担" + ("(含乙类先行自付)" if section.includes_partial_self_pay else "")
+            rows.append(("支付什么", f"一年累计的{burden}超过起付线的部分"))
+            rows.append(("起付线(年度累计)", f"{money(section.threshold)} 元"))
+            rows.append(("分段比例", bands_text(section.bands, section.threshold)))
         rows.append(("年度封顶线", _cap(section.annual_cap)))
     elif name == "remote":
         for key, label in REMOTES.items():
@@ -133,6 +149,8 @@ def render(con: Any, policy: Policy, plan_filter: str | None, warnings: list[str
                 if name != "account" or plan_key == "employee":
                     missing.append(label)
                 continue
+            if name == "critical_illness" and section.name:
+                label = f"{label}({section.name})"
             table = Table(title=f"{PLANS[plan_key]} · {label}", title_justify="left", caption=source_line(policy, section.source),
                           caption_justify="left", show_header=False)
             table.add_column("项目", no_wrap=True)

@@ -22,24 +22,25 @@ from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any, Callable, Iterator
 
-from medins_cli.commands.support.claims import ClaimArgs, parse_count
-from medins_cli.core.calc import Rule, check_amounts, prepare_rule
+from medins_cli.commands.support.claims import ClaimArgs, check_confidence, confidence_floor, parse_count
+from medins_cli.core.calc import Figures, Rule, bill_warnings, check_amounts, prepare_rule
 from medins_cli.core.errors import CoreError
 from medins_cli.core.model import Policy
 from medins_cli.core.money import FEN, MAX_AMOUNT, ZERO, parse_amount
 from medins_cli.core.names import normalize_plan, normalize_remote, normalize_tier, normalize_visit
-from medins_cli.errors import ExitCode, MedinsError, UsageError
+from medins_cli.errors import ExitCode, MedinsError, UsageError, json_reason, os_reason
 from medins_cli.render.output import json_default, note
 
 #: Input columns medins reads: the long option names.
 COLUMNS = ("region", "type", "visit", "tier", "amount", "self_pay", "partial_self_pay", "retired",
-           "admission", "ytd_fund", "ytd_outpatient", "remote")
+           "admission", "ytd_fund", "ytd_outpatient", "remote", "ytd_burden", "ytd_critical")
 #: Input columns read only with ``--year-to-date``.
 YTD_COLUMNS = ("person", "date")
-#: Columns added after the input columns: the breakdown fields of the JSON contract, then ``error``.
+#: Columns added after the input columns: the breakdown fields of the JSON contract, whether the
+#: insurance figures are an upper bound (``bound``: "upper" or empty), the row's ``warnings``, ``error``.
 RESULT_FIELDS = ("eligible", "deductible", "fund_pay", "critical_illness_pay", "out_of_pocket", "effective_ratio")
 ERROR_FIELD = "error"
-OUTPUT_FIELDS = (*RESULT_FIELDS, ERROR_FIELD)
+OUTPUT_FIELDS = (*RESULT_FIELDS, "bound", "warnings", ERROR_FIELD)
 
 INPUT_FORMATS = ("csv", "jsonl")
 PROGRESS_MIN_ROWS = 5000  # a progress bar only for files estimated bigger than this
@@ -50,8 +51,9 @@ _TRUE = frozenset({"1", "true", "yes", "y", "on", "是", "退休", "retired"})
 _FALSE = frozenset({"0", "false", "no", "n", "off", "否", "在职"})
 # positions in (*COLUMNS, *YTD_COLUMNS)
 _WORDS = (0, 1, 2, 3, 7, 11)  # region, type, visit, tier, retired, remote: what a Rule depends on
-_NUMBERS = (4, 5, 6, 8, 9, 10)  # amount, self_pay, partial_self_pay, admission, ytd_fund, ytd_outpatient
-_PERSON, _DATE = 12, 13
+# amount, self_pay, partial_self_pay, admission, ytd_fund, ytd_outpatient, ytd_burden, ytd_critical
+_NUMBERS = (4, 5, 6, 8, 9, 10, 12, 13)
+_PERSON, _DATE = 14, 15
 
 
 class RowError(Exception):
@@ -109,6 +111,7 @@ class _Rules:
         self.retired = d.retired if d.retired is not None else bool(cfg.get("retired", False))
         self.remote = d.remote
         self.policy_file = d.policy_file
+        self.min_confidence = confidence_floor(d, cfg)
         self.memo: dict[tuple[str, ...], Rule | str] = {}
         self.policies: dict[str, Policy | str] = {}  # region words and file paths → policy (or why not)
         self.defaulted_type = False
@@ -137,7 +140,7 @@ class _Rules:
         if tier_word is None:
             raise RowError("没有医院等级:请填 tier 列,或加 --tier 1|2|3|community")
         remote_word = remote.strip() or self.remote
-        return prepare_rule(
+        rule = prepare_rule(
             policy,
             normalize_plan(plan_word),
             normalize_visit(visit.strip() or self.visit),
@@ -145,6 +148,8 @@ class _Rules:
             _yes_no(retired) if retired.strip() else self.retired,
             normalize_remote(remote_word) if remote_word else None,
         )
+        check_confidence(policy, rule.sources, self.min_confidence)  # too weak a source: that row's error
+        return rule
 
     def _policy(self, region: str | None) -> Policy:
         from medins_cli.store.regions import find_region, load_policy
@@ -210,7 +215,7 @@ def _money(text: str, what: str) -> Decimal:
 class _Person:
     """One person's running figures for one region, plan and year (see docs/batch.md)."""
 
-    __slots__ = ("year", "last", "fund", "admission", "outpatient")
+    __slots__ = ("year", "last", "fund", "admission", "outpatient", "burden", "critical")
 
     def __init__(self, day: date | None) -> None:
         self.year = None if day is None else day.year
@@ -218,15 +223,18 @@ class _Person:
         self.fund: dict[str, Decimal] = {}  # visit → 统筹基金 paid this year, counted against that visit's cap
         self.admission: int | None = None  # the next inpatient row is the N-th admission
         self.outpatient: Decimal | None = None  # 门诊政策范围内费用 so far (meets the annual 起付线)
+        self.burden: Decimal | None = None  # inpatient 政策范围内个人负担 so far (toward the 大病 threshold)
+        self.critical: Decimal | None = None  # 大病/大额 paid so far (against its cap)
 
 
 class _YearToDate:
     def __init__(self) -> None:
         self.people: dict[tuple[str, str, str], _Person] = {}
 
-    def carry(self, rule: Rule, person: str, when: str, admission: int, ytd_fund: Decimal,
-              ytd_outpatient: Decimal) -> tuple[_Person, date | None, int, Decimal, Decimal]:
-        """The row's admission, ytd_fund and ytd_outpatient, carried from the person's earlier rows.
+    def carry(self, rule: Rule, person: str, when: str, admission: int, ytd_fund: Decimal, ytd_outpatient: Decimal,
+              ytd_burden: Decimal, ytd_critical: Decimal
+              ) -> tuple[_Person, date | None, int, Decimal, Decimal, Decimal, Decimal]:
+        """The row's admission and year-to-date figures, carried from the person's earlier rows.
 
         The first row that uses a figure (per person, region, plan and year) keeps its own
         value as the opening balance; later rows get the running one. Nothing is stored
@@ -242,21 +250,29 @@ class _YearToDate:
         if rule.visit == "inpatient":
             if state.admission is not None:
                 admission = state.admission
+            if state.burden is not None:
+                ytd_burden = state.burden
+            if state.critical is not None:
+                ytd_critical = state.critical
         elif state.outpatient is not None:
             ytd_outpatient = state.outpatient
-        return state, day, admission, state.fund.get(rule.visit, ytd_fund), ytd_outpatient
+        return (state, day, admission, state.fund.get(rule.visit, ytd_fund), ytd_outpatient, ytd_burden,
+                ytd_critical)
 
     def record(self, state: _Person, day: date | None, rule: Rule, person: str, admission: int, ytd_fund: Decimal,
-               ytd_outpatient: Decimal, eligible: Decimal, fund_pay: Decimal) -> None:
+               ytd_outpatient: Decimal, ytd_burden: Decimal, ytd_critical: Decimal, f: Figures) -> None:
         """After a row is estimated: add it to the person's running figures."""
         if day is not None:
             state.last = day
             state.year = day.year
-        state.fund[rule.visit] = ytd_fund + fund_pay
+        state.fund[rule.visit] = ytd_fund + f.fund_pay
         if rule.visit == "inpatient":
             state.admission = admission + 1
+            # the burden as the 大病 rule counts it (with 乙类先行自付 where the section says so)
+            state.burden = f.ci_to if f.ci_to is not None else ytd_burden + f.eligible - f.fund_pay
+            state.critical = ytd_critical + f.critical_illness_pay
         else:
-            state.outpatient = ytd_outpatient + eligible
+            state.outpatient = ytd_outpatient + f.eligible
         self.people[(person.strip(), rule.region, rule.plan)] = state
 
 
@@ -277,13 +293,17 @@ class _Runner:
         self.ytd = _YearToDate() if opts.year_to_date else None
         d = opts.defaults
         self.fallback = (d.amount or "", d.self_pay or "", d.partial_self_pay or "",
-                         "" if d.admission is None else str(d.admission), d.ytd_fund or "", d.ytd_outpatient or "")
+                         "" if d.admission is None else str(d.admission), d.ytd_fund or "", d.ytd_outpatient or "",
+                         d.ytd_burden or "", d.ytd_critical or "")
         self.rows = 0
         self.failed = 0
+        self.whole_bill = False  # a row came without its 目录外 and 乙类 parts (said once at the end)
 
     def estimate(self, words: tuple[str, ...], amount: str, self_pay: str, partial: str, admission: str,
-                 ytd_fund: str, ytd_outpatient: str, person: str = "", when: str = "") -> tuple[Decimal, ...]:
-        """One row's figures (RESULT_FIELDS); an empty cell falls back to the option."""
+                 ytd_fund: str, ytd_outpatient: str, ytd_burden: str = "", ytd_critical: str = "", person: str = "",
+                 when: str = "") -> tuple[Any, ...]:
+        """One row's figures (RESULT_FIELDS), then its bound ("upper" or "") and warnings (a tuple);
+        an empty cell falls back to the option."""
         fb = self.fallback
         try:
             amount = amount or fb[0]
@@ -300,19 +320,27 @@ class _Runner:
             yf = _money(ytd_fund, "ytd_fund 列") if ytd_fund else ZERO
             ytd_outpatient = ytd_outpatient or fb[5]
             yo = _money(ytd_outpatient, "ytd_outpatient 列") if ytd_outpatient else ZERO
+            ytd_burden = ytd_burden or fb[6]
+            yb = _money(ytd_burden, "ytd_burden 列") if ytd_burden else ZERO
+            ytd_critical = ytd_critical or fb[7]
+            yc = _money(ytd_critical, "ytd_critical 列") if ytd_critical else ZERO
             rule = self.rules.get(words)
             ytd = self.ytd
             if ytd is None:
-                check_amounts(total, sp, ps, yf, yo, adm)
-                f = rule.figures(total, sp, ps, adm, yf, yo)
+                check_amounts(total, sp, ps, yf, yo, adm, yb, yc)
+                f = rule.figures(total, sp, ps, adm, yf, yo, yb, yc)
             else:
-                state, day, adm, yf, yo = ytd.carry(rule, person, when, adm, yf, yo)
-                check_amounts(total, sp, ps, yf, yo, adm)
-                f = rule.figures(total, sp, ps, adm, yf, yo)
-                ytd.record(state, day, rule, person, adm, yf, yo, f.eligible, f.fund_pay)
+                state, day, adm, yf, yo, yb, yc = ytd.carry(rule, person, when, adm, yf, yo, yb, yc)
+                check_amounts(total, sp, ps, yf, yo, adm, yb, yc)
+                f = rule.figures(total, sp, ps, adm, yf, yo, yb, yc)
+                ytd.record(state, day, rule, person, adm, yf, yo, yb, yc, f)
         except (CoreError, MedinsError) as exc:
             raise RowError(str(exc)) from None
-        return f.eligible, f.deductible, f.fund_pay, f.critical_illness_pay, f.out_of_pocket, f.effective_ratio
+        if not self_pay and not partial:
+            self.whole_bill = True
+        warnings = rule.warnings + tuple(bill_warnings(rule, adm, yo, yb, yc, f))
+        return (f.eligible, f.deductible, f.fund_pay, f.critical_illness_pay, f.out_of_pocket, f.effective_ratio,
+                rule.bound or "", warnings)
 
     def fail(self, line: int, exc: RowError) -> str:
         """Count a bad row and say so on stderr; with --strict, stop here."""
@@ -325,6 +353,11 @@ class _Runner:
         return message
 
     def finish(self) -> None:
+        if self.whole_bill:
+            from medins_cli.commands.support.claims import WHOLE_BILL_WHY
+
+            note(f"说明:self_pay 和 partial_self_pay 都空着的行按整张账单属于政策范围内计算:{WHOLE_BILL_WHY};"
+                 "可照医院的费用清单填入这两列,估算更准")
         if self.rules.defaulted_type:
             note("没写参保类型的行按职工医保计算(可加 type 列、--type,或 medins config set type)")
         if self.failed:
@@ -361,7 +394,7 @@ def _open(opts: BatchOptions) -> _Source:
         try:
             raw = stream = open(opts.source, "rb")  # noqa: SIM115 - closed by run()
         except OSError as exc:
-            raise UsageError(f"读不了批量输入文件 {opts.source}:{exc.strerror}。请检查路径") from None
+            raise UsageError(f"读不了批量输入文件 {opts.source}:{os_reason(exc)}。请检查路径") from None
         size = os.fstat(raw.fileno()).st_size
         name = opts.source.lower()
         if fmt is None and name.endswith((".csv", ".tsv", ".txt")):
@@ -416,7 +449,7 @@ def _check_header(names: list[str], opts: BatchOptions) -> None:
     if "amount" not in keys and not d.amount:
         missing.append("amount 列或 --amount")
     if missing:
-        raise UsageError(f"批量输入缺少{'、'.join(missing)}:请在表头加上这些列,或在命令行给出")
+        raise UsageError(f"批量输入缺少 {'、'.join(missing)}:请在表头加上这些列,或在命令行给出")
 
 
 # ---- output ----------------------------------------------------------------------------
@@ -433,13 +466,16 @@ def _output_format(value: str | None, input_format: str) -> str:
     return fmt
 
 
-def _texts(figures: tuple[Decimal, ...] | None) -> list[str]:
-    """Figures as text for CSV/plain: yuan with two decimals, the ratio with four."""
+def _texts(figures: tuple[Any, ...] | None) -> list[str]:
+    """A row's results as text for CSV/plain: yuan with two decimals, the ratio with four, the
+    bound, the warnings joined by ``;``."""
     if figures is None:
-        return [""] * len(RESULT_FIELDS)
-    cells = [str(v) for v in figures]
+        return [""] * (len(RESULT_FIELDS) + 2)
+    cells = [str(v) for v in figures[:6]]
     if not figures[3]:
         cells[3] = "0.00"  # critical_illness_pay is the bare ZERO when nothing is paid
+    cells.append(figures[6])
+    cells.append(";".join(figures[7]))
     return cells
 
 
@@ -473,11 +509,13 @@ class _Out:
         if fmt != "jsonl":
             self.writerow([*echo_header, *OUTPUT_FIELDS])
 
-    def row(self, echo: list[Any], figures: tuple[Decimal, ...] | None, error: str) -> None:
+    def row(self, echo: list[Any], figures: tuple[Any, ...] | None, error: str) -> None:
         self.writerow([*echo, *_texts(figures), error])
 
-    def record(self, echo: dict[str, Any], figures: tuple[Decimal, ...] | None, error: str) -> None:
-        echo.update(zip(RESULT_FIELDS, figures or (None,) * len(RESULT_FIELDS), strict=True))
+    def record(self, echo: dict[str, Any], figures: tuple[Any, ...] | None, error: str) -> None:
+        echo.update(zip(RESULT_FIELDS, figures[:6] if figures else (None,) * len(RESULT_FIELDS), strict=True))
+        echo["bound"] = (figures[6] or None) if figures else None
+        echo["warnings"] = list(figures[7]) if figures else []
         echo[ERROR_FIELD] = error or None
         self.write_json(echo)
 
@@ -534,7 +572,7 @@ def _run_csv(runner: _Runner, lines: Iterator[str], out_format: str, progress: _
     out = _Out(out_format, echo_header)
     fast = out_format == "csv" and len(echo_at) == width  # write the row list itself, extended
     writerow = out.writerow if fast else None
-    estimate: Callable[..., tuple[Decimal, ...]] = runner.estimate
+    estimate: Callable[..., tuple[Any, ...]] = runner.estimate
     ytd = runner.ytd is not None
     blank = [""]
     n = 0
@@ -547,7 +585,7 @@ def _run_csv(runner: _Runner, lines: Iterator[str], out_format: str, progress: _
         have = len(row)
         if have < width:
             row += [""] * (width - have)
-        figures: tuple[Decimal, ...] | None = None
+        figures: tuple[Any, ...] | None = None
         error = ""
         try:
             if have > width:
@@ -560,14 +598,8 @@ def _run_csv(runner: _Runner, lines: Iterator[str], out_format: str, progress: _
         except RowError as exc:
             error = runner.fail(reader.line_num, exc)
         if writerow is not None:
-            if figures is not None:
-                cells = list(map(str, figures))
-                if not figures[3]:
-                    cells[3] = "0.00"
-                cells.append("")
-                row[width:] = cells
-            else:
-                row[width:] = _texts(None) + [error]
+            row[width:] = _texts(figures)
+            row.append(error)
             writerow(row)
         elif out_format == "jsonl":
             out.record({header[i]: row[i] for i in echo_at}, figures, error)
@@ -577,7 +609,7 @@ def _run_csv(runner: _Runner, lines: Iterator[str], out_format: str, progress: _
 
 
 def _run_jsonl(runner: _Runner, lines: Iterator[str], out_format: str, progress: _Progress) -> None:
-    estimate: Callable[..., tuple[Decimal, ...]] = runner.estimate
+    estimate: Callable[..., tuple[Any, ...]] = runner.estimate
     ytd = runner.ytd is not None
     out: _Out | None = None
     header: list[str] = []
@@ -589,13 +621,13 @@ def _run_jsonl(runner: _Runner, lines: Iterator[str], out_format: str, progress:
         n += 1
         if not n & 4095:
             progress.update()
-        figures: tuple[Decimal, ...] | None = None
+        figures: tuple[Any, ...] | None = None
         error = ""
         try:
             obj = json.loads(line)
         except ValueError as exc:
             obj = {}
-            error = runner.fail(line_no, RowError(f"不是有效的 JSON({getattr(exc, 'msg', exc)}):每行应是一个 {{…}} 对象"))
+            error = runner.fail(line_no, RowError(f"不是有效的 JSON({json_reason(exc)}):每行应是一个 {{…}} 对象"))
         if not isinstance(obj, dict):
             obj = {}
             error = runner.fail(line_no, RowError("这一行不是 JSON 对象:每行应是一个 {…} 对象"))

@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from medins_cli.core.model import Claim, Policy
-from medins_cli.errors import UsageError
+from medins_cli.errors import ExitCode, MedinsError, UsageError
 
 
 @dataclass
@@ -32,13 +32,30 @@ class ClaimArgs:
     ytd_outpatient: str | None = None
     remote: str | None = None
     policy_file: Path | None = None
-    notes: list[str] = field(default_factory=list)
+    ytd_burden: str | None = None
+    ytd_critical: str | None = None
+    min_confidence: str | None = None
+    notes: list[str] = field(default_factory=list)  # warnings about how the options were read
+    assumptions: list[str] = field(default_factory=list)  # what the estimate assumed (shown as notes)
+
+
+#: Said whenever a bill comes without its 目录外 and 乙类 parts (the whole bill taken as policy-range).
+WHOLE_BILL_WHY = "实际账单通常有目录外(全自费)和乙类先行自付的部分,医保一般会付得更少"
+WHOLE_BILL_ASSUMED = (f"这张账单按全部属于政策范围内计算:{WHOLE_BILL_WHY};"
+                      "可照医院的费用清单用 --self-pay 和 --partial-self-pay 填入,估算更准")
 
 
 def load_config() -> dict[str, Any]:
+    """The saved config; when it may not be read, one that fails only if a value is needed
+    (commands whose options say everything go on, with a note)."""
+    from medins_cli.errors import note_later
+    from medins_cli.render.output import is_quiet
     from medins_cli.store import config
 
-    return config.load()
+    cfg = config.load_for_command()
+    if isinstance(cfg, config.UnreadableConfig) and not is_quiet():
+        note_later(f"提示:没有权限读取 {cfg.path},这次没有用配置(命令行已给出所需的选项)")
+    return cfg
 
 
 def resolve_policy(args: ClaimArgs, cfg: dict[str, Any]) -> Policy:
@@ -96,6 +113,37 @@ def parse_count(text: str | int | None, what: str, default: int = 1) -> int:
     return value
 
 
+def confidence_floor(args: ClaimArgs, cfg: dict[str, Any]) -> str | None:
+    """The weakest source confidence the user accepts (option, else config), or None."""
+    from medins_cli.core.names import normalize_confidence
+
+    from medins_cli.store.config import ConfigUnreadable
+
+    try:
+        word = args.min_confidence or cfg.get("min_confidence")
+    except ConfigUnreadable:  # a config that may not be read is not used at all (a note says so)
+        word = None
+    return normalize_confidence(word) if word else None
+
+
+def check_confidence(policy: Policy, source_ids: Iterable[str], minimum: str | None) -> None:
+    """Refuse (exit 1) when a source of the figures used is less sure than ``minimum``."""
+    if minimum is None:
+        return
+    from medins_cli.core.names import CONFIDENCE_RANK
+
+    floor = CONFIDENCE_RANK.index(minimum)
+    for sid in source_ids:
+        src = policy.sources.get(sid)
+        level = src.confidence if src is not None else "unverified"
+        if CONFIDENCE_RANK.index(level) < floor:
+            title = src.title if src is not None else sid
+            raise MedinsError(
+                f"{policy.region.name}的这部分数字来自「{title}」(可信度 {level}),低于 --min-confidence {minimum}:"
+                "没有给出估算。要用它请放宽 --min-confidence,或用 --policy-file 提供更可信的数据",
+                ExitCode.ERROR)
+
+
 def build_claim(args: ClaimArgs, cfg: dict[str, Any], *, require_amount: bool = True) -> Claim:
     """A validated core Claim from raw option values, falling back to the config."""
     from medins_cli.core.money import ZERO, parse_amount
@@ -119,6 +167,9 @@ def build_claim(args: ClaimArgs, cfg: dict[str, Any], *, require_amount: bool = 
     def amount(value: str | None, what: str) -> Decimal:
         return ZERO if value in (None, "") else parse_amount(value, what)  # type: ignore[arg-type]
 
+    if args.self_pay is None and args.partial_self_pay is None and args.amount is not None:
+        args.assumptions.append(WHOLE_BILL_ASSUMED)
+
     return Claim(
         total=total,
         tier=normalize_tier(tier_word),
@@ -131,4 +182,6 @@ def build_claim(args: ClaimArgs, cfg: dict[str, Any], *, require_amount: bool = 
         ytd_fund=amount(args.ytd_fund, "本年统筹已支付 --ytd-fund"),
         ytd_outpatient=amount(args.ytd_outpatient, "本年门诊已发生 --ytd-outpatient"),
         remote=normalize_remote(args.remote) if args.remote else None,
+        ytd_burden=amount(args.ytd_burden, "本年政策内个人负担 --ytd-burden"),
+        ytd_critical=amount(args.ytd_critical, "本年大病/大额已支付 --ytd-critical"),
     )

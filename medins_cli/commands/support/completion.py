@@ -32,11 +32,15 @@ def complete_visit(incomplete: str) -> list[str]:
 
 
 def complete_tier(incomplete: str) -> list[str]:
-    return _starting(["1", "2", "3", "community", "一级", "二级", "三级", "社区"], incomplete)
+    return _starting(["1", "2", "3", "3a", "community", "一级", "二级", "三级", "三甲", "社区"], incomplete)
 
 
 def complete_remote(incomplete: str) -> list[str]:
-    return _starting(["filed", "unfiled", "emergency"], incomplete)
+    return _starting(["filed", "transfer", "unfiled", "emergency"], incomplete)
+
+
+def complete_confidence(incomplete: str) -> list[str]:
+    return _starting(["official", "observed", "secondary", "unverified"], incomplete)
 
 
 def complete_scenario(incomplete: str) -> list[str]:
