@@ -84,17 +84,22 @@ def _broken(path: Path, why: str) -> DataError:
 
 def load() -> dict[str, Any]:
     """The saved config ({} when there is none). Raises DataError if the file is broken."""
+    from medins_cli.store.safeio import InputError, parse_json, read_text
+
     path = config_path()
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path)
     except FileNotFoundError:
         return {}
-    except (OSError, UnicodeDecodeError) as exc:
-        raise _broken(path, f"读取失败:{exc}") from None
+    except OSError as exc:
+        raise _broken(path, f"读取失败:{exc.strerror}") from None
+    except InputError as exc:  # too big, not UTF-8 (a file copied from elsewhere is checked like any other)
+        where = f"第 {exc.line} 行" if exc.line else ""
+        raise _broken(path, f"{where}{exc.problem}") from None
     try:
-        data = json.loads(text)
+        data = parse_json(text)
     except ValueError as exc:
-        raise _broken(path, f"不是有效的 JSON,第 {getattr(exc, 'lineno', '?')} 行") from None
+        raise _broken(path, str(exc)) from None
     if not isinstance(data, dict):
         raise _broken(path, "顶层应是 {…} 对象")
     for key, value in data.items():
