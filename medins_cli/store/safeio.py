@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, Iterator
 
 #: A policy, guide, config or slip file: the largest shipped region file is a few KB.
 MAX_FILE_BYTES = 1 << 20
@@ -132,3 +132,148 @@ def parse_json(text: str, limit: int = MAX_FILE_BYTES) -> Any:
     if text.count("[") + text.count("{") > MAX_DEPTH and nesting_over(value):
         raise ValueError(f"嵌套超过 {MAX_DEPTH} 层")
     return value
+
+
+# ---- batch input: lines and CSV records of bounded length ----------------------------------
+
+_CHUNK = 1 << 16
+_TOO_LONG = f"超过 {MAX_LINE_CHARS:,} 个字符的上限:一笔费用用不了这么长,请检查有没有没闭合的引号,或是不是选错了文件"
+
+
+def text_problem(head: bytes) -> str | None:
+    """What is wrong with the start of a text stream (UTF-16, NUL bytes, not UTF-8), or None.
+    ``head`` may end in the middle of a character."""
+    import codecs
+
+    for bom, name in _BOMS:
+        if head.startswith(bom):
+            return f"是 {name} 编码:请另存为 UTF-8"
+    if b"\x00" in head:
+        return "含有 NUL 字节,不是文本文件:请确认选对了文件"
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError:
+        return "不是 UTF-8 文本:请另存为 UTF-8(Excel:“CSV UTF-8”)"
+    return None
+
+
+class Lines:
+    """The lines of a byte stream, decoded as UTF-8 (a BOM dropped) and checked as they are read,
+    in constant memory however long a line is.
+
+    Iterating yields each good line (line breaks kept, as ``newline=""`` reads them). A line longer
+    than :data:`MAX_LINE_CHARS`, or with bytes that are not UTF-8, is not passed on: its rest is
+    skipped unread, ``bad`` is set to ``(first line, last line, problem)`` and an empty line stands
+    in for it. With ``records`` (CSV), a record that spans lines (a quoted cell with line breaks)
+    counts as one line: its lines together may not exceed the limit (the caller sets ``used = 0``
+    after each record), and a bad line inside it skips to the end of the record (counting quotes),
+    then yields ``'"'`` so that the csv module ends the record there. ``line`` is the number of the
+    last line read (1-based), for messages.
+    """
+
+    __slots__ = ("_readline", "records", "line", "used", "bad")
+
+    def __init__(self, stream: IO[bytes], records: bool = False) -> None:
+        import codecs
+        import io
+
+        try:
+            codecs.lookup_error(_MARK)
+        except LookupError:
+            codecs.register_error(_MARK, _mark_bad_bytes)
+        self._readline = io.TextIOWrapper(stream, encoding="utf-8-sig", errors=_MARK, newline="").readline
+        self.records = records
+        self.line = 0
+        self.used = 0
+        self.bad: tuple[int, int, str] | None = None
+
+    def __iter__(self) -> Iterator[str]:
+        return self._lines()
+
+    def take(self) -> str:
+        """The problem of the bad line just passed (``bad``), which is then cleared."""
+        bad, self.bad = self.bad, None
+        return bad[2] if bad is not None else ""
+
+    def _lines(self) -> Iterator[str]:
+        readline, limit, records = self._readline, MAX_LINE_CHARS, self.records
+        marks = _BAD_BYTES
+        clean = marks[0]  # while no bytes were replaced, no line needs checking for them
+        number = start = 0  # start: the first line of the current CSV record
+        while True:
+            line = readline(limit + 1)
+            if not line:
+                return
+            number += 1
+            self.line = number
+            size = len(line)
+            used = self.used if records else 0
+            if size > limit and line[-1] not in "\r\n":
+                problem, quotes = _TOO_LONG, line.count('"') + self._skip_rest()
+            elif used + size > limit:
+                problem, quotes = _TOO_LONG, line.count('"')
+            elif marks[0] != clean and not line.isascii() and not _valid(line):
+                problem, quotes = "不是 UTF-8 文本:请另存为 UTF-8(Excel:“CSV UTF-8”)", line.count('"')
+            else:
+                if records:
+                    if not used:
+                        start = number
+                    self.used = used + size
+                yield line
+                continue
+            # the csv module goes on to a next line of the same record only inside a quoted cell
+            inside = used > 0
+            first = start if inside else number
+            if records and inside ^ bool(quotes % 2):
+                self._skip_record()
+                number = self.line
+            what = "这一行" if first == number else f"这条记录(第 {first}–{number} 行)"
+            self.bad = (first, number, what + problem)
+            yield '"' if inside else ""  # ends the record there: a closing quote, or an empty line
+
+    def _skip_rest(self) -> int:
+        """Read past the rest of an over-long line; the number of quotes in it."""
+        quotes = 0
+        while True:
+            chunk = self._readline(_CHUNK)
+            quotes += chunk.count('"')
+            if not chunk or chunk[-1] in "\r\n":
+                return quotes
+
+    def _skip_record(self) -> None:
+        """Read past the rest of a record whose quoted cell is still open (an odd number of quotes)."""
+        while True:
+            line = self._readline(_CHUNK)
+            if not line:
+                return
+            odd = line.count('"') % 2
+            while line[-1] not in "\r\n":
+                line = self._readline(_CHUNK)
+                if not line:
+                    return
+                odd ^= line.count('"') % 2
+            self.line += 1
+            if odd:
+                return
+
+
+_MARK = "medins-bad-bytes"
+_BAD_BYTES = [0]  # how many times the decoder met bytes that are not UTF-8, in this process
+
+
+def _mark_bad_bytes(exc: UnicodeError) -> tuple[str, int]:
+    """Like ``surrogateescape`` (the bytes become lone surrogates), and counted: a run without bad
+    bytes never checks a line for them."""
+    import codecs
+
+    _BAD_BYTES[0] += 1
+    return codecs.lookup_error("surrogateescape")(exc)  # type: ignore[return-value]
+
+
+def _valid(text: str) -> bool:
+    """No lone surrogates (bytes that were not UTF-8, read with surrogateescape)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
