@@ -131,7 +131,26 @@ def parse_json(text: str, limit: int = MAX_FILE_BYTES) -> Any:
     # only text with that many brackets can nest that deep: an everyday row or config skips the walk
     if text.count("[") + text.count("{") > MAX_DEPTH and nesting_over(value):
         raise ValueError(f"嵌套超过 {MAX_DEPTH} 层")
+    # "\ud800" is valid JSON but no character: it could not be written out again as UTF-8
+    if "\\u" in text and not _valid_strings(value):
+        raise ValueError("含有无效字符(单独的 \\ud800 这类转义不是字符)")
     return value
+
+
+def _valid_strings(value: Any) -> bool:
+    """Whether every string (keys too) in a parsed JSON value is valid Unicode (iterative)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if not _valid(item):
+                return False
+        elif isinstance(item, dict):
+            stack.extend(item)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return True
 
 
 # ---- batch input: lines and CSV records of bounded length ----------------------------------

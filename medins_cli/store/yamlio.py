@@ -280,7 +280,8 @@ def yaml_text(doc: dict[str, Any]) -> str:
     doc = plain_data(doc)
 
     class _Dumper(yaml.SafeDumper):
-        pass
+        def ignore_aliases(self, data: Any) -> bool:
+            return True  # never write an anchor: medins refuses to read them (check_events)
 
     def _str(dumper: Any, data: str) -> Any:
         # tier keys such as "3" and codes such as "510700" must stay strings; control and line-break

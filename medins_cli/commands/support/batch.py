@@ -487,7 +487,7 @@ class _Out:
                 try:
                     text = encode(record)
                 except ValueError:  # an input cell such as 1e309 read as inf: echo it as text, stay valid JSON
-                    text = encode({k: str(v) if isinstance(v, float) else v for k, v in record.items()})
+                    text = encode(_finite(record))
                 if array:
                     text = ("[\n" if not self.records else ",\n") + text
                     self.records += 1
@@ -565,6 +565,8 @@ def _run_csv(runner: _Runner, lines: Lines, out_format: str, progress: _Progress
     csv.field_size_limit(MAX_LINE_CHARS + 1)
     source = iter(lines)
     first = next(source, "")
+    if lines.bad is not None:
+        raise UsageError(f"批量输入的第 1 行(列名)有问题:{lines.take()}")
     # a tab-separated file (.tsv, or pasted from a spreadsheet): tabs in the header and no commas
     delimiter = "\t" if "\t" in first and "," not in first else ","
     reader = csv.reader(_prepend(first, source), delimiter=delimiter)
@@ -682,6 +684,18 @@ def _run_jsonl(runner: _Runner, lines: Lines, out_format: str, progress: _Progre
     if out is None and out_format == "json":  # no rows: still one JSON document, []
         runner.out = _Out(out_format, [])
     runner.rows = n
+
+
+def _finite(value: Any) -> Any:
+    """``value`` with every float that JSON cannot write (inf, nan) as text; lists and dicts nest at
+    most MAX_DEPTH deep (:func:`~medins_cli.store.safeio.parse_json`)."""
+    if isinstance(value, float):
+        return value if value - value == 0 else str(value)
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_finite(v) for v in value]
+    return value
 
 
 def _cell(value: Any) -> str:
