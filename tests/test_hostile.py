@@ -247,6 +247,22 @@ def test_a_quoted_cell_spanning_lines_over_the_limit_is_one_bad_record(run, tmp_
     assert result.stderr.startswith("第 1103 行:这条记录")
 
 
+def test_an_unclosed_quote_swallows_the_rest_as_one_bad_record(run, tmp_path):
+    rows = f"{GOOD_ROW},x\n" * 100_000  # 1.3 million characters, all in the quoted cell that never closes
+    text = f"region,type,tier,amount,note\n{GOOD_ROW},a\n{GOOD_ROW},\"oops\n" + rows
+    result = _batch(run, tmp_path, "c.csv", text)
+    assert result.exit_code == ExitCode.ERROR
+    out = _rows(result.stdout)
+    assert len(out) == 2 and out[0]["fund_pay"] == "6090.00" and "没闭合的引号" in out[1]["error"]
+    assert "这条记录(第 3–100003 行)" in out[1]["error"]
+
+
+def test_old_mac_line_endings_still_work(run, tmp_path):
+    result = _batch(run, tmp_path, "c.csv", f"region,type,tier,amount\r{GOOD_ROW}\r{GOOD_ROW}\r")
+    assert result.exit_code == ExitCode.OK, result.stderr
+    assert [r["fund_pay"] for r in _rows(result.stdout)] == ["6090.00", "6090.00"]
+
+
 def test_bytes_that_are_not_utf8_further_on_are_that_rows_error(run, tmp_path):
     good = f"{GOOD_ROW}\n" * 20_000  # past the first 64 KiB, which are checked before any row
     content = ("region,type,tier,amount\n" + good).encode() + "绵阳,职工,3,".encode() + b"\xff8000\n" + good.encode()

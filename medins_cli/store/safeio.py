@@ -227,10 +227,9 @@ class Lines:
             self.line = number
             size = len(line)
             used = self.used if records else 0
-            if size > limit and line[-1] not in "\r\n":
-                problem, quotes = _TOO_LONG, line.count('"') + self._skip_rest()
-            elif used + size > limit:
-                problem, quotes = _TOO_LONG, line.count('"')
+            if used + size > limit:  # this line, or the record it continues, is too long
+                quotes = line.count('"') + (0 if line[-1] in "\r\n" else self._skip_rest())
+                problem = _TOO_LONG
             elif marks[0] != clean and not line.isascii() and not _valid(line):
                 problem, quotes = "不是 UTF-8 文本:请另存为 UTF-8(Excel:“CSV UTF-8”)", line.count('"')
             else:
@@ -267,9 +266,10 @@ class Lines:
                 return
             odd = line.count('"') % 2
             while line[-1] not in "\r\n":
-                line = self._readline(_CHUNK)
-                if not line:
-                    return
+                more = self._readline(_CHUNK)
+                if not more:  # the last line, without a line break
+                    break
+                line = more
                 odd ^= line.count('"') % 2
             self.line += 1
             if odd:
