@@ -459,12 +459,12 @@ def _sanity_errors(where: tuple[Any, ...], plan: dict[Any, Any]) -> list[Problem
                                  "起付线应随医院等级(社区 → 一级 → 二级 → 三级 → 三甲)不减少,请核对"))
             previous = (key, value)
     inpatient = _d(plan.get("inpatient"))
-    highest = max(((_amount(t.get("deductible")), key) for key, t in _ordered_tiers(inpatient)
-                   if _amount(t.get("deductible")) is not None), default=None, key=lambda x: x[0])
+    deductibles = [(value, key) for key, t in _ordered_tiers(inpatient) if (value := _amount(t.get("deductible"))) is not None]
+    highest = max(deductibles, default=None, key=lambda x: x[0])
     if highest is not None:
         for cap_field in ("annual_cap", "retiree_annual_cap"):
             cap = _amount(inpatient.get(cap_field))
-            if cap is not None and highest[0] is not None and cap <= highest[0]:
+            if cap is not None and cap <= highest[0]:
                 problems.append(((*where, "inpatient", cap_field),
                                  f"年度封顶线 {_yuan(cap)} 不高于{_TIER_WORDS[highest[1]]}医院的起付线 {_yuan(highest[0])}:"
                                  "封顶线应高于起付线(金额以元为单位,如 400000),请核对"))
