@@ -96,6 +96,43 @@ def check_file(path: Path, *, year: int | None = None) -> Checked:
     return Checked(path, data, problems, lines)
 
 
+def check_file_cached(path: Path, *, year: int | None = None) -> Checked:
+    """:func:`check_file`, remembered in the user cache by the file's content (and medins' version
+    and the year): ``medins policy validate`` over a few hundred unchanged files parses none of
+    them again. The result holds only what the command uses: the problems and the region block."""
+    from medins_cli.store.cache import CACHE_TAG, content_key, read_cache, write_cache
+    from medins_cli.store.paths import cache_dir
+    from medins_cli.store.safeio import read_limited
+
+    this_year = year if year is not None else dt.date.today().year
+    try:
+        key = f"{content_key(read_limited(path))}-{CACHE_TAG}-{this_year}"
+    except Exception:  # noqa: BLE001 - unreadable, too big …: check_file says what is wrong
+        return check_file(path, year=this_year)
+    cache_path = cache_dir() / "checks" / f"{key}.json"
+    cached = read_cache(cache_path)
+    if isinstance(cached, dict) and isinstance(cached.get("problems"), list):
+        lines = {tuple(where): line for where, line in cached["lines"]}
+        problems = [Problem(str(path), where, line, message, level) for where, line, message, level in cached["problems"]]
+        return Checked(path, {"region": cached["region"]} if cached["region"] is not None else None, problems, lines)
+    checked = check_file(path, year=this_year)
+    region = checked.data.get("region") if isinstance(checked.data, dict) else None
+    region = region if isinstance(region, dict) else None
+    wanted = [where for where in checked.lines if where[:1] == ("region",)]
+    write_cache(cache_path, {
+        "problems": [[p.where, p.line, p.message, p.level] for p in checked.problems],
+        "region": _jsonable(region), "lines": [[list(where), checked.lines[where]] for where in wanted]})
+    return checked
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    return value if value is None or isinstance(value, (str, int, float, bool)) else str(value)
+
+
 def alias_clashes(checked: Iterable[Checked], known: Iterable[dict[str, Any]] = ()) -> list[Problem]:
     """Names and aliases that two different regions both claim.
 
