@@ -166,7 +166,7 @@ def test_completion_offers_the_cities_a_shared_pinyin_means():
     assert completion.complete_region("suzhou") == ["苏州", "宿州", "suzhou-anhui", "suzhou-jiangsu"]
     assert "佛山" in completion.complete_region("佛")
     assert completion.complete_province("广") == ["广东", "广西"]
-    assert completion.complete_confidence("s") == ["secondary"]
+    assert completion.complete_regions_confidence("n") == ["none"]
 
 
 # ---- what the output says about the figures --------------------------------------------------

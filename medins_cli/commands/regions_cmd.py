@@ -5,7 +5,7 @@ from typing import Annotated, Any, Optional
 import typer
 
 from medins_cli.commands.support import options as o
-from medins_cli.commands.support.completion import complete_confidence, complete_province
+from medins_cli.commands.support.completion import complete_province, complete_regions_confidence
 from medins_cli.errors import guard
 
 HELP = """列出已知地区:省份、政策年度、已有哪些数据(职工/居民 × 住院/门诊/大病)、来源中最弱的可信度,
@@ -29,7 +29,7 @@ def regions(
         show_default=False)] = None,
     confidence: Annotated[Optional[str], typer.Option(
         "--confidence", "-c", help="只列来源最弱可信度为这一级的地区:official|observed|secondary|unverified|none(无数据)",
-        autocompletion=complete_confidence, show_default=False)] = None,
+        autocompletion=complete_regions_confidence, show_default=False)] = None,
     fmt: Annotated[Optional[str], o.format_option("table|json|plain|csv")] = None,
 ) -> None:
     from medins_cli.render.output import console, emit_json, emit_rows, note, resolve_format

@@ -31,7 +31,8 @@ def complete_province(incomplete: str) -> list[str]:
     return _starting(sorted(PROVINCE_CODES, key=PROVINCE_CODES.get), incomplete)
 
 
-def complete_confidence(incomplete: str) -> list[str]:
+def complete_regions_confidence(incomplete: str) -> list[str]:
+    """``medins regions --confidence``: the levels, and none (regions without any source)."""
     return _starting(["official", "observed", "secondary", "unverified", "none"], incomplete)
 
 
