@@ -28,7 +28,7 @@ def complete_region(incomplete: str) -> list[str]:
 def complete_province(incomplete: str) -> list[str]:
     from medins_cli.core.names import PROVINCE_CODES
 
-    return _starting(sorted(PROVINCE_CODES, key=PROVINCE_CODES.get), incomplete)
+    return _starting(sorted(PROVINCE_CODES, key=lambda name: PROVINCE_CODES[name]), incomplete)
 
 
 def complete_regions_confidence(incomplete: str) -> list[str]:
