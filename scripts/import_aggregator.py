@@ -349,11 +349,13 @@ _ABOVE_CAP = [
 
 def above_cap_evidence(source: SourceFile, plan: str, basic_cap: Any) -> str | None:
     """The aggregator's own words, for this city, that its 大额 fund pays the costs above the
-    basic fund's cap (超过…最高支付限额 / 封顶线以上 …): quoted document text or a comment in
-    this plan's inpatient or 大额 section. Employees only (城乡居民大病保险 pays on the burden)."""
+    basic fund's cap (超过…最高支付限额 / 封顶线以上 …): quoted document text, this plan's section
+    notes, or a comment in its inpatient or 大额 section. Employees only (城乡居民大病保险 pays on
+    the burden)."""
     if plan != "employee":
         return None
     texts = [doc.get("summaryQuote") or "" for doc in source.data.get("sourceDocs") or ()]
+    texts += [source.data[plan][section].get("note") or "" for section in ("inpatient", "outpatient")]
     texts += [c.text for c in source.comments if c.path[:1] == (plan,) and c.path[1:2] in (("inpatient",), ("catastrophic",))]
     patterns = list(_ABOVE_CAP)
     if basic_cap:
