@@ -24,6 +24,7 @@ COMMANDS: dict[str, tuple[str, str, bool]] = {
     "regions": ("regions_cmd", "regions", False),
     "policy": ("policy_cmd", "app", True),
     "config": ("config_cmd", "app", True),
+    "slip": ("slip", "app", True),
 }
 
 

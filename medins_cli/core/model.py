@@ -117,6 +117,7 @@ class Source(NamedTuple):
     publisher: str | None = None
     date: str | None = None
     effective: str | None = None
+    note: str | None = None
 
 
 class Region(NamedTuple):
@@ -328,6 +329,7 @@ def policy_from_dict(raw: Mapping[str, Any]) -> Policy:
             publisher=s.get("publisher"),
             date=_iso(s.get("date")),
             effective=_iso(s.get("effective")),
+            note=s.get("note"),
         )
         for s in raw.get("sources") or ()
     }
