@@ -42,10 +42,15 @@ class Entry(NamedTuple):
 
 
 def entry_from_slip(slip: Slip, tally: Tally, *, person: str, date: str, visit: str) -> Entry:
-    """The ledger row of a checked slip: its amounts as worked out (deductible only when printed)."""
-    amounts = {key: tally.amounts.get(key) for key in MONEY}
+    """The ledger row of a checked slip: the amounts it printed or that were worked out from them
+    (eligible, cash); a part it did not print and that is 0 stays None (not said)."""
+    amounts = {key: value if (value := tally.amounts.get(key)) or key in tally.printed or key in _ALWAYS else None
+               for key in MONEY}
     return Entry(None, person, date, slip.kind, visit, amounts, slip.region, slip.plan, slip.tier, slip.retired,
                  slip.admission, slip.remote, slip.hospital)
+
+
+_ALWAYS = ("total", "eligible", "fund_pay")
 
 
 class YearToDate(NamedTuple):

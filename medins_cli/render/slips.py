@@ -266,7 +266,7 @@ def render_year(con: Any, title: str, ytd: YearToDate, limits: Sequence[Limit], 
     con.print(facts)
     if limits:
         grid = Table.grid(padding=(0, 1))
-        grid.add_column(no_wrap=True)
+        grid.add_column(overflow="fold")
         grid.add_column(width=20)
         grid.add_column(no_wrap=True, justify="right")
         for lim in limits:

@@ -177,6 +177,8 @@ def slip_mappings(doc: Any, name: str) -> tuple[list[dict[str, Any]], list[str]]
             if not isinstance(item, dict):
                 raise UsageError(f"{name} 的第 {i} 项不是「字段: 值」的键值对:每张结算单是一个对象")
         return [dict(item) for item in doc], notes
+    if isinstance(doc, str) and "\uff1a" in doc:
+        raise UsageError(f"{name} 用了中文冒号“\uff1a”:请改成英文冒号“:”,后面加一个空格(如 医疗费总额: 8000)")
     if doc is None:
         raise UsageError(f"{name} 是空的:请写上结算单的各项金额(见 medins slip check --help)")
     raise UsageError(f"{name} 不是结算单:应是「字段: 值」的键值对(YAML 或 JSON),或 CSV")
