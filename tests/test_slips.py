@@ -351,7 +351,7 @@ def _differences(a, b, where=()):
             out += _differences(a.get(key), b.get(key), (*where, str(key)))
         return out
     if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
-        return [d for i, (x, y) in enumerate(zip(a, b)) for d in _differences(x, y, (*where, str(i)))]
+        return [d for i, (x, y) in enumerate(zip(a, b, strict=True)) for d in _differences(x, y, (*where, str(i)))]
     return [".".join(where)] if _value(a) != _value(b) else []
 
 

@@ -202,17 +202,20 @@ def entry_payload(entry: Entry) -> dict[str, Any]:
 
 
 def render_entries(con: Any, entries: Iterable[Entry], title: str) -> None:
+    """The ledger's rows, narrow enough for 80 columns (JSON and CSV have every field)."""
     from rich.table import Table
 
     table = Table(title=title, title_justify="left", header_style="bold")
-    for head in ("编号", "人", "日期", "类别", "地区", "就诊", "等级", "总额", "统筹", "大病/大额", "账户", "现金"):
-        table.add_column(head, justify="right" if head in ("编号", "总额", "统筹", "大病/大额", "账户", "现金") else "left")
+    for head in ("编号", "日期", "人", "就诊", "总额", "医保支付", "个人支付"):
+        numeric = head in ("编号", "总额", "医保支付", "个人支付")
+        table.add_column(head, justify="right" if numeric else "left", no_wrap=numeric or head == "日期")
     for e in entries:
-        kind = "结算单" if e.kind == "slip" else "估算"
-        table.add_row(str(e.id), e.person, e.date, kind, e.region or "", VISITS.get(e.visit, e.visit),
-                      TIERS.get(e.tier or "", e.tier or ""), money(e.amount("total")), money(e.amount("fund_pay")),
-                      money(e.amount("critical_illness_pay")),
-                      money(e.amount("account_pay") + e.amount("family_pay")), money(e.amount("cash_pay")))
+        visit = VISITS.get(e.visit, e.visit)[:2] + (f" {TIERS.get(e.tier, e.tier)}" if e.tier else "")
+        if e.kind == "estimate":
+            visit += "(估算)"
+        insured = e.amount("fund_pay") + e.amount("critical_illness_pay")
+        personal = e.amount("account_pay") + e.amount("family_pay") + e.amount("cash_pay")
+        table.add_row(str(e.id), e.date, e.person, visit, money(e.amount("total")), money(insured), money(personal))
     con.print(table)
 
 
