@@ -14,7 +14,8 @@ ROOT = Path(__file__).resolve().parents[1]
 REGIONS = ROOT / "data" / "regions"
 TARGET = ROOT / "data" / "SOURCES.md"
 
-CONFIDENCE = {"official": "官方原文 official", "secondary": "转述文章 secondary", "unverified": "未核实 unverified"}
+CONFIDENCE = {"official": "官方原文 official", "observed": "本人结算单 observed", "secondary": "转述文章 secondary",
+              "unverified": "未核实 unverified"}
 PLANS = {"employee": "职工", "resident": "居民"}
 PARTS = {"inpatient": "住院", "outpatient": "门诊", "critical_illness": "大病", "remote": "异地", "account": "个人账户"}
 

@@ -1,8 +1,11 @@
-"""Invariants of the core over every shipped region file with rules (hypothesis)."""
+"""Invariants of the core (hypothesis), over every shipped region file with rules and the two test
+policies (tests/policies/example.yaml; tests/policies/rules.yaml: 大额 above the cap, 大病 over
+the year with 乙类先行自付, 转诊, 三甲, per-visit deductibles, repeat factors)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -11,24 +14,30 @@ from medins_cli.core import Claim, estimate
 from medins_cli.store.paths import shipped_data_dir
 from medins_cli.store.regions import load_policy
 
+HERE = Path(__file__).parent
+RULES = load_policy(HERE / "policies" / "rules.yaml")
+FILES = [HERE / "policies" / "example.yaml", HERE / "policies" / "rules.yaml",
+         *sorted((shipped_data_dir() / "regions").glob("*.yaml"))]
+
 
 def _combos():
     out = []
-    for path in sorted((shipped_data_dir() / "regions").glob("*.yaml")):
+    for path in FILES:
         policy = load_policy(path)
         for plan_name, plan in policy.plans.items():
             for visit in ("inpatient", "outpatient"):
                 section = getattr(plan, visit)
                 if section is None:
                     continue
-                for tier in section.tiers:
-                    out.append((policy, plan_name, visit, tier))
+                tiers = list(section.tiers) + (["3a"] if "3" in section.tiers and "3a" not in section.tiers else [])
+                out.extend((policy, plan_name, visit, tier) for tier in tiers)
     return out
 
 
 COMBOS = _combos()
 money = st.decimals(min_value=0, max_value=2_000_000, places=2, allow_nan=False, allow_infinity=False)
 positive = st.decimals(min_value=Decimal("0.01"), max_value=2_000_000, places=2, allow_nan=False, allow_infinity=False)
+REMOTES = [None, "filed", "transfer", "unfiled", "emergency"]
 
 
 @st.composite
@@ -40,7 +49,8 @@ def claims(draw):
     claim = Claim(
         total=total, tier=tier, plan=plan, visit=visit, self_pay=self_pay, partial_self_pay=partial,
         retired=draw(st.booleans()), admission=draw(st.integers(1, 6)), ytd_fund=draw(money),
-        ytd_outpatient=draw(money), remote=draw(st.sampled_from([None, "filed", "unfiled", "emergency"])),
+        ytd_outpatient=draw(money), remote=draw(st.sampled_from(REMOTES)), ytd_burden=draw(money),
+        ytd_critical=draw(money),
     )
     return policy, claim
 
@@ -48,9 +58,11 @@ def claims(draw):
 def test_there_are_regions_to_check():
     assert len(COMBOS) >= 10
     assert any(p.region.name == "绵阳" for p, *_ in COMBOS)
+    assert {(plan, tier) for p, plan, _, tier in COMBOS if p.region.name == "规则市"} >= {("employee", "3a"),
+                                                                                         ("resident", "3a")}
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=500, deadline=None)
 @given(claims())
 def test_parts_add_up_and_are_never_negative(case):
     policy, claim = case
@@ -58,22 +70,59 @@ def test_parts_add_up_and_are_never_negative(case):
     assert bd.fund_pay + bd.critical_illness_pay + bd.out_of_pocket == claim.total
     for value in (bd.eligible, bd.deductible, bd.fund_pay, bd.critical_illness_pay, bd.out_of_pocket):
         assert value >= 0
-    assert bd.fund_pay + bd.critical_illness_pay <= bd.eligible
-    assert 0 <= bd.effective_ratio <= 1
-    for value in (bd.fund_pay, bd.critical_illness_pay, bd.deductible):
         assert value == value.quantize(Decimal("0.01"))
+    # 大病 may pay part of 乙类先行自付 where the section says so; never any 全自费
+    assert bd.fund_pay + bd.critical_illness_pay <= bd.eligible + claim.partial_self_pay
+    assert bd.out_of_pocket >= claim.self_pay
+    assert 0 <= bd.effective_ratio <= 1
     if bd.cap_left is not None:
         assert bd.fund_pay <= bd.cap_left
     if claim.visit == "outpatient":
         assert bd.critical_illness_pay == 0
+    assert (bd.bound == "upper") == any("上限" in w for w in bd.warnings)
+    if bd.bound:
+        assert "上限" in bd.warnings[0]  # the reason comes first
+
+
+@settings(max_examples=400, deadline=None)
+@given(claims(), positive)
+def test_fund_and_critical_illness_never_decrease_as_the_bill_grows(case, extra):
+    policy, claim = case
+    small = estimate(policy, claim, explain=False)
+    big = estimate(policy, claim._replace(total=claim.total + extra), explain=False)
+    assert big.fund_pay >= small.fund_pay
+    assert big.critical_illness_pay >= small.critical_illness_pay
+
+
+burden = st.decimals(min_value=Decimal("0.01"), max_value=400_000, places=2, allow_nan=False, allow_infinity=False)
+
+
+@settings(max_examples=400, deadline=None)
+@given(burden, burden)
+def test_on_burden_over_two_bills_adds_up_to_one(b1, b2):
+    """Two bills whose policy-range burdens are b1 and b2 (the second told --ytd-burden b1 and what
+    大病 already paid) get what one bill with burden b1 + b2 gets, within the two roundings.
+    (规则市 居民 社区: deductible 0, ratio 0, so the whole bill is the burden.)"""
+    first = estimate(RULES, Claim(total=b1, tier="community", plan="resident"), explain=False)
+    second = estimate(RULES, Claim(total=b2, tier="community", plan="resident", ytd_burden=b1,
+                                   ytd_critical=first.critical_illness_pay), explain=False)
+    both = estimate(RULES, Claim(total=b1 + b2, tier="community", plan="resident"), explain=False)
+    assert abs(first.critical_illness_pay + second.critical_illness_pay - both.critical_illness_pay) <= Decimal("0.01")
 
 
 @settings(max_examples=300, deadline=None)
-@given(claims(), positive)
-def test_fund_pay_never_decreases_as_the_bill_grows(case, extra):
-    policy, claim = case
-    bigger = claim._replace(total=claim.total + extra)
-    assert estimate(policy, bigger, explain=False).fund_pay >= estimate(policy, claim, explain=False).fund_pay
+@given(positive, st.decimals(min_value=0, max_value=60_000, places=2), st.sampled_from(["1", "2", "3", "3a"]),
+       st.booleans())
+def test_above_cap_pays_only_beyond_the_cap(total, ytd_fund, tier, retired):
+    """Until the basic fund reaches what is left of its cap, 大额 pays nothing; once it does, the
+    basic fund pays exactly what was left."""
+    bd = estimate(RULES, Claim(total=total, tier=tier, plan="employee", ytd_fund=ytd_fund, retired=retired),
+                  explain=False)
+    left = max(Decimal(0), Decimal(50000) - ytd_fund)
+    if bd.critical_illness_pay > 0:
+        assert bd.fund_pay == left
+    if bd.fund_pay < left:
+        assert bd.critical_illness_pay == 0
 
 
 @settings(max_examples=200, deadline=None)

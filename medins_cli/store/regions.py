@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from medins_cli.core.model import Policy, policy_from_dict
+from medins_cli.core.names import CONFIDENCE_RANK
 from medins_cli.errors import UsageError
 from medins_cli.store.cache import CACHE_TAG, content_key, read_cache, write_cache
 from medins_cli.store.paths import cache_dir, shipped_data_dir, user_data_dir
@@ -82,7 +83,7 @@ def _index_entry(path: Path) -> dict[str, Any]:
     return entry
 
 
-CONFIDENCE_ORDER = ("official", "secondary", "unverified")
+CONFIDENCE_ORDER = tuple(reversed(CONFIDENCE_RANK))  # strongest first: official, observed, secondary, unverified
 _PARTS = ("inpatient", "outpatient", "critical_illness")
 
 

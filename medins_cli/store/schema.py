@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated, Any, Literal, Optional
+from typing import Annotated, Any, Callable, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -86,19 +86,24 @@ def _tier_keys(tiers: Any) -> Any:
     return {str(k): v for k, v in tiers.items()} if isinstance(tiers, dict) else tiers
 
 
+def _tiers_without(field: str, advice: str) -> Callable[[dict[str, TierModel]], dict[str, TierModel]]:
+    """A check that no tier of a section sets ``field`` (``advice`` says where it belongs)."""
+
+    def check(tiers: dict[str, TierModel]) -> dict[str, TierModel]:
+        for key, tier in tiers.items():
+            if getattr(tier, field) is not None:
+                raise ValueError(advice.format(key=key))
+        return tiers
+
+    return check
+
+
 class InpatientModel(_Section):
     tiers: dict[TierKey, TierModel] = Field(min_length=1)
 
     _keys = field_validator("tiers", mode="before")(_tier_keys)
-
-    @field_validator("tiers")
-    @classmethod
-    def _no_visit_deductible(cls, tiers: dict[str, TierModel]) -> dict[str, TierModel]:
-        for key, tier in tiers.items():
-            if tier.visit_deductible is not None:
-                raise ValueError(f"住院的起付线按次写在 deductible:tiers.{key}.visit_deductible 只用于门诊统筹")
-        return tiers
-
+    _per_visit = field_validator("tiers")(_tiers_without(
+        "visit_deductible", "住院的起付线按次写在 deductible:tiers.{key}.visit_deductible 只用于门诊统筹"))
     retiree_bonus: Ratio = Decimal(0)
     repeat_admission: Optional[RepeatModel] = None
     annual_cap: Optional[Amount] = None
@@ -114,14 +119,9 @@ class OutpatientModel(_Section):
     retiree_bonus: Ratio = Decimal(0)
     annual_cap: Optional[Amount] = None
     retiree_annual_cap: Optional[Amount] = None
-
-    @field_validator("tiers")
-    @classmethod
-    def _no_tier_deductible(cls, tiers: dict[str, TierModel]) -> dict[str, TierModel]:
-        for key, tier in tiers.items():
-            if tier.deductible is not None:
-                raise ValueError(f"门诊统筹的起付线是年度的:请把 tiers.{key}.deductible 改为 annual_deductible")
-        return tiers
+    _annual = field_validator("tiers")(_tiers_without(
+        "deductible", "门诊统筹的起付线是年度的:请把 tiers.{key}.deductible 改为 annual_deductible"
+                      "(按次的写 visit_deductible)"))
 
 
 class CriticalIllnessModel(_Section):
