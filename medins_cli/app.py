@@ -86,6 +86,7 @@ _CLICK_WORDS = (
     (r"^Got unexpected extra argument\S* \((.*)\)", r"多余的参数:\1"),
     (r"^Invalid value for '([^']*)':", r"\1 的值无效:"),
     (r"Did you mean '?([^'?]*)'?\?", r"你是不是要用 \1"),
+    (r"'([^']*)' is not a valid int(eger)?\.", r"「\1」不是整数"),
     (r"\(Possible options: ([^)]*)\)", r"(可能是:\1)"),
 )
 

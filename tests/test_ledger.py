@@ -309,3 +309,14 @@ def test_estimate_without_person_does_not_load_the_ledger(tmp_path):
                MEDINS_CACHE_DIR=str(tmp_path / "k"))
     result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
     assert result.stderr.strip().splitlines()[-1] == "False False"
+
+
+def test_slip_check_with_person_counts_the_earlier_slips(run, mum, tmp_path):
+    # 妈妈's third admission (two inpatient slips before 2025-06-01): 起付线 375; (10000 − 375) × 84 % = 8085
+    slip = {"total": 10000, "deductible": 375, "fund_pay": 8085, "cash_pay": 1915, "date": "2025-06-01"}
+    path = _file(tmp_path, slip, "third.yaml")
+    alone = json.loads(run("slip", "check", path, *MIANYANG, "-f", "json").stdout)
+    assert next(x for x in alone["lines"] if x["key"] == "fund_pay")["reason"].startswith("按本年第 2 次住院")
+    data = json.loads(run("slip", "check", path, *MIANYANG, "--person", "妈妈", "-f", "json").stdout)
+    assert all(line["difference"] == 0 for line in data["lines"])
+    assert any(w.startswith("从账本(妈妈,2025 年 2025-06-01 以前,3 张账单)填入:本年第 3 次住院") for w in data["warnings"])

@@ -489,3 +489,13 @@ def test_learn_asks_first_and_a_no_writes_nothing(run, tmp_path, isolated_dirs):
 def test_learn_from_stdin_needs_yes(run):
     result = run("slip", "check", "-", *MIANYANG, "--learn", input=json.dumps(EIGHTY_FIVE, ensure_ascii=False))
     assert result.exit_code == ExitCode.USAGE and "--yes" in result.stderr
+
+
+def test_a_tiers_source_must_be_listed(run, tmp_path):
+    text = RULES.read_text(encoding="utf-8").replace('"2": {deductible: 500, ratio: 0.85}',
+                                                     '"2": {deductible: 500, ratio: 0.85, source: nope}')
+    path = tmp_path / "rules.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = run("policy", "validate", str(path))
+    assert result.exit_code == ExitCode.ERROR
+    assert "plans.employee.inpatient.tiers.2.source" in result.stdout and "「nope」不在 sources" in result.stdout

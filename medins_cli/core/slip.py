@@ -448,8 +448,9 @@ def tally(slip: Slip) -> Tally:
     problems = list(slip.conflicts)
     notes: list[str] = []
     total = a.get("total")
+    typo = f"(结算单里有不认识的字段:{'、'.join(slip.unknown)},是不是写错了?)" if slip.unknown else ""
     if total is None:
-        raise ClaimError("结算单缺少医疗费总额(total / medfee_sumamt / 医疗费总额):请写上")
+        raise ClaimError(f"结算单缺少医疗费总额(total / medfee_sumamt / 医疗费总额):请写上{typo}")
     if total <= 0:
         raise ClaimError("结算单的医疗费总额必须大于 0")
     if "fund_pay" not in a:
@@ -458,7 +459,7 @@ def tally(slip: Slip) -> Tally:
             a["fund_pay"] = a["fund_total"] - sum((a[k] for k in others), ZERO)
             notes.append(f"结算单没有单列统筹基金支付:按基金支付总额减其他基金算作 {money(a['fund_pay'])}")
         else:
-            raise ClaimError("结算单缺少统筹基金支付(fund_pay / hifp_pay / 统筹基金支出):请写上,没有报销就写 0")
+            raise ClaimError(f"结算单缺少统筹基金支付(fund_pay / hifp_pay / 统筹基金支出):请写上,没有报销就写 0{typo}")
     for key in FUNDS + PERSONAL + ("hospital_pay",) + SELF_PAY_PARTS:
         a.setdefault(key, ZERO)
 
