@@ -424,7 +424,8 @@ def test_learn_a_second_admission_writes_the_ratio_only(run, tmp_path, isolated_
 def test_learn_a_band_of_a_banded_tier(run, tmp_path):
     # 规则市 职工 三级: 1000, 80 % to 20 000 then 90 %. 10 000 lies in the first band: (10000 − 1000) × 82 % = 7380
     policy = tmp_path / "rules.yaml"
-    shutil.copy(RULES, policy)
+    policy.write_text("# yaml-language-server: $schema=./policy.schema.json\n" + RULES.read_text(encoding="utf-8"),
+                      encoding="utf-8")
     slip = {"total": 10000, "deductible": 1000, "fund_pay": 7380, "cash_pay": 2620}
     result = run("slip", "check", write(tmp_path, slip), "--policy-file", str(policy), "-t", "职工", "--tier", "3",
                  "--learn", "--yes")
@@ -432,6 +433,9 @@ def test_learn_a_band_of_a_banded_tier(run, tmp_path):
     assert _differences(read_policy_dict(RULES), read_policy_dict(policy)) == [
         "plans.employee.inpatient.tiers.3.bands.0.ratio", "plans.employee.inpatient.tiers.3.source", "sources"]
     assert list(tmp_path.glob("rules.yaml.bak-*"))  # the user's own file was backed up first
+    head = policy.read_text(encoding="utf-8").splitlines()[:2]
+    assert head == ["# yaml-language-server: $schema=./policy.schema.json",  # its own leading comment is kept
+                    "# 由 medins slip check --learn 改写:写入本人结算单的数字(来源 confidence: observed)"]
 
 
 def test_learn_a_3a_slip_where_the_data_has_no_3a(run, tmp_path, isolated_dirs):

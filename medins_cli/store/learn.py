@@ -77,11 +77,21 @@ def write_learning(policy: Policy, learning: Learning) -> Path:
         normalised = validate_policy(doc, str(path))
     except ValueError as exc:  # the core only writes valid figures; kept as a last guard
         raise DataError(f"写入后的文件不合格,没有写入:{exc}") from None
-    origin = "内置数据" if new else "原文件"
-    header = (f"# {policy.region.name}:由 medins slip check --learn 从{origin}"
-              + (f" {Path(policy.file or '').name}" if new else "")
-              + " 写入本人结算单的数字(来源 confidence: observed);删掉本文件即恢复内置数据\n"
-              if new else "# 由 medins slip check --learn 改写:写入本人结算单的数字(来源 confidence: observed)\n")
+    if new:
+        header = (f"# {policy.region.name}:由 medins slip check --learn 复制内置数据 {Path(policy.file or '').name},"
+                  "写入本人结算单的数字(来源 confidence: observed);删掉本文件即恢复内置数据\n")
+    else:  # keep the file's own leading comments (e.g. the editor's schema line of policy init)
+        line = "# 由 medins slip check --learn 改写:写入本人结算单的数字(来源 confidence: observed)\n"
+        try:
+            original = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            original = ""
+        kept = []
+        for text_line in original.splitlines(keepends=True):
+            if not text_line.startswith("#"):
+                break
+            kept.append(text_line if text_line.endswith("\n") else text_line + "\n")
+        header = "".join(kept) + ("" if line in kept else line)
     text = header + yaml_text(file_document(normalised)) + "\n"
     if not new:
         backup = path.with_name(f"{path.name}.bak-{time.strftime('%Y%m%d-%H%M%S')}")
