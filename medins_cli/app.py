@@ -42,8 +42,11 @@ def _root(
 
 def build_app(only: str | None = None) -> typer.Typer:
     """The medins app with every command, or with just ``only``."""
+    from medins_cli.commands.support.helpfmt import Command, Group
+
     app = typer.Typer(
         name="medins",
+        cls=Group,
         help="medins:医保报销估算与办事指南(职工医保、城乡居民医保)。\n\n"
         "先试试:medins estimate --region 绵阳 --tier 3 --amount 8000",
         no_args_is_help=True,
@@ -57,7 +60,7 @@ def build_app(only: str | None = None) -> typer.Typer:
         if sub:
             app.add_typer(getattr(module, attr), name=name)
         else:
-            app.command(name, help=getattr(module, "HELP", None))(getattr(module, attr))
+            app.command(name, help=getattr(module, "HELP", None), cls=Command)(getattr(module, attr))
     return app
 
 

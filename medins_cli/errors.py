@@ -46,6 +46,95 @@ class DataError(MedinsError):
     code = ExitCode.ERROR
 
 
+# ---- the operating system's and Python's English reasons, in Chinese -------------------------
+
+_ERRNO_WORDS = {
+    "ENOENT": "找不到这个文件或目录",
+    "EACCES": "没有权限",
+    "EPERM": "没有权限(操作不被允许)",
+    "EISDIR": "这是一个目录,不是文件",
+    "ENOTDIR": "路径中有一部分不是目录",
+    "ENOSPC": "磁盘空间不足",
+    "EDQUOT": "超出磁盘配额",
+    "EROFS": "文件系统是只读的",
+    "EIO": "读写出错(输入/输出错误)",
+    "EEXIST": "已经存在",
+    "ENAMETOOLONG": "文件名太长",
+    "ELOOP": "符号链接太多层(可能是循环链接)",
+    "EBUSY": "文件正被占用",
+    "EMFILE": "打开的文件太多",
+    "ETXTBSY": "文件正被占用",
+    "EINVAL": "参数无效(这个文件可能不能这样读写)",
+    "ENXIO": "没有这个设备或地址",
+    "ENODEV": "没有这个设备",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """An OSError's reason in Chinese ("No such file or directory" → 找不到这个文件或目录)."""
+    import errno
+
+    name = errno.errorcode.get(exc.errno or -1, "")
+    if name in _ERRNO_WORDS:
+        return _ERRNO_WORDS[name]
+    return f"系统错误 {name or exc.errno}" if (name or exc.errno) else "系统错误"
+
+
+def is_permission(exc: OSError) -> bool:
+    import errno
+
+    return isinstance(exc, PermissionError) or exc.errno in (errno.EACCES, errno.EPERM)
+
+
+_JSON_WORDS = (
+    ("Expecting property name enclosed in double quotes", "键名要用英文双引号括起来"),
+    ("Expecting value", "这里应是一个值(数字、\"文字\"、true/false、null、[…] 或 {…})"),
+    ("Expecting ',' delimiter", "缺少英文逗号"),
+    ("Expecting ':' delimiter", "缺少英文冒号"),
+    ("Unterminated string starting at", "字符串缺少结尾的英文双引号"),
+    ("Invalid control character at", "字符串里有控制字符(如换行、制表符)"),
+    ("Invalid \\escape", "无效的反斜杠转义"),
+    ("Invalid \\uXXXX escape", "无效的 \\u 转义"),
+    ("Extra data", "一个 JSON 值后面还有多余的内容"),
+)
+
+
+def json_reason(exc: ValueError) -> str:
+    """A json.JSONDecodeError in Chinese, with its line and column."""
+    msg = str(getattr(exc, "msg", exc))
+    words = next((zh for en, zh in _JSON_WORDS if msg.startswith(en)), "格式不对")
+    line, col = getattr(exc, "lineno", None), getattr(exc, "colno", None)
+    return f"第 {line} 行第 {col} 列:{words}" if line is not None else words
+
+
+def decode_reason(exc: UnicodeDecodeError) -> str:
+    """A UnicodeDecodeError in Chinese: where the first byte that is not UTF-8 is."""
+    return f"不是 UTF-8 文本(第 {exc.start + 1} 个字节 0x{exc.object[exc.start]:02x} 无法按 UTF-8 读取)"
+
+
+def write_failed(path: Any, exc: OSError) -> DataError:
+    """One line for a file that could not be written: 没有权限写入 <path>, or the reason in Chinese."""
+    if is_permission(exc):
+        return DataError(f"没有权限写入 {path}:请检查它所在目录的权限,或换一个路径")
+    return DataError(f"写不了文件 {path}:{os_reason(exc)}。请检查路径和权限")
+
+
+# ---- notes shown only when a command succeeds ---------------------------------------------------
+
+_later: list[str] = []
+
+
+def note_later(message: str) -> None:
+    """A note for stderr, written only if the command then succeeds (:func:`guard`): when it
+    fails, its one error line says everything."""
+    _later.append(message)
+
+
+def _flush_later() -> None:
+    while _later:
+        sys.stderr.write(f"{_later.pop(0)}\n")
+
+
 def error(message: str) -> None:
     """One error line on stderr."""
     sys.stderr.write(f"错误:{message}\n")
@@ -59,8 +148,11 @@ def guard(fn: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from medins_cli.core.errors import CoreError
 
+        _later.clear()
         try:
-            return fn(*args, **kwargs)
+            result = fn(*args, **kwargs)
+            _flush_later()
+            return result
         except MedinsError as exc:
             error(str(exc))
             raise SystemExit(int(exc.code)) from None
@@ -78,6 +170,10 @@ def guard(fn: F) -> F:
         except Exception as exc:  # noqa: BLE001 - never a traceback for the user
             if os.environ.get("MEDINS_DEBUG"):
                 raise
+            if isinstance(exc, OSError) and exc.filename:  # a safety net: files are reported where they are read
+                error(f"没有权限读写 {exc.filename}:请检查它和所在目录的权限" if is_permission(exc)
+                      else f"读写 {exc.filename} 失败:{os_reason(exc)}。请检查路径和权限")
+                raise SystemExit(int(ExitCode.ERROR)) from None
             error(f"内部错误({type(exc).__name__}: {exc})。请加环境变量 MEDINS_DEBUG=1 重试并报告此问题")
             raise SystemExit(int(ExitCode.ERROR)) from None
 

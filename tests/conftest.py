@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +16,38 @@ from medins_cli.app import app
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data"
+
+
+_SANDBOX_KEYS = ("MEDINS_CONFIG_DIR", "MEDINS_DATA_DIR", "MEDINS_CACHE_DIR", "HOME", "XDG_CONFIG_HOME",
+                 "XDG_DATA_HOME", "XDG_CACHE_HOME")
+_saved: dict[str, str | None] = {}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Before any test module is imported: point medins (and HOME) at a throw-away folder.
+
+    Test modules may load data when pytest imports them (a policy for a hypothesis strategy),
+    which writes the cache; the autouse fixture below only starts with the first test.
+    """
+    base = Path(tempfile.mkdtemp(prefix="medins-collect-"))
+    _saved["base"] = str(base)
+    for key in _SANDBOX_KEYS:
+        _saved[key] = os.environ.get(key)
+    os.environ.update(MEDINS_CONFIG_DIR=str(base / "config"), MEDINS_DATA_DIR=str(base / "data"),
+                      MEDINS_CACHE_DIR=str(base / "cache"), HOME=str(base / "home"))
+    for key in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
+        os.environ.pop(key, None)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    for key in _SANDBOX_KEYS:
+        value = _saved.get(key)
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+    if _saved.get("base"):
+        shutil.rmtree(_saved["base"], ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)

@@ -39,7 +39,7 @@ CASES = [
      {"account_pay": 0, "family_pay": 0, "cash_pay": 1910, "balance": 0}),
     ("resident has no account", ["-t", "居民", "--balance", "120", "--family", "300"],
      {"fund_pay": 4777.5, "account_pay": 0, "family_pay": 300, "cash_pay": 2922.5, "balance": 0,
-      "account_allowed": True}),
+      "account_allowed": False, "family_allowed": True, "account_reason": "城乡居民医保没有个人账户"}),
     # (8000 − 650) × 0.65 = 4777.50; share 3222.50; a bound employee relative's account (家庭共济) may pay 300
     ("fen", ["-t", "职工", "--balance", "100.55", "--family", "0.3"],
      {"account_pay": 100.55, "family_pay": 0.3, "cash_pay": 1809.15}),  # 1910 − 100.55 − 0.30
@@ -56,6 +56,23 @@ def test_worked_examples(run, case_id, options, expected):
 
 def _sum(data):
     return round(sum(Decimal(str(data[k])) for k in SPLIT_KEYS if k != "total"), 2)
+
+
+def test_the_account_never_pays_out_of_catalogue_costs(run):
+    # eligible 8000 − 3000 = 5000; fund (5000 − 750) × 0.84 = 3570; share 8000 − 3570 = 4430,
+    # of which 3000 is 全自费 (cash only) and 1430 the policy-range part the account may pay
+    data = run.json(*BASE, "-t", "职工", "--self-pay", "3000", "--balance", "5000")
+    assert data["fund_pay"] == 3570 and data["out_of_pocket"] == 4430
+    assert data["account_payable"] == 1430 and data["self_pay"] == 3000
+    assert data["account_pay"] == 1430 and data["cash_pay"] == 3000 and data["balance_left"] == 3570
+    assert data["short"] is False  # the account was enough for what it may pay
+    assert any("3,000.00" in a["text"] and "目录外" in a["text"] and a["source"] == "seed-004" for a in data["advice"])
+    assert _sum(data) == 8000
+    # 家庭共济 is the same account money: the same limit (1000 + 430 = 1430)
+    fam = run.json(*BASE, "-t", "职工", "--self-pay", "3000", "--balance", "1000", "--family", "5000")
+    assert fam["account_pay"] == 1000 and fam["family_pay"] == 430 and fam["cash_pay"] == 3000
+    text = run(*BASE, "-t", "职工", "--self-pay", "3000", "--balance", "5000", "--format", "plain").stdout
+    assert "个人账户支付:1,430.00" in text and "现金等自付:3,000.00" in text
 
 
 def test_split_json_shape(run):
@@ -82,6 +99,14 @@ def test_resident_split_says_no_account(run):
     assert any("已忽略 --balance" in w for w in data["warnings"])
     text = run(*BASE, "-t", "居民", "--balance", "120", "--format", "plain").stdout
     assert "城乡居民医保没有个人账户" in text and "个人账户支付:0.00" in text
+
+
+def test_resident_account_is_not_allowed_but_family_is(run):
+    data = run.json(*BASE, "-t", "居民", "--family", "5000")
+    assert data["account_allowed"] is False and data["account_reason"] == "城乡居民医保没有个人账户"
+    assert data["family_allowed"] is True and data["family_pay"] == 3222.5 and data["cash_pay"] == 0
+    text = run(*BASE, "-t", "居民", "--format", "plain").stdout
+    assert "个人账户支付:0.00(城乡居民医保没有个人账户)" in text
 
 
 def test_remote_inpatient_cannot_use_the_account(run):
@@ -118,7 +143,7 @@ def test_every_format(run, fmt, mode):
     elif mode == "split":
         assert "1,790.00" in result.stdout and "个人账户支付" in result.stdout and "来源" in result.stdout
     else:
-        assert "12333" in result.stdout and "来源" in result.stdout
+        assert "12393" in result.stdout and "来源" in result.stdout
 
 
 def test_info_page(run):
@@ -131,11 +156,29 @@ def test_info_page(run):
     assert "不会年底清零" in props and "不能提取现金" in props and "不影响医保报销" in props
     assert "2%" in " ".join(f["text"] for f in data["funding"])
     channels = " ".join(c["channel"] + c["path"] for c in data["check"])
-    for word in ("微信", "支付宝", "国家医保服务平台", "官网", "12333", "窗口", "消费凭证"):
+    for word in ("微信", "支付宝", "国家医保服务平台", "官网", "12393", "窗口", "消费凭证"):
         assert word in channels, word
     listed = {s["id"] for s in data["sources"]}
     for section in ("uses", "funding", "properties", "check", "shortfall", "options", "remote_notes"):
         assert all(x["source"] in listed for x in data[section]), section
+
+
+def test_the_hotline_is_the_medical_insurance_one(run):
+    data = run.json("balance")
+    channels = [c["channel"] + c["path"] for c in data["check"]]
+    assert not any("12333" in c for c in channels)  # 12333 is 人社's line
+    hotline = [c for c in data["check"] if "12393" in c["channel"] + c["path"]]
+    assert hotline and {s["id"]: s for s in data["sources"]}[hotline[0]["source"]]["confidence"] == "unverified"
+    mianyang = run.json("balance", "-r", "绵阳")
+    own = [c for c in mianyang["check"] if "0816-12393" in c["path"]]
+    assert own and own[0]["source"] == "aggregator-mianyang"
+    assert "aggregator-mianyang" in {s["id"] for s in mianyang["sources"]}
+
+
+def test_one_articles_claim_is_labelled(run):
+    props = [p["text"] for p in run.json("balance")["properties"]]
+    june = [p for p in props if "6月30日" in p]
+    assert june and all(p.startswith("有文章称") and "各地不同" in p for p in june)
 
 
 def test_info_resident(run):
@@ -154,7 +197,10 @@ def test_info_remote_comes_first(run):
 def test_region_notes_only_for_their_region(run):
     chongqing = run.json("balance", "--region", "重庆")
     assert any("解绑" in n["text"] for n in chongqing["region_notes"])
-    assert run.json("balance", "--region", "绵阳")["region_notes"] == []
+    mianyang = run.json("balance", "--region", "绵阳")
+    assert mianyang["region_notes"] == []
+    assert any("没有绵阳" in w and "特别规定" in w for w in mianyang["warnings"])  # said, as checklist does
+    assert not any("特别规定" in w for w in chongqing["warnings"])
 
 
 def test_salary_projection(run):
@@ -163,6 +209,16 @@ def test_salary_projection(run):
     assert pr["known"] is True and pr["kind"] == "in_service"
     assert pr["rate"] == 0.02 and pr["monthly"] == 120 and pr["total"] == 1440  # 6000 × 2 % × 12
     assert pr["source"] in {s["id"] for s in data["sources"]}
+
+
+def test_salary_projection_says_when_the_regions_rate_is_the_generic_one(run):
+    # mianyang.yaml's account.contribution_rate cites seed-001's 「通常为工资的2%」: not 绵阳's own rule
+    pr = run.json("balance", "--salary", "8000", "-r", "绵阳")["projection"]
+    assert pr["monthly"] == 160 and pr["rate"] == 0.02  # 8000 × 2 %
+    assert "按通行比例计" in pr["text"] and "绵阳数据:在职职工按" not in pr["text"]
+    assert "成都" not in pr["text"]
+    chengdu = run.json("balance", "--salary", "8000", "-r", "成都")["projection"]
+    assert "通行比例计" in chengdu["text"]
 
 
 def test_salary_projection_without_region_uses_the_generic_rate(run):
@@ -242,9 +298,10 @@ def test_split_invariants(bd, balance, family, allowed):
         assert part == part.quantize(Decimal("0.01"))
     assert p.account_pay <= balance and p.family_pay <= family
     assert p.account_pay + p.family_pay + p.cash_pay == bd.out_of_pocket
+    assert p.cash_pay >= bd.self_pay  # 全自费 (outside the catalogue) is never paid from an account
     if not allowed:
         assert p.account_pay == 0 and p.family_pay == 0
-    if allowed and p.cash_pay > 0:  # cash only once both balances are used up
+    if allowed and p.cash_pay > bd.self_pay:  # cash for the policy-range part only once both balances are used up
         assert p.account_pay == balance and p.family_pay == family
 
 
@@ -265,4 +322,5 @@ def test_split_invariants_through_the_cli(total, balance, family, plan, tier):
     assert _sum(data) == Decimal(str(data["total"])) == total
     assert Decimal(str(data["account_pay"])) <= (balance if plan == "职工" else 0)
     assert Decimal(str(data["family_pay"])) <= family
+    assert Decimal(str(data["account_pay"])) + Decimal(str(data["family_pay"])) <= Decimal(str(data["account_payable"]))
     assert all(data[k] >= 0 for k in SPLIT_KEYS)

@@ -17,7 +17,7 @@ REQUIRED_NAMES = [
 ]
 CHECKLIST_KEYS = {
     "guide", "id", "name", "aliases", "summary", "region", "when", "items", "submit", "deadline",
-    "payment_time", "steps", "notes", "warnings", "sources", "disclaimer",
+    "payment_time", "steps", "notes", "examples", "warnings", "sources", "disclaimer",
 }
 
 
@@ -236,3 +236,84 @@ def test_help_is_chinese_with_examples(run):
     result = run("checklist", "--help")
     assert result.exit_code == 0
     assert "示例" in result.stdout and "medins checklist 住院手工报销" in result.stdout
+
+
+# ---- 生育: childbirth and the 人工流产 case apart; one article's requirements labelled ----------
+
+
+def _all_text(data):
+    return json.dumps({k: v for k, v in data.items() if k != "sources"}, ensure_ascii=False)
+
+
+def test_childbirth_checklist_is_not_built_on_an_abortion_example(run):
+    data = run.json("checklist", "生育医疗费与生育津贴")
+    assert "新农合" not in _all_text(data)  # merged into 城乡居民医保 years ago
+    own = json.dumps([data["items"], data["when"], data["steps"], data["submit"]], ensure_ascii=False)
+    assert "流产" not in own
+    assert [n["text"] for n in data["notes"] if "流产" in n["text"]] == ["人工流产等计划生育手术另见「人工流产与计划生育手术」清单"]
+    assert any("分娩" in w["text"] for w in data["when"])
+    required = [i["name"] for i in data["items"] if i["required"]]
+    assert "结婚证" not in required
+    for entry in data["items"] + data["notes"]:
+        line = entry.get("text") or f"{entry['name']} {entry.get('note') or ''}"
+        if "结婚证" in line or "满1年" in line:
+            assert "一篇" in line and "各地要求不同" in line, line
+
+
+def test_abortion_case_has_its_own_checklist(run):
+    for query in ("人工流产", "人流", "计划生育手术", "人流报销"):
+        assert run.json("checklist", query)["id"] == "family-planning", query
+    data = run.json("checklist", "人工流产")
+    items = {i["name"]: i for i in data["items"]}
+    assert any("流产" in (i["note"] or "") or "流产" in name for name, i in items.items())
+    assert items["结婚证"]["required"] is False and "各地要求不同" in items["结婚证"]["note"]
+    assert "新农合" not in _all_text(data)
+    conditions = [n["text"] for n in data["notes"] if "满1年" in n["text"]]
+    assert conditions and all("一篇" in c and "各地要求不同" in c for c in conditions)
+    assert run.json("checklist", "生育")["id"] == "maternity"
+
+
+# ---- the outpatient limit: it varies; the region's own figure when we have it -------------------
+
+
+def test_outpatient_limit_is_not_overstated(run):
+    data = run.json("checklist", "门诊手工报销")
+    notes = " ".join(n["text"] for n in data["notes"])
+    assert "2万" not in notes and "封顶线常见" not in notes
+    assert "各地" in notes and "限额" in notes
+
+
+def test_outpatient_limit_shows_the_regions_own_figure(run):
+    data = run.json("checklist", "门诊手工报销", "--region", "绵阳")
+    mine = [n for n in data["notes"] if n["region"] == "绵阳"]
+    assert len(mine) == 1
+    text = mine[0]["text"]
+    # mianyang.yaml: 职工 annual_cap 2000, retiree 2500; 居民 200 (aggregator, unverified)
+    assert "2,000" in text and "2,500" in text and "200" in text and "绵阳" in text
+    assert mine[0]["source"] == "aggregator-mianyang"
+    assert {s["id"]: s["confidence"] for s in data["sources"]}["aggregator-mianyang"] == "unverified"
+    plain = run("checklist", "门诊手工报销", "--region", "绵阳", "-f", "plain").stdout
+    assert "2,000" in plain
+    # a region without figures adds nothing (and says it has no rule of its own)
+    chengdu = run.json("checklist", "门诊手工报销", "--region", "成都")
+    assert not any(n["region"] for n in chengdu["notes"]) and chengdu["warnings"]
+
+
+def test_family_binding_shares_the_personal_account_only(run):
+    data = run.json("checklist", "家庭共济绑定")
+    texts = [x["text"] for x in data["notes"] + data["when"] + data["steps"]]
+    texts += [i["note"] or "" for i in data["items"]]
+    assert not any("统筹" in t and "共济" in t and "不" not in t for t in texts)
+    assert not any("能否共济" in t or "看当地政策" in t for t in texts)
+    assert any("只共享个人账户" in t and "统筹" in t for t in texts)
+    for args in (["balance"], ["balance", "-r", "重庆"]):
+        info = run.json(*args)
+        shared = [o["text"] for o in info["options"] if o["title"] == "家庭共济"]
+        assert shared and "个人账户" in shared[0]
+
+
+def test_filing_checklist_speaks_of_the_account_as_an_employee_thing(run):
+    data = run.json("checklist", "异地就医备案")
+    for entry in data["steps"] + data["notes"]:
+        if "个人账户" in entry["text"]:
+            assert "职工" in entry["text"], entry["text"]  # 城乡居民医保 has no personal account

@@ -126,3 +126,117 @@ def test_config_region_with_a_file_but_no_figures_says_so(run):
     result = run("estimate", "--tier", "3", "--amount", "100")
     assert result.exit_code == 1 and "成都的数据还没有可计算的报销规则" in result.stderr
     assert "medins policy init 成都" in result.stderr and "chengdu.yaml" not in result.stderr  # never edit shipped files
+
+
+# ---- permissions: say what is wrong; commands that need nothing from the config go on -------------
+
+
+def _unreadable(monkeypatch, path):
+    import pathlib
+
+    real = pathlib.Path.read_text
+
+    def read_text(self, *args, **kwargs):
+        if self == path:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(pathlib.Path, "read_text", read_text)
+
+
+def test_unreadable_config_blocks_only_what_needs_it(run, isolated_dirs, monkeypatch):
+    path = cfg_file(isolated_dirs)
+    path.parent.mkdir(parents=True)
+    path.write_text('{"region": "绵阳"}', encoding="utf-8")
+    _unreadable(monkeypatch, path)
+    full = run("estimate", "-r", "绵阳", "-t", "职工", "--tier", "3", "-a", "8000", "--not-retired", "-f", "json")
+    assert full.exit_code == 0, full.stderr
+    assert json.loads(full.stdout)["fund_pay"] == 6090
+    assert f"没有权限读取 {path}" in full.stderr and "配置文件有误" not in full.stderr
+    guide = run("checklist", "门特", "--region", "绵阳", "-f", "json")
+    assert guide.exit_code == 0 and json.loads(guide.stdout)["id"] == "chronic"
+    needs = run("estimate", "--tier", "3", "-a", "8000", "-t", "职工", "--not-retired")
+    assert needs.exit_code == ExitCode.ERROR and needs.stdout == ""
+    assert needs.stderr.count("\n") == 1 and f"没有权限读取 {path}" in needs.stderr and "--region" in needs.stderr
+    assert "config reset" not in needs.stderr and "内部错误" not in needs.stderr
+    shown = run("config", "show")
+    assert shown.exit_code == ExitCode.ERROR and f"没有权限读取 {path}" in shown.stderr
+    quiet = run("checklist", "门特", "--region", "绵阳", "-f", "json", "-q")
+    assert quiet.exit_code == 0 and quiet.stderr == ""
+
+
+def test_read_only_config_dir_says_so(run, isolated_dirs, monkeypatch):
+    def denied(src, dst):
+        raise PermissionError(13, "Permission denied", str(dst))
+
+    monkeypatch.setattr(os, "replace", denied)
+    result = run("config", "set", "region", "绵阳")
+    assert result.exit_code == ExitCode.ERROR
+    assert f"没有权限写入 {cfg_file(isolated_dirs)}" in result.stderr
+    assert "内部错误" not in result.stderr and "Permission denied" not in result.stderr
+    assert result.stderr.count("\n") == 1
+    for args in (["policy", "init", "体检县", "--province", "四川", "--template"],
+                 ["checklist", "门特", "-o", str(isolated_dirs["config"].parent / "门特.md")]):
+        other = run(*args)
+        assert other.exit_code == ExitCode.ERROR and "没有权限写入" in other.stderr, args
+        assert "内部错误" not in other.stderr and "Permission denied" not in other.stderr
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root ignores file permissions")
+def test_real_permissions(run, isolated_dirs):
+    folder = cfg_file(isolated_dirs).parent
+    folder.mkdir(parents=True)
+    cfg_file(isolated_dirs).write_text('{"region": "绵阳"}', encoding="utf-8")
+    try:
+        folder.chmod(0o500)
+        assert "没有权限写入" in run("config", "set", "tier", "3").stderr
+        folder.chmod(0o000)
+        ok = run("estimate", "-r", "绵阳", "-t", "职工", "--tier", "3", "-a", "8000", "--not-retired", "-f", "json")
+        assert ok.exit_code == 0 and "没有权限读取" in ok.stderr
+    finally:
+        folder.chmod(0o700)
+
+
+def test_reset_backups_never_collide(run, isolated_dirs, monkeypatch):
+    import time
+
+    monkeypatch.setattr(time, "strftime", lambda fmt, *a: "20260101-120000")  # every reset in the same second
+    path = cfg_file(isolated_dirs)
+    path.parent.mkdir(parents=True)
+    for n in range(3):
+        path.write_text(f"{{broken {n}", encoding="utf-8")
+        result = run("config", "reset", "--yes")
+        assert result.exit_code == 0, result.stderr
+    backups = sorted(path.parent.glob("config.json.bak-*"))
+    assert len(backups) == 3
+    assert {b.read_text(encoding="utf-8") for b in backups} == {"{broken 0", "{broken 1", "{broken 2"}
+    assert not path.exists()
+
+
+def test_empty_config_file_is_an_empty_config(run, isolated_dirs):
+    path = cfg_file(isolated_dirs)
+    path.parent.mkdir(parents=True)
+    for content in ("", "\n", "  \n"):
+        path.write_text(content, encoding="utf-8")
+        assert run.json("config", "show") == {}
+        assert run("config", "set", "region", "绵阳").exit_code == 0
+        assert run("config", "get", "region").stdout == "绵阳\n"
+
+
+def test_show_says_what_the_stored_words_mean(run):
+    run("config", "set", "type", "职工")
+    run("config", "set", "tier", "三级")
+    run("config", "set", "retired", "是")
+    plain = run("config", "show", "-f", "plain").stdout
+    assert "type: employee(职工医保)" in plain and "tier: 3(三级)" in plain and "retired: true(退休)" in plain
+    table = run("config", "show", "-f", "table").stdout
+    assert "employee(职工医保)" in table
+    assert run.json("config", "show")["type"] == "employee"  # JSON keeps the stored value
+
+
+def test_get_and_path_speak_json(run, isolated_dirs):
+    run("config", "set", "region", "绵阳")
+    assert run.json("config", "get", "region") == {"region": "绵阳"}
+    assert run.json("config", "path") == {"path": str(cfg_file(isolated_dirs)), "exists": True}
+    unset = run("config", "get", "tier", "-f", "json")
+    assert unset.exit_code == ExitCode.ERROR and unset.stdout == ""

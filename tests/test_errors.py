@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -199,3 +200,131 @@ def test_unquoted_tier_keys_mean_the_tier(run, tmp_path):
 
 def test_policy_file_is_a_directory(run, tmp_path):
     _check(run("estimate", "--policy-file", str(tmp_path), "--tier", "2", "--amount", "100"), ExitCode.USAGE, "目录")
+
+
+@pytest.mark.parametrize("text", [
+    "schema: 1\nregion: {name: 测试市\nyear: 2025\n",  # a YAML syntax error
+    "schema: 1\nregion:\n  name: 测试市\n  aliases: [ceshi\nyear: 2025\n",
+    "schema: 1\nregion: {name: 测试市, province: 四川}\nyear: 2025\nyear: 2026\nplans: [\n",
+])
+def test_broken_user_file_is_not_called_an_unknown_region(run, isolated_dirs, text):
+    regions = isolated_dirs["data"] / "regions"
+    regions.mkdir(parents=True)
+    path = regions / "ceshi.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = run("estimate", "-r", "测试市", "--tier", "3", "--amount", "100")
+    _check(result, ExitCode.ERROR, str(path), f"medins policy validate {path}")
+    assert "不认识的地区" not in result.stderr and "policy init" not in result.stderr
+
+
+def test_unknown_region_mentions_broken_user_files(run, isolated_dirs):
+    regions = isolated_dirs["data"] / "regions"
+    regions.mkdir(parents=True)
+    (regions / "x1.yaml").write_text("{{{{\n", encoding="utf-8")
+    result = run("estimate", "-r", "某某县", "--tier", "3", "--amount", "100")
+    _check(result, ExitCode.USAGE, "不认识的地区", "x1.yaml", "policy validate")
+
+
+# ---- no English left in an error line (item 17) -------------------------------------------------
+
+ENGLISH = re.compile(r"[A-Za-z]{3,}")
+ALLOWED = {"medins", "estimate", "policy", "validate", "init", "config", "reset", "region", "tier", "amount",
+           "batch", "yaml", "json", "jsonl", "csv", "UTF", "CSV", "JSON", "YAML", "Excel", "help", "chmod",
+           "tmp", "pytest", "policies", "data", "regions", "ceshi", "nope", "bad", "gbk", "claims", "format",
+           "input", "type", "strict", "file", "MEDINS", "CONFIG", "DIR", "DEBUG", "root", "home", "cache"}
+
+
+def _english_words(text: str, *paths) -> set[str]:
+    for path in paths:
+        text = text.replace(str(path), "")
+    text = re.sub(r"0x[0-9a-f]+", "", text)  # a byte value is not English
+    return {w for w in ENGLISH.findall(text) if w not in ALLOWED}
+
+
+def test_os_json_yaml_and_codec_reasons_are_chinese(run, tmp_path, isolated_dirs, monkeypatch):
+    import errno
+    import pathlib
+
+    cfg = isolated_dirs["config"] / "config.json"
+    cfg.parent.mkdir(parents=True)
+    cases = []
+    cfg.write_bytes(b"\xff\xfe{}")
+    cases.append((run("config", "show"), ExitCode.ERROR, "UTF-8"))
+    cfg.write_text('{"region": "绵阳", bad}', encoding="utf-8")
+    cases.append((run("config", "show"), ExitCode.ERROR, "第 1 行第 18 列"))
+    cfg.unlink()
+    missing = tmp_path / "nope.csv"
+    cases.append((run("estimate", "--batch", str(missing), "-t", "职工", "--tier", "3"), ExitCode.USAGE, "找不到"))
+    bad_jsonl = tmp_path / "bad.jsonl"
+    bad_jsonl.write_text('{"region": "绵阳", bad}\n', encoding="utf-8")
+    result = run("estimate", "--batch", str(bad_jsonl), "-t", "职工", "--tier", "3", "-f", "csv")
+    assert "键名要用英文双引号" in result.stderr + result.stdout and "Expecting" not in result.stderr + result.stdout
+    broken_yaml = tmp_path / "bad.yaml"
+    broken_yaml.write_text("schema: 1\nregion: {name: 测试市, province: 四川}\nyear: 2025\nplans: [\n", encoding="utf-8")
+    cases.append((run("estimate", "--policy-file", str(broken_yaml), "--tier", "3", "-a", "1"), ExitCode.ERROR, "第"))
+    real_read_bytes = pathlib.Path.read_bytes
+
+    def failing(self):
+        if self.name == "io.yaml":
+            raise OSError(errno.EIO, "Input/output error", str(self))
+        return real_read_bytes(self)
+
+    io_yaml = tmp_path / "io.yaml"
+    io_yaml.write_text("schema: 1\n", encoding="utf-8")
+    monkeypatch.setattr(pathlib.Path, "read_bytes", failing)
+    cases.append((run("estimate", "--policy-file", str(io_yaml), "--tier", "3", "-a", "1"), ExitCode.ERROR, "读写出错"))
+    checked = run("policy", "validate", str(io_yaml))
+    assert "读写出错" in checked.stdout and not _english_words(checked.stdout, io_yaml)
+    for result, code, word in cases:
+        assert result.exit_code == code, result.stderr
+        assert word in result.stderr, result.stderr
+        assert not _english_words(result.stderr, tmp_path, cfg), result.stderr
+        assert result.stderr.count("\n") == 1
+
+
+# ---- smaller inconsistencies (item 18) -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("amount, total", [("8千", 8000), ("1.5千", 1500), ("8千元", 8000), ("=8000", 8000)])
+def test_more_amount_spellings(run, amount, total):
+    assert run.json(*BASE, "--amount", amount)["total"] == total
+
+
+def test_equals_sign_after_a_short_option_is_not_part_of_the_number(run):
+    result = run(*BASE, "-a=-8000")
+    _check(result, ExitCode.USAGE, "负数")
+    assert "不是数字" not in result.stderr and "=-8000" not in result.stderr
+
+
+def test_a_huge_salary_is_not_called_a_bill(run):
+    result = run("balance", "--salary", "1e400")
+    _check(result, ExitCode.USAGE, "10 亿", "--salary")
+    assert "费用" not in result.stderr
+
+
+def test_a_place_without_figures_is_known_not_unknown(run):
+    result = run("estimate", "-r", "昆明", "--tier", "3", "--amount", "100")
+    _check(result, ExitCode.USAGE, "昆明", "还没有报销数据", "--policy-file")
+    assert "不认识" not in result.stderr
+
+
+def test_batch_messages_have_spaces_around_latin_words(run, tmp_path):
+    claims = tmp_path / "c.csv"
+    claims.write_text("region,amount\n绵阳,100\n", encoding="utf-8")
+    result = run("estimate", "--batch", str(claims))
+    _check(result, ExitCode.USAGE, "缺少 tier 列")
+
+
+def test_docs_batch_example_matches_the_real_output(run, tmp_path):
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "batch.md").read_text(encoding="utf-8")
+    block = docs[docs.index("$ cat claims.csv\n"):]
+    block = block[:block.index("```")]
+    csv_text = block.split("$ cat claims.csv\n")[1].split("$ medins")[0]
+    shown = block.split("$ medins estimate --batch claims.csv\n")[1].splitlines()
+    (tmp_path / "claims.csv").write_text(csv_text, encoding="utf-8")
+    result = run("estimate", "--batch", str(tmp_path / "claims.csv"))
+    real = result.stdout.splitlines() + result.stderr.splitlines()
+    for line in shown:
+        text = line.split("  ← ")[0].rstrip()
+        head = text.split("…")[0]
+        assert any(r.startswith(head) for r in real), f"docs/batch.md shows {text!r}, the real output differs"

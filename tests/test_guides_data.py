@@ -102,8 +102,44 @@ def test_no_invented_document_numbers_urls_or_phones():
     assert "http" not in text  # no URL: the seeds give none
     # the one 文号 is the one POLICY-NOTES cites (as "待核实")
     assert set(re.findall(r"[\u4e00-\u9fff]+〔\d{4}〕\d+号", text)) == {"医保发〔2022〕22号"}
-    assert not re.findall(r"\b\d{3,4}-\d{7,8}\b", text)  # no phone numbers; 12333 is the national line
-    assert set(re.findall(r"\b1\d{4}\b", text)) <= {"12333"}
+    assert not re.findall(r"\b\d{3,4}-\d{7,8}\b", text)  # no phone numbers
+    # 12393 is the 医保 line (each region's area code + 12393); 12333 is 人社's and is not offered
+    assert set(re.findall(r"\b1\d{4}\b", text)) <= {"12393"}
+
+
+def _strings(data, where=""):
+    """Every text in a guide file outside its region rules (which apply only to their places)."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key not in ("region_rules", "aliases", "id", "source", "regions"):
+                yield from _strings(value, f"{where}.{key}")
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from _strings(value, f"{where}[{i}]")
+    elif isinstance(data, str):
+        yield where, data
+
+
+def test_general_guide_texts_name_a_place_only_as_a_labelled_example():
+    """A fact tied to a place is a region rule (shown for that place, or labelled as an example);
+    general content may name a place only as 「以某地为例…各地不同,以参保地医保局为准」."""
+    places = {e["name"] for e in load_index()} | {e["province"] for e in load_index() if e.get("province")}
+    known = guides.load("places")
+    places |= {p["name"] for p in known["provinces"] + known["cities"]}
+    bad = []
+    for kind in ("checklists", "balance", "transfer", "filing"):
+        for where, text in _strings(guides.load(kind)):
+            named = [p for p in places if p in text]
+            if named and not ("为例" in text and "各地不同,以参保地医保局为准" in text):
+                bad.append(f"{kind}{where}: {text} ({'、'.join(named)})")
+    assert not bad, "\n".join(bad)
+
+
+def test_example_rules_have_a_label():
+    for where, rules in _all_rules():
+        for rule in rules:
+            if rule.get("example") is not None:
+                assert rule["example"].strip() and "为例" not in rule["example"], where
 
 
 def test_source_check_names_the_missing_id(tmp_path, monkeypatch):

@@ -433,3 +433,20 @@ def test_broken_user_file_shows_in_a_province_list_too(run, isolated_dirs):
 def test_unknown_region_points_to_policy_init(run):
     result = run("estimate", "-r", "某某县", "--tier", "3", "--amount", "100")
     assert result.exit_code == ExitCode.USAGE and "medins policy init 某某县" in result.stderr
+
+
+def test_init_province_that_contradicts_the_shipped_region_is_a_usage_error(run, isolated_dirs):
+    for extra in (["--template"], ["--template", "--force"], ["-o", "-", "--template"]):
+        result = run("policy", "init", "德阳", "--province", "广东", *extra)
+        assert result.exit_code == ExitCode.USAGE, (extra, result.stderr)
+        assert "德阳" in result.stderr and "四川" in result.stderr and "广东" in result.stderr
+        assert "内部错误" not in result.stderr and "报告此问题" not in result.stderr
+        assert result.stderr.count("\n") == 1
+    assert not (_user_regions(isolated_dirs) / "德阳.yaml").exists()
+    assert run("policy", "init", "德阳", "--province", "四川省", "--template").exit_code == 0
+
+
+def test_validate_with_no_files_still_speaks_json(run):
+    result = run("policy", "validate", "-f", "json")
+    assert result.exit_code == ExitCode.USAGE and "policy init" in result.stderr
+    assert json.loads(result.stdout) == {"files": [], "errors": 0, "warnings": 0, "problems": []}

@@ -88,13 +88,14 @@ def balance(
         plan = normalize_plan(plan_word) if plan_word else None
         region_name = region or cfg.get("region")
         place = guides.find_place(region_name) if region_name else None
-        policy = _policy_if_any(args, cfg) if want_projection else None
+        policy = _policy_if_any(args, cfg) if want_projection else _hotline_policy(region_name, policy_file)
         warnings += args.notes  # e.g. the policy is for a year already past
         projection = _projection(pay, n_months, is_retired, plan, policy) if want_projection else None
         focus = "remote" if remote is not None else None
         if remote is not None:
             normalize_remote(remote)  # a typo is still a usage error
-        payload = guides.balance_info_payload(place, plan, focus=focus, projection=projection, warnings=warnings)
+        payload = guides.balance_info_payload(place, plan, focus=focus, projection=projection,
+                                              hotline=_hotline(policy), warnings=warnings)
         d.deliver(payload, rg.balance_doc, form)
         return
 
@@ -131,6 +132,31 @@ def _policy_if_any(args: Any, cfg: dict[str, Any]) -> Any:
         return None  # a place the guides know but with no region file (e.g. 厦门)
 
 
+def _hotline_policy(region: Optional[str], policy_file: Any) -> Any:
+    """The region's policy, only to show its hotline: any trouble with it is for the commands that
+    compute with it to report."""
+    from medins_cli.commands.support.claims import ClaimArgs, resolve_policy
+    from medins_cli.errors import MedinsError
+
+    if not region and policy_file is None:
+        return None
+    try:
+        return resolve_policy(ClaimArgs(region=region, policy_file=policy_file), {})
+    except MedinsError:
+        return None
+
+
+def _hotline(policy: Any) -> dict[str, Any] | None:
+    """The region's own 医保 line, when its data file gives one (cited by the file's first source)."""
+    if policy is None or not policy.region.hotline or not policy.sources:
+        return None
+    from medins_cli.render import estimate as present
+
+    sid = next(iter(policy.sources))
+    return {"name": policy.region.name, "number": policy.region.hotline, "source": sid,
+            "source_info": present.sources_payload(policy, [sid])}
+
+
 def _account_rule(claim: Any) -> tuple[bool, str | None, list[str]]:
     """Whether the personal account (and 家庭共济) can pay this bill directly, why not, and notes."""
     if claim.remote is None:
@@ -154,7 +180,10 @@ def _split(args: Any, cfg: dict[str, Any], bal: Decimal | None, fam: Decimal, pa
     policy = resolve_policy(args, cfg)
     bd = estimate(policy, claim, explain=False)
     warnings = list(args.notes)
-    allowed, reason, notes = _account_rule(claim)
+    allowed, reason, notes = _account_rule(claim)  # out-of-area rules: the account and 家庭共济 alike
+    family_allowed, family_reason = allowed, reason
+    if claim.plan == "resident":  # no account of one's own; a bound relative's (家庭共济) may still pay
+        allowed, reason = False, "城乡居民医保没有个人账户"
     warnings += notes
     if bal is None:
         bal = ZERO
@@ -163,14 +192,13 @@ def _split(args: Any, cfg: dict[str, Any], bal: Decimal | None, fam: Decimal, pa
     elif claim.plan == "resident" and bal > 0:
         warnings.append("城乡居民医保没有个人账户,已忽略 --balance")
     balance_used = ZERO if claim.plan == "resident" else bal
-    payment = split_payment(bd, balance_used, fam, account_allowed=allowed)
-    if claim.plan == "resident" and reason is None:
-        reason = "城乡居民医保没有个人账户"
+    payment = split_payment(bd, balance_used, fam, account_allowed=allowed, family_allowed=family_allowed)
     est = present.breakdown_payload(policy, claim, bd)
     projection = _projection(pay, n_months, is_retired, claim.plan, policy) if want_projection else None
     place = guides.Place(policy.region.name, policy.region.province)
     return guides.balance_split_payload(est, payment, place=place, balance=balance_used, family=fam,
                                         account_allowed=allowed, account_reason=reason, projection=projection,
+                                        family_allowed=family_allowed, family_reason=family_reason,
                                         warnings=warnings)
 
 
@@ -207,11 +235,16 @@ def _projection(salary: Decimal | None, months: int, retired: bool, plan: str | 
         default = guides.default_contribution_rate()
         return {**base, "kind": "in_service", "known": False, "source": default["source"],
                 "text": "请用 --salary 给出月缴费基数(一般为工资),才能估算每月划入多少"}
-    if account is not None and account.contribution_rate is not None:
+    default = guides.default_contribution_rate()
+    if account is not None and account.contribution_rate is not None and account.source != default["source"]:
         rate, sid = account.contribution_rate, account.source
         text = f"{where}数据:在职职工按缴费基数的 {(rate * 100).normalize():f}% 划入个人账户"
+    elif account is not None and account.contribution_rate is not None:
+        # the region file cites the same article as the generic figure: it is not the region's own rule
+        rate, sid = account.contribution_rate, account.source
+        text = (f"{where}的数据写的是文章所说的通行比例,不是{where}本地的规定,按通行比例计:"
+                f"{default['text']}")
     else:
-        default = guides.default_contribution_rate()
         rate, sid = Decimal(str(default["value"])), default["source"]
         text = f"{where}的数据没有划入比例,按文章所说的通行比例计:{default['text']}"
     monthly = round_fen(salary * rate)

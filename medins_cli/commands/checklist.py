@@ -57,7 +57,27 @@ def checklist(
         return
     found = guides.find_scenario(scenario)
     place = _place(region)
-    d.deliver(guides.checklist_payload(found, place), rg.checklist_doc, form, output, force)
+    figures, figure_sources = _figures(found, place)
+    d.deliver(guides.checklist_payload(found, place, figures=figures, figure_sources=figure_sources),
+              rg.checklist_doc, form, output, force)
+
+
+def _figures(scenario: dict[str, Any], place: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The region's own figures the scenario asks for (e.g. its 门诊统筹 limit), when its data has them."""
+    from medins_cli.errors import MedinsError
+
+    if place is None or not scenario.get("region_figures"):
+        return [], []
+    from medins_cli.render.estimate import sources_payload
+    from medins_cli.store import guides
+    from medins_cli.store.regions import load_region
+
+    try:
+        policy = load_region(place.name)
+    except MedinsError:  # a place the guides know without a data file, or a file it cannot use
+        return [], []
+    figures = guides.figure_notes(policy, scenario["region_figures"])
+    return figures, sources_payload(policy, dict.fromkeys(f["source"] for f in figures))
 
 
 def _place(region: Optional[str]) -> Any:

@@ -4,9 +4,11 @@ from typing import Annotated, Optional
 
 import typer
 
+from medins_cli.commands.support.helpfmt import Command, Group
 from medins_cli.errors import guard
 
 app = typer.Typer(
+    cls=Group,
     help="查看和修改本地配置(地区、参保类型、是否退休、默认医院等级),让日常命令更短。\n\n"
     "示例:\n\n  medins config set region 绵阳\n\n  medins config set type 职工\n\n  medins config show",
     no_args_is_help=True,
@@ -14,46 +16,52 @@ app = typer.Typer(
 
 KeyArg = Annotated[str, typer.Argument(help="配置项:region | type | retired | tier | min_confidence", show_default=False)]
 Fmt = Annotated[Optional[str], typer.Option("--format", "-f", help="输出格式:table|json|plain", show_default=False)]
+ValueFmt = Annotated[Optional[str], typer.Option("--format", "-f", help="输出格式:plain | json(默认 plain)",
+                                                 show_default=False)]
 
 
-@app.command("show")
+@app.command("show", cls=Command)
 @guard
 def show(fmt: Fmt = None) -> None:
     """显示全部配置。"""
-    from medins_cli.render.output import emit_json, emit_plain_mapping, plain_value, resolve_format
+    from medins_cli.render.output import emit_json, emit_plain_mapping, resolve_format
     from medins_cli.store import config
 
     data = config.load()
     form = resolve_format(fmt, ("table", "json", "plain"))
     if form == "json":
-        emit_json(data)
+        emit_json(data)  # the stored values, for scripts
         return
-    if form == "plain":
-        emit_plain_mapping({k: data.get(k) for k in config.KEYS})
+    if form == "plain":  # for people reading a pipe: the stored value and what it means
+        emit_plain_mapping({k: config.shown(k, data[k]) if k in data else None for k in config.KEYS})
         return
     from medins_cli.render.output import console, print_table
 
-    rows = [(key, "(未设置)" if (value := data.get(key)) is None else plain_value(value), doc)
+    rows = [(key, config.shown(key, data[key]) if key in data else "(未设置)", doc)
             for key, (doc, _) in config.KEYS.items()]
     print_table(console(), f"配置 {config.config_path()}", ("配置项", "值", "说明"), rows)
 
 
-@app.command("get")
+@app.command("get", cls=Command)
 @guard
-def get(key: KeyArg) -> None:
-    """打印一个配置项的值(未设置时退出码 1)。"""
+def get(key: KeyArg, fmt: ValueFmt = None) -> None:
+    """打印一个配置项的值(未设置时退出码 1);-f json 输出 {"键": 值}。"""
     from medins_cli.errors import MedinsError
-    from medins_cli.render.output import plain_value
+    from medins_cli.render.output import emit_json, plain_value, resolve_format
     from medins_cli.store import config
 
+    form = resolve_format(fmt, ("plain", "json")) if fmt else "plain"
     config.check_key(key)
     data = config.load()
     if key not in data:
         raise MedinsError(f"配置项 {key} 未设置:可用 medins config set {key} …")
+    if form == "json":
+        emit_json({key: data[key]})
+        return
     typer.echo(plain_value(data[key]))
 
 
-@app.command("set")
+@app.command("set", cls=Command)
 @guard
 def set_(key: KeyArg, value: Annotated[str, typer.Argument(help="新值,如 绵阳、职工、true、3", show_default=False)]) -> None:
     """设置一个配置项(会先检查值是否有效)。"""
@@ -71,7 +79,7 @@ def set_(key: KeyArg, value: Annotated[str, typer.Argument(help="新值,如 绵�
     note(f"已设置 {key} = {plain_value(stored)}({config.config_path()})")
 
 
-@app.command("unset")
+@app.command("unset", cls=Command)
 @guard
 def unset(key: KeyArg) -> None:
     """删除一个配置项。"""
@@ -87,16 +95,22 @@ def unset(key: KeyArg) -> None:
     note(f"已删除 {key}")
 
 
-@app.command("path")
+@app.command("path", cls=Command)
 @guard
-def path() -> None:
-    """打印配置文件的路径。"""
+def path(fmt: ValueFmt = None) -> None:
+    """打印配置文件的路径;-f json 输出 {"path": 路径, "exists": 是否已有文件}。"""
+    from medins_cli.render.output import emit_json, resolve_format
     from medins_cli.store import config
 
-    typer.echo(str(config.config_path()))
+    form = resolve_format(fmt, ("plain", "json")) if fmt else "plain"
+    where = config.config_path()
+    if form == "json":
+        emit_json({"path": str(where), "exists": where.is_file()})
+        return
+    typer.echo(str(where))
 
 
-@app.command("reset")
+@app.command("reset", cls=Command)
 @guard
 def reset(yes: Annotated[bool, typer.Option("--yes", "-y", help="不再确认")] = False) -> None:
     """把现有配置文件改名备份,从空配置重新开始(用于修复损坏的文件)。"""

@@ -6,9 +6,11 @@ from typing import Annotated, Any, Optional
 import typer
 
 from medins_cli.commands.support import options as o
+from medins_cli.commands.support.helpfmt import Command, Group
 from medins_cli.errors import guard
 
 app = typer.Typer(
+    cls=Group,
     help="地区政策数据:查看(show)、检查(validate)、新建(init)、格式说明(schema)。\n\n"
     "示例:\n\n  medins policy show 绵阳\n\n  medins policy init 我的城市\n\n"
     "  medins policy validate ~/.local/share/medins/regions/我的城市.yaml\n\n  medins policy schema > policy.schema.json",
@@ -16,7 +18,7 @@ app = typer.Typer(
 )
 
 
-@app.command("show")
+@app.command("show", cls=Command)
 @guard
 def show(
     region: Annotated[str, typer.Argument(help="地区名(如 绵阳),或一个政策文件的路径", show_default=False,
@@ -73,7 +75,7 @@ def _policy_path(text: str, find: Any) -> Path:
     return Path(find(text)["path"])
 
 
-@app.command("validate")
+@app.command("validate", cls=Command)
 @guard
 def validate(
     files: Annotated[Optional[list[Path]], typer.Argument(
@@ -99,6 +101,8 @@ def validate(
     form = resolve_format(fmt, ("table", "json", "plain"))
     targets, missing = _targets(files, user_data_dir() / "regions")
     if not targets and not missing:
+        if form == "json":  # a script still gets a document: nothing checked, nothing wrong
+            emit_json({"files": [], "errors": 0, "warnings": 0, "problems": []})
         if files:
             raise UsageError(f"{'、'.join(map(str, files))} 里没有 .yaml 文件:请写出政策文件的路径")
         raise UsageError(f"没有要检查的文件:用户数据目录 {user_data_dir() / 'regions'} 里还没有地区文件。"
@@ -139,7 +143,7 @@ def _targets(files: Optional[list[Path]], default_dir: Path) -> tuple[list[Path]
     return found, missing
 
 
-@app.command("init")
+@app.command("init", cls=Command)
 @guard
 def init(
     name: Annotated[str, typer.Argument(help="地区名,如 德阳、某某县", show_default=False)],
@@ -193,6 +197,10 @@ def init(
             raise UsageError(f"目录 {path.parent} 不存在:请先创建,或换一个 --output")
     ask_questions = interactive if interactive is not None else (sys.stdin.isatty() and sys.stdout.isatty())
     prov = _province(province) if province else ((known or {}).get("province") or "")
+    shipped_province = (known or {}).get("province")
+    if province and shipped_province and prov != _province(str(shipped_province)):
+        raise UsageError(f"{clean}属于{shipped_province}(medins 已知的地区),与 --province {province} 不符:"
+                         f"去掉 --province,或改成 --province {shipped_province}")
     if not ask_questions and not prov:
         raise UsageError("模板需要省份:请加 --province 四川(或用 --interactive 逐项填写)")
     schema_ref = f"../{_write_schema(user_data_dir())}" if in_user_dir else None
@@ -209,7 +217,12 @@ def init(
 
         emit_lines([text])
         return
-    atomic_write(path, text)
+    try:
+        atomic_write(path, text)
+    except OSError as exc:
+        from medins_cli.errors import write_failed
+
+        raise write_failed(path, exc) from None
     _next_steps(clean, path, in_user_dir, known, ask_questions)
 
 
@@ -322,7 +335,7 @@ def _next_steps(name: str, path: Path, in_user_dir: bool, known: Optional[dict[s
              "(或把文件放进用户数据目录的 regions/)")
 
 
-@app.command("schema")
+@app.command("schema", cls=Command)
 @guard
 def schema(
     output: Annotated[Optional[str], typer.Option("--output", "-o", help="写到这个文件(默认标准输出)",
@@ -343,5 +356,10 @@ def schema(
     target = Path(output).expanduser()
     if output.endswith(("/", "\\")) or target.is_dir() or not target.parent.is_dir():
         raise UsageError(f"--output {output} 不是可写的文件路径:请给出已有目录中的文件名")
-    atomic_write(target, text)
+    try:
+        atomic_write(target, text)
+    except OSError as exc:
+        from medins_cli.errors import write_failed
+
+        raise write_failed(target, exc) from None
     note(f"已写入 {output}")

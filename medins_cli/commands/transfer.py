@@ -73,15 +73,16 @@ def transfer_guide(
     dest = guides.find_place(to) if to else None
     args = ClaimArgs(region=home_name, type=type_, visit=visit, tier=tier, amount=amount, self_pay=self_pay,
                      partial_self_pay=partial_self_pay, retired=retired, admission=admission, policy_file=policy_file)
+    plan_word = type_ or cfg.get("type")
+    plan = normalize_plan(plan_word) if plan_word else None
     if not filing:
         if amount is not None:
             raise UsageError("--amount 只用于 --filing(估算不备案多付多少):请加 --filing,或去掉 --amount")
-        plan_word = type_ or cfg.get("type")
-        payload = guides.transfer_payload(origin, dest, normalize_plan(plan_word) if plan_word else None)
+        payload = guides.transfer_payload(origin, dest, plan)
         d.deliver(payload, rg.transfer_doc, form, output, force)
         return
     cost = _filing_cost(args, cfg) if amount is not None else None
-    payload = guides.filing_payload(origin, dest, cost)
+    payload = guides.filing_payload(origin, dest, cost, plan)
     payload["warnings"] += args.notes
     d.deliver(payload, rg.filing_doc, form, output, force)
 

@@ -644,18 +644,24 @@ def split_payment(
     family: Decimal = ZERO,
     *,
     account_allowed: bool = True,
+    family_allowed: bool | None = None,
 ) -> Payment:
     """Who pays the person's share: personal account (up to ``balance``), then 家庭共济, then cash.
 
-    ``account_allowed=False`` (e.g. inpatient care out of area) leaves it all to cash; a resident
-    plan passes ``balance=0`` (no personal account) but may still use a relative's account.
-    The parts always add up to ``breakdown.total``.
+    The account, and 家庭共济 (which spends a relative's account), pay only the policy-range part
+    of the share (:func:`account_payable`): 全自费 costs outside the catalogue are always cash.
+    ``account_allowed=False`` (e.g. inpatient care out of area) leaves the account out;
+    ``family_allowed`` defaults to the same. A resident plan has no account (``account_allowed=False``)
+    but may still use a relative's (``family_allowed=True``). The parts always add up to ``breakdown.total``.
     """
     if balance < 0 or family < 0:
         raise ClaimError("账户余额不能为负数:请给出 0 或正数")
+    if family_allowed is None:
+        family_allowed = account_allowed
     share = breakdown.out_of_pocket
-    account = min(balance, share) if account_allowed else ZERO
-    family_pay = min(family, share - account) if account_allowed else ZERO
+    payable = account_payable(breakdown)
+    account = min(balance, payable) if account_allowed else ZERO
+    family_pay = min(family, payable - account) if family_allowed else ZERO
     cash = share - account - family_pay
     return Payment(
         fund_pay=breakdown.fund_pay,
@@ -665,3 +671,9 @@ def split_payment(
         cash_pay=cash,
         total=breakdown.total,
     )
+
+
+def account_payable(breakdown: Breakdown) -> Decimal:
+    """The part of the person's share a personal account may pay: 个人负担 − 全自费 (the policy-range
+    share: 起付线, 自付比例, 乙类先行自付). Costs outside the policy range cannot be settled from it."""
+    return max(breakdown.out_of_pocket - breakdown.self_pay, ZERO)

@@ -34,7 +34,9 @@ def round_fen_exact(value: Fraction) -> Decimal:
 
 
 def parse_amount(text: str | int | Decimal, what: str = "金额") -> Decimal:
-    """Parse ``8000``, ``8000.5``, ``8,000``, ``8000元``, ``0.8万`` into Decimal yuan.
+    """Parse ``8000``, ``8000.5``, ``8,000``, ``8000元``, ``0.8万``, ``8千`` into Decimal yuan.
+
+    A leading ``=`` is the option syntax (``-a=8000``), not part of the number.
 
     Raises :class:`ClaimError` for anything that is not a finite amount in [0, 1e9]
     with at most two decimals.
@@ -45,11 +47,14 @@ def parse_amount(text: str | int | Decimal, what: str = "金额") -> Decimal:
         value = Decimal(text)
     else:
         raw = str(text).strip().translate(_STRIP)
+        if raw.startswith("="):  # `-a=8000`: click passes "=8000" for a short option
+            raw = raw[1:]
+            text = raw
         multiplier = ONE
         if raw.endswith("元"):
             raw = raw[:-1]
-        if raw.endswith("万"):
-            raw, multiplier = raw[:-1], Decimal(10000)
+        if raw.endswith(("万", "千")):
+            raw, multiplier = raw[:-1], Decimal(10000 if raw.endswith("万") else 1000)
         if "," in raw or "，" in raw:
             if not _GROUPED.fullmatch(raw):  # "1,50" is not 150: commas only as thousands separators
                 raise ClaimError(f"{what}「{text}」的逗号位置不对:逗号只能作千位分隔,如 8,000 或 12,345.67")
@@ -57,13 +62,13 @@ def parse_amount(text: str | int | Decimal, what: str = "金额") -> Decimal:
         try:
             value = Decimal(raw) * multiplier if "_" not in raw else Decimal("x")
         except (InvalidOperation, ValueError):
-            raise ClaimError(f"{what}「{text}」不是数字:请写成 8000、8000.5、8,000 或 8000元") from None
+            raise ClaimError(f"{what}「{text}」不是数字:请写成 8000、8000.5、8,000、8000元、0.8万 或 8千") from None
     if not value.is_finite():
         raise ClaimError(f"{what}「{text}」不是有限的数字:请给出实际金额,如 8000")
     if value < 0:
         raise ClaimError(f"{what} 不能为负数(收到 {text}):请改成正数")
     if value > MAX_AMOUNT:
-        raise ClaimError(f"{what} {text} 超过 10 亿元,不像是真实费用:请检查是否多打了位数")
+        raise ClaimError(f"{what} {text} 超过 10 亿元,不像是真实的金额:请检查是否多打了位数")
     if value != value.quantize(FEN, rounding=ROUND_HALF_UP):
         raise ClaimError(f"{what}「{text}」超过两位小数:金额精确到分,如 8000.55")
     return value.quantize(FEN)

@@ -5,6 +5,7 @@ Payload builders are plain Python; the ``render_*`` functions draw with Rich and
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any, Iterable
 
 from medins_cli.core.model import Breakdown, Claim, Policy
@@ -129,11 +130,15 @@ def plain_breakdown(payload: dict[str, Any]) -> dict[str, Any]:
 
 
 def render_sources(con: Any, policy: Policy, ids: Iterable[str]) -> None:
+    from rich.table import Table
     from rich.text import Text
 
     con.print(Text("来源:", style="bold"))
+    grid = Table.grid(padding=(0, 1, 0, 0))  # each source wrapped under its own text, never under the mark
+    grid.add_column(no_wrap=True)
+    grid.add_column(overflow="fold")
     for src in sources_payload(policy, ids):
-        line = Text(f"  · {src['title']}")
+        line = Text(src["title"])
         line.append(f" [{CONFIDENCE[src['confidence']]}]", style="yellow" if src["confidence"] != "official" else "green")
         if src.get("effective"):
             line.append(f" 生效 {src['effective']}")
@@ -143,7 +148,8 @@ def render_sources(con: Any, policy: Policy, ids: Iterable[str]) -> None:
             line.append(" 生效日期未注明")
         if src.get("url"):
             line.append(f" {src['url']}", style="dim")
-        con.print(line)
+        grid.add_row("  ·", line)
+    con.print(grid)
 
 
 def render_messages(con: Any, warnings: Iterable[str], notes: Iterable[str] = ()) -> None:
@@ -168,19 +174,21 @@ def render_limits(con: Any, bd: Breakdown) -> None:
     from rich.bar import Bar
     from rich.table import Table
 
+    from rich.cells import cell_len
+
+    used = [lim for lim in bd.limits if lim.used]  # nothing of a limit used yet: no bar
+    amounts = [f"{money(lim.used)} / {money(lim.limit)} 元" for lim in used]
     grid = Table.grid(padding=(0, 1))
-    grid.add_column(no_wrap=True)
-    grid.add_column(width=20)
-    grid.add_column(no_wrap=True, justify="right")
-    for lim in bd.limits:
-        if not lim.used:
-            continue  # nothing of it used yet: no bar
+    grid.add_column(overflow="fold")  # the label folds; the amounts are never cut
+    grid.add_column(width=12)
+    grid.add_column(no_wrap=True, justify="right", min_width=max(cell_len(a) for a in amounts))
+    for lim, amount in zip(used, amounts, strict=True):
         share = min(lim.used, lim.limit) / lim.limit if lim.limit else 1
         if lim.key == "critical_illness_threshold":  # reaching it is when 大病 starts to pay
             colour = "green" if share >= 1 else "yellow"
         else:  # a cap: red once used up
             colour = "red" if share >= 1 else "green"
-        grid.add_row(lim.label, Bar(1, 0, float(share), color=colour), f"{money(lim.used)} / {money(lim.limit)} 元")
+        grid.add_row(lim.label, Bar(1, 0, float(share), color=colour), amount)
     con.print(grid)
 
 
@@ -231,23 +239,83 @@ def render_breakdown(con: Any, policy: Policy, claim: Claim, bd: Breakdown, *, e
 
 def render_compare(con: Any, policy: Policy, claim: Claim, results: list[tuple[str, Breakdown]],
                    warnings: Iterable[str], source_ids: Iterable[str], notes: Iterable[str] = ()) -> None:
-    """``estimate --compare tiers``: one row per hospital tier, the cheapest highlighted."""
+    """``estimate --compare tiers``: one row per hospital tier, the cheapest highlighted.
+
+    Money is never cut: amounts keep their full width and their headers fold instead; when the
+    terminal is too narrow even so, the less important columns are left out (and named below the
+    table), never the tier, 统筹基金 or 个人负担."""
     from rich.table import Table
     from rich.text import Text
 
     best = min(results, key=lambda r: r[1].out_of_pocket)[0]
+    cells = {
+        "医院等级": [TIERS[tier] for tier, _ in results],
+        "起付线": [money(b.deductible) for _, b in results],
+        "比例": [b.ratio_note for _, b in results],
+        "统筹基金": [("至多 " if b.bound else "") + money(b.fund_pay) for _, b in results],
+        "大病保险": [money(b.critical_illness_pay) for _, b in results],
+        "个人负担": [money(b.out_of_pocket) for _, b in results],
+        "实际报销比例": [percent(b.effective_ratio) for _, b in results],
+    }
+    widths, dropped = _compare_layout(cells, con.width)
     table = Table(title=f"{title(policy, claim).split(' · ')[0]} · 各级医院比较(总额 {money(claim.total)} 元)",
                   title_justify="left")
-    ci_name = results[0][1].critical_illness_name if results else "大病保险"
-    for head in ("医院等级", "起付线", "比例", "统筹基金", ci_name, "个人负担", "实际报销比例"):
-        table.add_column(head, justify="left" if head in ("医院等级", "比例") else "right")
-    for tier, b in results:
+    label = {"大病保险": results[0][1].critical_illness_name if results else "大病保险"}  # 大额医疗补助 for employees
+    shown = [head for head in cells if head not in dropped]
+    for head in shown:
+        text_column = head in _COMPARE_TEXT
+        table.add_column(label.get(head, head), justify="left" if text_column else "right", overflow="fold",
+                         width=widths.get(head), no_wrap=not text_column and head not in widths)
+    for i, (tier, _) in enumerate(results):
         style = "bold green" if tier == best else ""
-        table.add_row(Text(TIERS[tier], style=style), money(b.deductible), b.ratio_note,
-                      ("至多 " if b.bound else "") + money(b.fund_pay), money(b.critical_illness_pay),
-                      Text(money(b.out_of_pocket), style=style), percent(b.effective_ratio))
+        row = [Text(cells[head][i], style=style if head in ("医院等级", "个人负担") else "") for head in shown]
+        table.add_row(*row)
     con.print(table)
+    if dropped:
+        zero = [h for h in dropped if h == "大病保险" and all(c == money(Decimal(0)) for c in cells[h])]
+        said = [f"{label.get(h, h)}(各级均为 0.00)" if h in zero else label.get(h, h) for h in dropped]
+        con.print(Text(f"终端较窄,未显示:{'、'.join(said)};加宽终端,或用 --format csv / json 查看全部", style="dim"))
     render_messages(con, warnings, notes)
     render_sources(con, policy, source_ids)
     render_data_file(con, policy)
     con.print(Text(disclaimer(policy), style="italic"))
+
+
+_COMPARE_TEXT = ("医院等级", "比例")  # may fold inside a cell; every other column is an amount or a percentage
+_COMPARE_KEEP = ("医院等级", "统筹基金", "个人负担")
+_COMPARE_MIN_TEXT = {"医院等级": 4, "比例": 5}
+
+
+def _compare_layout(cells: dict[str, list[str]], width: int) -> tuple[dict[str, int], list[str]]:
+    """Column widths for a terminal ``width`` (empty when everything fits as Rich would lay it out)
+    and the columns to leave out. Amounts keep the width of their longest value (the header folds);
+    text columns may shrink to a few cells; columns are dropped in a fixed order until it fits."""
+    from rich.cells import cell_len
+
+    def natural(head: str) -> int:
+        return max(cell_len(head), *(cell_len(c) for c in cells[head]))
+
+    def amount(head: str) -> int:
+        return max(cell_len(c) for c in cells[head])
+
+    def borders(n: int) -> int:
+        return 3 * n + 1  # "│ " + " │" per column, shared
+
+    if sum(natural(h) for h in cells) + borders(len(cells)) <= width:
+        return {}, []
+    zero_illness = all(c == money(Decimal(0)) for c in cells["大病保险"])
+    order = (["大病保险"] if zero_illness else []) + ["起付线", "实际报销比例", "比例", "大病保险"]
+    dropped: list[str] = []
+    while True:
+        shown = [h for h in cells if h not in dropped]
+        widths = {h: amount(h) for h in shown if h not in _COMPARE_TEXT}
+        room = width - borders(len(shown)) - sum(widths.values())
+        texts = [h for h in shown if h in _COMPARE_TEXT]
+        if room >= sum(_COMPARE_MIN_TEXT[h] for h in texts) or not any(h not in dropped for h in order):
+            break
+        dropped.append(next(h for h in order if h not in dropped))
+    for head in texts:  # share what is left, the narrowest first
+        others = sum(_COMPARE_MIN_TEXT[h] for h in texts if h != head and h not in widths)
+        widths[head] = max(_COMPARE_MIN_TEXT[head], min(natural(head), room - others))
+        room -= widths[head]
+    return widths, dropped

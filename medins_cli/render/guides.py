@@ -11,6 +11,7 @@ Rich is imported only by :func:`print_rich`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Callable, Iterable
@@ -181,8 +182,13 @@ def to_plain(doc: Doc) -> str:
 
 
 def print_rich(doc: Doc) -> None:
-    """The terminal view: a Rich list with ☐ boxes and numbered steps; tables for money."""
-    from rich.table import Table
+    """The terminal view: a Rich list with ☐ boxes and numbered steps; tables for money.
+
+    Entries are rows of a two-column grid: the mark (☐, ·, 1.) in a column that never wraps, the
+    text in a column Rich wraps and folds (Chinese has no spaces to wrap at), so a mark never stands
+    alone and a wrapped line stays indented under its text. The source number is attached to the
+    last word, so it never wraps onto a line of its own."""
+    from rich.padding import Padding
     from rich.text import Text
 
     from medins_cli.render.output import console
@@ -192,44 +198,105 @@ def print_rich(doc: Doc) -> None:
     con.print(Text(doc.title, style="bold"))
     if doc.summary:
         con.print(Text(doc.summary))
-    for w in doc.warnings:
-        con.print(Text(f"⚠ {w}", style="yellow"))
+    if doc.warnings:
+        con.print(_hanging([(Text("⚠ ", style="yellow"), Text(w, style="yellow")) for w in doc.warnings]))
     for sec in doc.sections:
         con.print()
         con.print(Text(sec.title, style="bold red" if sec.emphasis else "bold underline"))
         if sec.style == "table":
-            table = Table(show_header=True, header_style="bold")
-            table.add_column("项目")
-            table.add_column("金额(元)", justify="right")
-            table.add_column("说明", style="dim")
-            for a, b, c in _rows(sec, nums):
-                table.add_row(a, b, c)
-            con.print(table)
+            con.print(_money_table(_rows(sec, nums)))
+        rows: list[tuple[Any, Any]] = []
         for i, e in enumerate(sec.entries, 1):
             mark = {"boxes": "☐ ", "steps": f"{i}. "}.get(sec.style, "· ")
-            line = Text(f"  {mark}")
-            if e.region:
-                line.append(f"〔{e.region}〕", style="cyan")
-            line.append(e.text, style="bold" if sec.style == "boxes" else "")
-            if e.tags:
-                required = e.tags[0] == "必需"
-                line.append(f"({' · '.join(e.tags)})", style="green" if required else "dim")
-            if e.detail:
-                line.append(f" — {e.detail}")
-            if e.source in nums:
-                line.append(f" [{nums[e.source]}]", style="dim")
-            con.print(line)
-            for s in e.sub:
-                con.print(Text(f"      {s}", style="dim"))
+            rows.append((Text(f"  {mark}"), _entry_text(e, sec.style, nums)))
+            rows += [(Text(""), Padding(Text(s, style="dim"), (0, 0, 0, 2))) for s in e.sub]
+        if rows:
+            con.print(_hanging(rows))
     legend = doc.legend()
     if legend:
         con.print()
         con.print(Text("来源:", style="bold"))
-        for n, src in legend:
-            style = "green" if src.get("confidence") == "official" else "yellow"
-            con.print(Text(f"  [{n}] {source_label(src)}", style=style))
+        con.print(_hanging([(Text(f"  [{n}] "), Text(source_label(src), style="green" if src.get("confidence") ==
+                                                           "official" else "yellow")) for n, src in legend]))
     for footer in doc.footer:
         con.print(Text(footer, style="italic"))
+
+
+def _entry_text(e: Entry, style: str, nums: dict[str, int]) -> Any:
+    from rich.text import Text
+
+    line = Text()
+    if e.region:
+        line.append(f"〔{e.region}〕", style="cyan")
+    line.append(e.text, style="bold" if style == "boxes" else "")
+    if e.tags:
+        required = e.tags[0] == "必需"
+        line.append(f"({' · '.join(e.tags)})", style="green" if required else "dim")
+    if e.detail:
+        line.append(f" — {e.detail}")
+    if e.source in nums:
+        line.append(f"[{nums[e.source]}]", style="dim")
+    return line
+
+
+def _hanging(rows: list[tuple[Any, Any]], con: Any = None) -> Any:
+    """Rows of (mark, text) with a hanging indent: Rich's own wrapping, in a grid."""
+    from rich.table import Table
+
+    from medins_cli.render.output import console
+
+    con = con or console()
+    width = con.width - max((m.cell_len for m, _ in rows), default=0)
+    grid = Table.grid()
+    grid.add_column(no_wrap=True)  # the mark stays with the first line of its text
+    grid.add_column(overflow="fold")  # the text wraps (and long Chinese runs fold) under itself
+    for mark, body in rows:
+        grid.add_row(mark, _keep_ref_company(body, con, width))
+    return grid
+
+
+_REF = re.compile(r"\[\d+\]$")
+_CLOSING = set(")）]】》」』”’,，.。、;；:：!！?？")
+
+
+def _keep_ref_company(body: Any, con: Any, width: int) -> Any:
+    """The source number ([3]) ends an entry's text. When Rich folds a long Chinese run at the
+    column edge, the number (or a closing bracket before it) can land at the start of the last
+    line, or be split itself ("…[" / "3]"). Ask Rich how it wraps the text and, if so, break a
+    little earlier so the last line carries at least two characters of text and does not start
+    with closing punctuation, as a typesetter would. Everything else is Rich's wrapping."""
+    from rich.text import Text
+
+    plain = body.plain if isinstance(body, Text) else ""
+    ref = _REF.search(plain)
+    if ref is None or width <= 8:
+        return body
+    lines = body.wrap(con, width, overflow="fold")
+    if len(lines) < 2:
+        return body
+    start = sum(len(line.plain) for line in lines[:-1])  # where Rich starts the last line
+    if start < ref.start() - 1 and plain[start] not in _CLOSING:
+        return body
+    cut = min(start, ref.start()) - 2
+    while cut > 0 and plain[cut] in _CLOSING:
+        cut -= 1
+    previous = sum(len(line.plain) for line in lines[:-2])
+    if cut <= previous:
+        return body
+    return body[:cut] + Text("\n") + body[cut:]
+
+
+def _money_table(rows: list[tuple[str, str, str]]) -> Any:
+    """项目 | 金额 | 说明: amounts are never wrapped or cut; labels and notes fold."""
+    from rich.table import Table
+
+    table = Table(show_header=True, header_style="bold")
+    table.add_column("项目", overflow="fold")
+    table.add_column("金额(元)", justify="right", no_wrap=True)
+    table.add_column("说明", style="dim", overflow="fold")
+    for a, b, c in rows:
+        table.add_row(a, b, c)
+    return table
 
 
 # ---- the text of a document ------------------------------------------------------------
@@ -267,7 +334,12 @@ def checklist_doc(p: dict[str, Any]) -> Doc:
             _labelled("交到", p["submit"]) + _labelled("期限", p["deadline"]) + _labelled("到账", p["payment_time"]))
     doc.add("步骤", texts(p["steps"]), "steps")
     doc.add("注意", texts(p["notes"]))
+    doc.add(EXAMPLES_TITLE, texts(p.get("examples", [])))
     return doc
+
+
+#: The section of other places' practice, each line labelled 「以…为例」.
+EXAMPLES_TITLE = "其他地方的做法(仅作参考)"
 
 
 def scenario_list_doc(rows: list[dict[str, Any]]) -> Doc:
@@ -287,6 +359,9 @@ def transfer_doc(p: dict[str, Any]) -> Doc:
     b = p["to"]["name"] if p.get("to") else "新参保地"
     doc = Doc(f"医保关系转移接续:{a} → {b}", "换城市参保后,把医保关系和个人账户余额转到新参保地",
               warnings=list(p["warnings"]), sources=p["sources"], footer=[p["disclaimer"]])
+    resident = p.get("plan") == "resident"
+    if resident:
+        doc.add(RESIDENT_TITLE, texts(p["resident_notes"]), emphasis=True)
     doc.add("先确认条件", texts(p["conditions"]))
     steps = []
     for s in p["steps"]:
@@ -302,8 +377,14 @@ def transfer_doc(p: dict[str, Any]) -> Doc:
     doc.add("个人账户余额怎么办", texts(p["balance"]))
     doc.add("两地的特别规定", [Entry(n["text"], n["source"], region=_role(n)) for n in p["region_notes"]],
             emphasis=True)
+    doc.add(EXAMPLES_TITLE, texts(p["examples"]))
+    if not resident:
+        doc.add(RESIDENT_TITLE, texts(p["resident_notes"]))
     doc.add("注意", texts(p["notes"]))
     return doc
+
+
+RESIDENT_TITLE = "城乡居民医保换城市"
 
 
 _SCOPES = {"in_province": "省内异地", "cross_province": "跨省异地", "same_region": "同一地区"}
@@ -335,6 +416,7 @@ def filing_doc(p: dict[str, Any]) -> Doc:
     doc.add("在哪办", texts(p["channels"]))
     doc.add("办理步骤", texts(p["steps"]), "steps")
     doc.add("不备案会怎样", texts(p["unfiled"]))
+    doc.add(EXAMPLES_TITLE, texts(p["examples"]))
     if cost is not None:
         doc.sections.append(_cost_section(cost))
     doc.add("在外地用个人账户", texts(p["account"]))
@@ -424,13 +506,17 @@ def _split_doc(p: dict[str, Any]) -> Doc:
              f"{m('total')} 元由谁付")
     doc = Doc(title, warnings=list(p["warnings"]), sources=p["sources"], footer=[p["disclaimer"]])
     account_note = f"余额 {money(Decimal(str(p['balance'])))}" if p["account_allowed"] else p["account_reason"]
+    self_pay = Decimal(str(p.get("self_pay") or 0))
+    if self_pay and (p["account_allowed"] or p["family_allowed"]):
+        account_note = ";".join(filter(None, [account_note, f"账户只付政策范围内的 {m('account_payable')}"]))
+    cash_note = "现金、银行卡、微信、支付宝等" + (f";含全自费(目录外) {money(self_pay)}" if self_pay else "")
     rows = [
         ("统筹基金支付", m("fund_pay"), f"报销比例 {p['estimate']['ratio']}", _first_source(p["estimate"])),
         ("大病保险", m("critical_illness_pay"), ""),
         ("个人账户支付", m("account_pay"), account_note or ""),
         ("家庭共济支付", m("family_pay"), f"可用 {money(Decimal(str(p['family'])))}" if p["family_allowed"] else
-         (p["account_reason"] or "")),
-        ("现金等自付", m("cash_pay"), "现金、银行卡、微信、支付宝等"),
+         (p.get("family_reason") or p["account_reason"] or "")),
+        ("现金等自付", m("cash_pay"), cash_note),
         ("合计", m("total"), "以上各项之和"),
     ]
     doc.sections.append(Section("谁付多少", "table", rows=rows))

@@ -28,6 +28,10 @@ def set_quiet(quiet: bool) -> None:
     _state["quiet"] = quiet
 
 
+def is_quiet() -> bool:
+    return bool(_state["quiet"])
+
+
 def note(message: str) -> None:
     """A note for people (stderr); ``--quiet`` silences it."""
     if not _state["quiet"]:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from medins_cli import __version__
-from medins_cli.errors import DataError
+from medins_cli.errors import DataError, os_reason
 from medins_cli.store.paths import atomic_write, cache_dir
 
 CACHE_TAG = f"{__version__}-2"
@@ -52,7 +52,7 @@ def load_validated(path: Path, kind: str, validator: str, what: str) -> Any:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise DataError(f"读不了{what} {path}:{exc.strerror}。请检查路径和权限") from None
+        raise DataError(f"读不了{what} {path}:{os_reason(exc)}。请检查路径和权限") from None
     digest = content_key(data)
     cache_path = cache_dir() / kind / f"{digest}-{CACHE_TAG}.json"
     cached = read_cache(cache_path)

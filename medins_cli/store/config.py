@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 from typing import Any, Callable
 
-from medins_cli.errors import DataError, UsageError
+from medins_cli.errors import DataError, UsageError, decode_reason, is_permission, json_reason, os_reason
 from medins_cli.store.paths import atomic_write, config_dir
 
 FILE_NAME = "config.json"
@@ -67,6 +67,16 @@ KEYS: dict[str, tuple[str, Callable[[str], Any]]] = {
 }
 
 
+def shown(key: str, value: Any) -> str:
+    """A stored value for people: what was stored and what it means (``employee(职工医保)``)."""
+    from medins_cli.core.names import PLANS, TIERS
+
+    if key == "retired" and isinstance(value, bool):
+        return "true(退休)" if value else "false(在职)"
+    meaning = {"type": PLANS, "tier": TIERS}.get(key, {}).get(str(value))
+    return f"{value}({meaning})" if meaning else str(value)
+
+
 def check_key(key: str) -> str:
     if key not in KEYS:
         raise UsageError(f"没有配置项「{key}」:可用的有 {'、'.join(KEYS)}")
@@ -89,19 +99,69 @@ def _broken(path: Path, why: str) -> DataError:
     )
 
 
+class ConfigUnreadable(DataError):
+    """The config file exists but cannot be read (permissions): not broken, so no reset advice."""
+
+
+#: The option that says on the command line what a config key would have said.
+OPTIONS = {"region": "--region", "type": "--type", "retired": "--retired 或 --not-retired", "tier": "--tier"}
+
+
+class UnreadableConfig(dict):  # type: ignore[type-arg]
+    """Stands in for a config that cannot be read: empty, and asking it for any key raises.
+
+    A command whose options say everything never asks, so it goes on; one that needs a saved
+    value stops with one line naming the file and the option to give instead."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+
+    def _refuse(self, key: Any) -> DataError:
+        option = OPTIONS.get(str(key))
+        instead = f"在命令行写出 {option},或" if option else ""
+        return ConfigUnreadable(f"没有权限读取 {self.path},而这次要用其中的 {key}:请{instead}修正权限"
+                                f"(如 chmod u+r {self.path})")
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        raise self._refuse(key)
+
+    def __getitem__(self, key: Any) -> Any:
+        raise self._refuse(key)
+
+    def __contains__(self, key: object) -> bool:
+        raise self._refuse(key)
+
+
+def load_for_command() -> dict[str, Any]:
+    """The config for a command that may not need it: when it cannot be read (permissions), an
+    :class:`UnreadableConfig` that fails only if a value is actually needed."""
+    try:
+        return load()
+    except ConfigUnreadable:
+        return UnreadableConfig(config_path())
+
+
 def load() -> dict[str, Any]:
-    """The saved config ({} when there is none). Raises DataError if the file is broken."""
+    """The saved config ({} when there is none, or when the file is empty).
+    Raises DataError if the file is broken, ConfigUnreadable if it may not be read."""
     path = config_path()
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return {}
-    except (OSError, UnicodeDecodeError) as exc:
-        raise _broken(path, f"读取失败:{exc}") from None
+    except UnicodeDecodeError as exc:
+        raise _broken(path, decode_reason(exc)) from None
+    except OSError as exc:
+        if is_permission(exc):
+            raise ConfigUnreadable(f"没有权限读取 {path}:请修正权限(如 chmod u+r {path})") from None
+        raise _broken(path, f"读取失败:{os_reason(exc)}") from None
+    if not text.strip():
+        return {}  # an empty file (e.g. `touch config.json`) is an empty config
     try:
         data = json.loads(text)
     except ValueError as exc:
-        raise _broken(path, f"不是有效的 JSON,第 {getattr(exc, 'lineno', '?')} 行") from None
+        raise _broken(path, f"不是有效的 JSON,{json_reason(exc)}") from None
     if not isinstance(data, dict):
         raise _broken(path, "顶层应是 {…} 对象")
     for key, value in data.items():
@@ -127,16 +187,48 @@ def load() -> dict[str, Any]:
 
 
 def save(data: dict[str, Any]) -> None:
-    atomic_write(config_path(), json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
+    path = config_path()
+    try:
+        atomic_write(path, json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
+    except OSError as exc:
+        raise _write_failed(path, exc) from None
+
+
+def _write_failed(path: Path, exc: OSError) -> DataError:
+    if is_permission(exc):
+        return DataError(f"没有权限写入 {path}:请检查 {path.parent} 的权限(如 chmod u+w {path.parent}),"
+                         "或用环境变量 MEDINS_CONFIG_DIR 换一个目录")
+    return DataError(f"写不了配置文件 {path}:{os_reason(exc)}。原来的文件没有改动")
 
 
 def reset() -> Path | None:
-    """Move the current file aside (kept as a backup); returns the backup path."""
+    """Move the current file aside (kept as a backup); returns the backup path.
+
+    Backups are named to the second, with -2, -3 … when that name is taken: a backup is never
+    overwritten (the name is claimed with a hard link, which fails if it exists)."""
+    import os
     import time
 
     path = config_path()
-    if not path.exists():
-        return None
-    backup = path.with_name(f"{FILE_NAME}.bak-{time.strftime('%Y%m%d-%H%M%S')}")
-    path.replace(backup)
-    return backup
+    try:
+        if not path.exists():
+            return None
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        for n in range(1, 10_000):
+            backup = path.with_name(f"{FILE_NAME}.bak-{stamp}" + (f"-{n}" if n > 1 else ""))
+            try:
+                os.link(path, backup)
+            except FileExistsError:
+                continue
+            except OSError as exc:  # no hard links here (some file systems): check, then rename
+                if is_permission(exc):
+                    raise
+                if backup.exists():
+                    continue
+                path.replace(backup)
+                return backup
+            path.unlink()
+            return backup
+    except OSError as exc:
+        raise _write_failed(path, exc) from None
+    raise DataError(f"{path.parent} 里的备份太多:请先删掉一些 {FILE_NAME}.bak-* 文件")

@@ -48,10 +48,13 @@ class RegionRuleModel(_Strict):
     """Items and notes that apply only when the user's region (or its province) is listed.
 
     ``role`` says which region of a transfer it is about: the origin, the destination, or either.
+    ``example`` (e.g. "广州转出") also shows the rule to everyone else, each line labelled
+    「以广州转出为例:…;各地不同,以参保地医保局为准」: one place's practice is never shown as general.
     """
 
     regions: list[str] = Field(min_length=1)
     role: Role = "any"
+    example: Optional[str] = Field(default=None, min_length=1)
     items: list[ItemModel] = []
     notes: list[TextModel] = []
 
@@ -124,6 +127,7 @@ class ScenarioModel(_Strict):
     payment_time: Optional[TextModel] = None
     steps: list[TextModel] = []
     notes: list[TextModel] = []
+    region_figures: list[Literal["outpatient_cap", "inpatient_cap"]] = []  # from the region's own data file
     region_rules: list[RegionRuleModel] = []
 
 
@@ -197,6 +201,7 @@ class TransferFile(_File):
     conditions: list[TextModel] = Field(min_length=1)
     steps: list[TransferStepModel] = Field(min_length=1)
     balance: list[TextModel] = Field(min_length=1)
+    resident: list[TextModel] = []  # what a 城乡居民医保 member who moves does (there is no 职工 relation to move)
     notes: list[TextModel] = []
     region_rules: list[RegionRuleModel] = []
 
@@ -234,6 +239,7 @@ class FilingFile(_File):
     steps: list[NumberedTextModel] = Field(min_length=1)
     unfiled: list[TextModel] = Field(min_length=1)
     account: list[TextModel] = []
+    resident: list[TextModel] = []  # instead of ``account`` for 城乡居民医保, which has no personal account
     notes: list[TextModel] = []
     region_rules: list[RegionRuleModel] = []
 

@@ -70,7 +70,9 @@ def check_file(path: Path, *, year: int | None = None) -> Checked:
     try:
         text = path.read_bytes().decode("utf-8")
     except OSError as exc:
-        return Checked(path, None, [Problem(name, "", None, f"读不了这个文件:{exc.strerror}。请检查路径和权限")])
+        from medins_cli.errors import os_reason
+
+        return Checked(path, None, [Problem(name, "", None, f"读不了这个文件:{os_reason(exc)}。请检查路径和权限")])
     except UnicodeDecodeError:
         return Checked(path, None, [Problem(name, "", None, "不是 UTF-8 文本:请用 UTF-8 保存")])
     try:

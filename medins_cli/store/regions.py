@@ -8,6 +8,7 @@ only when a file is new or changed (cache keyed by the file's content hash).
 from __future__ import annotations
 
 import os
+import re
 import zlib
 from pathlib import Path
 from typing import Any
@@ -78,9 +79,29 @@ def _index_entry(path: Path) -> dict[str, Any]:
         entry.update(summary(raw))
         entry["keys"] += [region_key(entry["name"])] + [region_key(a) for a in region.get("aliases") or ()]
     except Exception:  # noqa: BLE001 - a broken file is reported when it is asked for
-        entry["name"] = path.stem
+        names = _names_in_broken(path)
+        entry["name"] = names[0] if names else path.stem
+        entry["keys"] += [region_key(n) for n in names]
         entry["broken"] = True
     return entry
+
+
+_NAME = re.compile(r"""^\s*(?:region:\s*\{\s*)?name:\s*["']?([^"',}\]\n#]+?)["']?\s*(?:[,}#]|$)""", re.M)
+_ALIASES = re.compile(r"""^\s*aliases:\s*\[([^\]\n#]*)""", re.M)
+
+
+def _names_in_broken(path: Path) -> list[str]:
+    """The region name and aliases a file that does not parse still spells out (``name: 测试市``),
+    so asking for 测试市 reports the broken file instead of an unknown region."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")[:20_000]
+    except OSError:
+        return []
+    names = [m.group(1).strip() for m in _NAME.finditer(text)][:1]
+    for m in _ALIASES.finditer(text):
+        names += [a.strip().strip("'\"") for a in m.group(1).split(",") if a.strip()]
+        break
+    return [n for n in names if n]
 
 
 CONFIDENCE_ORDER = tuple(reversed(CONFIDENCE_RANK))  # strongest first: official, observed, secondary, unverified
@@ -212,6 +233,10 @@ def find_region(query: str) -> dict[str, Any]:
     if number is None:
         close = suggest(query, index["entries"])
         hint = f"你是不是要找:{'、'.join(close)}?" if close else ""
+        broken = [e["path"] for e in index["entries"] if e.get("broken") and origin(e["path"]) == "user"]
+        if broken:  # the region may be in a file that does not parse: say so before suggesting a new one
+            hint += (f"注意:用户数据目录里有读不了的地区文件 {'、'.join(broken[:3])}"
+                     f"{' 等' if len(broken) > 3 else ''}(用 medins policy validate 查看问题);")
         raise UsageError(
             f"不认识的地区「{query}」。{hint}用 medins regions 查看已有地区;"
             f"要添加新地区:medins policy init {query}(照当地医保局通知填写),或用 --policy-file"
@@ -231,7 +256,37 @@ def load_policy(path: Path) -> Policy:
     return policy_from_dict(read_policy_dict(path))._replace(file=str(path), origin=origin(str(path)))
 
 
+def _guide_place(query: str) -> tuple[str, str | None] | None:
+    """(name, province) when the guides know the place (data/guides/places.yaml), e.g. 昆明."""
+    from medins_cli.store import guides
+
+    try:
+        place = guides.find_place(query)
+    except UsageError:
+        return None
+    return place.name, place.province
+
+
 def load_region(query: str) -> Policy:
     """Find a region by any of its names and load its policy."""
-    entry = find_region(query)
-    return load_policy(Path(entry["path"]))
+    from medins_cli.errors import DataError
+
+    try:
+        entry = find_region(query)
+    except UsageError:
+        place = _guide_place(query)
+        if place is None:
+            raise
+        name, province = place
+        where = f"({province})" if province and province != name else ""
+        raise UsageError(f"{name}{where}是已知的地区,但还没有报销数据:估算请用 --policy-file 提供该地数据,"
+                         f"或用 medins policy init {name} 照当地医保局通知填写;checklist 和 transfer-guide "
+                         "可以直接用它") from None
+    path = Path(entry["path"])
+    try:
+        return load_policy(path)
+    except DataError as exc:  # a broken file: where, and how to see every problem in it
+        message = str(exc)
+        if "policy validate" not in message:
+            message = f"{message.rstrip('。')};用 medins policy validate {path} 列出全部问题"
+        raise DataError(message) from None

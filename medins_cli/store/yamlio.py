@@ -68,14 +68,23 @@ _PROBLEMS = (  # PyYAML's words → what to do, in Chinese
     ("expected ',' or ']'", "方括号 [ ] 没有闭合,或项之间缺少英文逗号"),
     ("expected <block end>", "缩进不一致:同一层的内容要对齐"),
     ("expected <document start>", "缩进不一致或多了一行顶格的内容"),
+    ("did not find expected node content", "这里缺少内容:列表或映射没有写完,检查括号是否闭合"),
+    ("did not find expected '-' indicator", "列表项缩进不对:同一列表的“- ”要对齐"),
+    ("did not find expected comment or line break", "值后面多了内容:要写注释请在 # 前加一个空格"),
+    ("found unknown escape character", "双引号里有无效的反斜杠转义:路径请改用单引号或 /"),
+    ("found undefined alias", "用了没有定义的别名(*名字)"),
+    ("found unacceptable character", "文件里有不能用的控制字符"),
+    ("special characters are not allowed", "文件里有不能用的特殊字符"),
 )
+#: When PyYAML's words are none of the above: no English for the user, a hint where to look.
+_PROBLEM_ELSE = "格式不对:检查这一行和上一行的缩进、冒号、引号和括号"
 
 
 def _yaml_error(exc: Exception, path: Path, text: str | None = None) -> YamlSyntaxError:
     problem_mark = getattr(exc, "problem_mark", None)
     context_mark = getattr(exc, "context_mark", None)
     english = str(getattr(exc, "problem", None) or str(exc).splitlines()[0])
-    problem = next((zh for en, zh in _PROBLEMS if en in english), english)
+    problem = next((zh for en, zh in _PROBLEMS if en in english), _PROBLEM_ELSE)
     # an unclosed quote or bracket is reported where the file ends: the opening line is more use
     opened = any(key in english for key in ("end of stream", "expected ','"))
     mark = context_mark if opened and context_mark is not None else (problem_mark or context_mark)

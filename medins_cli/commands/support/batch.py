@@ -28,7 +28,7 @@ from medins_cli.core.errors import CoreError
 from medins_cli.core.model import Policy
 from medins_cli.core.money import FEN, MAX_AMOUNT, ZERO, parse_amount
 from medins_cli.core.names import normalize_plan, normalize_remote, normalize_tier, normalize_visit
-from medins_cli.errors import ExitCode, MedinsError, UsageError
+from medins_cli.errors import ExitCode, MedinsError, UsageError, json_reason, os_reason
 from medins_cli.render.output import json_default, note
 
 #: Input columns medins reads: the long option names.
@@ -394,7 +394,7 @@ def _open(opts: BatchOptions) -> _Source:
         try:
             raw = stream = open(opts.source, "rb")  # noqa: SIM115 - closed by run()
         except OSError as exc:
-            raise UsageError(f"读不了批量输入文件 {opts.source}:{exc.strerror}。请检查路径") from None
+            raise UsageError(f"读不了批量输入文件 {opts.source}:{os_reason(exc)}。请检查路径") from None
         size = os.fstat(raw.fileno()).st_size
         name = opts.source.lower()
         if fmt is None and name.endswith((".csv", ".tsv", ".txt")):
@@ -449,7 +449,7 @@ def _check_header(names: list[str], opts: BatchOptions) -> None:
     if "amount" not in keys and not d.amount:
         missing.append("amount 列或 --amount")
     if missing:
-        raise UsageError(f"批量输入缺少{'、'.join(missing)}:请在表头加上这些列,或在命令行给出")
+        raise UsageError(f"批量输入缺少 {'、'.join(missing)}:请在表头加上这些列,或在命令行给出")
 
 
 # ---- output ----------------------------------------------------------------------------
@@ -627,7 +627,7 @@ def _run_jsonl(runner: _Runner, lines: Iterator[str], out_format: str, progress:
             obj = json.loads(line)
         except ValueError as exc:
             obj = {}
-            error = runner.fail(line_no, RowError(f"不是有效的 JSON({getattr(exc, 'msg', exc)}):每行应是一个 {{…}} 对象"))
+            error = runner.fail(line_no, RowError(f"不是有效的 JSON({json_reason(exc)}):每行应是一个 {{…}} 对象"))
         if not isinstance(obj, dict):
             obj = {}
             error = runner.fail(line_no, RowError("这一行不是 JSON 对象:每行应是一个 {…} 对象"))

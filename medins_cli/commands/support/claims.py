@@ -46,9 +46,16 @@ WHOLE_BILL_ASSUMED = (f"这张账单按全部属于政策范围内计算:{WHOLE_
 
 
 def load_config() -> dict[str, Any]:
+    """The saved config; when it may not be read, one that fails only if a value is needed
+    (commands whose options say everything go on, with a note)."""
+    from medins_cli.errors import note_later
+    from medins_cli.render.output import is_quiet
     from medins_cli.store import config
 
-    return config.load()
+    cfg = config.load_for_command()
+    if isinstance(cfg, config.UnreadableConfig) and not is_quiet():
+        note_later(f"提示:没有权限读取 {cfg.path},这次没有用配置(命令行已给出所需的选项)")
+    return cfg
 
 
 def resolve_policy(args: ClaimArgs, cfg: dict[str, Any]) -> Policy:
@@ -110,7 +117,12 @@ def confidence_floor(args: ClaimArgs, cfg: dict[str, Any]) -> str | None:
     """The weakest source confidence the user accepts (option, else config), or None."""
     from medins_cli.core.names import normalize_confidence
 
-    word = args.min_confidence or cfg.get("min_confidence")
+    from medins_cli.store.config import ConfigUnreadable
+
+    try:
+        word = args.min_confidence or cfg.get("min_confidence")
+    except ConfigUnreadable:  # a config that may not be read is not used at all (a note says so)
+        word = None
     return normalize_confidence(word) if word else None
 
 

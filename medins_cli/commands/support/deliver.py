@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any, Callable
 
-from medins_cli.errors import DataError, UsageError
+from medins_cli.errors import UsageError, write_failed
 from medins_cli.render.output import FORMATS_DOC, note, resolve_format
 
 
@@ -68,5 +68,5 @@ def deliver(payload: Any, build: Callable[[Any], Any], form: str, output: Path |
     try:
         atomic_write(output, text)
     except OSError as exc:
-        raise DataError(f"写不了文件 {output}:{exc.strerror}。请检查路径和权限") from None
+        raise write_failed(output, exc) from None
     note(f"已写入 {output}")

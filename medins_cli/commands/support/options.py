@@ -14,15 +14,15 @@ from medins_cli.commands.support.completion import (
     complete_visit,
 )
 
-Region = Annotated[Optional[str], typer.Option("--region", "-r", help="地区,如 绵阳、绵阳市、mianyang(默认取配置)",
+Region = Annotated[Optional[str], typer.Option("--region", "-r", help="地区,如 绵阳、绵阳市、mianyang (默认取配置)",
                                               autocompletion=complete_region, show_default=False)]
-Type = Annotated[Optional[str], typer.Option("--type", "-t", help="参保类型:职工|居民|employee|resident(默认取配置)",
+Type = Annotated[Optional[str], typer.Option("--type", "-t", help="参保类型:职工 | 居民 | employee | resident(默认取配置)",
                                             autocompletion=complete_type, show_default=False)]
-Visit = Annotated[Optional[str], typer.Option("--visit", help="就诊类型:住院|门诊|inpatient|outpatient [默认 住院]",
+Visit = Annotated[Optional[str], typer.Option("--visit", help="就诊类型:住院 | 门诊 | inpatient | outpatient [默认 住院]",
                                              autocompletion=complete_visit, show_default=False)]
-Tier = Annotated[Optional[str], typer.Option("--tier", help="医院等级:1|2|3|3a|community(一级/二级/三级/三甲/社区/基层)",
+Tier = Annotated[Optional[str], typer.Option("--tier", help="医院等级:1 | 2 | 3 | 3a | community(一级/二级/三级/三甲/社区/基层)",
                                             autocompletion=complete_tier, show_default=False)]
-Amount = Annotated[Optional[str], typer.Option("--amount", "-a", help="费用总额(元),如 8000、8,000、8000元",
+Amount = Annotated[Optional[str], typer.Option("--amount", "-a", help="费用总额(元),如 8000、8,000、8000元、0.8万、8千",
                                               show_default=False)]
 SelfPay = Annotated[Optional[str], typer.Option("--self-pay", help="全自费(目录外,丙类)金额", show_default=False)]
 PartialSelfPay = Annotated[Optional[str], typer.Option("--partial-self-pay", help="乙类先行自付金额", show_default=False)]
@@ -39,9 +39,9 @@ YtdBurden = Annotated[Optional[str], typer.Option("--ytd-burden", help="本年�
 YtdCritical = Annotated[Optional[str], typer.Option("--ytd-critical", help="本年大病保险/大额补助已支付(计入其封顶线)",
                                                    show_default=False)]
 MinConfidence = Annotated[Optional[str], typer.Option(
-    "--min-confidence", help="数字来源至少要这么可信,否则退出码 1:official|observed|secondary|unverified(默认取配置)",
+    "--min-confidence", help="数字来源至少要这么可信,否则退出码 1:official | observed | secondary | unverified(默认取配置)",
     autocompletion=complete_confidence, show_default=False)]
-Remote = Annotated[Optional[str], typer.Option("--remote", help="异地就医:filed(已备案)|transfer(转诊)|unfiled(未备案)|emergency(急诊)",
+Remote = Annotated[Optional[str], typer.Option("--remote", help="异地就医:filed(已备案) | transfer(转诊) | unfiled(未备案) | emergency(急诊)",
                                               autocompletion=complete_remote, show_default=False)]
 PolicyFile = Annotated[Optional[Path], typer.Option("--policy-file", help="用自己的地区数据文件(YAML,格式见 README)",
                                                    show_default=False)]
@@ -55,4 +55,5 @@ Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="不在 stderr 打印
 
 
 def format_option(choices: str, default_doc: str = "终端里为 table,管道中为 plain") -> object:
-    return typer.Option("--format", "-f", help=f"输出格式:{choices}(默认:{default_doc})", show_default=False)
+    choices = choices.replace("|", " | ")  # spaces: Rich wraps the help column there
+    return typer.Option("--format", "-f", help=f"输出格式:{choices} (默认:{default_doc})", show_default=False)
