@@ -6,9 +6,11 @@ from typing import Annotated, Any, Optional
 import typer
 
 from medins_cli.commands.support import options as o
+from medins_cli.commands.support.helpfmt import Command, Group
 from medins_cli.errors import guard
 
 app = typer.Typer(
+    cls=Group,
     help="结算单(医疗费用结算单):核对(check)、从中学习本地的真实数字(check --learn)、记账(add/list/remove/export)、"
     "看本年累计(year)。\n\n"
     "示例:\n\n  medins slip check 结算单.yaml --region 绵阳 --tier 3\n\n"
@@ -40,7 +42,7 @@ Deductible = Annotated[Money, _money_option("--deductible", "起付线 / 实际�
 FundPay = Annotated[Money, _money_option("--fund-pay", "统筹基金支付(hifp_pay)")]
 CriticalPay = Annotated[Money, _money_option("--critical-illness-pay", "大病保险 / 大额医疗(hifmi_pay / hifob_pay)")]
 AssistancePay = Annotated[Money, _money_option("--assistance-pay", "医疗救助(maf_pay)")]
-OtherFundPay = Annotated[Money, _money_option("--other-fund-pay", "其他基金:公务员补助、企业补充等(cvlserv_pay …)")]
+OtherFundPay = Annotated[Money, _money_option("--other-fund-pay", "其他基金:公务员补助、企业补充保险等(cvlserv_pay 等)")]
 HospitalPay = Annotated[Money, _money_option("--hospital-pay", "医院负担(hosp_part_amt)")]
 AccountPay = Annotated[Money, _money_option("--account-pay", "个人账户支付(acct_pay)")]
 FamilyPay = Annotated[Money, _money_option("--family-pay", "共济账户支付(acct_mulaid_pay)")]
@@ -84,7 +86,7 @@ CHECK_HELP = """核对一张结算单:各项加起来对不对;和按地区政�
 """
 
 
-@app.command("check", help=CHECK_HELP)
+@app.command("check", help=CHECK_HELP, cls=Command)
 @guard
 def check(
     source: SlipFile = None,
@@ -137,7 +139,7 @@ ADD_HELP = """把结算单记进本地账本(按人、按年),之后 medins esti
 """
 
 
-@app.command("add", help=ADD_HELP)
+@app.command("add", help=ADD_HELP, cls=Command)
 @guard
 def add(
     source: SlipFile = None,
@@ -169,7 +171,7 @@ def add(
     slip_ledger_cmd.add(source, opts, estimate=estimate, fmt=fmt, quiet=quiet)
 
 
-@app.command("list")
+@app.command("list", cls=Command)
 @guard
 def list_(
     person: Person = None,
@@ -185,7 +187,7 @@ def list_(
     slip_ledger_cmd.list_entries(person, year, fmt)
 
 
-@app.command("remove")
+@app.command("remove", cls=Command)
 @guard
 def remove(
     slip_id: Annotated[int, typer.Argument(metavar="ID", help="编号(slip list 的第一列)", show_default=False)],
@@ -200,7 +202,7 @@ def remove(
     slip_ledger_cmd.remove(slip_id, quiet)
 
 
-@app.command("export")
+@app.command("export", cls=Command)
 @guard
 def export(
     person: Person = None,
@@ -216,7 +218,7 @@ def export(
     slip_ledger_cmd.export(person, year, fmt)
 
 
-@app.command("year")
+@app.command("year", cls=Command)
 @guard
 def year_(
     person: Person = None,

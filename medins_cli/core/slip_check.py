@@ -17,7 +17,7 @@ from medins_cli.core.errors import CoreError
 from medins_cli.core.model import Band, Breakdown, Claim, Policy
 from medins_cli.core.money import ZERO, money, round_fen
 from medins_cli.core.names import REMOTES, TIERS
-from medins_cli.core.slip import FUNDS, Tally
+from medins_cli.core.slip import Tally
 
 
 class Line(NamedTuple):
@@ -320,11 +320,3 @@ def _fund_reason(rule: Rule, claim: Claim, tally: Tally, bd: Breakdown, hint: st
     order = [by_ratio, by_cap] if clean is not None else [by_cap, by_ratio]
     reasons = [r for r in order if r]
     return ";或".join(reasons) if reasons else hint
-
-
-def differences_total(comparison: Comparison) -> Decimal:
-    """The sum of absolute differences (0 when the slip and the estimate agree on every line)."""
-    return sum((abs(line.difference) for line in comparison.lines if line.difference), ZERO)
-
-
-__all__ = ["FUNDS", "Comparison", "Implied", "Line", "compare", "implied_figures", "simplest_ratio", "slip_claim"]

@@ -172,9 +172,8 @@ def render_limits(con: Any, bd: Breakdown) -> None:
     if not any(lim.used for lim in bd.limits):
         return
     from rich.bar import Bar
-    from rich.table import Table
-
     from rich.cells import cell_len
+    from rich.table import Table
 
     used = [lim for lim in bd.limits if lim.used]  # nothing of a limit used yet: no bar
     amounts = [f"{money(lim.used)} / {money(lim.limit)} 元" for lim in used]

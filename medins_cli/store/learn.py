@@ -15,7 +15,7 @@ from typing import Any
 
 from medins_cli.core.model import Policy
 from medins_cli.core.slip_learn import Learning
-from medins_cli.errors import DataError
+from medins_cli.errors import DataError, os_reason, write_failed
 from medins_cli.store.paths import atomic_write, user_data_dir
 from medins_cli.store.regions import read_policy_dict
 
@@ -98,9 +98,9 @@ def write_learning(policy: Policy, learning: Learning) -> Path:
         try:
             backup.write_bytes(path.read_bytes())
         except OSError as exc:
-            raise DataError(f"没能备份 {path}({exc.strerror}),没有写入") from None
+            raise DataError(f"没能备份 {path}({os_reason(exc)}),没有写入") from None
     try:
         atomic_write(path, text)
     except OSError as exc:
-        raise DataError(f"写不了 {path}:{exc.strerror}。没有写入") from None
+        raise write_failed(path, exc) from None
     return path

@@ -22,7 +22,7 @@ from typing import Iterable, Iterator
 
 from medins_cli.core.ledger import Entry
 from medins_cli.core.slip import MONEY
-from medins_cli.errors import DataError
+from medins_cli.errors import DataError, is_permission, os_reason
 from medins_cli.store.paths import user_data_dir
 
 FILE_NAME = "ledger.sqlite3"
@@ -62,15 +62,21 @@ def ledger_path() -> Path:
 
 
 def _problem(path: Path, exc: Exception) -> DataError:
-    text = str(exc)
+    """One Chinese line for a database or file error (SQLite's and the system's English left out)."""
+    text = str(exc).lower()
+    if isinstance(exc, OSError):
+        if is_permission(exc):
+            return DataError(f"没有权限读写账本 {path}:请检查它和所在目录的权限")
+        return DataError(f"打不开账本 {path}:{os_reason(exc)}。请检查路径和权限")
     if "locked" in text or "busy" in text:
         return DataError(f"账本 {path} 正被另一个 medins 或程序使用(等了 {BUSY_TIMEOUT:g} 秒):请稍后再试")
-    if isinstance(exc, sqlite3.DatabaseError) and ("not a database" in text or "malformed" in text or "corrupt" in text):
-        return DataError(f"账本 {path} 已损坏或不是数据库({text}):medins 没有改动它;请从备份恢复,"
-                         "或把它改名保存后重新记账")
-    if isinstance(exc, OSError):
-        return DataError(f"打不开账本 {path}:{exc.strerror or text}。请检查目录权限")
-    return DataError(f"账本 {path} 出错({text}):medins 没有改动它;请从备份恢复,或把它改名保存后重新记账")
+    if "readonly" in text or "read-only" in text or "permission" in text or "unable to open" in text:
+        return DataError(f"没有权限读写账本 {path}(或打不开它):请检查它和所在目录的权限")
+    if "not a database" in text or "malformed" in text or "corrupt" in text:
+        return DataError(f"账本 {path} 已损坏或不是数据库:medins 没有改动它;请从备份恢复,或把它改名保存后重新记账")
+    if "disk" in text and "full" in text:
+        return DataError(f"磁盘已满,没能写入账本 {path}:medins 没有改动它;请腾出空间后再试")
+    return DataError(f"账本 {path} 读写出错:medins 没有改动它;请从备份恢复,或把它改名保存后重新记账")
 
 
 @contextmanager

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from medins_cli.errors import UsageError
+from medins_cli.errors import UsageError, decode_reason, is_permission, json_reason, os_reason
 
 MAX_BYTES = 1 << 20  # a slip is a few hundred bytes; an export of many years is still far below this
 MAX_DEPTH = 8
@@ -36,14 +36,16 @@ def read_source(source: str) -> tuple[str, str]:
         except FileNotFoundError:
             raise UsageError(f"找不到结算单文件 {path}:请检查路径") from None
         except OSError as exc:
-            raise UsageError(f"读不了结算单文件 {path}:{exc.strerror}") from None
+            if is_permission(exc):
+                raise UsageError(f"没有权限读取结算单文件 {path}:请检查文件的权限") from None
+            raise UsageError(f"读不了结算单文件 {path}:{os_reason(exc)}") from None
         name = str(path)
     if len(data) > MAX_BYTES:
         raise UsageError(f"{name} 超过 {MAX_BYTES // 1024} KB,不像是结算单:请检查文件")
     try:
         text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise UsageError(f"{name} 不是 UTF-8 文本:请用 UTF-8 保存(Excel 请选“CSV UTF-8”)") from None
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"{name} {decode_reason(exc)}:请用 UTF-8 保存(Excel 请选“CSV UTF-8”)") from None
     return text, name
 
 
@@ -89,9 +91,7 @@ def _json(text: str, name: str) -> Any:
     try:
         data = json.loads(text, parse_float=Decimal, object_pairs_hook=pairs)
     except ValueError as exc:
-        line = getattr(exc, "lineno", None)
-        where = f"第 {line} 行" if line else ""
-        raise UsageError(f"{name} {where}不是有效的 JSON:请检查括号、引号和逗号") from None
+        raise UsageError(f"{name} 不是有效的 JSON:{json_reason(exc)}") from None
     except RecursionError:
         raise UsageError(f"{name} 嵌套太深,不像是结算单") from None
     _check_depth(data, name)

@@ -116,7 +116,6 @@ def parse_count(text: str | int | None, what: str, default: int = 1) -> int:
 def confidence_floor(args: ClaimArgs, cfg: dict[str, Any]) -> str | None:
     """The weakest source confidence the user accepts (option, else config), or None."""
     from medins_cli.core.names import normalize_confidence
-
     from medins_cli.store.config import ConfigUnreadable
 
     try:

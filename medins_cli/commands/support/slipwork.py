@@ -39,7 +39,6 @@ class SlipOptions:
     hospital: str | None = None
     person: str | None = None
     policy_file: Path | None = None
-    min_confidence: str | None = None
     ytd: dict[str, str | None] = field(default_factory=dict)  # ytd_fund, ytd_outpatient, ytd_burden, ytd_critical
 
     def given_amounts(self) -> dict[str, Decimal]:
@@ -104,7 +103,7 @@ def claim_context(slip: Slip, opts: SlipOptions, cfg: dict[str, Any]) -> tuple[C
     """ClaimArgs for the slip's bill (context from the slip and options; the config fills the rest)."""
     args = ClaimArgs(region=slip.region, type=slip.plan, visit=slip.visit, tier=slip.tier, retired=slip.retired,
                      admission=slip.admission, remote=slip.remote, policy_file=opts.policy_file,
-                     min_confidence=opts.min_confidence, self_pay="0", **ytd_args(opts))
+                     self_pay="0", **ytd_args(opts))
     notes = []
     if slip.visit is None:
         notes.append("结算单没有写就诊类型:按住院核对(门诊统筹请加 --visit 门诊)")
