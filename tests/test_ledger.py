@@ -320,3 +320,18 @@ def test_slip_check_with_person_counts_the_earlier_slips(run, mum, tmp_path):
     data = json.loads(run("slip", "check", path, *MIANYANG, "--person", "妈妈", "-f", "json").stdout)
     assert all(line["difference"] == 0 for line in data["lines"])
     assert any(w.startswith("从账本(妈妈,2025 年 2025-06-01 以前,3 张账单)填入:本年第 3 次住院") for w in data["warnings"])
+
+
+@pytest.mark.parametrize("width", [60, 80, 100])
+def test_tables_fit_the_terminal_and_never_cut(run, mum, tmp_path, monkeypatch, width):
+    from rich.cells import cell_len
+
+    monkeypatch.setenv("COLUMNS", str(width))
+    slip = _file(tmp_path, {**SLIPS[0], "起付标准": 700, "统筹基金支出": 5525, "个人现金支出": 1475}, "x.yaml")
+    for args in (["slip", "check", slip, *MIANYANG], ["slip", "year", "--person", "妈妈", "--year", "2025"],
+                 ["slip", "list"]):
+        out = run(*args, "-f", "table").stdout
+        assert "…" not in out, args
+        assert max(cell_len(line) for line in out.splitlines()) <= width, args
+    year = run("slip", "year", "--person", "妈妈", "--year", "2025", "-f", "table").stdout
+    assert "21,903.00 / 500,000.00 元" in year  # money never folded or cut

@@ -232,10 +232,6 @@ def _alternatives(policy: Policy, claim: Claim) -> list[tuple[int, Claim, list[s
     return out
 
 
-def _short(title: str, limit: int = 24) -> str:
-    return title if len(title) <= limit else title[: limit - 1] + "…"
-
-
 def _data_hint(policy: Policy, source_ids: tuple[str, ...] | list[str], today: dt.date) -> str:
     """Why the data itself may be off: its sources' confidence and the policy year."""
     parts = []
@@ -244,9 +240,9 @@ def _data_hint(policy: Policy, source_ids: tuple[str, ...] | list[str], today: d
         if src is None:
             continue
         if src.confidence == "unverified":
-            parts.append(f"数据未经核实(来源:{_short(src.title)})")
+            parts.append(f"数据未经核实(来源 {src.id})")
         elif src.confidence == "secondary":
-            parts.append(f"数据来自转述文章({_short(src.title)})")
+            parts.append(f"数据来自转述文章(来源 {src.id})")
     if policy.year < today.year:
         parts.append(f"数据是 {policy.year} 年的政策,可能已调整")
     if not parts:

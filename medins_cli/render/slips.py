@@ -107,7 +107,7 @@ def render_check(con: Any, policy: Policy | None, tally: Tally, comparison: Comp
     a = tally.amounts
     table = Table(title=title, title_justify="left", header_style="bold")
     for head, justify in (("项目", "left"), ("结算单", "right"), ("估算", "right"), ("差额", "right"), ("原因", "left")):
-        table.add_column(head, justify=justify, no_wrap=head != "项目")  # type: ignore[arg-type]
+        table.add_column(head, justify=justify, no_wrap=head != "项目", overflow="fold")  # type: ignore[arg-type]
     table.add_row("医疗费总额", money(a["total"]), "", "", "")
     for key in ("self_pay", "over_limit", "partial_self_pay"):
         if a[key]:
@@ -168,13 +168,12 @@ def _source_words(policy: Policy, source_id: str | None) -> str:
     src = policy.sources.get(source_id or "")
     if src is None:
         return ""
-    title = src.title if len(src.title) <= 30 else src.title[:29] + "…"
-    return f"{title} [{CONFIDENCE.get(src.confidence, src.confidence)}]"
+    return f"来源 {src.id},{CONFIDENCE.get(src.confidence, src.confidence)}"
 
 
 def learning_lines(policy: Policy, learning: Learning, path: str, new_file: bool) -> list[str]:
     """What --learn will write, in words: one line per figure, old → new, with their sources."""
-    new_source = f"{learning.source.title} [{CONFIDENCE['observed']}]"
+    new_source = f"来源 {learning.source.id},{CONFIDENCE['observed']}"
     lines = [f"将写入 {path}" + ("(新建:先复制内置数据,删掉它即恢复内置数据)" if new_file
                                   else "(原文件先备份;文件里的注释不会保留)")]
     for change in learning.changes:
@@ -270,7 +269,7 @@ def render_year(con: Any, title: str, ytd: YearToDate, limits: Sequence[Limit], 
     if limits:
         grid = Table.grid(padding=(0, 1))
         grid.add_column(overflow="fold")
-        grid.add_column(width=20)
+        grid.add_column(width=20 if con.width >= 80 else 8)
         grid.add_column(no_wrap=True, justify="right")
         for lim in limits:
             share = min(lim.used, lim.limit) / lim.limit if lim.limit else 1
