@@ -184,6 +184,14 @@ def main() -> int:
     peak_table = max(r.peak for r in start["table"])
     report("peak memory: one estimate (table)", f"{peak_table / MIB:.1f} MiB", "≤ 60 MiB", peak_table <= 60 * MIB)
 
+    # ---- hostile files (issue 14): measured while this process is small, since a child's
+    # ru_maxrss counts the pages it shares with this process when it is started
+    hostile = [run_once([*medins, *args], env) for args in synth.hostile_inputs(work)]
+    slowest, fattest = max(r.seconds for r in hostile), max(r.peak for r in hostile)
+    report(f"{len(hostile)} hostile inputs (bomb, deep, 10 MiB line)",
+           f"slowest {slowest * 1000:.0f} ms, peak {fattest / MIB:.1f} MiB, exit {sorted({r.code for r in hostile})}",
+           "each ≤ 1 s, ≤ 60 MiB, exit 1", slowest <= 1 and fattest <= 60 * MIB and all(r.code == 1 for r in hostile))
+
     # ---- many regions -----------------------------------------------------------------
     for _ in range(2):
         expect(run_once(json_cmd, env_many), 0, "estimate with 400 extra regions")

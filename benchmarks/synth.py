@@ -63,3 +63,29 @@ def write_regions(folder: Path, count: int) -> list[str]:
         (folder / f"synth{i:04d}.yaml").write_text(body, encoding="utf-8")
         names.append(name)
     return names
+
+
+def hostile_inputs(folder: Path) -> list[list[str]]:
+    """The four inputs of issue 14 as medins arguments (files written to ``folder``): a 400-byte
+    YAML alias bomb (validate and --policy-file), 5,000 nested brackets, a CSV line of 10 MiB among
+    good rows and a JSON Lines row nested 100,000 deep. Each should be answered at once, exit 1."""
+    bomb = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    bomb += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 9)]
+    lol = folder / "lol.yaml"
+    lol.write_text("\n".join(bomb) + "\n", encoding="utf-8")
+    deep = folder / "deep.yaml"
+    deep.write_text("schema: 1\nregion: " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
+    row = "绵阳,职工,3,8000"
+    long_line = folder / "long-line.csv"
+    with open(long_line, "w", encoding="utf-8") as fh:
+        fh.write(f"region,type,tier,amount,note\n{row},a\n{row},")
+        for _ in range(10):
+            fh.write("x" * (1024 * 1024))
+        fh.write(f"\n{row},c\n")
+    nested = folder / "nested.jsonl"
+    nested.write_text('{"region": "绵阳", "tier": 3, "amount": 8000}\n{"a": ' + "[" * 100_000 + "]" * 100_000 + "}\n",
+                      encoding="utf-8")
+    estimate = ["-t", "employee", "--tier", "2", "--amount", "100"]
+    return [["policy", "validate", str(lol)], ["estimate", "--policy-file", str(lol), *estimate],
+            ["estimate", "--policy-file", str(deep), *estimate],
+            ["estimate", "--batch", str(long_line), "-q"], ["estimate", "--batch", str(nested), "-q"]]

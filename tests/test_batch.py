@@ -58,7 +58,7 @@ def test_csv_in_csv_out(run, tmp_path):
 
 
 def test_csv_in_jsonl_out(run, tmp_path):
-    result = run("estimate", "--batch", _write(tmp_path, "c.csv", CLAIMS_CSV), "--format", "json")
+    result = run("estimate", "--batch", _write(tmp_path, "c.csv", CLAIMS_CSV), "--format", "jsonl")
     assert result.exit_code == ExitCode.OK, result.stderr
     records = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["id"] for r in records] == ["a", "b", "c"]

@@ -132,16 +132,18 @@ def test_config_region_with_a_file_but_no_figures_says_so(run):
 
 
 def _unreadable(monkeypatch, path):
-    import pathlib
+    """Opening ``path`` fails as it would without read permission (tests run as root, so chmod
+    cannot show it). Every read of a file medins makes goes through ``open``."""
+    import builtins
 
-    real = pathlib.Path.read_text
+    real = builtins.open
 
-    def read_text(self, *args, **kwargs):
-        if self == path:
-            raise PermissionError(13, "Permission denied", str(self))
-        return real(self, *args, **kwargs)
+    def guarded(file, *args, **kwargs):
+        if str(file) == str(path):
+            raise PermissionError(13, "Permission denied", str(file))
+        return real(file, *args, **kwargs)
 
-    monkeypatch.setattr(pathlib.Path, "read_text", read_text)
+    monkeypatch.setattr(builtins, "open", guarded)
 
 
 def test_unreadable_config_blocks_only_what_needs_it(run, isolated_dirs, monkeypatch):

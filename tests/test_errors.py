@@ -243,7 +243,6 @@ def _english_words(text: str, *paths) -> set[str]:
 
 def test_os_json_yaml_and_codec_reasons_are_chinese(run, tmp_path, isolated_dirs, monkeypatch):
     import errno
-    import pathlib
 
     cfg = isolated_dirs["config"] / "config.json"
     cfg.parent.mkdir(parents=True)
@@ -262,16 +261,18 @@ def test_os_json_yaml_and_codec_reasons_are_chinese(run, tmp_path, isolated_dirs
     broken_yaml = tmp_path / "bad.yaml"
     broken_yaml.write_text("schema: 1\nregion: {name: 测试市, province: 四川}\nyear: 2025\nplans: [\n", encoding="utf-8")
     cases.append((run("estimate", "--policy-file", str(broken_yaml), "--tier", "3", "-a", "1"), ExitCode.ERROR, "第"))
-    real_read_bytes = pathlib.Path.read_bytes
+    import builtins
 
-    def failing(self):
-        if self.name == "io.yaml":
-            raise OSError(errno.EIO, "Input/output error", str(self))
-        return real_read_bytes(self)
+    real_open = builtins.open
+
+    def failing(file, *args, **kwargs):  # every read of a file medins makes goes through open
+        if str(file).endswith("io.yaml") and "r" in (args[0] if args else kwargs.get("mode", "r")):
+            raise OSError(errno.EIO, "Input/output error", str(file))
+        return real_open(file, *args, **kwargs)
 
     io_yaml = tmp_path / "io.yaml"
     io_yaml.write_text("schema: 1\n", encoding="utf-8")
-    monkeypatch.setattr(pathlib.Path, "read_bytes", failing)
+    monkeypatch.setattr(builtins, "open", failing)
     cases.append((run("estimate", "--policy-file", str(io_yaml), "--tier", "3", "-a", "1"), ExitCode.ERROR, "读写出错"))
     checked = run("policy", "validate", str(io_yaml))
     assert "读写出错" in checked.stdout and not _english_words(checked.stdout, io_yaml)

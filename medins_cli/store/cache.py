@@ -15,6 +15,7 @@ from typing import Any
 from medins_cli import __version__
 from medins_cli.errors import DataError, os_reason
 from medins_cli.store.paths import atomic_write, cache_dir
+from medins_cli.store.safeio import InputError, decode, read_limited
 
 CACHE_TAG = f"{__version__}-2"
 
@@ -32,7 +33,7 @@ def read_cache(path: Path) -> Any:
     try:
         with open(path, encoding="utf-8") as fh:
             return json.load(fh)
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return None
 
 
@@ -47,12 +48,15 @@ def load_validated(path: Path, kind: str, validator: str, what: str) -> Any:
     """Parse and validate ``path`` with ``validator`` ("module:function", called as
     ``fn(raw, origin)`` and raising ValueError with a Chinese message), cached as JSON.
 
-    Raises :class:`DataError` naming the file when it cannot be read or is invalid.
+    Raises :class:`DataError` naming the file when it cannot be read, is refused as unsafe
+    (:mod:`medins_cli.store.safeio`, :func:`medins_cli.store.yamlio.check_events`) or is invalid.
     """
     try:
-        data = path.read_bytes()
+        data = read_limited(path)
     except OSError as exc:
         raise DataError(f"读不了{what} {path}:{os_reason(exc)}。请检查路径和权限") from None
+    except InputError as exc:
+        raise DataError(f"{what} {exc}") from None
     digest = content_key(data)
     cache_path = cache_dir() / kind / f"{digest}-{CACHE_TAG}.json"
     cached = read_cache(cache_path)
@@ -63,10 +67,9 @@ def load_validated(path: Path, kind: str, validator: str, what: str) -> Any:
     module, _, func = validator.partition(":")
     validate = getattr(importlib.import_module(module), func)
     try:
-        text = data.decode("utf-8")
-        normalised = validate(load_yaml(path, text), str(path))
-    except UnicodeDecodeError:
-        raise DataError(f"{what} {path} 不是 UTF-8 文本:请用 UTF-8 保存") from None
+        normalised = validate(load_yaml(path, decode(data, path)), str(path))
+    except InputError as exc:
+        raise DataError(f"{what} {exc}") from None
     except ValueError as exc:
         raise DataError(str(exc)) from None
     write_cache(cache_path, normalised)

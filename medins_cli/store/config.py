@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 from typing import Any, Callable
 
-from medins_cli.errors import DataError, UsageError, decode_reason, is_permission, json_reason, os_reason
+from medins_cli.errors import DataError, UsageError, is_permission, os_reason
 from medins_cli.store.paths import atomic_write, config_dir
 
 FILE_NAME = "config.json"
@@ -145,23 +145,26 @@ def load_for_command() -> dict[str, Any]:
 def load() -> dict[str, Any]:
     """The saved config ({} when there is none, or when the file is empty).
     Raises DataError if the file is broken, ConfigUnreadable if it may not be read."""
+    from medins_cli.store.safeio import InputError, parse_json, read_text
+
     path = config_path()
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path)
     except FileNotFoundError:
         return {}
-    except UnicodeDecodeError as exc:
-        raise _broken(path, decode_reason(exc)) from None
     except OSError as exc:
         if is_permission(exc):
             raise ConfigUnreadable(f"没有权限读取 {path}:请修正权限(如 chmod u+r {path})") from None
         raise _broken(path, f"读取失败:{os_reason(exc)}") from None
+    except InputError as exc:  # too big, not UTF-8 (a file copied from elsewhere is checked like any other)
+        where = f"第 {exc.line} 行" if exc.line else ""
+        raise _broken(path, f"{where}{exc.problem}") from None
     if not text.strip():
         return {}  # an empty file (e.g. `touch config.json`) is an empty config
     try:
-        data = json.loads(text)
+        data = parse_json(text)
     except ValueError as exc:
-        raise _broken(path, f"不是有效的 JSON,{json_reason(exc)}") from None
+        raise _broken(path, str(exc)) from None
     if not isinstance(data, dict):
         raise _broken(path, "顶层应是 {…} 对象")
     for key, value in data.items():

@@ -63,20 +63,19 @@ def _as_written(where: tuple[Any, ...], lines: dict[tuple[Any, ...], int]) -> tu
 
 def check_file(path: Path, *, year: int | None = None) -> Checked:
     """Every problem in one policy file. ``year`` is the current year (for the age warning)."""
+    from medins_cli.store.safeio import InputError, read_text
     from medins_cli.store.schema import schema_problems
     from medins_cli.store.yamlio import YamlSyntaxError, outline
 
     name = str(path)
     try:
-        text = path.read_bytes().decode("utf-8")
+        data, lines, repeated = outline(path, read_text(path))
     except OSError as exc:
         from medins_cli.errors import os_reason
 
         return Checked(path, None, [Problem(name, "", None, f"读不了这个文件:{os_reason(exc)}。请检查路径和权限")])
-    except UnicodeDecodeError:
-        return Checked(path, None, [Problem(name, "", None, "不是 UTF-8 文本:请用 UTF-8 保存")])
-    try:
-        data, lines, repeated = outline(path, text)
+    except InputError as exc:  # too big, not UTF-8, anchors, too deep: refused before it is parsed
+        return Checked(path, None, [Problem(name, "", exc.line, exc.problem)])
     except YamlSyntaxError as exc:
         return Checked(path, None, [Problem(name, "", exc.line, f"YAML 格式错误:{exc.problem}")])
     problems = [Problem(name, _dotted(where), line, f"重复的键(第 {first} 行已有):PyYAML 会悄悄只留后一个,请删掉一个")

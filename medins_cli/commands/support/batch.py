@@ -28,8 +28,9 @@ from medins_cli.core.errors import CoreError
 from medins_cli.core.model import Policy
 from medins_cli.core.money import FEN, MAX_AMOUNT, ZERO, parse_amount
 from medins_cli.core.names import normalize_plan, normalize_remote, normalize_tier, normalize_visit
-from medins_cli.errors import ExitCode, MedinsError, UsageError, json_reason, os_reason
+from medins_cli.errors import ExitCode, MedinsError, UsageError, os_reason
 from medins_cli.render.output import json_default, note
+from medins_cli.store.safeio import MAX_LINE_CHARS, Lines, parse_json, text_problem
 
 #: Input columns medins reads: the long option names.
 COLUMNS = ("region", "type", "visit", "tier", "amount", "self_pay", "partial_self_pay", "retired",
@@ -43,6 +44,7 @@ ERROR_FIELD = "error"
 OUTPUT_FIELDS = (*RESULT_FIELDS, "bound", "warnings", ERROR_FIELD)
 
 INPUT_FORMATS = ("csv", "jsonl")
+OUTPUT_FORMATS = ("csv", "jsonl", "json", "plain")
 PROGRESS_MIN_ROWS = 5000  # a progress bar only for files estimated bigger than this
 MAX_ERROR_LINES = 1000  # line-numbered errors written to stderr; later ones are only counted
 _RULE_CACHE_MAX = 4096  # distinct word combinations remembered; cleared when full, so memory stays bounded
@@ -85,13 +87,13 @@ def run(opts: BatchOptions) -> None:
             _run_csv(runner, source.lines, out_format, progress)
         else:
             _run_jsonl(runner, source.lines, out_format, progress)
-    except UnicodeDecodeError:
-        raise UsageError("批量输入不是 UTF-8 文本:请另存为 UTF-8(Excel:“CSV UTF-8”)") from None
     finally:
         if progress is not None:
             progress.stop()
         if source.raw is not None:
             source.raw.close()
+        if runner.out is not None:
+            runner.out.close()  # ends a JSON array even when --strict or Ctrl-C stopped the run
         sys.stdout.flush()
     runner.finish()
 
@@ -298,6 +300,7 @@ class _Runner:
         self.rows = 0
         self.failed = 0
         self.whole_bill = False  # a row came without its 目录外 and 乙类 parts (said once at the end)
+        self.out: _Out | None = None  # set once the first row is about to be written
 
     def estimate(self, words: tuple[str, ...], amount: str, self_pay: str, partial: str, admission: str,
                  ytd_fund: str, ytd_outpatient: str, ytd_burden: str = "", ytd_critical: str = "", person: str = "",
@@ -372,7 +375,7 @@ class _Runner:
 
 @dataclass
 class _Source:
-    lines: Iterator[str]
+    lines: Lines  # checked lines: none longer than MAX_LINE_CHARS, none with bytes that are not UTF-8
     format: str
     raw: IO[bytes] | None  # the open file (None for stdin), for the progress bar
     size: int
@@ -387,12 +390,14 @@ def _open(opts: BatchOptions) -> _Source:
     raw: IO[bytes] | None = None
     size = 0
     if opts.source == "-":
-        stream: IO[bytes] = sys.stdin.buffer
+        stream: Any = sys.stdin.buffer
+        if not hasattr(stream, "peek"):  # a BytesIO standing in for stdin
+            stream = io.BufferedReader(stream)
     else:
         if os.path.isdir(opts.source):
             raise UsageError(f"{opts.source} 是目录:--batch 要一个 CSV 或 JSON Lines 文件(或 - 表示标准输入)")
         try:
-            raw = stream = open(opts.source, "rb")  # noqa: SIM115 - closed by run()
+            raw = stream = open(opts.source, "rb", buffering=_HEAD)  # noqa: SIM115 - closed by run()
         except OSError as exc:
             raise UsageError(f"读不了批量输入文件 {opts.source}:{os_reason(exc)}。请检查路径") from None
         size = os.fstat(raw.fileno()).st_size
@@ -401,17 +406,24 @@ def _open(opts: BatchOptions) -> _Source:
             fmt = "csv"
         elif fmt is None and name.endswith((".jsonl", ".ndjson", ".json")):
             fmt = "jsonl"
-    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
-    if fmt is not None:
-        return _Source(text, fmt, raw, size)
-    try:  # stdin or an unknown extension: a first line starting with "{" means JSON Lines
-        first = text.readline()
-    except UnicodeDecodeError:
+    try:
+        head = stream.peek(_HEAD)[:_HEAD]
+    except OSError as exc:
         if raw is not None:
             raw.close()
-        raise UsageError("批量输入不是 UTF-8 文本:请另存为 UTF-8(Excel:“CSV UTF-8”)") from None
-    fmt = "jsonl" if first.lstrip().startswith("{") else "csv"
-    return _Source(_prepend(first, text), fmt, raw, size)
+        raise UsageError(f"读不了批量输入 {opts.source}:{exc.strerror}。请检查路径") from None
+    problem = text_problem(head.removeprefix(b"\xef\xbb\xbf"))
+    if problem is not None:  # the whole input, before any row: UTF-16, a binary file, GBK…
+        if raw is not None:
+            raw.close()
+        raise UsageError(f"批量输入{problem}")
+    if fmt is None:  # stdin or an unknown extension: a first line starting with "{" means JSON Lines
+        fmt = "jsonl" if head.removeprefix(b"\xef\xbb\xbf").split(b"\n", 1)[0].lstrip().startswith(b"{") else "csv"
+    # Bytes that are not UTF-8 further on are that line's error (Lines), not the end of the run.
+    return _Source(Lines(stream, records=fmt == "csv"), fmt, raw, size)
+
+
+_HEAD = 1 << 16  # bytes looked at before reading: encoding, and CSV or JSON Lines
 
 
 def _prepend(first: str, rest: Iterator[str]) -> Iterator[str]:
@@ -456,13 +468,14 @@ def _check_header(names: list[str], opts: BatchOptions) -> None:
 
 
 def _output_format(value: str | None, input_format: str) -> str:
+    """csv, jsonl (one object a line), json (one array, streamed) or plain; default: as the input."""
     if value is None:
         return input_format
     fmt = value.strip().lower()
-    if fmt in ("json", "ndjson"):
+    if fmt == "ndjson":
         fmt = "jsonl"
-    if fmt not in ("csv", "jsonl", "plain"):
-        raise UsageError(f"--batch 的输出格式可选 csv|jsonl|json|plain(收到「{value}」)")
+    if fmt not in OUTPUT_FORMATS:
+        raise UsageError(f"--batch 的输出格式可选 {'|'.join(OUTPUT_FORMATS)}(收到「{value}」)")
     return fmt
 
 
@@ -480,10 +493,16 @@ def _texts(figures: tuple[Any, ...] | None) -> list[str]:
 
 
 class _Out:
-    """Writes rows in one output format: ``row`` for CSV/plain, ``record`` for JSON Lines."""
+    """Writes rows in one output format: ``row`` for CSV/plain, ``record`` for JSON Lines and JSON.
+
+    JSON is one array written as it goes, a record a line (``[``, records joined by ``,``, ``]``):
+    memory stays constant, and :meth:`close` ends the array even when the run stops early
+    (``--strict``, Ctrl-C), so what was written is always one valid JSON document.
+    """
 
     def __init__(self, fmt: str, echo_header: list[str]) -> None:
         self.fmt = fmt
+        self.records = 0
         out = sys.stdout
         self.writerow: Callable[[list[Any]], object]
         if fmt == "csv":
@@ -498,16 +517,28 @@ class _Out:
         else:
             encode = json.JSONEncoder(ensure_ascii=False, default=json_default, allow_nan=False).encode
 
+            array = fmt == "json"
+
             def write_json(record: dict[str, Any]) -> None:
                 try:
                     text = encode(record)
                 except ValueError:  # an input cell such as 1e309 read as inf: echo it as text, stay valid JSON
-                    text = encode({k: str(v) if isinstance(v, float) else v for k, v in record.items()})
-                out.write(text + "\n")
+                    text = encode(_finite(record))
+                if array:
+                    text = ("[\n" if not self.records else ",\n") + text
+                    self.records += 1
+                    out.write(text)
+                else:
+                    out.write(text + "\n")
 
             self.write_json = write_json
-        if fmt != "jsonl":
+        if fmt in ("csv", "plain"):
             self.writerow([*echo_header, *OUTPUT_FIELDS])
+
+    def close(self) -> None:
+        """Ends the JSON array (``[]`` when there were no rows)."""
+        if self.fmt == "json":
+            sys.stdout.write("\n]\n" if self.records else "[]\n")
 
     def row(self, echo: list[Any], figures: tuple[Any, ...] | None, error: str) -> None:
         self.writerow([*echo, *_texts(figures), error])
@@ -548,15 +579,44 @@ class _Progress:
 # ---- the two readers -------------------------------------------------------------------
 
 
-def _run_csv(runner: _Runner, lines: Iterator[str], out_format: str, progress: _Progress) -> None:
-    first = next(lines, "")
+def _records(reader: Iterator[list[str]], lines: Lines) -> Iterator[list[str]]:
+    """The CSV rows without blank lines. A bad record (too long, not UTF-8: see :class:`Lines`;
+    or whatever else the csv module refuses) comes as ``[]`` with ``lines.bad`` saying why, and the
+    reading goes on. Starts each record's length budget afresh."""
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            lines.bad = (lines.line, lines.line, f"不是有效的 CSV({exc})")
+            row = []
+        lines.used = 0
+        if lines.bad is not None:
+            yield []
+        elif row:
+            yield row
+
+
+def _run_csv(runner: _Runner, lines: Lines, out_format: str, progress: _Progress) -> None:
+    # the csv module's own limit (128 KiB a cell) raised to what Lines lets through: a record of MAX_LINE_CHARS
+    csv.field_size_limit(MAX_LINE_CHARS + 1)
+    source = iter(lines)
+    first = next(source, "")
+    if lines.bad is not None:
+        raise UsageError(f"批量输入的第 1 行(列名)有问题:{lines.take()}")
     # a tab-separated file (.tsv, or pasted from a spreadsheet): tabs in the header and no commas
     delimiter = "\t" if "\t" in first and "," not in first else ","
-    reader = csv.reader(_prepend(first, lines), delimiter=delimiter)
+    reader = csv.reader(_prepend(first, source), delimiter=delimiter)
     try:
         header = next(reader)
     except StopIteration:
         raise UsageError("批量输入是空的:第 1 行应是列名,如 region,tier,amount") from None
+    except csv.Error as exc:
+        raise UsageError(f"批量输入的第 1 行(列名)不是有效的 CSV({exc}):请改正表头") from None
+    if lines.bad is not None:
+        raise UsageError(f"批量输入的第 1 行(列名)有问题:{lines.take()}")
+    lines.used = 0
     _check_header(header, runner.opts)
     width = len(header)
     keys = [_column_key(n) for n in header]
@@ -569,16 +629,14 @@ def _run_csv(runner: _Runner, lines: Iterator[str], out_format: str, progress: _
     # Input columns named like an output column (a batch's own output fed back) are not echoed.
     echo_at = [i for i, k in enumerate(keys) if k not in OUTPUT_FIELDS]
     echo_header = [header[i] for i in echo_at]
-    out = _Out(out_format, echo_header)
+    out = runner.out = _Out(out_format, echo_header)
     fast = out_format == "csv" and len(echo_at) == width  # write the row list itself, extended
     writerow = out.writerow if fast else None
     estimate: Callable[..., tuple[Any, ...]] = runner.estimate
     ytd = runner.ytd is not None
     blank = [""]
     n = 0
-    for row in reader:
-        if not row:
-            continue
+    for row in _records(reader, lines):
         n += 1
         if not n & 4095:
             progress.update()
@@ -590,58 +648,64 @@ def _run_csv(runner: _Runner, lines: Iterator[str], out_format: str, progress: _
         try:
             if have > width:
                 raise RowError(f"这一行有 {have} 列,表头只有 {width} 列:金额里的逗号(如 8,000)要加引号或去掉")
+            if not have:  # a bad record: its cells are not echoed
+                raise RowError(lines.take())
             row += blank
             if ytd:
                 figures = estimate(words_of(row), *numbers_of(row), row[person_at], row[date_at])
             else:
                 figures = estimate(words_of(row), *numbers_of(row))
         except RowError as exc:
-            error = runner.fail(reader.line_num, exc)
+            error = runner.fail(lines.line, exc)
         if writerow is not None:
             row[width:] = _texts(figures)
             row.append(error)
             writerow(row)
-        elif out_format == "jsonl":
+        elif out_format in ("jsonl", "json"):
             out.record({header[i]: row[i] for i in echo_at}, figures, error)
         else:
             out.row([row[i] for i in echo_at], figures, error)
     runner.rows = n
 
 
-def _run_jsonl(runner: _Runner, lines: Iterator[str], out_format: str, progress: _Progress) -> None:
+def _run_jsonl(runner: _Runner, lines: Lines, out_format: str, progress: _Progress) -> None:
     estimate: Callable[..., tuple[Any, ...]] = runner.estimate
     ytd = runner.ytd is not None
     out: _Out | None = None
     header: list[str] = []
     dropped: set[str] = set()
     n = 0
-    for line_no, line in enumerate(lines, 1):
-        if not line.strip():
+    for line in lines:
+        line_no = lines.line
+        if not line.strip() and lines.bad is None:
             continue
         n += 1
         if not n & 4095:
             progress.update()
         figures: tuple[Any, ...] | None = None
         error = ""
-        try:
-            obj = json.loads(line)
-        except ValueError as exc:
-            obj = {}
-            error = runner.fail(line_no, RowError(f"不是有效的 JSON({json_reason(exc)}):每行应是一个 {{…}} 对象"))
+        obj: Any = {}
+        if lines.bad is not None:  # too long, not UTF-8, NUL: see Lines
+            error = runner.fail(line_no, RowError(lines.take()))
+        else:
+            try:
+                obj = parse_json(line, MAX_LINE_CHARS)
+            except ValueError as exc:  # not JSON, nested deeper than MAX_DEPTH, a number of 5,000 digits
+                error = runner.fail(line_no, RowError(f"{exc}:每行应是一个 {{…}} 对象"))
         if not isinstance(obj, dict):
             obj = {}
             error = runner.fail(line_no, RowError("这一行不是 JSON 对象:每行应是一个 {…} 对象"))
         echo = {k: v for k, v in obj.items() if _column_key(k) not in OUTPUT_FIELDS}
         if out is None:
             header = list(echo)  # CSV/plain output: the first record's keys are the columns
-            out = _Out(out_format, header)
+            out = runner.out = _Out(out_format, header)
         if not error:
             words, numbers, person, when = _json_cells(obj)
             try:
                 figures = estimate(words, *numbers, person, when) if ytd else estimate(words, *numbers)
             except RowError as exc:
                 error = runner.fail(line_no, exc)
-        if out_format == "jsonl":
+        if out_format in ("jsonl", "json"):
             out.record(echo, figures, error)
             continue
         extra = [k for k in echo if k not in header and k not in dropped]
@@ -649,7 +713,21 @@ def _run_jsonl(runner: _Runner, lines: Iterator[str], out_format: str, progress:
             dropped.update(extra)
             note(f"第 {line_no} 行的键 {'、'.join(extra)} 不在第一条记录里,{out_format} 输出中略去")
         out.row([_cell(echo.get(k)) for k in header], figures, error)
+    if out is None and out_format == "json":  # no rows: still one JSON document, []
+        runner.out = _Out(out_format, [])
     runner.rows = n
+
+
+def _finite(value: Any) -> Any:
+    """``value`` with every float that JSON cannot write (inf, nan) as text; lists and dicts nest at
+    most MAX_DEPTH deep (:func:`~medins_cli.store.safeio.parse_json`)."""
+    if isinstance(value, float):
+        return value if value - value == 0 else str(value)
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_finite(v) for v in value]
+    return value
 
 
 def _cell(value: Any) -> str:
