@@ -303,13 +303,16 @@ def test_bad_values_are_usage_errors(run, tmp_path, doc, words):
 
 
 @pytest.mark.parametrize("text, name, words", [
-    ("a: &x 1\nb: *x\n", "s.yaml", "锚点或别名"),
+    ("a: &x 1\nb: *x\n", "s.yaml", "锚点"),
     ('{"total": 1,', "s.json", "不是有效的 JSON"),
     ('{"total": 1, "total": 2}', "s.json", "写了两次"),
     ("total: 1\ntotal: 2\n", "s.yaml", "重复的键"),
     ("- 1\n- 2\n", "s.yaml", "不是「字段: 值」的键值对"),
     ("", "s.yaml", "是空的"),
     ("total：8000\n", "s.yaml", "中文冒号"),
+    ("[" * 100 + "]" * 100, "s.json", "嵌套"),
+    ("x: " + "[" * 100 + "]" * 100 + "\n", "s.yaml", "嵌套"),
+    ('{"total": "\\ud800"}', "s.json", "无效字符"),
 ])
 def test_bad_files_are_usage_errors(run, tmp_path, text, name, words):
     path = tmp_path / name
@@ -319,13 +322,23 @@ def test_bad_files_are_usage_errors(run, tmp_path, text, name, words):
     assert "Traceback" not in result.stderr and result.stderr.count("\n") == 1
 
 
+def test_a_yaml_bomb_is_refused_at_its_first_anchor(run, tmp_path):
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 9)]
+    path = tmp_path / "bomb.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run("slip", "add", str(path))
+    assert result.exit_code == ExitCode.USAGE and "锚点「&a0」" in result.stderr
+    assert not (tmp_path / "ledger.sqlite3").exists()
+
+
 def test_missing_and_oversized_files(run, tmp_path):
     result = run("slip", "check", str(tmp_path / "nope.yaml"))
     assert result.exit_code == ExitCode.USAGE and "找不到结算单文件" in result.stderr
     big = tmp_path / "big.yaml"
     big.write_text("total: 1\n" + "#" * (1 << 20), encoding="utf-8")
     result = run("slip", "check", str(big))
-    assert result.exit_code == ExitCode.USAGE and "超过 1024 KB" in result.stderr
+    assert result.exit_code == ExitCode.USAGE and "文件太大" in result.stderr
     result = run("slip", "check")
     assert result.exit_code == ExitCode.USAGE and "没有结算单" in result.stderr
 

@@ -1,10 +1,10 @@
 """Reading settlement slips from a file or standard input: YAML, JSON (one slip, a list, or the
 national interface's ``{"output": {"setlinfo": …}}`` message) or CSV (``slip export -f csv``).
 
-A slip comes from anyone (a hospital export, a web page pasted into a file), so it is treated as
-hostile: at most :data:`MAX_BYTES`, no YAML anchors or aliases, at most :data:`MAX_DEPTH` levels.
-:func:`parse_slip_text` is the one place that parses; the values are checked by the core
-(:func:`medins_cli.core.slip.read_slip`).
+A slip comes from anyone (a hospital export, a web page pasted into a file), so it is read with
+medins' readers for hostile files (:mod:`medins_cli.store.safeio`, :func:`medins_cli.store.yamlio.load_yaml`):
+size, encoding and nesting checked, no YAML anchors, aliases or merge keys. :func:`parse_slip_text`
+is the one place that parses; the values are checked by the core (:func:`medins_cli.core.slip.read_slip`).
 """
 
 from __future__ import annotations
@@ -13,40 +13,38 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from medins_cli.errors import UsageError, decode_reason, is_permission, json_reason, os_reason
+from medins_cli.errors import UsageError, is_permission, os_reason
 
-MAX_BYTES = 1 << 20  # a slip is a few hundred bytes; an export of many years is still far below this
-MAX_DEPTH = 8
 MAX_SLIPS = 10_000
 
 
 def read_source(source: str) -> tuple[str, str]:
     """(text, name) of a slip file, or of standard input for ``-``; one Chinese line when it cannot be read."""
-    if source == "-":
-        data = sys.stdin.buffer.read(MAX_BYTES + 1) if hasattr(sys.stdin, "buffer") else sys.stdin.read(
-            MAX_BYTES + 1).encode("utf-8")
-        name = "标准输入"
-    else:
-        path = Path(source).expanduser()
-        if path.is_dir():
-            raise UsageError(f"{path} 是一个目录:请给出结算单文件(YAML、JSON 或 CSV)")
-        try:
-            with open(path, "rb") as fh:
-                data = fh.read(MAX_BYTES + 1)
-        except FileNotFoundError:
-            raise UsageError(f"找不到结算单文件 {path}:请检查路径") from None
-        except OSError as exc:
-            if is_permission(exc):
-                raise UsageError(f"没有权限读取结算单文件 {path}:请检查文件的权限") from None
-            raise UsageError(f"读不了结算单文件 {path}:{os_reason(exc)}") from None
-        name = str(path)
-    if len(data) > MAX_BYTES:
-        raise UsageError(f"{name} 超过 {MAX_BYTES // 1024} KB,不像是结算单:请检查文件")
+    from medins_cli.store.safeio import MAX_FILE_BYTES, InputError, decode, read_limited, too_big
+
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise UsageError(f"{name} {decode_reason(exc)}:请用 UTF-8 保存(Excel 请选“CSV UTF-8”)") from None
-    return text, name
+        if source == "-":
+            name = "标准输入"
+            stream = getattr(sys.stdin, "buffer", None)
+            data = stream.read(MAX_FILE_BYTES + 1) if stream is not None else sys.stdin.read(
+                MAX_FILE_BYTES + 1).encode("utf-8")
+            if len(data) > MAX_FILE_BYTES:
+                raise InputError(name, None, too_big(len(data)))
+        else:
+            path = Path(source).expanduser()
+            name = str(path)
+            if path.is_dir():
+                raise UsageError(f"{path} 是一个目录:请给出结算单文件(YAML、JSON 或 CSV)")
+            data = read_limited(path)
+        return decode(data, name), name
+    except InputError as exc:
+        raise UsageError(f"结算单 {exc}") from None
+    except FileNotFoundError:
+        raise UsageError(f"找不到结算单文件 {source}:请检查路径") from None
+    except OSError as exc:
+        if is_permission(exc):
+            raise UsageError(f"没有权限读取结算单文件 {source}:请检查文件的权限") from None
+        raise UsageError(f"读不了结算单文件 {source}:{os_reason(exc)}") from None
 
 
 def _kind(text: str, name: str) -> str:
@@ -80,6 +78,13 @@ def _json(text: str, name: str) -> Any:
     import json
     from decimal import Decimal
 
+    from medins_cli.store.safeio import parse_json
+
+    try:
+        parse_json(text)  # medins' limits for JSON from other people: depth, digits, invalid characters
+    except ValueError as exc:
+        raise UsageError(f"{name} {exc}") from None
+
     def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for key, value in items:
@@ -88,37 +93,15 @@ def _json(text: str, name: str) -> Any:
             out[key] = value
         return out
 
-    try:
-        data = json.loads(text, parse_float=Decimal, object_pairs_hook=pairs)
-    except ValueError as exc:
-        raise UsageError(f"{name} 不是有效的 JSON:{json_reason(exc)}") from None
-    except RecursionError:
-        raise UsageError(f"{name} 嵌套太深,不像是结算单") from None
-    _check_depth(data, name)
-    return data
+    # again, for exact amounts (6090.5 as a Decimal, not a float) and repeated keys
+    return json.loads(text, parse_float=Decimal, object_pairs_hook=pairs)
 
 
 def _yaml(text: str, name: str) -> Any:
-    import yaml
-
     from medins_cli.store.yamlio import load_yaml
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    depth = 0
     try:
-        for event in yaml.parse(text, Loader=loader):
-            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                raise UsageError(f"{name} 用了 YAML 的锚点或别名(& / *):结算单不需要它们,请直接写出每一项")
-            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    raise UsageError(f"{name} 嵌套太深,不像是结算单")
-            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                depth -= 1
-    except yaml.YAMLError:
-        pass  # load_yaml below says where, in Chinese
-    try:
-        return load_yaml(Path(name), text)
+        return load_yaml(Path(name), text)  # refuses anchors, aliases, merge keys and deep nesting first
     except ValueError as exc:
         raise UsageError(str(exc).replace("。请修正该文件", "")) from None
 
@@ -136,17 +119,6 @@ def _csv(text: str, name: str) -> list[dict[str, str]]:
             raise UsageError(f"{name} 第 {number} 行的列比表头多:请检查逗号(金额里的千位逗号要加引号)")
         rows.append({k: v for k, v in row.items() if k is not None and v not in (None, "")})
     return rows
-
-
-def _check_depth(value: Any, name: str, depth: int = 0) -> None:
-    if depth > MAX_DEPTH:
-        raise UsageError(f"{name} 嵌套太深,不像是结算单")
-    if isinstance(value, dict):
-        for item in value.values():
-            _check_depth(item, name, depth + 1)
-    elif isinstance(value, list):
-        for item in value:
-            _check_depth(item, name, depth + 1)
 
 
 ENVELOPE = ("output", "setlinfo")
