@@ -24,6 +24,7 @@ COMMANDS: dict[str, tuple[str, str, bool]] = {
     "regions": ("regions_cmd", "regions", False),
     "policy": ("policy_cmd", "app", True),
     "config": ("config_cmd", "app", True),
+    "slip": ("slip", "app", True),
 }
 
 
@@ -88,6 +89,7 @@ _CLICK_WORDS = (
     (r"^Got unexpected extra argument\S* \((.*)\)", r"多余的参数:\1"),
     (r"^Invalid value for '([^']*)':", r"\1 的值无效:"),
     (r"Did you mean '?([^'?]*)'?\?", r"你是不是要用 \1"),
+    (r"'([^']*)' is not a valid int(eger)?\.", r"「\1」不是整数"),
     (r"\(Possible options: ([^)]*)\)", r"(可能是:\1)"),
 )
 

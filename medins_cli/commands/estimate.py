@@ -20,6 +20,8 @@ HELP = """估算一次住院或门诊费用中医保(统筹基金、大病保险
 
   medins estimate -r 绵阳 --amount 20000 --compare tiers
 
+  medins estimate -r 绵阳 --tier 3 --amount 20000 --person 妈妈      (本年累计从账本填入,见 medins slip)
+
   medins estimate --batch claims.csv > results.csv      (批量,见 docs/batch.md)
 """
 
@@ -42,6 +44,9 @@ def estimate(
     remote: o.Remote = None,
     policy_file: o.PolicyFile = None,
     min_confidence: o.MinConfidence = None,
+    person: o.Person = None,
+    ledger: o.Ledger = False,
+    date: o.BillDate = None,
     explain: Annotated[bool, typer.Option("--explain", help="逐行列出计算公式和实际数字")] = False,
     compare: Annotated[Optional[str], typer.Option("--compare", help="tiers:各级医院并排比较", show_default=False)] = None,
     fmt: Annotated[Optional[str], o.format_option(
@@ -75,6 +80,8 @@ def estimate(
                      ytd_outpatient=ytd_outpatient, remote=remote, policy_file=policy_file, ytd_burden=ytd_burden,
                      ytd_critical=ytd_critical, min_confidence=min_confidence)
     if batch is not None:
+        if person is not None or ledger or date is not None:
+            raise UsageError("--batch 不用账本:同一人的累计请用 --year-to-date(见 docs/batch.md)")
         _batch(batch, input_format, fmt, strict, year_to_date, explain, compare, args)
         return
     if input_format is not None or strict or year_to_date:
@@ -87,9 +94,21 @@ def estimate(
     if compare is not None:
         args.tier = tier or "3"
     cfg = load_config()
-    claim = build_claim(args, cfg)
-    minimum = confidence_floor(args, cfg)
-    policy = resolve_policy(args, cfg)
+    if person is not None or ledger:  # the ledger (sqlite3) is imported only on this path
+        from medins_cli.commands.support.slipwork import DEFAULT_PERSON, fill_from_ledger
+        from medins_cli.core.slip import parse_date
+
+        policy = resolve_policy(args, cfg)
+        args.notes += fill_from_ledger(args, policy, cfg, person or DEFAULT_PERSON,
+                                       parse_date(date, "--date") if date else None)
+        claim = build_claim(args, cfg)
+        minimum = confidence_floor(args, cfg)
+    else:
+        if date is not None:
+            args.notes.append("--date 只在用账本(--person)时有用,已忽略")
+        claim = build_claim(args, cfg)
+        minimum = confidence_floor(args, cfg)
+        policy = resolve_policy(args, cfg)
     if compare is not None:
         _compare(policy, claim, form, args, minimum)
         return

@@ -388,6 +388,14 @@ def _tier_rule(policy: Policy, section: InpatientSection | OutpatientSection, pl
     return tier_key, tier
 
 
+def tier_source_note(policy: Policy, tier_key: str, source_id: str) -> str:
+    """Says which of a tier's figures come from its own source (e.g. the user's settlement slip)."""
+    src = policy.sources.get(source_id)
+    title = src.title if src is not None else source_id
+    what = f":{src.note}" if src is not None and src.note else ""
+    return f"{TIERS.get(tier_key, tier_key)}医院的数字有一部分来自「{title}」{what}"
+
+
 def prepare_rule(policy: Policy, plan_key: str, visit: str, tier_key: str, retired: bool = False,
                  remote: str | None = None) -> Rule:
     """The :class:`Rule` for one kind of bill; raises :class:`PolicyDataError` when the data lacks it."""
@@ -399,6 +407,9 @@ def prepare_rule(policy: Policy, plan_key: str, visit: str, tier_key: str, retir
     inpatient = isinstance(section, InpatientSection)
     sources = [section.source]
     notes = [section.note] if section.note else []
+    if tier.source is not None and tier.source != section.source:
+        sources.append(tier.source)  # the section's source still gives the cap, bonus, repeat rule …
+        notes.append(tier_source_note(policy, used_tier, tier.source))
     bounds: list[str] = []
     others: list[str] = []
     repeat: RepeatRule | None = None

@@ -33,6 +33,7 @@ class TierRule(NamedTuple):
     banded: bool  # True when the data gave bands (分段) rather than one ratio
     retiree_bonus: Decimal | None = None  # this tier's own retiree bonus (overrides the section's)
     visit_deductible: Decimal | None = None  # outpatient: a per-visit 起付线, after the annual one
+    source: str | None = None  # where some of this tier's figures come from (e.g. the user's own slip)
 
 
 class RepeatRule(NamedTuple):
@@ -116,6 +117,7 @@ class Source(NamedTuple):
     publisher: str | None = None
     date: str | None = None
     effective: str | None = None
+    note: str | None = None
 
 
 class Region(NamedTuple):
@@ -221,7 +223,7 @@ def _bands(raw: list[Mapping[str, Any]]) -> tuple[Band, ...]:
 
 
 def _tier(raw: Mapping[str, Any]) -> TierRule:
-    extra = (_dec(raw.get("retiree_bonus")), _dec(raw.get("visit_deductible")))
+    extra = (_dec(raw.get("retiree_bonus")), _dec(raw.get("visit_deductible")), raw.get("source"))
     if raw.get("bands"):
         return TierRule(_dec(raw.get("deductible")), _bands(raw["bands"]), True, *extra)
     return TierRule(_dec(raw.get("deductible")), (Band(None, D(str(raw["ratio"]))),), False, *extra)
@@ -327,6 +329,7 @@ def policy_from_dict(raw: Mapping[str, Any]) -> Policy:
             publisher=s.get("publisher"),
             date=_iso(s.get("date")),
             effective=_iso(s.get("effective")),
+            note=s.get("note"),
         )
         for s in raw.get("sources") or ()
     }

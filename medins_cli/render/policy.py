@@ -58,6 +58,8 @@ def section_rows(name: str, section: Any) -> list[tuple[str, str]]:
             if tier is None:
                 continue
             extra = f",退休加 {percent(tier.retiree_bonus)}" if tier.retiree_bonus is not None else ""
+            if tier.source is not None and tier.source != section.source:
+                extra += f"(部分数字来自来源 {tier.source})"
             if name == "inpatient":
                 deductible = "未收录" if tier.deductible is None else f"起付线 {money(tier.deductible)} 元"
                 rows.append((f"{TIERS[key]}医院", f"{deductible},{_ratio(tier)}{extra}"))

@@ -48,6 +48,9 @@ class TierModel(_Strict):
     bands: Optional[list[BandModel]] = None
     retiree_bonus: Optional[Ratio] = None  # this tier's own retiree bonus (overrides the section's)
     visit_deductible: Optional[Amount] = None  # outpatient only: a per-visit 起付线
+    # where (some of) this tier's figures come from, besides the section's source: `medins slip check
+    # --learn` writes the figures read off the user's own settlement slip here, with an `observed` source
+    source: Optional[str] = None
 
     @model_validator(mode="after")
     def _one_of(self) -> "TierModel":
@@ -405,6 +408,9 @@ def data_rules(raw: Any) -> list[Problem]:
             section = _d(_d(plan).get(section_name))
             if section:
                 ref(("plans", plan_name, section_name, "source"), section.get("source"))
+                for tier_key, tier in _d(section.get("tiers")).items():
+                    if isinstance(tier, dict) and "source" in tier:
+                        ref(("plans", plan_name, section_name, "tiers", str(tier_key), "source"), tier.get("source"))
     for i, note in enumerate(_l(doc.get("notes"))):
         ref(("notes", i, "source"), _d(note).get("source"))
     for plan_name, plan in _d(doc.get("plans")).items():

@@ -45,6 +45,12 @@ Remote = Annotated[Optional[str], typer.Option("--remote", help="异地就医:fi
                                               autocompletion=complete_remote, show_default=False)]
 PolicyFile = Annotated[Optional[Path], typer.Option("--policy-file", help="用自己的地区数据文件(YAML,格式见 README)",
                                                    show_default=False)]
+Person = Annotated[Optional[str], typer.Option(
+    "--person", help="从这个人的账本(medins slip add)填入本年累计:--admission、--ytd-*(命令行给出的优先)",
+    show_default=False)]
+Ledger = Annotated[bool, typer.Option("--ledger", help="同 --person 本人")]
+BillDate = Annotated[Optional[str], typer.Option(
+    "--date", help="就诊日期(配合 --person:只计这一天以前的账单;默认今年全部)", show_default=False)]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="不在 stderr 打印提示")]
 
 

@@ -1,0 +1,203 @@
+"""The bodies of ``medins slip add|list|remove|export|year``: the ledger, per person and year."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from medins_cli.commands.support.slipwork import DEFAULT_PERSON, SlipOptions
+from medins_cli.errors import MedinsError, UsageError
+
+_SLIP_ONLY = ("over_limit", "eligible", "deductible", "fund_pay", "critical_illness_pay", "assistance_pay",
+              "other_fund_pay", "hospital_pay", "account_pay", "family_pay", "cash_pay")
+
+
+def add(source: str | None, opts: SlipOptions, *, estimate: bool, fmt: str | None, quiet: bool) -> None:
+    """Store the slips of a file (all or none), or one expected bill (``--estimate``)."""
+    from medins_cli.commands.support.claims import load_config
+    from medins_cli.render.output import note, resolve_format, set_quiet
+    from medins_cli.store import ledger
+
+    set_quiet(quiet)
+    form = resolve_format(fmt, ("table", "json", "plain"))
+    cfg = load_config()
+    if estimate:
+        if source is not None:
+            raise UsageError("--estimate 记的是按选项估算的账单:不要同时给结算单文件")
+        entries: list[Any] = [_expected(opts, cfg)]
+        messages: list[str] = []
+    else:
+        entries, messages = _slip_entries(source, opts, cfg)
+    ids = ledger.add(entries)
+    added = [entry._replace(id=i) for entry, i in zip(entries, ids, strict=True)]
+    for message in dict.fromkeys(messages):
+        note(f"提示:{message}")
+    _emit_entries(added, form, f"已记入账本({len(added)} 张)")
+    note(f"已记入账本 {ledger.ledger_path()}:" + "、".join(f"#{e.id}" for e in added))
+
+
+def _slip_entries(source: str | None, opts: SlipOptions, cfg: dict[str, Any]) -> tuple[list[Any], list[str]]:
+    from medins_cli.commands.support.slipwork import read_slips
+    from medins_cli.core.ledger import entry_from_slip
+    from medins_cli.core.names import normalize_plan
+    from medins_cli.core.slip import tally
+
+    slips, messages, _skipped = read_slips(source, opts)
+    today = dt.date.today().isoformat()
+    entries = []
+    for number, slip in enumerate(slips, 1):
+        where = f"第 {number} 张结算单" if len(slips) > 1 else "结算单"
+        checked = tally(slip)
+        if not checked.adds_up:
+            raise MedinsError(f"{where}加总不对,整个文件都没有记入账本:{checked.problems[0].message}"
+                              "(用 medins slip check 查看)")
+        if slip.date is None:
+            messages.append(f"{where}没有日期:按今天 {today} 记账(可用 --date 指定)")
+        if slip.visit is None:
+            messages.append(f"{where}没有写就诊类型:按住院记账(门诊统筹请加 --visit 门诊)")
+        filled = slip._replace(
+            region=slip.region or cfg.get("region"),
+            plan=slip.plan or (normalize_plan(cfg["type"]) if cfg.get("type") else None),
+            tier=slip.tier or cfg.get("tier"),
+            retired=slip.retired if slip.retired is not None else cfg.get("retired"),
+        )
+        entries.append(entry_from_slip(filled, checked, person=slip.person or DEFAULT_PERSON,
+                                       date=slip.date or today, visit=slip.visit or "inpatient"))
+    return entries, messages
+
+
+def _expected(opts: SlipOptions, cfg: dict[str, Any]) -> Any:
+    """An expected bill, estimated as ``medins estimate`` would with the year so far from the ledger."""
+    from medins_cli.commands.support.claims import ClaimArgs, build_claim, resolve_policy
+    from medins_cli.commands.support.slipwork import fill_from_ledger, ytd_args
+    from medins_cli.core.calc import estimate
+    from medins_cli.core.ledger import Entry
+    from medins_cli.core.slip import parse_date
+
+    given = [f"--{k.replace('_', '-')}" for k in _SLIP_ONLY if opts.amounts.get(k) not in (None, "")]
+    if given:
+        raise UsageError(f"--estimate 的支付由 medins 按政策计算:不要写 {'、'.join(given)}(有结算单时不用 --estimate)")
+    args = ClaimArgs(region=opts.region, type=opts.type, visit=opts.visit, tier=opts.tier,
+                     amount=opts.amounts.get("total"), self_pay=opts.amounts.get("self_pay"),
+                     partial_self_pay=opts.amounts.get("partial_self_pay"), retired=opts.retired,
+                     admission=opts.admission, remote=opts.remote, policy_file=opts.policy_file, **ytd_args(opts))
+    person = opts.person or DEFAULT_PERSON
+    date = parse_date(opts.date, "--date") if opts.date else dt.date.today().isoformat()
+    policy = resolve_policy(args, cfg)
+    fill_from_ledger(args, policy, cfg, person, date)
+    claim = build_claim(args, cfg)
+    bd = estimate(policy, claim, explain=False)
+    amounts = {"total": bd.total, "self_pay": bd.self_pay, "partial_self_pay": bd.partial_self_pay,
+               "eligible": bd.eligible, "deductible": bd.deductible, "fund_pay": bd.fund_pay,
+               "critical_illness_pay": bd.critical_illness_pay, "cash_pay": bd.out_of_pocket}
+    from medins_cli.render.output import note
+
+    for message in [*args.assumptions, *bd.warnings, *args.notes]:
+        note(f"提示:{message}")
+    note("预计账单的个人负担全部按现金记(个人账户付多少要等结算单)")
+    return Entry(None, person, date, "estimate", claim.visit, amounts, region=policy.region.name, plan=claim.plan,
+                 tier=claim.tier, retired=claim.retired, admission=claim.admission, remote=claim.remote,
+                 hospital=opts.hospital)
+
+
+def _emit_entries(entries: list[Any], form: str, title: str) -> None:
+    from medins_cli.render.output import console, emit_json, emit_rows
+    from medins_cli.render.slips import entry_payload, render_entries
+
+    rows = [entry_payload(e) for e in entries]
+    if form == "json":
+        emit_json(rows)
+    elif form in ("plain", "csv"):
+        emit_rows(rows, form)
+    else:
+        render_entries(console(), entries, title)
+
+
+def list_entries(person: str | None, year: int | None, fmt: str | None) -> None:
+    from medins_cli.render.output import note, resolve_format
+    from medins_cli.store import ledger
+
+    form = resolve_format(fmt, ("table", "json", "plain", "csv"))
+    rows = ledger.entries(person=person, year=year)
+    if not rows and form != "json":
+        who = f"{person}的" if person else ""
+        note(f"账本里还没有{who}{f'{year} 年的' if year else ''}账单:用 medins slip add 结算单.yaml 记一张")
+        return
+    title = "账本" + (f" · {person}" if person else "") + (f" · {year} 年" if year else "")
+    _emit_entries(rows, form, title)
+
+
+def export(person: str | None, year: int | None, fmt: str | None) -> None:
+    import sys
+
+    from medins_cli.render.output import emit_json, emit_rows
+    from medins_cli.render.slips import ENTRY_FIELDS, entry_payload
+    from medins_cli.store import ledger
+
+    form = (fmt or "json").strip().lower()
+    if form not in ("json", "csv"):
+        raise UsageError(f"slip export 只输出 json 或 csv(收到「{fmt}」)")
+    rows = [entry_payload(e) for e in ledger.entries(person=person, year=year)]
+    if form == "json":
+        emit_json(rows)
+    elif rows:
+        emit_rows(rows, "csv")
+    else:
+        sys.stdout.write(",".join(ENTRY_FIELDS) + "\n")
+
+
+def remove(slip_id: int, quiet: bool) -> None:
+    from medins_cli.core.money import money
+    from medins_cli.render.output import note, set_quiet
+    from medins_cli.store import ledger
+
+    set_quiet(quiet)
+    entry = ledger.remove(slip_id)
+    if entry is None:
+        raise UsageError(f"账本里没有编号 {slip_id}:用 medins slip list 查看编号")
+    note(f"已删除 #{slip_id}:{entry.person} {entry.date} 医疗费总额 {money(entry.amount('total'))}")
+
+
+def year_summary(person: str | None, year: int | None, region: str | None, fmt: str | None) -> None:
+    from medins_cli.commands.support.claims import load_config, policy_age_warning
+    from medins_cli.core.ledger import includes_partial, year_limits, year_to_date
+    from medins_cli.core.names import normalize_plan
+    from medins_cli.render.output import console, emit_json, emit_plain_mapping, resolve_format
+    from medins_cli.render.slips import plain_year, render_year, year_payload
+    from medins_cli.store import ledger
+    from medins_cli.store.regions import load_region
+
+    form = resolve_format(fmt, ("table", "json", "plain"))
+    who = person or DEFAULT_PERSON
+    when = year or dt.date.today().year
+    rows = ledger.entries(person=who, year=when)
+    latest = rows[-1] if rows else None
+    cfg = load_config()
+    warnings: list[str] = []
+    name = region or (latest.region if latest is not None else None) or cfg.get("region")
+    policy = None
+    if name:
+        try:
+            policy = load_region(name)
+        except UsageError:
+            if region:
+                raise
+            warnings.append(f"找不到地区「{name}」的数据:没有列出限额(可加 --region)")
+    else:
+        warnings.append("不知道地区(账本和配置里都没有):没有列出限额(可加 --region)")
+    plan = (latest.plan if latest is not None and latest.plan else None) or normalize_plan(cfg.get("type") or "employee")
+    retired = latest.retired if latest is not None and latest.retired is not None else bool(cfg.get("retired", False))
+    ytd = year_to_date(rows, includes_partial_self_pay=includes_partial(policy, plan))
+    limits = year_limits(policy, plan, retired, ytd) if policy is not None else ()
+    if not rows:
+        warnings.insert(0, f"账本里没有{who} {when} 年的账单:用 medins slip add 记结算单")
+    if policy is not None and (stale := policy_age_warning(policy)):
+        warnings.append(stale)
+    payload = year_payload(who, when, ytd, limits, policy, warnings)
+    if form == "json":
+        emit_json(payload)
+    elif form == "plain":
+        emit_plain_mapping(plain_year(payload))
+    else:
+        place = f" · {policy.region.name}" if policy is not None else ""
+        render_year(console(), f"{who} · {when} 年累计{place}", ytd, limits, warnings)
