@@ -118,6 +118,16 @@ def test_a_shared_pinyin_never_picks_one(run, pinyin, choices):
         assert choices in result.stderr and result.stderr.count("\n") == 1
 
 
+def test_every_command_asks_back_on_a_shared_pinyin(run):
+    for args in (["config", "set", "region", "suzhou"], ["checklist", "异地就医备案", "-r", "fuzhou"],
+                 ["transfer-guide", "--from", "taizhou", "--to", "绵阳"], ["policy", "show", "yulin"],
+                 ["policy", "init", "yichun", "--template"]):
+        result = run(*args)
+        assert result.exit_code == ExitCode.USAGE and "你是指" in result.stderr and "不认识" not in result.stderr, args
+    batch = run("estimate", "--batch", "-", "-t", "职工", input="region,tier,amount\nsuzhou,3,8000\n苏州,3,8000\n")
+    assert "你是指 苏州(江苏) 还是 宿州(安徽)" in batch.stdout.splitlines()[1] and batch.stdout.splitlines()[2].startswith("苏州,3,8000,8000.00")
+
+
 def test_the_chinese_name_and_the_file_name_still_find_it(run):
     assert run.json("estimate", "-r", "苏州", "--tier", "3", "--amount", "8000", "-t", "职工")["province"] == "江苏"
     assert run.json("estimate", "-r", "宿州市", "--tier", "3", "--amount", "8000", "-t", "职工")["province"] == "安徽"

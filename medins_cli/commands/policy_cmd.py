@@ -257,10 +257,13 @@ def _this_year() -> int:
 def _known(name: str, find: Any) -> Optional[dict[str, Any]]:
     """What medins already knows of this region (province, code, aliases), if anything."""
     from medins_cli.errors import UsageError
+    from medins_cli.store.regions import AmbiguousRegion
     from medins_cli.store.yamlio import load_yaml
 
     try:
         entry = find(name)
+    except AmbiguousRegion:
+        raise  # suzhou: 苏州 or 宿州? a new file would only add a third
     except UsageError:
         return None
     try:

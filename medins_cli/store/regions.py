@@ -326,6 +326,10 @@ def suggest(query: str, entries: list[dict[str, Any]]) -> list[str]:
     return out[:4]
 
 
+class AmbiguousRegion(UsageError):
+    """A name several regions share (the pinyin suzhou): the message names the choices."""
+
+
 def ambiguity_message(query: str, entries: list[dict[str, Any]]) -> str:
     """「suzhou」: 你是指 苏州(江苏) 还是 宿州(安徽)? — the regions one name could mean."""
     names = [f"{e['name']}({e.get('province') or e['name']})" for e in entries]
@@ -339,7 +343,7 @@ def find_region(query: str) -> dict[str, Any]:
     key = region_key(query)
     quick, current = _quick_lookup(key)
     if isinstance(quick, list):
-        raise UsageError(ambiguity_message(query, quick))
+        raise AmbiguousRegion(ambiguity_message(query, quick))
     if quick is not None:
         return quick
     index = _load()  # a miss, an edited file or no cache yet: check every file
@@ -347,7 +351,7 @@ def find_region(query: str) -> dict[str, Any]:
         _write_shards(index)
     several = index.get("ambiguous", {}).get(key)
     if several:
-        raise UsageError(ambiguity_message(query, [index["entries"][n] for n in several]))
+        raise AmbiguousRegion(ambiguity_message(query, [index["entries"][n] for n in several]))
     number = index["table"].get(key)
     if number is None:
         close = suggest(query, index["entries"])
