@@ -1,4 +1,4 @@
-"""medins benchmarks: start-up, batch throughput, many regions, memory. One line per goal.
+"""medins benchmarks: start-up, batch throughput, many regions, regions and validate over the shipped data, memory.
 
     python benchmarks/run.py            # the full run (about a minute or two)
     python benchmarks/run.py --quick    # fewer repeats and smaller files (goals checked the same way)
@@ -119,6 +119,7 @@ def main() -> int:
     quick = args.quick
     rounds = 7 if quick else 21
     region_rounds = 15 if quick else 41
+    cold_rounds = 3 if quick else 7
     batch_rows = 50_000 if quick else 200_000
     batch_rounds = 2 if quick else 3
     big_rows = 200_000 if quick else 1_000_000
@@ -203,6 +204,30 @@ def main() -> int:
     cpu = median_cpu(many["many"]) / median_cpu(many["today"])
     report("400 more regions: one estimate", f"{ratio:.3f}× today's data ({median_s(many['many']) * 1000:.0f} ms / "
            f"{median_s(many['today']) * 1000:.0f} ms; cpu {cpu:.3f}×)", "≤ 1.05×", ratio <= 1.05)
+
+    # ---- every shipped region: medins regions and policy validate ------------------------
+    # warm (caches filled by earlier runs) and the first run after install (an empty cache dir;
+    # bytecode is warm, as pip compiles it at install time)
+    shipped = subprocess.run([python, "-c", "from medins_cli.store.paths import shipped_data_dir as d; "
+                              "print(d() / 'regions')"], capture_output=True, text=True, env=env).stdout.strip()
+    count = len(list(Path(shipped).glob("*.yaml")))
+    listing = {"regions": [*medins, "regions", "--format", "table"],
+               "validate": [*medins, "policy", "validate", shipped, "--quiet"]}
+    for name, cmd in listing.items():
+        expect(run_once(cmd, env), 0, f"{name} over {count} shipped regions")
+    warm = interleaved({"python": lambda: run_once([python, "-c", "pass"], env),
+                        **{name: (lambda cmd=cmd: run_once(cmd, env)) for name, cmd in listing.items()}}, rounds)
+    first: dict[str, list[Run]] = {name: [] for name in listing}
+    for i in range(cold_rounds):
+        for name, cmd in listing.items():
+            first[name].append(expect(run_once(cmd, env_for(f"first-{name}-{i}")), 0, f"first {name}"))
+    bare = median_s(warm["python"])
+    for name, label, warm_goal, first_goal in (("regions", "medins regions (table)", 40, 80),
+                                               ("validate", "policy validate (all shipped)", 25, 150)):
+        for kind, runs, goal in (("warm", warm[name], warm_goal), ("first run", first[name], first_goal)):
+            ms = median_s(runs)
+            report(f"{count} regions: {label}, {kind}", f"{ms / bare:.1f}× python -c pass ({ms * 1000:.0f} ms; "
+                   f"peak {max(r.peak for r in runs) / MIB:.0f} MiB)", f"≤ {goal}×", ms / bare <= goal)
 
     # ---- batch throughput -------------------------------------------------------------
     claims = synth.write_claims(work / "claims.csv", batch_rows)

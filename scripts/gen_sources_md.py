@@ -1,7 +1,8 @@
-"""Write data/SOURCES.md: every shipped region, every source and its confidence, at a glance.
+"""Write data/SOURCES.md (every shipped region, every source and its confidence, at a glance)
+and data/regions/index.json (the shipped regions' precomputed index entries).
 
-    python scripts/gen_sources_md.py           # rewrite data/SOURCES.md
-    python scripts/gen_sources_md.py --check   # exit 1 if it is out of date (a test runs this)
+    python scripts/gen_sources_md.py           # rewrite both
+    python scripts/gen_sources_md.py --check   # exit 1 if either is out of date (tests check both)
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 REGIONS = ROOT / "data" / "regions"
 TARGET = ROOT / "data" / "SOURCES.md"
+SEED = REGIONS / "index.json"
 
 CONFIDENCE = {"official": "官方原文 official", "observed": "本人结算单 observed", "secondary": "转述文章 secondary",
               "unverified": "未核实 unverified"}
@@ -31,6 +33,29 @@ def _uses(doc: dict[str, Any], source_id: str) -> list[str]:
     if notes:
         used.append(f"说明 {notes} 条")
     return used
+
+
+def _province_table(docs: list[tuple[Path, dict[str, Any], dict[str, Any]]]) -> list[str]:
+    """Regions per province: how many, how many with inpatient figures for both plans, and by
+    the weakest confidence of their sources."""
+    rows: dict[str, dict[Any, int]] = {}
+    for _, doc, s in docs:
+        province = doc["region"].get("province") or doc["region"]["name"]
+        row = rows.setdefault(province, {"all": 0, "both": 0})
+        row["all"] += 1
+        row["both"] += {"employee.inpatient", "resident.inpatient"} <= set(s["sections"])
+        row[s["confidence"]] = row.get(s["confidence"], 0) + 1
+    heads = [CONFIDENCE[c].split()[0] for c in CONFIDENCE] + ["无来源"]
+    lines = ["| 省份 | 地区 | 职工和居民都有住院数字 | " + " | ".join(heads) + " |", "|---|" + "---|" * (2 + len(heads))]
+    total: dict[Any, int] = {}
+    for province, row in rows.items():
+        for key, value in row.items():
+            total[key] = total.get(key, 0) + value
+        lines.append(f"| {province} | {row['all']} | {row['both']} | "
+                     + " | ".join(str(row.get(c, 0) or "—") for c in (*CONFIDENCE, None)) + " |")
+    lines.append(f"| **合计** | **{total['all']}** | **{total['both']}** | "
+                 + " | ".join(f"**{total.get(c, 0)}**" for c in (*CONFIDENCE, None)) + " |")
+    return lines
 
 
 def render() -> str:
@@ -58,6 +83,16 @@ def render() -> str:
         + f",没有任何来源(只有地区信息) {counts[None]} 个。",
         "",
         "没有一条来源标为 official:官方原文须从医保局自己的文件读出并给出网址。各地以当地医保局公布为准。",
+        "",
+        "来源 id 以 `agg-` 开头的是公开聚合项目 china-medical-insurance 的数据文件(`agg-file`,附提交号的 GitHub 链接)"
+        "和它引用的文件(聚合项目引用、未核对,不附它给的网址);`page-` 开头的是 ACCURACY.md 用来对照的独立网页。"
+        "导入方法见 [regions/README.md](regions/README.md)。",
+        "",
+        "## 按省份 / By province",
+        "",
+        *_province_table(docs),
+        "",
+        "## 每个地区 / Every region",
         "",
         "| 地区 | 省份 | 代码 | 年度 | 职工医保 | 居民医保 | 说明 | 最弱可信度 | 文件 |",
         "|---|---|---|---|---|---|---|---|---|",
@@ -88,16 +123,27 @@ def render() -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
+def render_seed() -> str:
+    """data/regions/index.json: the shipped regions' index entries, so the first run after
+    install need not parse every file (see medins_cli.store.regions.SEED_FILE)."""
+    import json
+
+    from medins_cli.store.regions import seed_document
+
+    return json.dumps(seed_document(REGIONS), ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
+
+
 def main(argv: list[str]) -> int:
-    text = render()
+    outputs = {TARGET: render(), SEED: render_seed()}
     if "--check" in argv:
-        current = TARGET.read_text(encoding="utf-8") if TARGET.exists() else ""
-        if current != text:
-            print("data/SOURCES.md 不是最新的:请运行 python scripts/gen_sources_md.py", file=sys.stderr)
-            return 1
-        return 0
-    TARGET.write_text(text, encoding="utf-8")
-    print(f"已写入 {TARGET}", file=sys.stderr)
+        stale = [path for path, text in outputs.items()
+                 if (path.read_text(encoding="utf-8") if path.exists() else "") != text]
+        for path in stale:
+            print(f"{path.relative_to(ROOT)} 不是最新的:请运行 python scripts/gen_sources_md.py", file=sys.stderr)
+        return 1 if stale else 0
+    for path, text in outputs.items():
+        path.write_text(text, encoding="utf-8")
+        print(f"已写入 {path}", file=sys.stderr)
     return 0
 
 

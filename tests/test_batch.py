@@ -205,7 +205,7 @@ def test_batch_only_options(run, tmp_path):
 
 BAD_CSV = """region,tier,amount
 绵阳,3,8000
-北京,3,8000
+四川,3,8000
 绵阳,3,abc
 绵阳,5,8000
 绵阳,3,8000,1
@@ -220,7 +220,7 @@ def test_bad_rows_are_reported_and_the_run_completes(run, tmp_path):
     rows = _rows(result.stdout)
     assert len(rows) == 7
     assert [bool(r["error"]) for r in rows] == [False, True, True, True, True, True, False]
-    assert "北京" in rows[1]["error"] and rows[1]["fund_pay"] == ""
+    assert "四川" in rows[1]["error"] and rows[1]["fund_pay"] == ""
     assert "不是数字" in rows[2]["error"]
     assert "医院等级" in rows[3]["error"]
     assert "表头只有 3 列" in rows[4]["error"]
@@ -246,7 +246,7 @@ def test_strict_stops_at_the_first_bad_row(run, tmp_path):
     result = run("estimate", "--batch", _write(tmp_path, "bad.csv", BAD_CSV), "--strict")
     assert result.exit_code == ExitCode.ERROR
     assert len(_rows(result.stdout)) == 1  # the good row before it was written
-    assert "错误:第 3 行:" in result.stderr and "北京" in result.stderr
+    assert "错误:第 3 行:" in result.stderr and "四川" in result.stderr
     assert len([line for line in result.stderr.splitlines() if line.startswith("错误")]) == 1
 
 

@@ -112,20 +112,20 @@ def test_config_dir_override_is_used(run, isolated_dirs):
 
 
 def test_config_region_may_be_a_place_the_guides_know(run):
-    assert run("config", "set", "region", "昆明").exit_code == 0  # a guide place with no region file
+    assert run("config", "set", "region", "安宁").exit_code == 0  # a guide place with no region file
     checklist = run("checklist", "异地就医备案", "--format", "plain")
-    assert checklist.exit_code == 0 and "云南" in checklist.stdout  # 云南's own rule applies to 昆明
+    assert checklist.exit_code == 0 and "云南" in checklist.stdout  # 云南's own rule applies to 安宁
     result = run("estimate", "--tier", "3", "--amount", "100")
     assert result.exit_code == 2 and "还没有报销数据" in result.stderr
 
 
 def test_config_region_with_a_file_but_no_figures_says_so(run):
-    assert run("config", "set", "region", "成都").exit_code == 0
+    assert run("config", "set", "region", "盱眙").exit_code == 0  # a county with notes only
     checklist = run("checklist", "异地就医备案", "--format", "plain")
-    assert checklist.exit_code == 0 and "四川" in checklist.stdout  # 四川's own rule applies to 成都
+    assert checklist.exit_code == 0 and "江苏" in checklist.stdout  # 江苏's own rule applies to 盱眙
     result = run("estimate", "--tier", "3", "--amount", "100")
-    assert result.exit_code == 1 and "成都的数据还没有可计算的报销规则" in result.stderr
-    assert "medins policy init 成都" in result.stderr and "chengdu.yaml" not in result.stderr  # never edit shipped files
+    assert result.exit_code == 1 and "盱眙的数据还没有可计算的报销规则" in result.stderr
+    assert "medins policy init 盱眙" in result.stderr and "xuyi.yaml" not in result.stderr  # never edit shipped files
 
 
 # ---- permissions: say what is wrong; commands that need nothing from the config go on -------------

@@ -88,6 +88,20 @@ PLANTED = [
     ("template placeholder left", ('title: "体检市医保待遇通知"', 'title: "待填写"'), "sources.0.title", 10),
     ("placeholder figure", ("annual_cap: 400000", "annual_cap: 待填写"), "plans.employee.inpatient.annual_cap", 19),
     ("unknown field", ("      annual_cap: 400000", "      anual_cap: 400000"), "plans.employee.inpatient.anual_cap", 19),
+    ("起付线 falls as the tier rises", ('"3": {deductible: 800,', '"3": {deductible: 100,'),
+     "plans.employee.inpatient.tiers.3.deductible", 18),
+    ("cap not above the 起付线", ("annual_cap: 400000", "annual_cap: 800"), "plans.employee.inpatient.annual_cap", 19),
+]
+
+# Possible but unusual figures: reported as hints (warnings), the file still loads (exit 0).
+HINTS = [
+    ("ratio rises with the tier", ("ratio: 0.9}", "ratio: 0.7}"), "plans.employee.inpatient.tiers.3", 18, "高于一级医院"),
+    ("retiree bonus above 100 %", ("      annual_cap: 400000", "      annual_cap: 400000\n      retiree_bonus: 0.2"),
+     "plans.employee.inpatient.tiers.1", 17, "超过 100%"),
+    ("大病 threshold 0", ("threshold: 15000", "threshold: 0"), "plans.employee.critical_illness.threshold", 22,
+     "mode: above_cap"),
+    ("大病 band ends below its threshold", ("threshold: 15000", "threshold: 150000"),
+     "plans.employee.critical_illness.bands.0.upto", 23, "这一段不会支付"),
 ]
 
 
@@ -115,6 +129,17 @@ def test_each_planted_defect_is_caught(run, tmp_path, what, change, field, line)
     # and the everyday load path refuses the file too (except a repeated key, which it also refuses)
     estimate = run("estimate", "--policy-file", str(path), "--tier", "1", "--amount", "1000", "-t", "职工")
     assert estimate.exit_code == ExitCode.ERROR and estimate.stderr.startswith("错误:") and "Traceback" not in estimate.stderr
+
+
+@pytest.mark.parametrize("what, change, field, line, words", HINTS, ids=[h[0] for h in HINTS])
+def test_unusual_figures_are_hints(run, tmp_path, what, change, field, line, words):
+    path = _plant(tmp_path, *change)
+    result = run("policy", "validate", str(path))
+    assert result.exit_code == ExitCode.OK, result.stdout
+    assert any(out.startswith(f"{path}:{line}: 提示 {field}:") and words in out for out in result.stdout.splitlines()), \
+        result.stdout
+    assert run("policy", "validate", str(path), "--strict").exit_code == ExitCode.ERROR
+    assert run("estimate", "--policy-file", str(path), "--tier", "3", "--amount", "1000", "-t", "职工").exit_code == 0
 
 
 def test_every_problem_is_reported_not_just_the_first(run, tmp_path):
@@ -195,7 +220,8 @@ def test_not_utf8_is_reported(run, tmp_path):
 def test_shipped_file_has_no_errors(path):
     problems = check_file(path).problems
     assert [p.text() for p in problems if p.level == "error"] == []
-    assert all(p.where == "year" for p in problems)  # the only warning allowed: a past policy year
+    # warnings allowed: a past policy year, and data hints (a ratio rising with the tier, as the source says)
+    assert all(p.where == "year" or ".tiers." in p.where for p in problems), [p.text() for p in problems]
 
 
 def test_shipped_aliases_are_unique_across_regions():
@@ -206,6 +232,9 @@ def test_shipped_codes_are_administrative_codes_of_their_province():
     for path in SHIPPED:
         region = load_yaml(path)["region"]
         code = region.get("code")
+        if region["name"] == "新疆兵团":  # 660000 is the 医保 system's code for 兵团, not a GB/T 2260 division
+            assert code is None
+            continue
         assert code is not None and len(code) == 6 and code.isdigit(), path
         assert code.startswith(PROVINCE_CODES[region["province"]]), path
         assert (region["level"] == "province") == code.endswith("0000") or region["name"] in ("北京", "上海", "重庆"), path
@@ -236,6 +265,9 @@ def test_sources_md_is_current():
     spec.loader.exec_module(module)
     assert (DATA / "SOURCES.md").read_text(encoding="utf-8") == module.render(), \
         "data/SOURCES.md is stale: run python scripts/gen_sources_md.py"
+    # the shipped index seed too: a stale seed only costs speed (entries are checked by content), but keep it exact
+    assert (DATA / "regions" / "index.json").read_text(encoding="utf-8") == module.render_seed(), \
+        "data/regions/index.json is stale: run python scripts/gen_sources_md.py"
 
 
 def _jsonable(value):

@@ -323,15 +323,15 @@ def test_strict_stops_at_the_hostile_row_with_its_message(run, tmp_path):
 
 # ---- batch output: -f json is one array, -f jsonl is JSON Lines (issue 12, item 19) ----------------
 
-CLAIMS = "id,region,type,tier,amount\na,绵阳,职工,3,8000\nb,北京,职工,3,8000\nc,绵阳,职工,1,600\n"
+CLAIMS = "id,region,type,tier,amount\na,绵阳,职工,3,8000\nb,四川,职工,3,8000\nc,绵阳,职工,1,600\n"
 
 
 def test_json_output_is_one_array(run, tmp_path):
     result = _batch(run, tmp_path, "c.csv", CLAIMS, "-f", "json")
-    assert result.exit_code == ExitCode.ERROR  # 北京
+    assert result.exit_code == ExitCode.ERROR  # 四川: notes only, no figures
     records = json.loads(result.stdout)
     assert [r["id"] for r in records] == ["a", "b", "c"]
-    assert records[0]["fund_pay"] == 6090 and records[1]["fund_pay"] is None and "北京" in records[1]["error"]
+    assert records[0]["fund_pay"] == 6090 and records[1]["fund_pay"] is None and "四川" in records[1]["error"]
     assert result.stdout.splitlines()[1].startswith('{"id": "a"')  # a record a line, as it is written
 
 

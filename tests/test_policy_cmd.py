@@ -25,16 +25,27 @@ def _user_regions(dirs) -> Path:
 # ---- regions ----------------------------------------------------------------------------
 
 
-def test_regions_json_rows_say_plans_confidence_and_origin(run):
+def test_regions_json_rows_say_plans_confidence_and_origin(run, isolated_dirs):
+    _nothing_known(isolated_dirs, "体检县")
     rows = {r["name"]: r for r in run.json("regions")}
     mianyang = rows["绵阳"]
     assert mianyang["employee"] == ["inpatient", "outpatient", "critical_illness"]
     assert mianyang["confidence"] == "unverified" and mianyang["origin"] == "shipped" and mianyang["year"] == 2025
-    assert mianyang["stale"] is (THIS_YEAR > 2025) and rows["上海"]["stale"] is False  # no sources: no policy year
+    assert mianyang["stale"] is (THIS_YEAR > 2025) and rows["体检县"]["stale"] is False  # no sources: no policy year
     assert rows["海南"]["resident"] == ["inpatient", "outpatient"] and rows["海南"]["employee"] == []
     assert rows["海南"]["confidence"] == "secondary"
-    assert rows["上海"]["confidence"] is None and rows["上海"]["employee"] == [] and rows["上海"]["notes"] == 0
-    assert rows["北京"]["notes"] == 2
+    assert rows["体检县"]["confidence"] is None and rows["体检县"]["employee"] == [] and rows["体检县"]["notes"] == 0
+    assert rows["盱眙"]["notes"] == 2 and rows["盱眙"]["employee"] == []
+
+
+def _nothing_known(dirs, name: str) -> Path:
+    """A user region file with only the place (no sources, no figures)."""
+    folder = _user_regions(dirs)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "tijian.yaml"
+    path.write_text(f"schema: 1\nregion: {{name: {name}, province: 云南}}\nyear: {THIS_YEAR}\nsources: []\nplans: {{}}\n",
+                    encoding="utf-8")
+    return path
 
 
 def test_regions_province_filter_and_unknown_province(run):
@@ -44,7 +55,8 @@ def test_regions_province_filter_and_unknown_province(run):
     assert bad.exit_code == ExitCode.USAGE and "不认识的省份" in bad.stderr and bad.stdout == ""
 
 
-def test_regions_table_and_csv(run):
+def test_regions_table_and_csv(run, isolated_dirs):
+    _nothing_known(isolated_dirs, "体检县")
     table = run("regions", "--format", "table")
     assert table.exit_code == 0 and "未核实" in table.stdout and "无数据" in table.stdout
     assert ("数字可能已调整" in table.stdout) is (THIS_YEAR > 2025)
@@ -69,9 +81,10 @@ def test_show_table_has_every_section_with_source_and_missing_parts(run):
     assert "发布 2025-04-18(生效日期未注明)" in hainan
 
 
-def test_show_a_region_without_data(run):
-    out = run("policy", "show", "成都", "-f", "table").stdout
-    assert "成都(四川,代码 510100)· 暂无政策数据" in out and "来源:无" in out and "medins policy init 成都" in out
+def test_show_a_region_without_data(run, isolated_dirs):
+    _nothing_known(isolated_dirs, "体检县")
+    out = run("policy", "show", "体检县", "-f", "table").stdout
+    assert "体检县(云南)· 暂无政策数据" in out and "来源:无" in out and "medins policy init 体检县" in out
 
 
 def test_show_type_filter(run):

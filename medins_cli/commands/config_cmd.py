@@ -68,7 +68,7 @@ def set_(key: KeyArg, value: Annotated[str, typer.Argument(help="新值,如 绵�
     from medins_cli.render.output import note, plain_value
     from medins_cli.store import config
 
-    if config.check_key(key) == "region":  # a region with data, or a place the guides know (昆明: checklists only)
+    if config.check_key(key) == "region":  # a region with data, or a place the guides know (安宁: checklists only)
         from medins_cli.store.guides import find_place
 
         value = find_place(value).name

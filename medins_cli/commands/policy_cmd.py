@@ -94,7 +94,7 @@ def validate(
     from medins_cli.errors import ExitCode, UsageError
     from medins_cli.render.output import emit_json, emit_lines, note, resolve_format, set_quiet
     from medins_cli.store.paths import user_data_dir
-    from medins_cli.store.policy_check import Problem, alias_clashes, check_file
+    from medins_cli.store.policy_check import Problem, alias_clashes, check_file_cached
     from medins_cli.store.regions import load_index
 
     set_quiet(quiet)
@@ -107,7 +107,7 @@ def validate(
             raise UsageError(f"{'、'.join(map(str, files))} 里没有 .yaml 文件:请写出政策文件的路径")
         raise UsageError(f"没有要检查的文件:用户数据目录 {user_data_dir() / 'regions'} 里还没有地区文件。"
                          "用 medins policy init 新建,或写出文件路径")
-    checked = [check_file(path) for path in targets]
+    checked = [check_file_cached(path) for path in targets]  # by content: a re-check of 360 files reads no YAML
     mine = {str(p.resolve()) for p in targets}
     known = [e for e in load_index() if str(Path(e["path"]).resolve()) not in mine]
     problems: list[Problem] = [Problem(str(p), "", None, "找不到这个文件或目录:请检查路径") for p in missing]
@@ -257,10 +257,13 @@ def _this_year() -> int:
 def _known(name: str, find: Any) -> Optional[dict[str, Any]]:
     """What medins already knows of this region (province, code, aliases), if anything."""
     from medins_cli.errors import UsageError
+    from medins_cli.store.regions import AmbiguousRegion
     from medins_cli.store.yamlio import load_yaml
 
     try:
         entry = find(name)
+    except AmbiguousRegion:
+        raise  # suzhou: 苏州 or 宿州? a new file would only add a third
     except UsageError:
         return None
     try:

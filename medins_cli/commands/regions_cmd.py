@@ -5,6 +5,7 @@ from typing import Annotated, Any, Optional
 import typer
 
 from medins_cli.commands.support import options as o
+from medins_cli.commands.support.completion import complete_province, complete_regions_confidence
 from medins_cli.errors import guard
 
 HELP = """列出已知地区:省份、政策年度、已有哪些数据(职工/居民 × 住院/门诊/大病)、来源中最弱的可信度,
@@ -16,24 +17,34 @@ HELP = """列出已知地区:省份、政策年度、已有哪些数据(职工/�
 
   medins regions --province 四川
 
+  medins regions --province 广东 --confidence secondary
+
   medins regions --format csv > regions.csv
 """
 
 @guard
 def regions(
     province: Annotated[Optional[str], typer.Option(
-        "--province", "-p", help="只列这个省份的地区,如 四川", show_default=False)] = None,
+        "--province", "-p", help="只列这个省份的地区,如 四川", autocompletion=complete_province,
+        show_default=False)] = None,
+    confidence: Annotated[Optional[str], typer.Option(
+        "--confidence", "-c", help="只列来源最弱可信度为这一级的地区:official|observed|secondary|unverified|none(无数据)",
+        autocompletion=complete_regions_confidence, show_default=False)] = None,
     fmt: Annotated[Optional[str], o.format_option("table|json|plain|csv")] = None,
 ) -> None:
     from medins_cli.render.output import console, emit_json, emit_rows, note, resolve_format
 
     form = resolve_format(fmt)
     rows = region_rows(province)
+    if confidence is not None:
+        wanted = _confidence(confidence)
+        rows = [r for r in rows if r["confidence"] == wanted]
     for r in rows:
         if r["problem"] and form != "json":
             note(r["problem"])
     if not rows:
-        note(f"没有{province}的地区数据:可用 medins policy init 添加")
+        where = f"{province}的" if province else ""
+        note(f"没有{where}{'符合条件的' if confidence else ''}地区数据:可用 medins policy init 添加")
     if form == "json":
         emit_json(rows)
     elif form in ("plain", "csv"):
@@ -42,6 +53,21 @@ def regions(
         from medins_cli.render.regions import render_regions
 
         render_regions(console(), rows, province)
+
+
+def _confidence(text: str) -> str | None:
+    """A confidence level (official/observed/secondary/unverified, 官方/转述/未核实 …) or None for
+    regions without any source (none/无数据)."""
+    from medins_cli.core.errors import ClaimError
+    from medins_cli.core.names import normalize_confidence
+    from medins_cli.errors import UsageError
+
+    if text.strip().lower() in ("none", "无", "无数据", "无来源"):
+        return None
+    try:
+        return normalize_confidence(text)
+    except ClaimError as exc:
+        raise UsageError(f"{exc}|none(无数据)") from None
 
 
 def region_rows(province: str | None = None) -> list[dict[str, Any]]:
@@ -92,8 +118,10 @@ def _problem(path: str) -> str | None:
     from pathlib import Path
 
     from medins_cli.errors import MedinsError
-    from medins_cli.store.regions import read_policy_dict
+    from medins_cli.store.regions import known_valid, read_policy_dict
 
+    if known_valid(Path(path)):  # shipped and unchanged: validated when it was built
+        return None
     try:
         read_policy_dict(Path(path))
     except MedinsError as exc:

@@ -191,11 +191,37 @@ def render_limits(con: Any, bd: Breakdown) -> None:
     con.print(grid)
 
 
+#: How a source from the public aggregator is recognised (its title, url or publisher names it).
+AGGREGATOR = "china-medical-insurance"
+AGGREGATOR_CAVEAT = "数字来自公开聚合项目,未对照官方文件核实;抽查约四分之三与其他公开网页一致"  # fits 80 columns
+
+
+def aggregator_caveat(policy: Policy, source_ids: Iterable[str]) -> str | None:
+    """One line for the top of a table when every figure used comes from unverified sources and
+    the aggregator is among them (what it is, and how far it held up when checked), else None."""
+    sources = [policy.sources[sid] for sid in dict.fromkeys(source_ids) if sid in policy.sources]
+    if not sources or any(src.confidence != "unverified" for src in sources):
+        return None
+    if not any(AGGREGATOR in " ".join(filter(None, (src.title, src.url, src.publisher))) for src in sources):
+        return None
+    return AGGREGATOR_CAVEAT
+
+
+def render_caveat(con: Any, policy: Policy, source_ids: Iterable[str]) -> None:
+    from rich.text import Text
+
+    line = aggregator_caveat(policy, source_ids)
+    if line:
+        con.print(Text(f"⚠ {line}", style="yellow"))
+
+
 def render_breakdown(con: Any, policy: Policy, claim: Claim, bd: Breakdown, *, explain: bool,
                      notes: Iterable[str] = (), assumptions: Iterable[str] = ()) -> None:
     """The Rich table of one estimate, with explanation, sources and the disclaimer."""
     from rich.table import Table
     from rich.text import Text
+
+    render_caveat(con, policy, bd.sources)
 
     inpatient = claim.visit == "inpatient"
     table = Table(title=title(policy, claim, bd.tier), show_header=True, header_style="bold", title_justify="left")
@@ -246,6 +272,7 @@ def render_compare(con: Any, policy: Policy, claim: Claim, results: list[tuple[s
     from rich.table import Table
     from rich.text import Text
 
+    render_caveat(con, policy, source_ids)
     best = min(results, key=lambda r: r[1].out_of_pocket)[0]
     cells = {
         "医院等级": [TIERS[tier] for tier, _ in results],

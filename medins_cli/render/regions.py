@@ -34,6 +34,13 @@ def render_regions(con: Any, rows: list[dict[str, Any]], province: str | None) -
         table.add_row(r["name"], r["province"], year, _parts(r["employee"]), _parts(r["resident"]),
                       f"{r['notes']} 条" if r["notes"] else "—", conf_text, Text(where, style="red" if r["broken"] else ""))
     con.print(table)
+    counts: dict[str | None, int] = {}
+    for r in rows:
+        counts[r["confidence"]] = counts.get(r["confidence"], 0) + 1
+    order = [*CONFIDENCE, None]
+    con.print("按可信度:" + " · ".join(f"{CONFIDENCE.get(c, '无数据') if c else '无数据'} {counts[c]} 个"
+                                   for c in sorted(counts, key=lambda c: order.index(c) if c in order else 0)),
+              highlight=False)
     if any(r["stale"] for r in rows):
         con.print(Text(f"黄色年度:早于 {dt.date.today().year} 年的政策,数字可能已调整,请以当地医保局最新通知为准",
                        style="yellow"))

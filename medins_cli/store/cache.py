@@ -39,7 +39,7 @@ def read_cache(path: Path) -> Any:
 
 def write_cache(path: Path, data: Any) -> None:
     try:
-        atomic_write(path, json.dumps(data, ensure_ascii=False))
+        atomic_write(path, json.dumps(data, ensure_ascii=False), durable=False)  # a cache: no fsync
     except OSError:
         pass  # a read-only cache dir only costs speed
 

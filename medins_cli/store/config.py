@@ -24,7 +24,7 @@ def config_path() -> Path:
 
 def _region(value: str) -> str:
     """A region's name as stored. Which names are known (regions with data, and places the guides
-    know, such as 昆明) is the command's check: ``config set region`` resolves it first."""
+    know, such as 安宁) is the command's check: ``config set region`` resolves it first."""
     name = "".join(str(value).split())
     if not name:
         raise UsageError("地区不能为空:请写地区名,如 绵阳")

@@ -179,11 +179,13 @@ def _rule_regions() -> set[str]:
 def find_place(query: str) -> Place:
     """A region the guides know: from data/regions (name, alias, pinyin), else data/guides/places.yaml,
     else any region a guide rule names. Unknown → UsageError with suggestions."""
-    from medins_cli.store.regions import find_region, region_key
+    from medins_cli.store.regions import AmbiguousRegion, find_region, region_key
 
     try:
         entry = find_region(query)
         return Place(str(entry["name"]), entry.get("province"))
+    except AmbiguousRegion:
+        raise  # 苏州 or 宿州: asking back is the answer, not a guess among the guide places
     except UsageError as exc:
         key = region_key(query)
         table = _place_table()

@@ -52,15 +52,17 @@ def cache_dir() -> Path:
     return _dir("MEDINS_CACHE_DIR", "cache")
 
 
-def atomic_write(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temp file and rename: readers never see half a file."""
+def atomic_write(path: Path, text: str, *, durable: bool = True) -> None:
+    """Write ``text`` to ``path`` via a temp file and rename: readers never see half a file.
+    ``durable=False`` skips the fsync (caches: after a crash a lost file is only a cache miss)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         with open(tmp, "w", encoding="utf-8") as fh:
             fh.write(text)
             fh.flush()
-            os.fsync(fh.fileno())
+            if durable:
+                os.fsync(fh.fileno())
         os.replace(tmp, path)
     finally:
         if tmp.exists():

@@ -3,8 +3,9 @@ with its field path and line number.
 
 The everyday load path (:func:`medins_cli.store.schema.validate_policy`) stops at the first problem;
 this module reports them all: YAML syntax, repeated keys (PyYAML silently keeps the last),
-the schema, the data rules, aliases that clash with another region, and a policy year that
-is already past (a warning, not an error).
+the schema, the data rules, aliases that clash with another region; and, as warnings (hints,
+not errors), a policy year that is already past and figures that are possible but unusual
+(:func:`medins_cli.store.schema.data_hints`).
 """
 
 from __future__ import annotations
@@ -64,7 +65,7 @@ def _as_written(where: tuple[Any, ...], lines: dict[tuple[Any, ...], int]) -> tu
 def check_file(path: Path, *, year: int | None = None) -> Checked:
     """Every problem in one policy file. ``year`` is the current year (for the age warning)."""
     from medins_cli.store.safeio import InputError, read_text
-    from medins_cli.store.schema import schema_problems
+    from medins_cli.store.schema import data_hints, schema_problems
     from medins_cli.store.yamlio import YamlSyntaxError, outline
 
     name = str(path)
@@ -83,6 +84,7 @@ def check_file(path: Path, *, year: int | None = None) -> Checked:
     _, found = schema_problems(data)
     found = [(_as_written(where, lines), msg) for where, msg in found]
     problems += [Problem(name, _dotted(where), _line(lines, where), msg) for where, msg in found]
+    problems += [Problem(name, _dotted(where), _line(lines, where), msg, "warning") for where, msg in data_hints(data)]
     this_year = year if year is not None else dt.date.today().year
     if isinstance(data, dict) and isinstance(data.get("year"), int) and data["year"] < this_year:
         region: Any = data.get("region") if isinstance(data.get("region"), dict) else {}
@@ -94,11 +96,50 @@ def check_file(path: Path, *, year: int | None = None) -> Checked:
     return Checked(path, data, problems, lines)
 
 
+def check_file_cached(path: Path, *, year: int | None = None) -> Checked:
+    """:func:`check_file`, remembered in the user cache by the file's content (and medins' version
+    and the year): ``medins policy validate`` over a few hundred unchanged files parses none of
+    them again. The result holds only what the command uses: the problems and the region block."""
+    from medins_cli.store.cache import CACHE_TAG, content_key, read_cache, write_cache
+    from medins_cli.store.paths import cache_dir
+    from medins_cli.store.safeio import read_limited
+
+    this_year = year if year is not None else dt.date.today().year
+    try:
+        key = f"{content_key(read_limited(path))}-{CACHE_TAG}-{this_year}"
+    except Exception:  # noqa: BLE001 - unreadable, too big …: check_file says what is wrong
+        return check_file(path, year=this_year)
+    cache_path = cache_dir() / "checks" / f"{key}.json"
+    cached = read_cache(cache_path)
+    if isinstance(cached, dict) and isinstance(cached.get("problems"), list):
+        lines = {tuple(where): line for where, line in cached["lines"]}
+        problems = [Problem(str(path), where, line, message, level) for where, line, message, level in cached["problems"]]
+        return Checked(path, {"region": cached["region"]} if cached["region"] is not None else None, problems, lines)
+    checked = check_file(path, year=this_year)
+    region = checked.data.get("region") if isinstance(checked.data, dict) else None
+    region = region if isinstance(region, dict) else None
+    wanted = [where for where in checked.lines if where[:1] == ("region",)]
+    write_cache(cache_path, {
+        "problems": [[p.where, p.line, p.message, p.level] for p in checked.problems],
+        "region": _jsonable(region), "lines": [[list(where), checked.lines[where]] for where in wanted]})
+    return checked
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    return value if value is None or isinstance(value, (str, int, float, bool)) else str(value)
+
+
 def alias_clashes(checked: Iterable[Checked], known: Iterable[dict[str, Any]] = ()) -> list[Problem]:
     """Names and aliases that two different regions both claim.
 
     ``checked`` are the files being validated; ``known`` are index entries of the regions
     medins already has (a file for the *same* region name overrides, it does not clash).
+    Pinyin and English aliases (ASCII letters and digits) may be shared by several regions:
+    ``-r suzhou`` then asks "苏州 还是 宿州", so they are not clashes.
     """
     owner: dict[str, tuple[str, str]] = {}  # key → (region name, file)
     for entry in known:
@@ -119,6 +160,8 @@ def alias_clashes(checked: Iterable[Checked], known: Iterable[dict[str, Any]] = 
                 continue
             mine.add(key)
             other = owner.get(key)
+            if key.isascii() and key.isalnum():  # pinyin or English may be shared (suzhou: 苏州, 宿州):
+                continue                          # a lookup by it asks which one, never picks
             if other is not None and other[0] != name and Path(other[1]) != item.path:
                 problems.append(Problem(str(item.path), _dotted(where), _line(item.lines, where),
                                         f"「{word}」已是地区「{other[0]}」的名称或别名({other[1]}):别名在所有地区中必须唯一"))

@@ -44,9 +44,13 @@ def _stamp(path: str) -> list[int] | None:
     return [st.st_mtime_ns, st.st_size]
 
 
+#: The index's own format version inside the cache tag: ambiguous keys (one key, several regions).
+INDEX_TAG = f"{CACHE_TAG}-i2"
+
+
 def _folders_signature() -> str:
     """Changes when a region file is added, removed or renamed (folder mtimes): two stats."""
-    parts = [CACHE_TAG]
+    parts = [INDEX_TAG]
     for folder in region_dirs():
         parts.append(f"{folder}\0{_stamp(str(folder))}")
     return content_key("\n".join(parts).encode())
@@ -66,12 +70,73 @@ def _scan() -> list[tuple[str, list[int]]]:
     return files
 
 
-def _index_entry(path: Path) -> dict[str, Any]:
+#: The shipped regions' index entries, precomputed (``data/regions/index.json``, written by
+#: ``scripts/gen_sources_md.py`` and checked by a test): a file whose content still matches its
+#: seed needs no YAML parsing on the first run after install, and is known to validate.
+SEED_FILE = "index.json"
+SEED_FORMAT = 1  # bump when the fields of an index entry change
+
+_seed_cache: dict[str, Any] = {}
+
+
+def _seed() -> tuple[Path, dict[str, Any]]:
+    """The shipped regions folder and its seed (read once per process)."""
+    if "files" not in _seed_cache:
+        folder = shipped_data_dir() / "regions"
+        seed = read_cache(folder / SEED_FILE)
+        ok = isinstance(seed, dict) and seed.get("format") == SEED_FORMAT and isinstance(seed.get("files"), dict)
+        _seed_cache.update(folder=folder, files=seed["files"] if ok else {})
+    return _seed_cache["folder"], _seed_cache["files"]
+
+
+def _seeded(path: Path, data: bytes) -> dict[str, Any] | None:
+    """The precomputed entry of a shipped file whose content is unchanged, else None."""
+    folder, files = _seed()
+    if path.parent != folder:
+        return None
+    seed = files.get(path.name)
+    if not isinstance(seed, dict) or seed.get("key") != content_key(data):
+        return None
+    return {"path": str(path), **seed["entry"]}
+
+
+def known_valid(path: Path) -> bool:
+    """A shipped file whose content is exactly what the seed recorded (every seeded file validates)."""
+    try:
+        return _seeded(path, path.read_bytes()) is not None
+    except OSError:
+        return False
+
+
+def seed_document(folder: Path) -> dict[str, Any]:
+    """The seed for ``folder`` (the repository's data/regions): entries of the files that validate."""
+    from medins_cli.store.schema import validate_policy
+    from medins_cli.store.yamlio import load_yaml
+
+    files: dict[str, Any] = {}
+    for path in sorted(folder.glob("*.yaml")):
+        data = path.read_bytes()
+        try:
+            validate_policy(load_yaml(path, data.decode("utf-8")), str(path))
+        except ValueError:
+            continue
+        entry = _index_entry(path, data, seeded=False)
+        entry.pop("path")
+        files[path.name] = {"key": content_key(data), "entry": entry}
+    return {"format": SEED_FORMAT, "files": files}
+
+
+def _index_entry(path: Path, data: bytes | None = None, *, seeded: bool = True) -> dict[str, Any]:
     from medins_cli.store.yamlio import load_yaml
 
     entry: dict[str, Any] = {"path": str(path), "keys": [region_key(path.stem)]}
     try:
-        raw = load_yaml(path)
+        if data is None:
+            data = path.read_bytes()
+        seed = _seeded(path, data) if seeded else None
+        if seed is not None:
+            return seed
+        raw = load_yaml(path, data.decode("utf-8"))
         region = raw["region"]
         entry["name"] = str(region["name"])
         entry["province"] = str(region.get("province") or region["name"])
@@ -140,7 +205,7 @@ def _load() -> dict[str, Any]:
     cache_path = cache_dir() / "index.json"
     cached = read_cache(cache_path)
     folders = _folders_signature()
-    valid = isinstance(cached, dict) and cached.get("tag") == CACHE_TAG
+    valid = isinstance(cached, dict) and cached.get("tag") == INDEX_TAG
     files = _scan()
     old = {e["path"]: e for e in cached["entries"]} if valid else {}
     if valid and [(e["path"], e.get("stamp")) for e in cached["entries"]] == files:
@@ -150,15 +215,33 @@ def _load() -> dict[str, Any]:
             old[path] if path in old and old[path].get("stamp") == stamp else {**_index_entry(Path(path)), "stamp": stamp}
             for path, stamp in files
         ]
-    table: dict[str, int] = {}
-    for number, entry in enumerate(entries):  # later (user) files override earlier (shipped) ones
-        for key in entry["keys"]:
-            table[key] = number
-    index = {"tag": CACHE_TAG, "folders": folders, "entries": entries, "table": table}
+    table, ambiguous = _key_table(entries)
+    index = {"tag": INDEX_TAG, "folders": folders, "entries": entries, "table": table, "ambiguous": ambiguous}
     if index != cached:
         write_cache(cache_path, index)
         _write_shards(index)
     return index
+
+
+def _key_table(entries: list[dict[str, Any]]) -> tuple[dict[str, int], dict[str, list[int]]]:
+    """Lookup keys → entry number, and the keys that belong to more than one region.
+
+    A later file for the *same* region name overrides an earlier one (a user file over a
+    shipped one: not ambiguity); one key claimed by regions of different names (``suzhou``:
+    苏州 and 宿州) is ambiguous and is never resolved silently.
+    """
+    owners: dict[str, dict[str, int]] = {}
+    for number, entry in enumerate(entries):  # later (user) files override earlier (shipped) ones
+        for key in entry["keys"]:
+            owners.setdefault(key, {})[entry["name"]] = number
+    table: dict[str, int] = {}
+    ambiguous: dict[str, list[int]] = {}
+    for key, by_name in owners.items():
+        if len(by_name) == 1:
+            table[key] = next(iter(by_name.values()))
+        else:
+            ambiguous[key] = sorted(by_name.values(), key=lambda n: (entries[n].get("code") or "", entries[n]["name"]))
+    return table, ambiguous
 
 
 _SHARDS = 16
@@ -175,15 +258,19 @@ def _shard(key: str) -> int:
 def _write_shards(index: dict[str, Any]) -> None:
     """Split the lookup table into small files so a lookup reads ~1/16 of it."""
     shards: list[dict[str, Any]] = [{} for _ in range(_SHARDS)]
+    several: list[dict[str, Any]] = [{} for _ in range(_SHARDS)]
     for key, number in index["table"].items():
         shards[_shard(key)][key] = index["entries"][number]
+    for key, numbers in index.get("ambiguous", {}).items():
+        several[_shard(key)][key] = [index["entries"][n] for n in numbers]
     for number, keys in enumerate(shards):
         write_cache(cache_dir() / "index" / f"{number:02d}.json",
-                    {"tag": CACHE_TAG, "folders": index["folders"], "keys": keys})
+                    {"tag": INDEX_TAG, "folders": index["folders"], "keys": keys, "ambiguous": several[number]})
 
 
-def _quick_lookup(key: str) -> tuple[dict[str, Any] | None, bool]:
-    """The entry for ``key`` from its shard, and whether that shard is current.
+def _quick_lookup(key: str) -> tuple[dict[str, Any] | list[dict[str, Any]] | None, bool]:
+    """The entry for ``key`` from its shard (a list of entries when the key names several
+    regions), and whether that shard is current.
 
     The everyday path: two folder stats, one small file, one stat of the region file, so
     its cost does not grow with the number of regions. A shard is current while no region
@@ -191,8 +278,13 @@ def _quick_lookup(key: str) -> tuple[dict[str, Any] | None, bool]:
     (Editing another file's aliases in place is seen by the next miss or ``medins regions``.)
     """
     shard = read_cache(_shard_path(key))
-    if not isinstance(shard, dict) or shard.get("tag") != CACHE_TAG or shard.get("folders") != _folders_signature():
+    if not isinstance(shard, dict) or shard.get("tag") != INDEX_TAG or shard.get("folders") != _folders_signature():
         return None, False
+    several = (shard.get("ambiguous") or {}).get(key)
+    if several:
+        if any(e.get("stamp") != _stamp(e["path"]) for e in several):
+            return None, True
+        return [dict(e) for e in several], True
     entry = shard["keys"].get(key)
     if entry is None or entry.get("stamp") != _stamp(entry["path"]):
         return None, True
@@ -208,27 +300,58 @@ def _table(entries: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return {key: entry for entry in entries for key in entry["keys"]}
 
 
+def ambiguous_keys(entries: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """Keys (such as ``suzhou``) that belong to more than one region, with those regions."""
+    _, ambiguous = _key_table(entries)
+    return {key: [entries[n] for n in numbers] for key, numbers in ambiguous.items()}
+
+
 def suggest(query: str, entries: list[dict[str, Any]]) -> list[str]:
+    """Names close to ``query``; among equally close ones, those that start the same way first
+    (南景 → 南京 before 黔南, with hundreds of two-character names)."""
     import difflib
+    import os
 
     names = {e["name"]: e for e in entries}
     table = _table(entries)
     key = region_key(query)
-    hits = difflib.get_close_matches(key, list(table), n=5, cutoff=0.5)
+    scored = []
+    for candidate in table:
+        ratio = difflib.SequenceMatcher(None, key, candidate).ratio()
+        if ratio >= 0.5:
+            scored.append((-ratio, -len(os.path.commonprefix([key, candidate])), candidate))
+    hits = [c for _, _, c in sorted(scored)[:8]]
     out = list(dict.fromkeys(table[h]["name"] for h in hits))
     out += [n for n in names if (key and (key in n or n in key)) and n not in out]
     return out[:4]
 
 
+class AmbiguousRegion(UsageError):
+    """A name several regions share (the pinyin suzhou): the message names the choices."""
+
+
+def ambiguity_message(query: str, entries: list[dict[str, Any]]) -> str:
+    """「suzhou」: 你是指 苏州(江苏) 还是 宿州(安徽)? — the regions one name could mean."""
+    names = [f"{e['name']}({e.get('province') or e['name']})" for e in entries]
+    choice = names[0] if len(names) == 1 else f"{'、'.join(names[:-1])} 还是 {names[-1]}"
+    return f"「{query}」不止一个地区,你是指 {choice}?请写中文名,如 --region {entries[0]['name']}"
+
+
 def find_region(query: str) -> dict[str, Any]:
-    """The index entry for a region name, alias or pinyin; a usage error with suggestions if unknown."""
+    """The index entry for a region name, alias or pinyin; a usage error with suggestions if unknown,
+    or naming the choices when the name belongs to several regions (never one picked silently)."""
     key = region_key(query)
     quick, current = _quick_lookup(key)
+    if isinstance(quick, list):
+        raise AmbiguousRegion(ambiguity_message(query, quick))
     if quick is not None:
         return quick
     index = _load()  # a miss, an edited file or no cache yet: check every file
     if not current:
         _write_shards(index)
+    several = index.get("ambiguous", {}).get(key)
+    if several:
+        raise AmbiguousRegion(ambiguity_message(query, [index["entries"][n] for n in several]))
     number = index["table"].get(key)
     if number is None:
         close = suggest(query, index["entries"])
@@ -257,7 +380,7 @@ def load_policy(path: Path) -> Policy:
 
 
 def _guide_place(query: str) -> tuple[str, str | None] | None:
-    """(name, province) when the guides know the place (data/guides/places.yaml), e.g. 昆明."""
+    """(name, province) when the guides know the place (data/guides/places.yaml), e.g. 安宁."""
     from medins_cli.store import guides
 
     try:

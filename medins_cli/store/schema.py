@@ -413,6 +413,8 @@ def data_rules(raw: Any) -> list[Problem]:
                         ref(("plans", plan_name, section_name, "tiers", str(tier_key), "source"), tier.get("source"))
     for i, note in enumerate(_l(doc.get("notes"))):
         ref(("notes", i, "source"), _d(note).get("source"))
+    for plan_name, plan in _d(doc.get("plans")).items():
+        problems += _sanity_errors(("plans", plan_name), _d(plan))
     region = _d(doc.get("region"))
     code, province = region.get("code"), region.get("province") or region.get("name")
     prefix = PROVINCE_CODES.get(str(province)) if province else None
@@ -420,6 +422,113 @@ def data_rules(raw: Any) -> list[Problem]:
         problems.append((("region", "code"),
                          f"行政区划代码 {code} 不属于{province}(应以 {prefix} 开头):请核对民政部公布的代码,不确定就省略 code"))
     return problems
+
+
+# ---- sanity: figures that cannot all be right (errors) or that are unusual (hints) ------
+
+TIER_ORDER = ("community", "1", "2", "3", "3a")  # from 基层 up to 三级甲等
+_TIER_WORDS = {"community": "社区/基层", "1": "一级", "2": "二级", "3": "三级", "3a": "三级甲等"}
+
+
+def _amount(value: Any) -> Decimal | None:
+    """A figure as a Decimal when it is a plain, non-negative number (wrong types and negative
+    figures are pydantic's to report, once)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+        return None
+    number = Decimal(str(value))
+    return number if number.is_finite() and number >= 0 else None
+
+
+def _yuan(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+def _ordered_tiers(section: dict[Any, Any]) -> list[tuple[str, dict[Any, Any]]]:
+    tiers = {str(k): _d(v) for k, v in _d(section.get("tiers")).items()}
+    return [(key, tiers[key]) for key in TIER_ORDER if key in tiers]
+
+
+def _sanity_errors(where: tuple[Any, ...], plan: dict[Any, Any]) -> list[Problem]:
+    """Figures that contradict each other: a 起付线 that falls as the hospital tier rises
+    (community → 1 → 2 → 3 → 3a), and a yearly cap that does not exceed the 起付线."""
+    problems: list[Problem] = []
+    for section_name, field in (("inpatient", "deductible"), ("outpatient", "visit_deductible")):
+        section = _d(plan.get(section_name))
+        previous: tuple[str, Decimal] | None = None
+        for key, tier in _ordered_tiers(section):
+            value = _amount(tier.get(field))
+            if value is None:
+                continue
+            if previous is not None and value < previous[1]:
+                problems.append(((*where, section_name, "tiers", key, field),
+                                 f"起付线 {_yuan(value)} 低于{_TIER_WORDS[previous[0]]}医院的 {_yuan(previous[1])}:"
+                                 "起付线应随医院等级(社区 → 一级 → 二级 → 三级 → 三甲)不减少,请核对"))
+            previous = (key, value)
+    inpatient = _d(plan.get("inpatient"))
+    deductibles = [(value, key) for key, t in _ordered_tiers(inpatient) if (value := _amount(t.get("deductible"))) is not None]
+    highest = max(deductibles, default=None, key=lambda x: x[0])
+    if highest is not None:
+        for cap_field in ("annual_cap", "retiree_annual_cap"):
+            cap = _amount(inpatient.get(cap_field))
+            if cap is not None and cap <= highest[0]:
+                problems.append(((*where, "inpatient", cap_field),
+                                 f"年度封顶线 {_yuan(cap)} 不高于{_TIER_WORDS[highest[1]]}医院的起付线 {_yuan(highest[0])}:"
+                                 "封顶线应高于起付线(金额以元为单位,如 400000),请核对"))
+    return problems
+
+
+def _first_ratio(tier: dict[Any, Any]) -> Decimal | None:
+    if "ratio" in tier:
+        return _amount(tier.get("ratio"))
+    bands = _l(tier.get("bands"))
+    return _amount(_d(bands[0]).get("ratio")) if bands else None
+
+
+def data_hints(raw: Any) -> list[Problem]:
+    """Figures that are possible but unusual, worth a second look (``policy validate`` shows them
+    as hints, not errors): a ratio that rises with the hospital tier, a ratio the retiree bonus
+    takes above 100 %, a 大病 band that ends below its threshold, a 大病 threshold of 0, an
+    outpatient yearly limit below its 起付线."""
+    hints: list[Problem] = []
+    for plan_name, plan in _d(_d(raw).get("plans")).items():
+        for section_name in ("inpatient", "outpatient"):
+            section = _d(_d(plan).get(section_name))
+            where = ("plans", plan_name, section_name)
+            previous: tuple[str, Decimal] | None = None
+            section_bonus = _amount(section.get("retiree_bonus")) or Decimal(0)
+            for key, tier in _ordered_tiers(section):
+                ratio = _first_ratio(tier)
+                if ratio is None or ratio == 0:  # 0: not covered at this tier
+                    continue
+                if previous is not None and ratio > previous[1]:
+                    hints.append(((*where, "tiers", key),
+                                  f"比例 {_yuan(ratio * 100)}% 高于{_TIER_WORDS[previous[0]]}医院的 {_yuan(previous[1] * 100)}%:"
+                                  "通常医院等级越高比例越低,请核对来源(若原文如此,可忽略本提示)"))
+                previous = (key, ratio)
+                bonus = _amount(tier.get("retiree_bonus"))
+                bonus = section_bonus if bonus is None else bonus
+                if plan_name == "employee" and bonus and ratio + bonus > 1:
+                    hints.append(((*where, "tiers", key),
+                                  f"比例 {_yuan(ratio * 100)}% 加退休加点 {_yuan(bonus * 100)}% 超过 100%:估算按 100% 计,请核对"))
+        outpatient = _d(_d(plan).get("outpatient"))
+        cap, deductible = _amount(outpatient.get("annual_cap")), _amount(outpatient.get("annual_deductible"))
+        if cap is not None and deductible is not None and 0 < cap < deductible:
+            hints.append((("plans", plan_name, "outpatient", "annual_cap"),
+                          f"门诊年度限额 {_yuan(cap)} 低于年度起付线 {_yuan(deductible)}:请核对两者是否写反"))
+        ci = _d(_d(plan).get("critical_illness"))
+        if ci and ci.get("mode", "on_burden") == "on_burden":
+            threshold = _amount(ci.get("threshold"))
+            bands = _l(ci.get("bands"))
+            first = _amount(_d(bands[0]).get("upto")) if bands else None
+            if threshold is not None and threshold == 0:
+                hints.append((("plans", plan_name, "critical_illness", "threshold"),
+                              "大病起付线为 0:从个人负担的第一元起支付,少见;若是职工大额医疗补助(超过封顶线后支付),"
+                              "请写 mode: above_cap"))
+            if threshold is not None and first is not None and first <= threshold:
+                hints.append((("plans", plan_name, "critical_illness", "bands", 0, "upto"),
+                              f"第一段 upto {_yuan(first)} 不高于起付线 {_yuan(threshold)}:这一段不会支付"
+                              "(upto 是个人负担的绝对金额,不是起付线以上的金额)"))
+    return hints
 
 
 def _loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:

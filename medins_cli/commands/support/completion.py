@@ -4,11 +4,14 @@ from __future__ import annotations
 
 
 def complete_region(incomplete: str) -> list[str]:
-    """Region names from the data; once something is typed, aliases and pinyin too (mian → mianyang)."""
+    """Region names from the data; once something is typed, aliases and pinyin too (mian → mianyang).
+    A pinyin several regions share offers their names instead (suzhou → 宿州, 苏州), never one key
+    that would only ask back."""
     try:
-        from medins_cli.store.regions import load_index
+        from medins_cli.store.regions import ambiguous_keys, load_index
 
         entries = [e for e in load_index() if not e.get("broken")]
+        shared = ambiguous_keys(entries)
     except Exception:  # noqa: BLE001 - completion must never fail loudly
         return []
     names = sorted({e["name"] for e in entries})
@@ -16,7 +19,21 @@ def complete_region(incomplete: str) -> list[str]:
         return names
     key = incomplete.lower()
     keys = sorted({k for e in entries for k in e.get("keys", ()) if k.startswith(key)} - set(names))
-    return [n for n in names if n.startswith(incomplete)] + keys
+    out = [n for n in names if n.startswith(incomplete)]
+    for k in keys:
+        out += [e["name"] for e in shared[k]] if k in shared else [k]
+    return list(dict.fromkeys(out))
+
+
+def complete_province(incomplete: str) -> list[str]:
+    from medins_cli.core.names import PROVINCE_CODES
+
+    return _starting(sorted(PROVINCE_CODES, key=lambda name: PROVINCE_CODES[name]), incomplete)
+
+
+def complete_regions_confidence(incomplete: str) -> list[str]:
+    """``medins regions --confidence``: the levels, and none (regions without any source)."""
+    return _starting(["official", "observed", "secondary", "unverified", "none"], incomplete)
 
 
 def _starting(words: list[str], incomplete: str) -> list[str]:
