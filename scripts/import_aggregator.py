@@ -541,14 +541,20 @@ def critical_section(city: City, plan: str, basic_cap: Decimal | None, report: R
         report.count(report.readings, "dropped: bands not contiguous")
         return None, [f"{figures};各段首尾不相接,分段自相矛盾,未收录"], [], "dropped"
     last_closed = ends[-1] is not None
-    if evidence:
+    # Without words for it, the figures themselves can still say "above the cap": no threshold and a
+    # first band that starts exactly at the basic fund's annual cap (the employee 大额 of 西安, 广州, 成都 …).
+    at_cap = (plan == "employee" and not evidence and not num(cat.get("deductible") or 0)
+              and basic_cap is not None and starts[0] == basic_cap)
+    if evidence or at_cap:
         body["mode"] = "above_cap"
         origin = starts[0]
         body["bands"] = [{"upto": e - origin, "ratio": num(t["ratio"])} for e, t in zip(ends[:-1], bands_in, strict=False)]
         body["bands"].append({"ratio": num(bands_in[-1]["ratio"])})
-        notes.append(f"读法:按超过基本统筹封顶线的政策内费用支付(mode: above_cap),依据聚合表原文{quote(evidence)};"
+        why = (f"依据聚合表原文{quote(evidence)}" if evidence else
+               f"依据聚合表的数字:起付线为 0,第一段从 {yuan(origin)} 元起,恰好等于基本统筹的年度封顶线(引文没有写明)")
+        notes.append(f"读法:按超过基本统筹封顶线的政策内费用支付(mode: above_cap),{why};"
                      f"分段上限按从封顶点起算的金额换算(聚合表各段金额减去第一段起点 {yuan(origin)})")
-        report.count(report.readings, "above_cap (quoted text)")
+        report.count(report.readings, "above_cap (quoted text)" if evidence else "above_cap (first band starts at the cap)")
     else:
         threshold = num(cat.get("deductible") or 0)
         if threshold == 0:

@@ -366,3 +366,17 @@ def test_decimal_everywhere():
     policy = load_policy(Path(RULES))
     bd = estimate(policy, Claim(total=Decimal("200000"), tier="3", plan="employee"))
     assert isinstance(bd.critical_illness_pay, Decimal) and bd.critical_illness_pay == Decimal("129266.67")
+
+
+def test_cap_reached_without_critical_illness_data_says_more_may_be_paid(run, tmp_path):
+    policy = tmp_path / "nocritical.yaml"
+    policy.write_text(
+        "schema: 1\nregion: {name: 无大病市, province: 示例省}\nyear: 2026\n"
+        "sources: [{id: s, title: 示例, confidence: secondary}]\n"
+        "plans:\n  employee:\n    inpatient:\n      tiers: {\"3\": {deductible: 1000, ratio: 0.8}}\n"
+        "      annual_cap: 10000\n      source: s\n", encoding="utf-8")
+    below = run.json("estimate", "--policy-file", str(policy), *EMP, "--tier", "3", "--amount", "5000")
+    assert not any("可能还有" in w for w in below["warnings"])  # (5000 − 1000) × 80% = 3200 < 10000
+    above = run.json("estimate", "--policy-file", str(policy), *EMP, "--tier", "3", "--amount", "50000")
+    assert above["fund_pay"] == 10000 and above["critical_illness_pay"] == 0  # 39200 capped at 10000
+    assert any("数据没有大额医疗补助的规则" in w and "可能付得更多" in w for w in above["warnings"])

@@ -547,6 +547,8 @@ def bill_warnings(rule: Rule, admission: int, ytd_outpatient: Decimal, ytd_burde
             warnings.append("--ytd-burden / --ytd-critical 只用于住院的大病保险,门诊已忽略")
     if f.cap_left is not None and f.fund_raw > f.cap_left:
         warnings.append(f"已达年度封顶线,统筹基金只能再付 {fmt(f.cap_left)} 元")
+        if rule.inpatient and ci is None:
+            warnings.append(f"数据没有{rule.ci_name}的规则:超过封顶线的费用可能还有它支付,医保实际可能付得更多")
     if ci is not None:
         if ci.mode == "above_cap" and ytd_burden:
             warnings.append(f"{rule.ci_name}按超过封顶线的费用支付,不看个人负担:已忽略 --ytd-burden")
