@@ -30,8 +30,8 @@ def test_regions_json_rows_say_plans_confidence_and_origin(run, isolated_dirs):
     rows = {r["name"]: r for r in run.json("regions")}
     mianyang = rows["绵阳"]
     assert mianyang["employee"] == ["inpatient", "outpatient", "critical_illness"]
-    assert mianyang["confidence"] == "unverified" and mianyang["origin"] == "shipped" and mianyang["year"] == 2025
-    assert mianyang["stale"] is (THIS_YEAR > 2025) and rows["体检县"]["stale"] is False  # no sources: no policy year
+    assert mianyang["confidence"] == "unverified" and mianyang["origin"] == "shipped" and mianyang["year"] == 2026
+    assert mianyang["stale"] is (THIS_YEAR > 2026) and rows["体检县"]["stale"] is False  # no sources: no policy year
     assert rows["海南"]["resident"] == ["inpatient", "outpatient"] and rows["海南"]["employee"] == []
     assert rows["海南"]["confidence"] == "secondary"
     assert rows["体检县"]["confidence"] is None and rows["体检县"]["employee"] == [] and rows["体检县"]["notes"] == 0
