@@ -33,6 +33,21 @@ def round_fen_exact(value: Fraction) -> Decimal:
     return (Decimal(fen) / 100).quantize(FEN)
 
 
+def parse_ratio(text: str | Decimal, what: str = "") -> Decimal:
+    """85% / 85 / 0.85 → 0.85: a number above 1 (up to 100), or one written with %, is a percentage.
+    Raises :class:`ClaimError` (a ValueError) for anything else."""
+    raw = str(text).strip()
+    try:
+        value = Decimal(raw.replace("%", "").replace("%", ""))
+    except InvalidOperation:
+        raise ClaimError(f"{what}「{text}」不是比例:请写 85% 或 0.85") from None
+    if not value.is_finite() or value < 0 or value > 100:
+        raise ClaimError(f"{what}「{text}」不是 0–100% 之间的比例")
+    if value > 1 or raw.endswith(("%", "%")):
+        value = value / 100
+    return value.normalize()
+
+
 def parse_amount(text: str | int | Decimal, what: str = "金额") -> Decimal:
     """Parse ``8000``, ``8000.5``, ``8,000``, ``8000元``, ``0.8万``, ``8千`` into Decimal yuan.
 

@@ -61,6 +61,16 @@ _REMOTE_WORDS = {
 }
 
 
+_YES = frozenset({"1", "true", "yes", "y", "on", "是", "退休", "retired", "退休人员", "职工退休", "离退休"})
+_NO = frozenset({"0", "false", "no", "n", "off", "否", "在职", "在职人员", "职工在职", "active"})
+
+
+def yes_no(text: str) -> bool | None:
+    """true/yes/是/退休 … → True, false/no/否/在职 … → False, anything else → None (the caller says why)."""
+    key = str(text).strip().lower()
+    return True if key in _YES else False if key in _NO else None
+
+
 def _lookup(table: dict[str, str], text: str, what: str, choices: str) -> str:
     key = str(text).strip().lower()
     try:

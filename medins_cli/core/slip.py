@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, Mapping, NamedTuple
 
 from medins_cli.core.errors import ClaimError
-from medins_cli.core.money import FEN, ZERO, money, parse_amount
-from medins_cli.core.names import normalize_plan, normalize_remote, normalize_tier, normalize_visit
+from medins_cli.core.money import FEN, ZERO, money, parse_amount, parse_ratio
+from medins_cli.core.names import normalize_plan, normalize_remote, normalize_tier, normalize_visit, yes_no
 
 #: The money on a slip, in the order a slip prints it: our key → label.
 MONEY = {
@@ -244,31 +244,11 @@ def parse_date(value: Any, what: str = "日期") -> str:
         raise ClaimError(f"{what}「{value}」不是日期:请写成 2025-03-02") from None
 
 
-def parse_ratio(value: Any, what: str) -> Decimal:
-    """85%, 0.85 or 85 → 0.85."""
-    text = str(value).strip().replace("%", "").replace("%", "")
-    try:
-        ratio = Decimal(text)
-    except InvalidOperation:
-        raise ClaimError(f"{what}「{value}」不是比例:请写成 85% 或 0.85") from None
-    if not ratio.is_finite() or ratio < 0 or ratio > 100:
-        raise ClaimError(f"{what}「{value}」不是 0–100% 的比例")
-    return ratio / 100 if ratio > 1 or str(value).strip().endswith(("%", "%")) else ratio
-
-
-_TRUE = {"true", "yes", "y", "1", "是", "退休", "retired", "退休人员", "职工退休", "离退休"}
-_FALSE = {"false", "no", "n", "0", "否", "在职", "在职人员", "职工在职", "active"}
-
-
 def _retired(value: Any, what: str) -> bool:
-    if isinstance(value, bool):
-        return value
-    key = str(value).strip().lower()
-    if key in _TRUE:
-        return True
-    if key in _FALSE:
-        return False
-    raise ClaimError(f"结算单的「{what}」是「{value}」:请写 退休 或 在职(true/false)")
+    answer = value if isinstance(value, bool) else yes_no(str(value))
+    if answer is None:
+        raise ClaimError(f"结算单的「{what}」是「{value}」:请写 退休 或 在职(true/false)")
+    return answer
 
 
 _INSUTYPES = {"310": "employee", "390": "resident"}

@@ -14,8 +14,6 @@ from medins_cli.errors import DataError, UsageError, is_permission, os_reason
 from medins_cli.store.paths import atomic_write, config_dir
 
 FILE_NAME = "config.json"
-_TRUE = {"1", "true", "yes", "y", "on", "是", "退休", "retired"}
-_FALSE = {"0", "false", "no", "n", "off", "否", "在职"}
 
 
 def config_path() -> Path:
@@ -50,12 +48,12 @@ def _confidence(value: str) -> str:
 
 
 def _bool(value: str) -> bool:
-    key = str(value).strip().lower()
-    if key in _TRUE:
-        return True
-    if key in _FALSE:
-        return False
-    raise UsageError(f"「{value}」不是是/否:请写 true 或 false")
+    from medins_cli.core.names import yes_no
+
+    answer = yes_no(value)
+    if answer is None:
+        raise UsageError(f"「{value}」不是是/否:请写 true 或 false")
+    return answer
 
 
 KEYS: dict[str, tuple[str, Callable[[str], Any]]] = {

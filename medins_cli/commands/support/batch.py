@@ -27,7 +27,7 @@ from medins_cli.core.calc import Figures, Rule, bill_warnings, check_amounts, pr
 from medins_cli.core.errors import CoreError
 from medins_cli.core.model import Policy
 from medins_cli.core.money import FEN, MAX_AMOUNT, ZERO, parse_amount
-from medins_cli.core.names import normalize_plan, normalize_remote, normalize_tier, normalize_visit
+from medins_cli.core.names import normalize_plan, normalize_remote, normalize_tier, normalize_visit, yes_no
 from medins_cli.errors import ExitCode, MedinsError, UsageError, os_reason
 from medins_cli.render.output import json_default, note
 from medins_cli.store.safeio import MAX_LINE_CHARS, Lines, parse_json, text_problem
@@ -49,8 +49,6 @@ PROGRESS_MIN_ROWS = 5000  # a progress bar only for files estimated bigger than 
 MAX_ERROR_LINES = 1000  # line-numbered errors written to stderr; later ones are only counted
 _RULE_CACHE_MAX = 4096  # distinct word combinations remembered; cleared when full, so memory stays bounded
 
-_TRUE = frozenset({"1", "true", "yes", "y", "on", "是", "退休", "retired"})
-_FALSE = frozenset({"0", "false", "no", "n", "off", "否", "在职"})
 # positions in (*COLUMNS, *YTD_COLUMNS)
 _WORDS = (0, 1, 2, 3, 7, 11)  # region, type, visit, tier, retired, remote: what a Rule depends on
 # amount, self_pay, partial_self_pay, admission, ytd_fund, ytd_outpatient, ytd_burden, ytd_critical
@@ -190,12 +188,10 @@ def _note_once_per_policy(policy: Policy) -> None:
 
 
 def _yes_no(text: str) -> bool:
-    key = text.strip().lower()
-    if key in _TRUE:
-        return True
-    if key in _FALSE:
-        return False
-    raise RowError(f"retired 列的「{text}」不是是/否:请写 true 或 false(留空则按 --retired 和配置)")
+    answer = yes_no(text)
+    if answer is None:
+        raise RowError(f"retired 列的「{text}」不是是/否:请写 true 或 false(留空则按 --retired 和配置)")
+    return answer
 
 
 def _money(text: str, what: str) -> Decimal:

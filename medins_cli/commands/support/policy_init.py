@@ -11,6 +11,8 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any, Callable
 
+from medins_cli.core.money import parse_ratio
+
 SCHEMA_FILE = "policy.schema.json"
 
 _TEMPLATE_BODY = """\
@@ -107,22 +109,6 @@ def _yaml_str(text: str) -> str:
 # ---- questions, one by one ---------------------------------------------------------------
 
 Ask = Callable[[str, str], str]  # (question, default) → answer
-
-
-def parse_ratio(text: str) -> Decimal:
-    """85% / 85 / 0.85 → 0.85 (a number above 1 and up to 100 is read as a percentage)."""
-    from decimal import InvalidOperation
-
-    raw = text.strip().replace("%", "").replace("%", "")
-    try:
-        value = Decimal(raw)
-    except InvalidOperation:
-        raise ValueError(f"「{text}」不是比例:请写 85% 或 0.85") from None
-    if not value.is_finite() or value < 0 or value > 100:
-        raise ValueError(f"「{text}」不是 0–100% 之间的比例")
-    if value > 1 or "%" in text or "%" in text:
-        value = value / 100
-    return value.normalize()
 
 
 def parse_points(text: str) -> Decimal:
