@@ -380,3 +380,27 @@ def test_cap_reached_without_critical_illness_data_says_more_may_be_paid(run, tm
     above = run.json("estimate", "--policy-file", str(policy), *EMP, "--tier", "3", "--amount", "50000")
     assert above["fund_pay"] == 10000 and above["critical_illness_pay"] == 0  # 39200 capped at 10000
     assert any("数据没有大额医疗补助的规则" in w and "可能付得更多" in w for w in above["warnings"])
+
+
+def test_outpatient_table_names_only_the_fund_and_says_why_a_tier_pays_nothing(run):
+    # issue 12, item 18: 居民门诊 at 二级 (ratio 0 in the 绵阳 data) said 0 % with no reason, and the
+    # outpatient table explained the effective ratio as (统筹 + 大病) ÷ 总额 although 大病 never pays there
+    args = ["estimate", "-r", "绵阳", "-t", "居民", "--visit", "门诊", "--tier", "2", "--amount", "300"]
+    data = run.json(*args)
+    assert data["fund_pay"] == 0
+    assert any("二级医院的门诊统筹报销比例为 0" in w and "不纳入统筹" in w for w in data["warnings"])
+    table = run(*args, "-f", "table").stdout
+    assert "统筹 ÷ 总额" in table and "(统筹 +" not in table and "大病保险" not in table.split("└")[0]
+    inpatient = run("estimate", "-r", "绵阳", "-t", "居民", "--tier", "2", "--amount", "300", "-f", "table").stdout
+    assert "(统筹 + 大病保险) ÷ 总额" in inpatient
+
+
+@pytest.mark.parametrize("word, key", [("三甲", "3a"), ("三级甲等", "3a"), ("二甲", "2"), ("一级甲等", "1")])
+def test_tier_words_agree_in_the_config_and_in_batch(run, tmp_path, word, key):
+    assert run("config", "set", "tier", word).exit_code == 0
+    assert run("config", "get", "tier").stdout.strip() == key
+    batch = tmp_path / "b.csv"
+    batch.write_text(f"tier,amount\n{word},8000\n", encoding="utf-8")
+    result = run("estimate", "--batch", str(batch), "--policy-file", RULES, *EMP, "-f", "jsonl")
+    single = run.json("estimate", "--policy-file", RULES, *EMP, "--tier", word, "--amount", "8000")
+    assert json.loads(result.stdout)["fund_pay"] == single["fund_pay"]
