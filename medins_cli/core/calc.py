@@ -13,8 +13,7 @@ cap point of 大额 is solved exactly (fractions), never rounded.
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
-from fractions import Fraction
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from medins_cli.core.errors import ClaimError, PolicyDataError
 from medins_cli.core.model import (
@@ -35,6 +34,9 @@ from medins_cli.core.model import (
 )
 from medins_cli.core.money import FEN, ONE, ZERO, round_fen, round_fen_exact
 from medins_cli.core.names import PLANS, REMOTES, TIERS, VISITS
+
+if TYPE_CHECKING:  # fractions is imported only when 大额 above the cap is computed (start-up stays lean)
+    from fractions import Fraction
 
 RATIO_PLACES = Decimal("0.0001")
 _MAX_ADMISSION = 366
@@ -105,6 +107,8 @@ def banded_pay(amount: Decimal, start: Decimal, bands: Sequence[Band]) -> tuple[
 def cap_point(start: Decimal, bands: Sequence[Band], cap_left: Decimal) -> Fraction | None:
     """The smallest policy-range amount at which the basic fund (``bands`` paid above ``start``,
     as :func:`banded_pay`) reaches ``cap_left``: exact, as a Fraction; None if it never does."""
+    from fractions import Fraction
+
     need = Fraction(cap_left)
     if need <= 0:
         return Fraction(0)
@@ -126,6 +130,8 @@ def cap_point(start: Decimal, bands: Sequence[Band], cap_left: Decimal) -> Fract
 def banded_pay_exact(amount: Fraction, bands: Sequence[Band]) -> tuple[Fraction, list[Piece]]:
     """Like :func:`banded_pay` from 0, on an exact amount (the 大额 base above the cap point);
     the pieces are rounded to the fen for display only."""
+    from fractions import Fraction
+
     total = Fraction(0)
     pieces: list[Piece] = []
     prev = Fraction(0)
@@ -330,6 +336,8 @@ class Rule:
     def _above_cap(self, f: Figures, ci: CriticalIllnessSection) -> None:
         """大额 above the cap: bands on the policy-range costs beyond the point X where the basic
         fund reached what was left of its annual cap."""
+        from fractions import Fraction
+
         if f.cap_left is None or f.fund_raw < f.cap_left:
             return  # no cap in the data (a warning says so), or the cap is not reached: base 0
         point = cap_point(f.deductible, self.bands, f.cap_left)

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from medins_cli.core.errors import ClaimError
+
+if TYPE_CHECKING:  # fractions is imported only when 大额 above the cap is computed
+    from fractions import Fraction
 
 FEN = Decimal("0.01")
 ZERO = Decimal("0")
@@ -29,7 +32,7 @@ def round_fen(value: Decimal) -> Decimal:
 
 def round_fen_exact(value: Fraction) -> Decimal:
     """Round an exact non-negative amount (a Fraction of yuan) half-up to 0.01 yuan."""
-    fen = (value * 100 + Fraction(1, 2)).__floor__()
+    fen = (value * 100 + value.__class__(1, 2)).__floor__()
     return (Decimal(fen) / 100).quantize(FEN)
 
 
