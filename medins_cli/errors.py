@@ -107,11 +107,6 @@ def json_reason(exc: ValueError) -> str:
     return f"第 {line} 行第 {col} 列:{words}" if line is not None else words
 
 
-def decode_reason(exc: UnicodeDecodeError) -> str:
-    """A UnicodeDecodeError in Chinese: where the first byte that is not UTF-8 is."""
-    return f"不是 UTF-8 文本(第 {exc.start + 1} 个字节 0x{exc.object[exc.start]:02x} 无法按 UTF-8 读取)"
-
-
 def write_failed(path: Any, exc: OSError) -> DataError:
     """One line for a file that could not be written: 没有权限写入 <path>, or the reason in Chinese."""
     if is_permission(exc):

@@ -247,14 +247,13 @@ class Rule:
     slots: cheaper to define at start-up than a NamedTuple.)
     """
 
-    __slots__ = ("region", "plan", "visit", "tier", "asked_tier", "base", "first_deductible", "visit_deductible",
+    __slots__ = ("region", "plan", "visit", "tier", "base", "first_deductible", "visit_deductible",
                  "repeat", "cap", "tier_bands", "bands", "bonus", "remote_rule", "remote_applied", "ratio_note",
                  "critical_illness", "ci_name", "sources", "warnings", "bound", "notes")
     region: str
     plan: str
     visit: str
     tier: str  # the tier whose figures are used
-    asked_tier: str  # the tier asked for (三甲 without its own figures uses 三级's)
     base: Decimal  # inpatient: the tier's 起付线; outpatient: the annual 起付线 (0 when the data has none)
     first_deductible: Decimal  # the deductible of a first admission, or with nothing spent yet
     visit_deductible: Decimal  # outpatient: the per-visit 起付线 (0 when none)
@@ -479,7 +478,7 @@ def prepare_rule(policy: Policy, plan_key: str, visit: str, tier_key: str, retir
             others.append(f"{critical_illness_name(ci, plan_key)}按超过基本统筹封顶线的部分支付,"
                           "但数据没有封顶线:按 0 计")
     return Rule(
-        region=policy.region.name, plan=plan_key, visit=visit, tier=used_tier, asked_tier=tier_key, base=base,
+        region=policy.region.name, plan=plan_key, visit=visit, tier=used_tier, base=base,
         first_deductible=first, visit_deductible=visit_deductible, repeat=repeat, cap=cap, tier_bands=tier.bands,
         bands=bands, bonus=bonus, remote_rule=remote_rule, remote_applied=remote_applied, ratio_note=ratio_note,
         critical_illness=ci, ci_name=critical_illness_name(ci, plan_key), sources=tuple(dict.fromkeys(sources)),

@@ -47,9 +47,6 @@ class SlipOptions:
         return {key: parse_amount(value, f"{AMOUNT_OPTIONS[key]}") for key, value in self.amounts.items()
                 if value is not None and value != ""}
 
-    def typed_anything(self) -> bool:
-        return any(v not in (None, "") for v in self.amounts.values())
-
 
 def _context(opts: SlipOptions) -> dict[str, Any]:
     """The options' context, parsed as a slip's own fields would be (options win over the slip)."""
