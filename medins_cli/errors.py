@@ -152,7 +152,9 @@ def guard(fn: F) -> F:
             error(str(exc))
             raise SystemExit(int(exc.code)) from None
         except CoreError as exc:
-            error(str(exc))
+            from medins_cli.words import word
+
+            error(word(exc))
             raise SystemExit(int(ExitCode.USAGE if exc.usage else ExitCode.ERROR)) from None
         except KeyboardInterrupt:
             error("已中断")

@@ -157,34 +157,22 @@ def _hotline(policy: Any) -> dict[str, Any] | None:
             "source_info": present.sources_payload(policy, [sid])}
 
 
-def _account_rule(claim: Any) -> tuple[bool, str | None, list[str]]:
-    """Whether the personal account (and 家庭共济) can pay this bill directly, why not, and notes."""
-    if claim.remote is None:
-        return True, None, []
-    if claim.visit == "inpatient":
-        return False, "异地住院不能直接用个人账户余额支付", []
-    if claim.remote == "unfiled":
-        return False, "未备案、未开通异地个人账户支付的,在外地不能直接刷个人账户", []
-    return True, None, ["在外地刷个人账户,须已备案并开通“异地就医使用个人账户支付”"]
-
-
 def _split(args: Any, cfg: dict[str, Any], bal: Decimal | None, fam: Decimal, pay: Decimal | None, n_months: int,
            want_projection: bool, is_retired: bool) -> dict[str, Any]:
-    from medins_cli.commands.support.claims import build_claim, resolve_policy
-    from medins_cli.core.calc import estimate, split_payment
+    from medins_cli.commands.support.claims import build_claim, build_year, resolve_policy
+    from medins_cli.core.account import account_use, split_payment
+    from medins_cli.core.engine import estimate
     from medins_cli.core.money import ZERO
     from medins_cli.render import estimate as present
     from medins_cli.store import guides
 
     claim = build_claim(args, cfg)
     policy = resolve_policy(args, cfg)
-    bd = estimate(policy, claim, explain=False)
+    bd = estimate(policy, claim, build_year(args, claim.visit), explain=False)
     warnings = list(args.notes)
-    allowed, reason, notes = _account_rule(claim)  # out-of-area rules: the account and 家庭共济 alike
-    family_allowed, family_reason = allowed, reason
-    if claim.plan == "resident":  # no account of one's own; a bound relative's (家庭共济) may still pay
-        allowed, reason = False, "城乡居民医保没有个人账户"
-    warnings += notes
+    use = account_use(claim)  # out-of-area rules: the account and 家庭共济 alike; residents have no account
+    allowed, reason, family_allowed, family_reason = use.account, use.account_reason, use.family, use.family_reason
+    warnings += use.notes
     if bal is None:
         bal = ZERO
         if claim.plan == "employee":
@@ -205,6 +193,7 @@ def _split(args: Any, cfg: dict[str, Any], bal: Decimal | None, fam: Decimal, pa
 def _projection(salary: Decimal | None, months: int, retired: bool, plan: str | None, policy: Any) -> dict[str, Any]:
     """How much goes into the account each month: in service, the contribution rate × the base;
     retired, the region's fixed amount when its data gives one — never a guess."""
+    from medins_cli.core.account import monthly_credit
     from medins_cli.core.money import round_fen
     from medins_cli.render import estimate as present
     from medins_cli.store import guides
@@ -214,8 +203,9 @@ def _projection(salary: Decimal | None, months: int, retired: bool, plan: str | 
         src = guides.load("balance")["resident"][0]["source"]
         return {**base, "kind": "none", "known": False, "source": src,
                 "text": "城乡居民医保没有个人账户,没有每月划入"}
-    plan_data = policy.plans.get("employee") if policy is not None else None
-    account = plan_data.account if plan_data is not None else None
+    section = (policy.plans.get("employee") or {}).get("account") if policy is not None else None
+    account = section.rule if section is not None else None
+    account_source = section.source if section is not None else None
     where = policy.region.name if policy is not None else "该地"
 
     def with_source(data: dict[str, Any], sid: str) -> dict[str, Any]:
@@ -227,7 +217,7 @@ def _projection(salary: Decimal | None, months: int, retired: bool, plan: str | 
             monthly = account.retiree_monthly
             return with_source({**base, "kind": "retiree", "known": True, "monthly": monthly,
                                 "total": round_fen(monthly * months),
-                                "text": f"{where}退休人员每月由统筹基金定额划入 {monthly:f} 元"}, account.source)
+                                "text": f"{where}退休人员每月由统筹基金定额划入 {monthly:f} 元"}, str(account_source))
         return {**base, "kind": "retiree", "known": False, "source": "policy-notes-national",
                 "text": f"{where}的数据没有退休人员每月划入额,无法估算(转述的全国性规定称约为当地平均养老金的2%,"
                         "待核实);请向当地医保局查询"}
@@ -236,18 +226,18 @@ def _projection(salary: Decimal | None, months: int, retired: bool, plan: str | 
         return {**base, "kind": "in_service", "known": False, "source": default["source"],
                 "text": "请用 --salary 给出月缴费基数(一般为工资),才能估算每月划入多少"}
     default = guides.default_contribution_rate()
-    if account is not None and account.contribution_rate is not None and account.source != default["source"]:
-        rate, sid = account.contribution_rate, account.source
+    if account is not None and account.contribution_rate is not None and account_source != default["source"]:
+        rate, sid = account.contribution_rate, str(account_source)
         text = f"{where}数据:在职职工按缴费基数的 {(rate * 100).normalize():f}% 划入个人账户"
     elif account is not None and account.contribution_rate is not None:
         # the region file cites the same article as the generic figure: it is not the region's own rule
-        rate, sid = account.contribution_rate, account.source
+        rate, sid = account.contribution_rate, str(account_source)
         text = (f"{where}的数据写的是文章所说的通行比例,不是{where}本地的规定,按通行比例计:"
                 f"{default['text']}")
     else:
         rate, sid = Decimal(str(default["value"])), default["source"]
         text = f"{where}的数据没有划入比例,按文章所说的通行比例计:{default['text']}"
-    monthly = round_fen(salary * rate)
+    monthly = monthly_credit(salary, rate)
     data = {**base, "kind": "in_service", "known": True, "rate": rate, "monthly": monthly,
             "total": round_fen(monthly * months), "text": text}
     return with_source(data, sid)

@@ -65,12 +65,13 @@ def estimate(
     from medins_cli.commands.support.claims import (
         ClaimArgs,
         build_claim,
+        build_year,
         check_confidence,
         confidence_floor,
         load_config,
         resolve_policy,
     )
-    from medins_cli.core.calc import estimate as compute
+    from medins_cli.core.engine import estimate as compute
     from medins_cli.errors import UsageError
     from medins_cli.render.output import resolve_format, set_quiet
 
@@ -99,22 +100,26 @@ def estimate(
         from medins_cli.core.slip import parse_date
 
         policy = resolve_policy(args, cfg)
-        args.notes += fill_from_ledger(args, policy, cfg, person or DEFAULT_PERSON,
-                                       parse_date(date, "--date") if date else None)
-        claim = build_claim(args, cfg)
+        day = parse_date(date, "--date") if date else None
+        args.notes += fill_from_ledger(args, policy, cfg, person or DEFAULT_PERSON, day)
+        claim = build_claim(args, cfg, date=day)
         minimum = confidence_floor(args, cfg)
     else:
+        day = None
         if date is not None:
-            args.notes.append("--date 只在用账本(--person)时有用,已忽略")
-        claim = build_claim(args, cfg)
+            from medins_cli.core.slip import parse_date
+
+            day = parse_date(date, "--date")
+        claim = build_claim(args, cfg, date=day)
         minimum = confidence_floor(args, cfg)
         policy = resolve_policy(args, cfg)
+    year = build_year(args, claim.visit)
     if compare is not None:
-        _compare(policy, claim, form, args, minimum)
+        _compare(policy, claim, year, form, args, minimum)
         return
     if form == "csv":
         raise UsageError("csv 只用于多行结果(--compare tiers 或 --batch);单次估算请用 json 或 plain")
-    breakdown = compute(policy, claim, explain=explain or form == "table")
+    breakdown = compute(policy, claim, year, explain=explain or form == "table")
     check_confidence(policy, breakdown.sources, minimum)
     _show(policy, claim, breakdown, form, explain, args)
 
@@ -151,29 +156,28 @@ def _show(policy, claim, breakdown, form: str, explain: bool, args) -> None:  # 
                                  assumptions=args.assumptions)
 
 
-def _compare(policy, claim, form: str, args, minimum: str | None) -> None:  # type: ignore[no-untyped-def]
+def _compare(policy, claim, year, form: str, args, minimum: str | None) -> None:  # type: ignore[no-untyped-def]
     from medins_cli.commands.support.claims import check_confidence
-    from medins_cli.core.calc import estimate as compute
+    from medins_cli.core.engine import estimate as compute
     from medins_cli.errors import UsageError
     from medins_cli.render import estimate as present
     from medins_cli.render.output import console, emit_json, emit_rows, note
 
-    plan = policy.plans.get(claim.plan)
-    section = None if plan is None else (plan.inpatient if claim.visit == "inpatient" else plan.outpatient)
-    tiers = list(section.tiers) if section is not None else [claim.tier]
+    section = (policy.at(claim.date).plans.get(claim.plan) or {}).get(claim.visit)
+    tiers = list(section.rule.tiers) if section is not None else [claim.tier]
     results = []
     for tier in tiers:
         one = claim._replace(tier=tier)
-        results.append((tier, compute(policy, one, explain=False)))
+        results.append((tier, compute(policy, one, year, explain=False)))
     if not results:
         raise UsageError("该地数据没有可比较的医院等级")
     source_ids = list(dict.fromkeys(s for _, b in results for s in b.sources))
     check_confidence(policy, source_ids, minimum)
-    warnings = list(dict.fromkeys(w for _, b in results for w in b.warnings)) + args.notes
+    warnings = list(dict.fromkeys(w for _, b in results for w in present.worded(b.warnings))) + args.notes
     notes = list(dict.fromkeys([*args.assumptions, *(n for _, b in results for n in b.notes)]))
     rows = [{"tier": t, **present.breakdown_fields(b), "ratio": b.ratio_note, "bound": b.bound} for t, b in results]
     if form == "json":
-        emit_json({"region": policy.region.name, "year": policy.year, "plan": claim.plan, "visit": claim.visit,
+        emit_json({"region": policy.region.name, "year": policy.label_year, "plan": claim.plan, "visit": claim.visit,
                    "compare": "tiers", "rows": rows, "data_file": present.data_file(policy),
                    "sources": present.sources_payload(policy, source_ids),
                    "warnings": warnings, "notes": notes, "disclaimer": present.disclaimer(policy)})

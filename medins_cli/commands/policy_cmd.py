@@ -11,7 +11,7 @@ from medins_cli.errors import guard
 
 app = typer.Typer(
     cls=Group,
-    help="地区政策数据:查看(show)、检查(validate)、新建(init)、格式说明(schema)。\n\n"
+    help="地区政策数据:查看(show)、检查(validate)、新建(init)、迁移到新格式(migrate)、格式说明(schema)。\n\n"
     "示例:\n\n  medins policy show 绵阳\n\n  medins policy init 我的城市\n\n"
     "  medins policy validate ~/.local/share/medins/regions/我的城市.yaml\n\n  medins policy schema > policy.schema.json",
     no_args_is_help=True,
@@ -32,8 +32,8 @@ def show(
     示例:medins policy show 绵阳 --type 居民;medins policy show 绵阳 -f yaml > 我的绵阳.yaml
     """
     from medins_cli.commands.support.claims import policy_age_warning
-    from medins_cli.core.model import policy_from_dict
     from medins_cli.core.names import normalize_plan
+    from medins_cli.core.policy import policy_from_dict
     from medins_cli.render.output import ORIGINS, console, emit_json, emit_lines, note, resolve_format, set_quiet
     from medins_cli.store.regions import find_region, origin, read_policy_dict
 
@@ -48,7 +48,7 @@ def show(
     stale = policy_age_warning(policy)
     if form in ("json", "yaml"):
         from medins_cli.store.schema import file_document
-        from medins_cli.store.yamlio import yaml_text
+        from medins_cli.store.yamlio import policy_text
 
         doc = file_document(normalised, plan, dates_as_text=form == "json")
         note(f"{policy.region.name}:{ORIGINS[policy.origin or 'file']} {path}")
@@ -57,7 +57,7 @@ def show(
         if form == "json":
             emit_json(doc)
         else:
-            emit_lines([yaml_text(doc)])
+            emit_lines([policy_text(doc).rstrip("\n")])
         return
     from medins_cli.render.policy import render
 
@@ -141,6 +141,52 @@ def _targets(files: Optional[list[Path]], default_dir: Path) -> tuple[list[Path]
         elif files:
             missing.append(path)
     return found, missing
+
+
+@app.command("migrate", cls=Command)
+@guard
+def migrate(
+    files: Annotated[Optional[list[Path]], typer.Argument(
+        help="要迁移的政策文件或目录;不写则迁移用户数据目录中的地区文件", show_default=False)] = None,
+    quiet: o.Quiet = False,
+) -> None:
+    """把旧格式(schema 1)的政策文件改写为 schema 2(有生效日期的各节),数字和来源完全不变;原文件留作备份。
+
+    每一节改为从 year 那年的 1 月 1 日起生效;某一级医院的 source 改为这一级每个数字各自的来源。
+    改写后会读回检查,与原文件得出的政策不同就不写。schema 1 的文件仍能直接使用,迁移不是必须的。
+
+    示例:medins policy migrate;medins policy migrate 我的城市.yaml
+    """
+    from medins_cli.errors import ExitCode, MedinsError, UsageError
+    from medins_cli.render.output import note, set_quiet
+    from medins_cli.store.migrate import migrate as migrate_file
+    from medins_cli.store.paths import user_data_dir
+
+    set_quiet(quiet)
+    targets, missing = _targets(files, user_data_dir() / "regions")
+    if missing:
+        raise UsageError(f"找不到 {'、'.join(map(str, missing))}:请检查路径")
+    if not targets:
+        raise UsageError(f"没有要迁移的文件:用户数据目录 {user_data_dir() / 'regions'} 里没有地区文件;或写出文件路径")
+    failed = 0
+    done = 0
+    for path in targets:
+        try:
+            result = migrate_file(path)
+        except MedinsError as exc:
+            failed += 1
+            from medins_cli.errors import error
+
+            error(str(exc))
+            continue
+        if result.status == "migrated":
+            done += 1
+            note(f"已迁移 {path}(原文件备份为 {result.backup})")
+        else:
+            note(f"{path} 已是 schema 2,没有改动")
+    note(f"共 {len(targets)} 个文件:迁移 {done} 个" + (f",{failed} 个没有迁移(原因见上)" if failed else ""))
+    if failed:
+        raise SystemExit(int(ExitCode.ERROR))
 
 
 @app.command("init", cls=Command)
@@ -283,7 +329,7 @@ def _interview(name: str, province: str, plan: Optional[str], known: Optional[di
     from medins_cli.commands.support.policy_init import interview
     from medins_cli.errors import DataError
     from medins_cli.render.output import note
-    from medins_cli.store.yamlio import yaml_text
+    from medins_cli.store.yamlio import policy_text
 
     def ask(question: str, default: str) -> str:
         # prompts on stderr, answers from stdin: stdout stays clean (click's prompt writes to it)
@@ -298,7 +344,7 @@ def _interview(name: str, province: str, plan: Optional[str], known: Optional[di
                     code=(known or {}).get("code"), aliases=(known or {}).get("aliases"))
     head = f"# yaml-language-server: $schema={schema_ref}\n" if schema_ref else ""
     head += f"# medins 地区政策文件:{name}(由 medins policy init 逐项填写生成;来源:{doc['sources'][0]['title']})\n"
-    return head + yaml_text(doc) + "\n"
+    return policy_text(doc, head.splitlines())
 
 
 def _write_schema(folder: Path) -> str:

@@ -89,8 +89,8 @@ def transfer_guide(
 
 def _filing_cost(args: Any, cfg: dict[str, Any]) -> dict[str, Any]:
     """The person's own bill estimated filed, unfiled (and as an emergency) — as ``estimate --remote``."""
-    from medins_cli.commands.support.claims import build_claim, resolve_policy
-    from medins_cli.core.calc import estimate
+    from medins_cli.commands.support.claims import build_claim, build_year, resolve_policy
+    from medins_cli.core.engine import estimate
     from medins_cli.core.money import round_fen
     from medins_cli.errors import UsageError
     from medins_cli.render import estimate as present
@@ -106,8 +106,9 @@ def _filing_cost(args: Any, cfg: dict[str, Any]) -> dict[str, Any]:
         return {**base, "known": False,
                 "reason": f"没有{args.region}的报销数据,算不出不备案多付多少;可用 --policy-file 提供该地数据"}
     base["region"] = policy.region.name
-    plan = policy.plans.get(claim.plan)
-    rules = plan.remote.rules if plan is not None and plan.remote is not None else {}
+    year = build_year(args, claim.visit)
+    remote = (policy.at(claim.date).plans.get(claim.plan) or {}).get("remote")
+    rules = remote.rule.rules if remote is not None else {}
     if "filed" not in rules or "unfiled" not in rules:
         return {**base, "known": False,
                 "reason": f"{policy.region.name}的数据没有异地就医(已备案/未备案)报销比例,算不出不备案多付多少;"
@@ -118,10 +119,10 @@ def _filing_cost(args: Any, cfg: dict[str, Any]) -> dict[str, Any]:
     for kind in ("filed", "unfiled", "emergency"):
         if kind not in rules:
             continue
-        bd = estimate(policy, claim._replace(remote=kind), explain=False)
+        bd = estimate(policy, claim._replace(remote=kind), year, explain=False)
         parts[kind] = {"fund_pay": bd.fund_pay, "critical_illness_pay": bd.critical_illness_pay,
                        "out_of_pocket": bd.out_of_pocket, "ratio": bd.ratio_note, "remote_applied": bd.remote_applied}
-        warnings += bd.warnings
+        warnings += present.worded(bd.warnings)
         source_ids += bd.sources
     extra = round_fen(parts["unfiled"]["out_of_pocket"] - parts["filed"]["out_of_pocket"])
     return {**base, "known": True, **parts, "extra_cost": extra,

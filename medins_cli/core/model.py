@@ -1,22 +1,25 @@
-"""Plain data the core computes with: a region's policy, a claim, and the breakdown.
+"""Plain data the core computes with: a region's policy (dated sections, a source for every figure),
+a claim and the year so far, and the breakdown.
 
-The records are immutable ``NamedTuple`` classes: as cheap to define as to use, which
-matters for a command-line tool that imports them on every run (a frozen dataclass
-costs ~0.7 ms to define; twenty of them were a tenth of the start-up time).
-
-Policies are built from the *normalised* dict that :mod:`medins_cli.store.schema` produces
-after validating a YAML file (amounts and ratios as decimal strings), so this module
-needs neither pydantic nor yaml.
+The records are immutable ``NamedTuple`` classes: as cheap to define as to use, which matters for a
+command-line tool that imports them on every run (a frozen dataclass costs ~0.7 ms to define).
+What a section *holds* is each benefit kind's own record (:mod:`medins_cli.core.benefits`); this
+module knows none of the kinds. Policies are built from the normalised dict the store produces
+(:func:`medins_cli.core.policy.policy_from_dict`), so nothing here needs pydantic or yaml.
 """
 
+from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any, Mapping, NamedTuple
+
+from medins_cli.core.messages import Msg
 
 D = Decimal
 
 
-def _dec(value: Any) -> Decimal | None:
+def dec(value: Any) -> Decimal | None:
     return None if value is None else D(str(value))
 
 
@@ -47,66 +50,28 @@ class RepeatRule(NamedTuple):
     factors: tuple[Decimal, ...] = ()
 
 
-class InpatientSection(NamedTuple):
-    tiers: Mapping[str, TierRule]
-    source: str
-    retiree_bonus: Decimal = D(0)
-    repeat_admission: RepeatRule | None = None
-    annual_cap: Decimal | None = None
-    retiree_annual_cap: Decimal | None = None
-    note: str | None = None
-
-
-class OutpatientSection(NamedTuple):
-    tiers: Mapping[str, TierRule]
-    source: str
-    annual_deductible: Decimal | None = None
-    retiree_annual_deductible: Decimal | None = None
-    retiree_bonus: Decimal = D(0)
-    annual_cap: Decimal | None = None
-    retiree_annual_cap: Decimal | None = None
-    note: str | None = None
-
-
-class CriticalIllnessSection(NamedTuple):
-    """大病保险 / 大额医疗补助. ``mode`` ``on_burden``: bands on the year's policy-range personal
-    burden above ``threshold``; ``above_cap``: bands on the policy-range costs above the point
-    where the basic fund reached its annual cap (``threshold`` unused, 0)."""
-
-    threshold: Decimal
-    bands: tuple[Band, ...]
-    source: str
-    annual_cap: Decimal | None = None
-    note: str | None = None
-    mode: str = "on_burden"
-    name: str | None = None  # the section's own name (e.g. 城镇职工大额医疗互助)
-    includes_partial_self_pay: bool = False  # on_burden: 乙类先行自付 counts toward the burden
-
-
 class RemoteRule(NamedTuple):
     ratio_minus: Decimal | None = None
     factor: Decimal | None = None
 
 
-class RemoteSection(NamedTuple):
-    rules: Mapping[str, RemoteRule]  # filed | transfer | unfiled | emergency
+# ---- provenance: a source for every figure, and what other sources say --------------------------
+
+
+class Alternative(NamedTuple):
+    """What another source says a figure is (``value`` as the figure's own type)."""
+
+    value: Any
     source: str
     note: str | None = None
 
 
-class AccountSection(NamedTuple):
-    source: str
-    contribution_rate: Decimal | None = None
-    retiree_monthly: Decimal | None = None
+class Figure(NamedTuple):
+    """Where one figure comes from when it is not simply its section's source, and its rivals."""
+
+    source: str | None = None  # None: the section's source
     note: str | None = None
-
-
-class Plan(NamedTuple):
-    inpatient: InpatientSection | None = None
-    outpatient: OutpatientSection | None = None
-    critical_illness: CriticalIllnessSection | None = None
-    remote: RemoteSection | None = None
-    account: AccountSection | None = None
+    alternatives: tuple[Alternative, ...] = ()
 
 
 class Source(NamedTuple):
@@ -134,32 +99,164 @@ class Note(NamedTuple):
     source: str
 
 
+class Section(NamedTuple):
+    """One dated version of one benefit kind of one plan (``rule`` is the kind's own record)."""
+
+    plan: str  # employee | resident
+    kind: str  # a key of the benefit registry: inpatient, outpatient, critical_illness …
+    effective: str  # ISO date the version is in force from
+    until: str | None  # ISO date it is in force to (inclusive); None: until a later version
+    source: str
+    rule: Any
+    note: str | None = None
+    figures: Mapping[str, Figure] = {}  # "tiers.3.ratio" → its own source / alternatives
+    position: int = 0  # its place in the file's list of sections
+
+    def figure(self, path: str) -> Figure:
+        """The provenance of the figure at ``path`` (the section's source when it has none of its own)."""
+        return self.figures.get(path) or _PLAIN
+
+    def source_of(self, path: str) -> str:
+        return self.figures[path].source or self.source if path in self.figures else self.source
+
+    def covers(self, day: str) -> bool:
+        return self.effective <= day and (self.until is None or day <= self.until)
+
+
+_PLAIN = Figure()
+
+
+class Dated(NamedTuple):
+    """The sections of a policy in force on one day: ``plans[plan][kind]``, and the sections used
+    although the day lies outside their validity (no version covers it)."""
+
+    day: str
+    plans: Mapping[str, Mapping[str, Section]]
+    outside: tuple[Section, ...]
+
+
 class Policy(NamedTuple):
     region: Region
-    year: int
+    year: int | None  # the year the figures were last checked (schema 1's `year`); a label, not a date
     sources: Mapping[str, Source]
-    plans: Mapping[str, Plan]
+    sections: tuple[Section, ...]
     notes: tuple[Note, ...] = ()
     file: str | None = None  # where the policy was read from, when it came from a file
     origin: str | None = None  # shipped | user | file (how the loader found it)
 
+    def at(self, day: str | dt.date | None = None) -> Dated:
+        """The version of every (plan, kind) in force on ``day`` (today by default): the latest one
+        that covers the day; when none does, the latest that began before it, else the earliest."""
+        key = (id(self), str(day) if day is not None else dt.date.today().isoformat())
+        hit = _AT.get(key)
+        if hit is not None and hit[0] is self:
+            return hit[1]
+        if len(_AT) > 256:
+            _AT.clear()
+        view = _select(self.sections, key[1])
+        _AT[key] = (self, view)
+        return view
 
-class Claim(NamedTuple):
-    """One bill. Amounts are Decimal yuan; ``tier``/``plan``/``visit`` are normalised keys."""
+    @property
+    def plans(self) -> Mapping[str, Mapping[str, Section]]:
+        """The sections in force today, by plan and kind."""
+        return self.at().plans
+
+    @property
+    def label_year(self) -> int | None:
+        """The year shown beside the region's name: the file's ``year``, else the newest section's."""
+        if self.year is not None:
+            return self.year
+        return max((int(s.effective[:4]) for s in self.sections), default=None)
+
+
+_AT: dict[tuple[int, str], tuple[Policy, Dated]] = {}
+
+
+def _select(sections: tuple[Section, ...], day: str) -> Dated:
+    groups: dict[tuple[str, str], list[Section]] = {}
+    for section in sections:
+        groups.setdefault((section.plan, section.kind), []).append(section)
+    plans: dict[str, dict[str, Section]] = {}
+    outside: list[Section] = []
+    for (plan, kind), versions in groups.items():
+        versions.sort(key=lambda s: s.effective)
+        covering = [s for s in versions if s.covers(day)]
+        if covering:
+            chosen = covering[-1]
+        else:
+            begun = [s for s in versions if s.effective <= day]
+            chosen = begun[-1] if begun else versions[0]
+            outside.append(chosen)
+        plans.setdefault(plan, {})[kind] = chosen
+    return Dated(day, plans, tuple(outside))
+
+
+# ---- a bill, the claim around it, and the year so far ---------------------------------------------
+
+
+class Bill(NamedTuple):
+    """The money of one bill, in yuan: the total and the parts outside the policy range."""
 
     total: Decimal
+    self_pay: Decimal = D(0)  # 全自费 (目录外)
+    partial_self_pay: Decimal = D(0)  # 乙类先行自付
+
+    @property
+    def eligible(self) -> Decimal:
+        return self.total - self.self_pay - self.partial_self_pay
+
+
+class Claim(NamedTuple):
+    """One bill and what decides its rules: plan, visit, tier, retired, out-of-area kind, date."""
+
+    bill: Bill
     tier: str
     plan: str = "employee"
     visit: str = "inpatient"
-    self_pay: Decimal = D(0)
-    partial_self_pay: Decimal = D(0)
     retired: bool = False
-    admission: int = 1
-    ytd_fund: Decimal = D(0)
-    ytd_outpatient: Decimal = D(0)
     remote: str | None = None
-    ytd_burden: Decimal = D(0)  # this year's policy-range personal burden before this bill (大病 threshold)
-    ytd_critical: Decimal = D(0)  # 大病/大额 already paid this year (lowers what is left of its cap)
+    date: str | None = None  # ISO date of the visit; None: today
+
+    @property
+    def total(self) -> Decimal:
+        return self.bill.total
+
+
+class YearSoFar(NamedTuple):
+    """What the person's earlier bills of the year mean for this one."""
+
+    admissions: int = 0  # earlier inpatient admissions (this bill is admission ``admissions + 1``)
+    inpatient_fund: Decimal = D(0)  # basic fund paid toward the inpatient annual cap
+    outpatient_fund: Decimal = D(0)  # basic fund paid toward the outpatient annual limit
+    outpatient_eligible: Decimal = D(0)  # outpatient policy-range costs (meets the annual 起付线)
+    burden: Decimal = D(0)  # inpatient policy-range personal burden (toward the 大病 threshold)
+    critical: Decimal = D(0)  # 大病/大额 already paid (against its annual cap)
+
+    @property
+    def admission(self) -> int:
+        return self.admissions + 1
+
+    def fund(self, visit: str) -> Decimal:
+        """Fund paid toward the same annual cap as a bill of ``visit``."""
+        return self.inpatient_fund if visit == "inpatient" else self.outpatient_fund
+
+
+#: No earlier bills this year.
+FIRST = YearSoFar()
+
+
+# ---- the result ---------------------------------------------------------------------------------
+
+
+class FigureUse(NamedTuple):
+    """A figure a step used: where it sits in its section, its value and source, and its rivals."""
+
+    path: str  # e.g. "tiers.3.deductible"
+    kind: str
+    value: Any
+    source: str
+    alternatives: tuple[Alternative, ...] = ()
 
 
 class Step(NamedTuple):
@@ -169,15 +266,26 @@ class Step(NamedTuple):
     label: str
     formula: str
     value: Decimal | None
+    figures: tuple[FigureUse, ...] = ()  # the policy figures this step used, with their sources
 
 
 class Limit(NamedTuple):
     """A yearly limit and how much of it is used once this bill is paid."""
 
-    key: str  # fund_cap | critical_illness_threshold | critical_illness_cap
+    key: str  # fund_cap | critical_illness_threshold | critical_illness_cap …
     label: str
     used: Decimal
     limit: Decimal
+
+
+class PayLine(NamedTuple):
+    """What one payer pays of a bill (the basic fund, 大病/大额, or another kind)."""
+
+    kind: str  # the benefit kind
+    payer: str  # the payer field: fund → fund_pay, critical_illness → critical_illness_pay …
+    label: str
+    amount: Decimal
+    sources: tuple[str, ...] = ()
 
 
 class Breakdown(NamedTuple):
@@ -194,14 +302,19 @@ class Breakdown(NamedTuple):
     cap_left: Decimal | None
     remote_applied: str | None
     sources: tuple[str, ...]
-    warnings: tuple[str, ...]
+    warnings: tuple[Msg | str, ...]
     steps: tuple[Step, ...] = ()
     bound: str | None = None  # "upper" when the data lacks a figure that would lower the insurance share
-    notes: tuple[str, ...] = ()  # what the reader should know: assumptions, the used sections' notes
+    notes: tuple[Msg | str, ...] = ()  # what the reader should know: assumptions, the used sections' notes
     tier: str = ""  # the tier whose figures were used (三甲 without its own figures → "3")
     critical_illness_name: str = "大病保险"
     limits: tuple[Limit, ...] = ()  # how much of each yearly limit is used after this bill
+    lines: tuple[PayLine, ...] = ()  # every payer, in order (fund_pay and critical_illness_pay sum them)
+    admission: int = 1
 
+    def paid_by(self, payer: str) -> Decimal:
+        """What the payer ``payer`` pays (0 when it pays nothing)."""
+        return sum((line.amount for line in self.lines if line.payer == payer), D(0))
 
 
 class Payment(NamedTuple):
@@ -213,130 +326,3 @@ class Payment(NamedTuple):
     family_pay: Decimal
     cash_pay: Decimal
     total: Decimal
-
-
-# ---- building a Policy from the normalised dict -------------------------------------
-
-
-def _bands(raw: list[Mapping[str, Any]]) -> tuple[Band, ...]:
-    return tuple(Band(_dec(b.get("upto")), D(str(b["ratio"]))) for b in raw)
-
-
-def _tier(raw: Mapping[str, Any]) -> TierRule:
-    extra = (_dec(raw.get("retiree_bonus")), _dec(raw.get("visit_deductible")), raw.get("source"))
-    if raw.get("bands"):
-        return TierRule(_dec(raw.get("deductible")), _bands(raw["bands"]), True, *extra)
-    return TierRule(_dec(raw.get("deductible")), (Band(None, D(str(raw["ratio"]))),), False, *extra)
-
-
-def _repeat(raw: Mapping[str, Any] | None) -> RepeatRule | None:
-    if not raw:
-        return None
-    return RepeatRule(_dec(raw.get("step")), _dec(raw.get("floor")), _dec(raw.get("factor")),
-                      tuple(D(str(f)) for f in raw.get("factors") or ()))
-
-
-def _tiers(raw: Mapping[str, Any]) -> dict[str, TierRule]:
-    return {str(k): _tier(v) for k, v in raw.items()}
-
-
-def _inpatient(raw: Mapping[str, Any]) -> InpatientSection:
-    return InpatientSection(
-        tiers=_tiers(raw["tiers"]),
-        source=raw["source"],
-        retiree_bonus=_dec(raw.get("retiree_bonus")) or D(0),
-        repeat_admission=_repeat(raw.get("repeat_admission")),
-        annual_cap=_dec(raw.get("annual_cap")),
-        retiree_annual_cap=_dec(raw.get("retiree_annual_cap")),
-        note=raw.get("note"),
-    )
-
-
-def _outpatient(raw: Mapping[str, Any]) -> OutpatientSection:
-    return OutpatientSection(
-        tiers=_tiers(raw["tiers"]),
-        source=raw["source"],
-        annual_deductible=_dec(raw.get("annual_deductible")),
-        retiree_annual_deductible=_dec(raw.get("retiree_annual_deductible")),
-        retiree_bonus=_dec(raw.get("retiree_bonus")) or D(0),
-        annual_cap=_dec(raw.get("annual_cap")),
-        retiree_annual_cap=_dec(raw.get("retiree_annual_cap")),
-        note=raw.get("note"),
-    )
-
-
-def _critical(raw: Mapping[str, Any]) -> CriticalIllnessSection:
-    return CriticalIllnessSection(
-        threshold=_dec(raw.get("threshold")) or D(0),
-        bands=_bands(raw["bands"]),
-        source=raw["source"],
-        annual_cap=_dec(raw.get("annual_cap")),
-        note=raw.get("note"),
-        mode=raw.get("mode") or "on_burden",
-        name=raw.get("name"),
-        includes_partial_self_pay=bool(raw.get("includes_partial_self_pay")),
-    )
-
-
-def _remote(raw: Mapping[str, Any]) -> RemoteSection:
-    rules = {
-        kind: RemoteRule(_dec(rule.get("ratio_minus")), _dec(rule.get("factor")))
-        for kind in ("filed", "transfer", "unfiled", "emergency")
-        if (rule := raw.get(kind)) is not None
-    }
-    return RemoteSection(rules=rules, source=raw["source"], note=raw.get("note"))
-
-
-def _account(raw: Mapping[str, Any]) -> AccountSection:
-    return AccountSection(
-        source=raw["source"],
-        contribution_rate=_dec(raw.get("contribution_rate")),
-        retiree_monthly=_dec(raw.get("retiree_monthly")),
-        note=raw.get("note"),
-    )
-
-
-_SECTIONS = {
-    "inpatient": _inpatient,
-    "outpatient": _outpatient,
-    "critical_illness": _critical,
-    "remote": _remote,
-    "account": _account,
-}
-
-
-def _sections(body: Mapping[str, Any]) -> dict[str, Any]:
-    return {key: build(body[key]) for key, build in _SECTIONS.items() if body.get(key)}
-
-
-def policy_from_dict(raw: Mapping[str, Any]) -> Policy:
-    """Build a :class:`Policy` from a validated, normalised policy dict (schema 1)."""
-    reg = raw["region"]
-    region = Region(
-        name=reg["name"],
-        province=reg.get("province") or reg["name"],
-        level=reg.get("level", "city"),
-        code=reg.get("code"),
-        aliases=tuple(reg.get("aliases") or ()),
-        hotline=reg.get("hotline"),
-    )
-    sources = {
-        s["id"]: Source(
-            id=s["id"],
-            title=s["title"],
-            confidence=s["confidence"],
-            url=s.get("url"),
-            publisher=s.get("publisher"),
-            date=_iso(s.get("date")),
-            effective=_iso(s.get("effective")),
-            note=s.get("note"),
-        )
-        for s in raw.get("sources") or ()
-    }
-    plans = {name: Plan(**_sections(body)) for name, body in (raw.get("plans") or {}).items()}
-    notes = tuple(Note(n["text"], n["source"]) for n in raw.get("notes") or ())
-    return Policy(region=region, year=int(raw["year"]), sources=sources, plans=plans, notes=notes)
-
-
-def _iso(value: Any) -> str | None:
-    return None if value is None else str(value)

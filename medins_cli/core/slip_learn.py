@@ -14,12 +14,15 @@ Pure: the store applies the changes to the user's region file.
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import NamedTuple
 
-from medins_cli.core.calc import pct, prepare_rule
+from medins_cli.core.arith import pct
+from medins_cli.core.benefits import Prep
+from medins_cli.core.benefits.fund import tier_of
 from medins_cli.core.errors import CoreError
-from medins_cli.core.model import Claim, Policy, Source
+from medins_cli.core.model import Claim, Policy, Section, Source
 from medins_cli.core.money import money
 from medins_cli.core.names import PLANS, TIERS, VISITS
 from medins_cli.core.slip import Tally
@@ -31,21 +34,34 @@ class LearnRefused(CoreError):
 
 
 class Change(NamedTuple):
-    """One figure to write: where in the policy document, in words, old → new, and whose it was."""
+    """One figure to write: where in the section, in words, old → new, and whose it was."""
 
-    path: tuple[str, ...]  # e.g. ("plans", "employee", "inpatient", "tiers", "3", "ratio")
+    path: tuple[str, ...]  # inside the section, e.g. ("tiers", "3", "ratio")
     label: str
     old: Decimal | None
     new: Decimal | None
-    kind: str  # money | ratio | tier (a tier new to the file, copied from another first)
+    kind: str  # money | ratio | tier (a tier new to the section, copied from another first)
     old_source: str | None  # the source id the old figure came from
+
+
+class Version(NamedTuple):
+    """Where the figures go: an existing version of the section (``index``), or a new one for the
+    slip's year copied from the version in use (``copy_from``), in force ``effective``–``until``."""
+
+    at: int | None  # the section's place in the file; None: a new version
+    copy_from: int
+    effective: str
+    until: str | None
+    plan: str
+    kind: str
 
 
 class Learning(NamedTuple):
     changes: tuple[Change, ...]
     source: Source  # the new `observed` source, with what it determined in its note
-    tier_path: tuple[str, ...]  # the tier that gets the source
-    copy_from: str | None  # a tier key to copy first (三甲 read off a slip, the data having only 三级)
+    version: Version
+    tier: str  # the tier the figures belong to
+    copy_tier_from: str | None  # a tier key to copy first (三甲 read off a slip, the data having only 三级)
     warnings: tuple[str, ...]
 
 
@@ -59,10 +75,33 @@ def source_id(policy: Policy, date: str | None) -> str:
     return candidate
 
 
+def target_version(policy: Policy, plan: str, kind: str, date: str | None) -> tuple[Version, Section]:
+    """The version in force on ``date`` (today without one); when none covers it, a new version for
+    that year, copied from the one in use and never reaching into another version's days."""
+    day = date or dt.date.today().isoformat()
+    dated = policy.at(day)
+    section = dated.plans[plan][kind]
+    if section.covers(day):
+        return Version(section.position, section.position, section.effective, section.until, plan, kind), section
+    year = day[:4]
+    start, end = f"{year}-01-01", f"{year}-12-31"
+    for other in policy.sections:
+        if other.plan != plan or other.kind != kind:
+            continue
+        if other.effective > day and other.effective <= end:
+            end = (dt.date.fromisoformat(other.effective) - dt.timedelta(days=1)).isoformat()
+        last = other.until or "9999-12-31"
+        if last < day and last >= start:
+            start = (dt.date.fromisoformat(last) + dt.timedelta(days=1)).isoformat()
+        if other.effective <= day <= last:  # covers it: cannot happen (it would be in force)
+            start = day
+    return Version(None, section.position, start, end, plan, kind), section
+
+
 def plan_learning(policy: Policy, claim: Claim, tally: Tally, implied: Implied, *, date: str | None,
-                  hospital: str | None) -> Learning:
-    """The changes a slip determines; raises :class:`LearnRefused` (with the reason) when it
-    determines none."""
+                  hospital: str | None, admission: int = 1) -> Learning:
+    """The changes a slip determines, in the version in force on the slip's date; raises
+    :class:`LearnRefused` (with the reason) when it determines none."""
     if not tally.adds_up:
         raise LearnRefused("结算单加总不对,没有写入任何数字:先核对结算单(问题见上)")
     if claim.remote is not None:
@@ -73,19 +112,25 @@ def plan_learning(policy: Policy, claim: Claim, tally: Tally, implied: Implied, 
         raise LearnRefused("结算单没有打印起付线:起付线和比例只能知道一个,没有写入(照结算单补上起付线后再试)")
     if implied.ratio is None or implied.band is None:
         raise LearnRefused(f"{implied.why_no_ratio or '看不出比例'}:没有写入")
-    rule = prepare_rule(policy, claim.plan, claim.visit, claim.tier, claim.retired, claim.remote)
-    plan = policy.plans[claim.plan]
-    section = plan.inpatient if claim.visit == "inpatient" else plan.outpatient
-    assert section is not None  # prepare_rule found it
+    version, section = target_version(policy, claim.plan, claim.visit, date)
+    rule = section.rule
+    prep = Prep(policy, policy.at(date), claim.plan, claim.visit, claim.tier, claim.retired, claim.remote)
+    used_tier, tier = tier_of(prep, rule)
     key = claim.tier
-    copy_from = None if key in section.tiers else rule.tier
-    tier = section.tiers.get(key) or section.tiers[rule.tier]
-    where = ("plans", claim.plan, claim.visit, "tiers", key)
-    old_source = tier.source or section.source
+    copy_from = None if key in rule.tiers else used_tier
+    where = ("tiers", key)
     place = f"{PLANS[claim.plan]}{VISITS[claim.visit]} {TIERS[key]}医院"
+
+    def source_of(name: str) -> str:
+        return section.source_of(f"tiers.{used_tier}.{name}")
+
     changes: list[Change] = []
     warnings: list[str] = []
     said: list[str] = []
+    if version.at is None:
+        span = f"{version.effective} 至 {version.until}"
+        warnings.append(f"数据里没有 {date} 这一天的版本(现有版本从 {section.effective} 起):新建 {span} 的一版,"
+                        "写入这张单的数字;其他年份的数字不变")
     if copy_from is not None:
         changes.append(Change(where, f"{place}(数据里没有单列,先照{TIERS[copy_from]}医院的数字新建)", None, None,
                               "tier", section.source))
@@ -94,38 +139,39 @@ def plan_learning(policy: Policy, claim: Claim, tally: Tally, implied: Implied, 
     ratio_path = (*where, "bands", str(band), "ratio") if tier.banded else (*where, "ratio")
     ratio_words = f"第 {band + 1} 段比例" if tier.banded else "比例"
     employee_retired = claim.retired and claim.plan == "employee"
+    section_bonus = tier.retiree_bonus if tier.retiree_bonus is not None else rule.retiree_bonus
     if employee_retired:
         bonus = implied.ratio - base_ratio
         if bonus < 0:
             raise LearnRefused(f"退休人员的比例 {pct(implied.ratio)} 低于数据里在职人员的{ratio_words} "
                                f"{pct(base_ratio)}:数据的在职比例可能就不对,没有写入(先用一张在职人员的结算单)")
-        if min(Decimal(1), base_ratio + rule.bonus) != implied.ratio:
+        if min(Decimal(1), base_ratio + section_bonus) != implied.ratio:
             changes.append(Change((*where, "retiree_bonus"), f"{place} 退休加点(这一级自己的,覆盖这一节的)",
-                                  rule.bonus, bonus.normalize(), "ratio", old_source))
+                                  section_bonus, bonus.normalize(), "ratio", source_of("retiree_bonus")))
         said.append(f"退休人员比例 {pct(implied.ratio)}(在职{ratio_words} {pct(base_ratio)} + 退休加点 {pct(bonus)})")
     else:
         if base_ratio != implied.ratio:
             changes.append(Change(ratio_path, f"{place} {ratio_words}", base_ratio, implied.ratio, "ratio",
-                                  old_source))
+                                  source_of("bands" if tier.banded else "ratio")))
         said.append(f"{ratio_words} {pct(implied.ratio)}")
-        section_bonus = tier.retiree_bonus if tier.retiree_bonus is not None else section.retiree_bonus
         if claim.plan == "employee" and section_bonus:
             warnings.append(f"退休人员在{TIERS[key]}医院仍按比例加 {pct(section_bonus)} 计算(退休加点没有改:"
                             "这张单是在职人员的)")
     if claim.visit == "inpatient":
         printed = tally.deductible
-        if claim.admission == 1:
+        if admission == 1:
             if tier.deductible != printed:
-                changes.insert(1 if copy_from is not None else 0, Change((*where, "deductible"), f"{place} 起付线", tier.deductible, printed, "money",
-                                      old_source))
+                changes.insert(1 if copy_from is not None else 0,
+                               Change((*where, "deductible"), f"{place} 起付线", tier.deductible, printed, "money",
+                                      source_of("deductible")))
             said.insert(0, f"起付线 {money(printed)} 元")
         else:
-            warnings.append(f"这是本年第 {claim.admission} 次住院:结算单上的起付线是降低以后的,"
+            warnings.append(f"这是本年第 {admission} 次住院:结算单上的起付线是降低以后的,"
                             "不能当作这一级医院的起付线,没有写入起付线")
     else:
         warnings.append("门诊统筹的起付线按全年累计,一张单看不出全年的起付线:只写入比例")
     who = "退休人员" if employee_retired else ("在职人员" if claim.plan == "employee" else "")
     title = "本人结算单 " + (date or "日期未注明") + (f" {hospital}" if hospital else "")
-    note = f"{place}{who}:" + "、".join(said) + "(medins slip check --learn 读自本人结算单)"
+    note = f"{place}{who}:" + "、".join(said) + "(读自本人结算单)"
     source = Source(id=source_id(policy, date), title=title, confidence="observed", date=date, note=note)
-    return Learning(tuple(changes), source, where, copy_from, tuple(warnings))
+    return Learning(tuple(changes), source, version, key, copy_from, tuple(warnings))

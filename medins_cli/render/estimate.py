@@ -12,6 +12,7 @@ from medins_cli.core.model import Breakdown, Claim, Policy
 from medins_cli.core.money import round_fen
 from medins_cli.core.names import PLANS, REMOTES, TIERS, VISITS
 from medins_cli.render.output import CONFIDENCE, DISCLAIMER, ORIGINS, money, percent
+from medins_cli.words import CLI, word
 
 BREAKDOWN_FIELDS = (
     "total", "self_pay", "partial_self_pay", "eligible", "deductible",
@@ -20,8 +21,52 @@ BREAKDOWN_FIELDS = (
 
 
 def breakdown_fields(bd: Breakdown) -> dict[str, Any]:
-    """The amounts of a breakdown, each to the fen, and the effective ratio."""
-    return {f: getattr(bd, f) if f == "effective_ratio" else round_fen(getattr(bd, f)) for f in BREAKDOWN_FIELDS}
+    """The amounts of a breakdown, each to the fen, and the effective ratio; a payer added by a
+    benefit kind (beyond the basic fund and 大病) gets its ``<payer>_pay`` after critical_illness_pay."""
+    out = {}
+    for f in BREAKDOWN_FIELDS:
+        out[f] = getattr(bd, f) if f == "effective_ratio" else round_fen(getattr(bd, f))
+        if f == "critical_illness_pay":
+            for payer in extra_payers(bd):
+                out[f"{payer}_pay"] = round_fen(bd.paid_by(payer))
+    return out
+
+
+def extra_payers(bd: Breakdown) -> list[str]:
+    """Payers of this breakdown besides the basic fund and 大病/大额 (from added benefit kinds)."""
+    return list(dict.fromkeys(line.payer for line in bd.lines if line.payer not in ("fund", "critical_illness")))
+
+
+def lines_payload(bd: Breakdown) -> list[dict[str, Any]]:
+    return [{"kind": line.kind, "payer": line.payer, "label": line.label, "amount": round_fen(line.amount),
+             "sources": list(line.sources)} for line in bd.lines]
+
+
+def step_payload(step: Any) -> dict[str, Any]:
+    """One explanation step; ``figures`` gives each policy figure it used with its source and,
+    where another source says otherwise, the alternatives."""
+    data = {"key": step.key, "label": step.label, "formula": step.formula, "value": step.value}
+    if step.figures:
+        data["figures"] = [{"figure": fig.path, "kind": fig.kind, "value": _figure_value(fig.value), "source": fig.source,
+                            **({"alternatives": [{"value": _figure_value(a.value), "source": a.source,
+                                                  **({"note": a.note} if a.note else {})} for a in fig.alternatives]}
+                               if fig.alternatives else {})}
+                           for fig in step.figures]
+    return data
+
+
+def _figure_value(value: Any) -> Any:
+    """A figure as JSON shows it: bands as [{upto, ratio}], a repeat rule as its fields."""
+    if isinstance(value, tuple) and value and hasattr(value[0], "ratio"):
+        return [{"upto": b.upto, "ratio": b.ratio} for b in value]
+    if hasattr(value, "_asdict"):
+        return {k: v for k, v in value._asdict().items() if v not in (None, ())}
+    return value
+
+
+def worded(messages: Iterable[str]) -> list[str]:
+    """The core's warnings in the command line's words (option names)."""
+    return [word(m, CLI) for m in messages]
 
 
 def sources_payload(policy: Policy, ids: Iterable[str]) -> list[dict[str, Any]]:
@@ -74,13 +119,13 @@ def breakdown_payload(policy: Policy, claim: Claim, bd: Breakdown, *, notes: Ite
     data: dict[str, Any] = {
         "region": policy.region.name,
         "province": policy.region.province,
-        "year": policy.year,
+        "year": policy.label_year,
         "plan": claim.plan,
         "visit": claim.visit,
         "tier": claim.tier,
         "tier_used": bd.tier or claim.tier,
         "retired": claim.retired and claim.plan == "employee",  # as applied: residents have no retiree rules
-        "admission": claim.admission,
+        "admission": bd.admission,
         "remote": claim.remote,
     }
     data.update(breakdown_fields(bd))
@@ -93,33 +138,34 @@ def breakdown_payload(policy: Policy, claim: Claim, bd: Breakdown, *, notes: Ite
                       for lim in bd.limits]
     data["data_file"] = data_file(policy)
     data["sources"] = sources_payload(policy, bd.sources)
-    data["warnings"] = list(bd.warnings) + list(notes)
+    data["warnings"] = worded(bd.warnings) + list(notes)
     data["notes"] = breakdown_notes(policy, bd, assumptions)
     if explain:
-        data["steps"] = [{"key": s.key, "label": s.label, "formula": s.formula, "value": s.value} for s in bd.steps]
+        data["steps"] = [step_payload(s) for s in bd.steps]
+    data["lines"] = lines_payload(bd)
     data["disclaimer"] = disclaimer(policy)
     return data
 
 
-def title(policy: Policy, claim: Claim, tier_used: str | None = None) -> str:
+def title(policy: Policy, claim: Claim, tier_used: str | None = None, admission: int = 1) -> str:
     tier = f"{TIERS[claim.tier]}医院"
     if tier_used and tier_used != claim.tier:
         tier += f"(按{TIERS[tier_used]}计)"
     parts = [policy.region.name, PLANS[claim.plan], VISITS[claim.visit], tier]
     if claim.retired and claim.plan == "employee":
         parts.append("退休")
-    if claim.visit == "inpatient" and claim.admission > 1:
-        parts.append(f"本年第{claim.admission}次住院")
+    if claim.visit == "inpatient" and admission > 1:
+        parts.append(f"本年第{admission}次住院")
     if claim.remote:
         parts.append(REMOTES[claim.remote])
-    return " · ".join(parts) + f"({policy.year}年数据)"
+    return " · ".join(parts) + f"({policy.label_year}年数据)"
 
 
 def plain_breakdown(payload: dict[str, Any]) -> dict[str, Any]:
     """The plain (``key: value``) view of a payload: scalars only, lists joined."""
     later = ("tier_used", "bound", "critical_illness_name")  # added in 0.3: after the 0.2 keys, whose order stays
     out = {k: v for k, v in payload.items()
-           if k not in ("data_file", "sources", "steps", "warnings", "notes", "disclaimer", "limits", *later)}
+           if k not in ("data_file", "sources", "steps", "warnings", "notes", "disclaimer", "limits", "lines", *later)}
     out["data_file"] = (payload.get("data_file") or {}).get("path")
     out["data_origin"] = (payload.get("data_file") or {}).get("origin")
     out["sources"] = [f"{s['id']}({s['confidence']})" for s in payload["sources"]]
@@ -224,7 +270,8 @@ def render_breakdown(con: Any, policy: Policy, claim: Claim, bd: Breakdown, *, e
     render_caveat(con, policy, bd.sources)
 
     inpatient = claim.visit == "inpatient"
-    table = Table(title=title(policy, claim, bd.tier), show_header=True, header_style="bold", title_justify="left")
+    table = Table(title=title(policy, claim, bd.tier, bd.admission), show_header=True, header_style="bold",
+                  title_justify="left")
     table.add_column("项目")
     table.add_column("金额(元)", justify="right")
     table.add_column("说明", style="dim")
@@ -243,11 +290,16 @@ def render_breakdown(con: Any, policy: Policy, claim: Claim, bd: Breakdown, *, e
     if inpatient:
         table.add_row(Text(bd.critical_illness_name, style="green"), Text(money(bd.critical_illness_pay), style="green"),
                       "")
+    for line in bd.lines:  # payers added by other benefit kinds
+        if line.payer not in ("fund", "critical_illness"):
+            table.add_row(Text(line.label, style="green"), Text(money(line.amount), style="green"), "")
     table.add_row(Text("个人负担", style="bold red"),
                   Text(("至少 " if upto else "") + money(bd.out_of_pocket), style="bold red"),
                   "含全自费、乙类先行自付、起付线和自付部分")
+    others = "".join(f" + {line.label}" for line in bd.lines if line.payer not in ("fund", "critical_illness"))
     table.add_row("实际报销比例", percent(bd.effective_ratio),
-                  f"(统筹 + {bd.critical_illness_name}) ÷ 总额" if inpatient else "统筹 ÷ 总额")
+                  f"(统筹 + {bd.critical_illness_name}{others}) ÷ 总额" if inpatient else f"(统筹{others}) ÷ 总额"
+                  if others else "统筹 ÷ 总额")
     con.print(table)
     render_limits(con, bd)
     if explain:
@@ -256,7 +308,7 @@ def render_breakdown(con: Any, policy: Policy, claim: Claim, bd: Breakdown, *, e
             value = "" if step.value is None else f" = {step.value}"
             con.print(f"  {i}. {step.label}:{step.formula}{value}", highlight=False)
     region_notes = [n.text for n in policy.notes] if explain else []
-    render_messages(con, list(bd.warnings) + list(notes), [*dict.fromkeys([*assumptions, *bd.notes]), *region_notes])
+    render_messages(con, worded(bd.warnings) + list(notes), [*dict.fromkeys([*assumptions, *bd.notes]), *region_notes])
     render_sources(con, policy, bd.sources)
     render_data_file(con, policy)
     con.print(Text(disclaimer(policy), style="italic"))

@@ -2,7 +2,7 @@
 
 The tables are drawn from the core :class:`~medins_cli.core.model.Policy` the command hands
 over. (``--format json|yaml`` prints the file format back: that is the store's
-:func:`~medins_cli.store.schema.file_document` and :func:`~medins_cli.store.yamlio.yaml_text`.)
+:func:`~medins_cli.store.schema.file_document` and :func:`~medins_cli.store.yamlio.policy_text`.)
 """
 
 from __future__ import annotations
@@ -10,11 +10,13 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, Iterable
 
-from medins_cli.core.calc import pct as percent
-from medins_cli.core.model import Band, Policy, RemoteRule, TierRule
+from medins_cli.core.arith import pct as percent
+from medins_cli.core.benefits import Kind, kinds
+from medins_cli.core.model import Band, Policy, RemoteRule, Section, TierRule
 from medins_cli.core.names import PLANS, REMOTES, TIERS
 from medins_cli.render.output import CONFIDENCE, money
 
+#: The table title of a kind's section (the kind's own label when not here).
 SECTION_NAMES = {"inpatient": "住院", "outpatient": "门诊统筹", "critical_illness": "大病保险 / 大额医疗补助",
                  "remote": "异地就医", "account": "个人账户"}
 
@@ -49,17 +51,18 @@ def _cap(value: Decimal | None) -> str:
     return "未收录" if value is None else f"{money(value)} 元"
 
 
-def section_rows(name: str, section: Any) -> list[tuple[str, str]]:
-    """(item, value) rows describing one section, in words."""
+def section_rows(name: str, section: Any, kind: Kind | None = None) -> list[tuple[str, str]]:
+    """(item, value) rows describing one section (the kind's record), in words; a kind medins does
+    not describe by hand is described from its spec."""
     rows: list[tuple[str, str]] = []
+    if name not in SECTION_NAMES:
+        return _spec_rows(kind, section) if kind is not None else rows
     if name in ("inpatient", "outpatient"):
         for key in TIERS:
             tier = section.tiers.get(key)
             if tier is None:
                 continue
             extra = f",退休加 {percent(tier.retiree_bonus)}" if tier.retiree_bonus is not None else ""
-            if tier.source is not None and tier.source != section.source:
-                extra += f"(部分数字来自来源 {tier.source})"
             if name == "inpatient":
                 deductible = "未收录" if tier.deductible is None else f"起付线 {money(tier.deductible)} 元"
                 rows.append((f"{TIERS[key]}医院", f"{deductible},{_ratio(tier)}{extra}"))
@@ -116,6 +119,83 @@ def section_rows(name: str, section: Any) -> list[tuple[str, str]]:
     return rows
 
 
+def _spec_value(field: Any, value: Any) -> str:
+    if value is None:
+        return "未收录"
+    if field.type == "amount":
+        return f"{money(value)} 元"
+    if field.type == "ratio":
+        return percent(value)
+    if field.type == "bands":
+        return bands_text(value)
+    if field.type == "bool":
+        return "是" if value else "否"
+    return str(value)
+
+
+def _spec_rows(kind: Kind, rule: Any) -> list[tuple[str, str]]:
+    """A section described from its kind's spec: each field's label and value."""
+    rows = []
+    for field in kind.spec.fields:
+        value = getattr(rule, field.name, None)
+        if field.type in ("tiers", "record"):
+            continue
+        rows.append((field.label, _spec_value(field, value)))
+    return rows
+
+
+def figure_rows(policy: Policy, section: Section, kind: Kind | None) -> list[tuple[str, str]]:
+    """The figures of a section with a source of their own, and what other sources say of them."""
+    rows = []
+    for path, fig in section.figures.items():
+        label = _path_label(kind, path)
+        parts = []
+        if fig.source and fig.source != section.source:
+            parts.append(f"来源 {fig.source}" + _confidence(policy, fig.source))
+        if fig.note:
+            parts.append(fig.note)
+        for alt in fig.alternatives:
+            parts.append(f"另一来源 {alt.source}{_confidence(policy, alt.source)} 写作 {_alt_value(alt.value)}"
+                         + (f"({alt.note})" if alt.note else ""))
+        if parts:
+            rows.append((label, ";".join(parts)))
+    return rows
+
+
+def _confidence(policy: Policy, source_id: str) -> str:
+    src = policy.sources.get(source_id)
+    return f"[{CONFIDENCE.get(src.confidence, src.confidence)}]" if src is not None else ""
+
+
+def _alt_value(value: Any) -> str:
+    if isinstance(value, tuple) and value and isinstance(value[0], Band):
+        return bands_text(value)
+    if isinstance(value, Decimal):
+        return percent(value) if value <= 1 else f"{money(value)} 元"
+    return str(value)
+
+
+def _path_label(kind: Kind | None, path: str) -> str:
+    """tiers.3.ratio → 三级医院 报销比例."""
+    parts = path.split(".")
+    if kind is None:
+        return path
+    fields = kind.spec.fields
+    words = []
+    while parts:
+        field = next((f for f in fields if f.name == parts[0]), None)
+        if field is None:
+            words.append(".".join(parts))
+            break
+        if field.type == "tiers" and len(parts) > 1:
+            words.append(f"{TIERS.get(parts[1], parts[1])}医院")
+            fields, parts = field.fields, parts[2:]
+            continue
+        words.append(field.label)
+        parts = parts[1:]
+    return " ".join(words)
+
+
 def source_line(policy: Policy, source_id: str) -> str:
     src = policy.sources.get(source_id)
     if src is None:
@@ -132,36 +212,44 @@ def render(con: Any, policy: Policy, plan_filter: str | None, warnings: list[str
     from medins_cli.render.estimate import disclaimer, render_data_file, render_messages, render_sources
 
     region = policy.region
-    year = f"{policy.year} 年政策" if policy.sources else "暂无政策数据"  # no sources: the year says nothing
+    year = f"{policy.label_year} 年政策" if policy.sources and policy.label_year else "暂无政策数据"  # no sources: the year says nothing
     head = f"{region.name}({region.province}" + (f",代码 {region.code}" if region.code else "") + f")· {year}"
     con.print(Text(head, style="bold"))
     if region.hotline:
         con.print(f"医保咨询电话:{region.hotline}", highlight=False)
-    plans = [p for p in PLANS if p in policy.plans and (plan_filter is None or p == plan_filter)]
+    today = policy.at()
+    plans = [p for p in PLANS if any(s.plan == p for s in policy.sections) and (plan_filter is None or p == plan_filter)]
     if not plans:
         which = PLANS[plan_filter] if plan_filter else "任何参保类型"
         con.print(Text(f"没有收录{which}的报销数字:估算会提示缺少的数据。可用 medins policy init {region.name} "
                        "按当地通知填写。", style="yellow"), soft_wrap=True)  # keep the command copyable
     for plan_key in plans:
-        plan = policy.plans[plan_key]
         missing = []
-        for name, label in SECTION_NAMES.items():
-            section = getattr(plan, name)
-            if section is None:
-                if name != "account" or plan_key == "employee":
+        for kind in kinds():
+            versions = sorted((s for s in policy.sections if s.plan == plan_key and s.kind == kind.key),
+                              key=lambda s: s.effective)
+            label = SECTION_NAMES.get(kind.key, kind.label)
+            if not versions:
+                if kind.key in SECTION_NAMES and (kind.key != "account" or plan_key == "employee"):
                     missing.append(label)
                 continue
-            if name == "critical_illness" and section.name:
-                label = f"{label}({section.name})"
-            table = Table(title=f"{PLANS[plan_key]} · {label}", title_justify="left", caption=source_line(policy, section.source),
-                          caption_justify="left", show_header=False)
-            table.add_column("项目", no_wrap=True)
-            table.add_column("规则", overflow="fold")
-            for item, value in section_rows(name, section):
-                table.add_row(item, value)
-            if section.note:
-                table.add_row("说明", Text(section.note, style="dim"))
-            con.print(table)
+            in_force = (today.plans.get(plan_key) or {}).get(kind.key)
+            for section in versions:
+                name = getattr(section.rule, "name", None) if kind.key == "critical_illness" else None
+                span = f"{section.effective} 起" + (f"至 {section.until}" if section.until else "")
+                mark = "(现行)" if section is in_force and len(versions) > 1 else ""
+                table = Table(title=f"{PLANS[plan_key]} · {label}{f'({name})' if name else ''} · {span}{mark}",
+                              title_justify="left", caption=source_line(policy, section.source),
+                              caption_justify="left", show_header=False)
+                table.add_column("项目", no_wrap=True)
+                table.add_column("规则", overflow="fold")
+                for item, value in section_rows(kind.key, section.rule, kind):
+                    table.add_row(item, value)
+                for item, value in figure_rows(policy, section, kind):
+                    table.add_row(item, Text(value, style="cyan"))
+                if section.note:
+                    table.add_row("说明", Text(section.note, style="dim"))
+                con.print(table)
         if missing:
             con.print(Text(f"{PLANS[plan_key]}未收录:{'、'.join(missing)}(估算时会提示,不会猜)", style="yellow"))
     render_messages(con, warnings, [n.text for n in policy.notes])

@@ -9,14 +9,16 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, Iterable, Sequence
 
-from medins_cli.core.calc import pct
-from medins_cli.core.ledger import Entry, YearToDate
+from medins_cli.core.arith import pct
 from medins_cli.core.model import Limit, Policy
 from medins_cli.core.names import PLANS, REMOTES, TIERS, VISITS
 from medins_cli.core.slip import MONEY, SlipProblem, Tally
 from medins_cli.core.slip_check import Comparison
 from medins_cli.core.slip_learn import Change, Learning
+from medins_cli.core.year import Entry
+from medins_cli.core.year import YearSummary as YearToDate
 from medins_cli.render.output import CONFIDENCE, money
+from medins_cli.words import word
 
 MARKS = "①②③④⑤⑥⑦⑧⑨⑩"
 
@@ -35,7 +37,7 @@ def check_payload(policy: Policy | None, tally: Tally, comparison: Comparison, s
         "adds_up": tally.adds_up,
         "problems": [problem_payload(p) for p in tally.problems],
         "lines": [{"key": line.key, "slip": line.slip, "estimate": line.estimate, "difference": line.difference,
-                   "reason": line.reason} for line in comparison.lines],
+                   "reason": word(line.reason) if line.reason else None} for line in comparison.lines],
         "implied": {"deductible": implied.deductible, "ratio": implied.ratio},
         "region": policy.region.name if policy is not None else None,
         "sources": sources,
@@ -116,7 +118,7 @@ def render_check(con: Any, policy: Policy | None, tally: Tally, comparison: Comp
     for line in comparison.lines:
         diff = _signed(line.difference)
         style = "bold red" if line.difference else ""
-        mark = reasons.setdefault(line.reason, MARKS[len(reasons) % len(MARKS)]) if line.reason else ""
+        mark = reasons.setdefault(word(line.reason), MARKS[len(reasons) % len(MARKS)]) if line.reason else ""
         table.add_row(line.label, "" if line.slip is None else money(line.slip),
                       "" if line.estimate is None else money(line.estimate), Text(diff, style=style), mark)
     for key in ("account_pay", "family_pay", "cash_pay"):

@@ -17,7 +17,7 @@ from medins_cli.errors import DataError, os_reason
 from medins_cli.store.paths import atomic_write, cache_dir
 from medins_cli.store.safeio import InputError, decode, read_limited
 
-CACHE_TAG = f"{__version__}-2"
+CACHE_TAG = f"{__version__}-3"  # -3: schema 2, the normalised form of dated sections
 
 
 def content_key(data: bytes) -> str:

@@ -301,14 +301,14 @@ def figure_notes(policy: Any, kinds: Iterable[str]) -> list[dict[str, Any]]:
         parts: list[str] = []
         source: str | None = None
         for plan_key, plan_word in (("employee", "职工"), ("resident", "居民")):
-            plan = policy.plans.get(plan_key)
-            section = getattr(plan, attr) if plan is not None else None
-            if section is None or section.annual_cap is None:
+            section = (policy.plans.get(plan_key) or {}).get(attr)
+            rule: Any = section.rule if section is not None else None
+            if section is None or getattr(rule, "annual_cap", None) is None:
                 continue
-            retiree = getattr(section, "retiree_annual_cap", None)
-            parts.append(f"{plan_word} {money(section.annual_cap)} 元"
+            retiree = getattr(rule, "retiree_annual_cap", None)
+            parts.append(f"{plan_word} {money(rule.annual_cap)} 元"
                          + (f"(退休 {money(retiree)} 元)" if plan_key == "employee" and retiree is not None else ""))
-            source = source or section.source
+            source = source or section.source_of("annual_cap")
         if parts and source:
             notes.append({"text": f"{policy.region.name}数据:{label} {'、'.join(parts)}", "source": source,
                           "region": policy.region.name})

@@ -32,32 +32,60 @@ def target(policy: Policy) -> tuple[Path, bool]:
     return path, True
 
 
-def _node(doc: dict[str, Any], path: tuple[str, ...]) -> Any:
+def _node(doc: Any, path: tuple[str, ...]) -> Any:
     node: Any = doc
     for part in path:
         node = node[int(part)] if isinstance(node, list) else node[part]
     return node
 
 
+def _figure_path(path: tuple[str, ...]) -> str:
+    """The figure a change belongs to: a band's ratio belongs to the tier's ``bands``."""
+    if "bands" in path:
+        return ".".join(path[:path.index("bands") + 1])
+    return ".".join(path)
+
+
 def learned_document(policy: Policy, learning: Learning) -> dict[str, Any]:
-    """The policy document (normalised, as validated) with the slip's figures and source written in."""
+    """The policy document (normalised, as validated) with the slip's figures and source written into
+    the version in force on the slip's date (a new version for that year when none is)."""
     assert policy.file is not None
     doc = copy.deepcopy(read_policy_dict(Path(policy.file)))
-    tiers = _node(doc, learning.tier_path[:-1])
-    key = learning.tier_path[-1]
-    if learning.copy_from is not None:
-        tiers[key] = {k: v for k, v in copy.deepcopy(tiers[learning.copy_from]).items() if k != "source"}
+    version = learning.version
+    if version.at is None:
+        section = copy.deepcopy(doc["sections"][version.copy_from])
+        section["effective"] = version.effective
+        section["until"] = version.until
+        doc["sections"].append(section)
+    else:
+        section = doc["sections"][version.at]
+    tiers = section["tiers"]
+    key = learning.tier
+    figures = section.setdefault("figures", {})
+    if learning.copy_tier_from is not None:
+        tiers[key] = copy.deepcopy(tiers[learning.copy_tier_from])
+        prefix = f"tiers.{learning.copy_tier_from}."
+        for path, meta in list(figures.items()):
+            if path.startswith(prefix):
+                figures[f"tiers.{key}." + path[len(prefix):]] = copy.deepcopy(meta)
     for change in learning.changes:
         if change.kind == "tier":
             continue
-        parent = _node(doc, change.path[:-1])
+        parent = _node(section, change.path[:-1])
         field = change.path[-1]
         value = f"{change.new:f}"
         if isinstance(parent, list):
             parent[int(field)] = value
         else:
             parent[field] = value
-    tiers[key]["source"] = learning.source.id
+        was = f"此前为 {change.old:f}(来源 {change.old_source})" if change.old is not None else None
+        meta = figures.setdefault(_figure_path(change.path), {})
+        meta["source"] = learning.source.id
+        meta["note"] = was if meta.get("note") is None or "此前为" in str(meta.get("note")) else f"{meta['note']};{was}"
+        if meta["note"] is None:
+            meta.pop("note")
+    if not figures:
+        section.pop("figures")
     src = learning.source
     doc.setdefault("sources", []).append({k: v for k, v in (
         ("id", src.id), ("title", src.title), ("date", src.date), ("confidence", src.confidence), ("note", src.note),
@@ -69,10 +97,10 @@ def write_learning(policy: Policy, learning: Learning) -> Path:
     """Validate and write the learned document; returns the file written (a backup of an edited file
     is kept beside it as ``NAME.yaml.bak-YYYYmmdd-HHMMSS``)."""
     from medins_cli.store.schema import file_document, validate_policy
-    from medins_cli.store.yamlio import yaml_text
+    from medins_cli.store.yamlio import policy_text
 
     path, new = target(policy)
-    doc = learned_document(policy, learning)
+    doc = file_document(learned_document(policy, learning))
     try:
         normalised = validate_policy(doc, str(path))
     except ValueError as exc:  # the core only writes valid figures; kept as a last guard
@@ -92,7 +120,7 @@ def write_learning(policy: Policy, learning: Learning) -> Path:
                 break
             kept.append(text_line if text_line.endswith("\n") else text_line + "\n")
         header = "".join(kept) + ("" if line in kept else line)
-    text = header + yaml_text(file_document(normalised)) + "\n"
+    text = header + policy_text(file_document(normalised))
     if not new:
         backup = path.with_name(f"{path.name}.bak-{time.strftime('%Y%m%d-%H%M%S')}")
         try:

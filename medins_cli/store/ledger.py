@@ -20,8 +20,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from medins_cli.core.ledger import Entry
 from medins_cli.core.slip import MONEY
+from medins_cli.core.year import Entry
 from medins_cli.errors import DataError, is_permission, os_reason
 from medins_cli.store.paths import user_data_dir
 

@@ -14,7 +14,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any, Iterable, NamedTuple
 
-from medins_cli.core.calc import stale_warning
+from medins_cli.core.engine import stale_warning
 from medins_cli.store.regions import region_key
 
 

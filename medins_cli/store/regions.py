@@ -13,8 +13,9 @@ import zlib
 from pathlib import Path
 from typing import Any
 
-from medins_cli.core.model import Policy, policy_from_dict
+from medins_cli.core.model import Policy
 from medins_cli.core.names import CONFIDENCE_RANK
+from medins_cli.core.policy import policy_from_dict
 from medins_cli.errors import UsageError
 from medins_cli.store.cache import CACHE_TAG, content_key, read_cache, write_cache
 from medins_cli.store.paths import cache_dir, shipped_data_dir, user_data_dir
@@ -173,16 +174,27 @@ CONFIDENCE_ORDER = tuple(reversed(CONFIDENCE_RANK))  # strongest first: official
 _PARTS = ("inpatient", "outpatient", "critical_illness")
 
 
+def _sections_of(raw: dict[str, Any]) -> list[tuple[str, str]]:
+    """(plan, kind) of every section, in schema 2 (``sections``) or schema 1 (``plans``)."""
+    if isinstance(raw.get("sections"), list):
+        return [(str(s.get("plan")), str(s.get("kind"))) for s in raw["sections"] if isinstance(s, dict)]
+    plans: Any = raw.get("plans") if isinstance(raw.get("plans"), dict) else {}
+    return [(plan, part) for plan, body in plans.items() if isinstance(body, dict) for part, v in body.items() if v]
+
+
 def summary(raw: dict[str, Any]) -> dict[str, Any]:
     """What ``medins regions`` shows of a policy document: year, code, the plan sections
     present (``employee.inpatient`` …) and the weakest confidence among its sources."""
-    plans: Any = raw.get("plans") if isinstance(raw.get("plans"), dict) else {}
-    present = [f"{plan}.{part}" for plan in ("employee", "resident") if isinstance(plans.get(plan), dict)
-               for part in _PARTS if plans[plan].get(part)]
+    have = set(_sections_of(raw))
+    present = [f"{plan}.{part}" for plan in ("employee", "resident") for part in _PARTS if (plan, part) in have]
     levels = [s.get("confidence") for s in raw.get("sources") or () if isinstance(s, dict)]
     known = [c for c in CONFIDENCE_ORDER if c in levels]
     notes: Any = raw.get("notes") if isinstance(raw.get("notes"), list) else []
-    return {"year": raw.get("year"), "code": raw["region"].get("code"), "sections": present,
+    year = raw.get("year")
+    if year is None and isinstance(raw.get("sections"), list):
+        years = [str(s.get("effective"))[:4] for s in raw["sections"] if isinstance(s, dict) and s.get("effective")]
+        year = max((int(y) for y in years if y.isdigit()), default=None)
+    return {"year": year, "code": raw["region"].get("code"), "sections": present,
             "confidence": known[-1] if known else None, "notes": len(notes)}
 
 

@@ -285,21 +285,92 @@ def plain_data(value: Any, dates: bool = False) -> Any:
     return value
 
 
-def yaml_text(doc: dict[str, Any]) -> str:
-    """A policy document as YAML (Decimals become plain numbers; digit strings stay quoted)."""
-    doc = plain_data(doc)
+# ---- policy files as people read them ------------------------------------------------------------
 
-    class _Dumper(yaml.SafeDumper):
-        def ignore_aliases(self, data: Any) -> bool:
-            return True  # never write an anchor: medins refuses to read them (check_events)
+#: Text that may stand unquoted: Chinese, Latin letters, digits (not first), and a few marks.
+_PLAIN = re.compile(r"^[\u4e00-\u9fff\uff08\uff09A-Za-z][\u4e00-\u9fff\uff08\uff09A-Za-z0-9_·.-]*$")
+_RESERVED = {"true", "false", "null", "yes", "no", "on", "off", "y", "n", "~"}
+#: Values always written on one line: a tier's figures, a repeat-admission rule, an out-of-area rule,
+#: bands, an alternative of a figure.
+_FLOW_KEYS = {"repeat_admission", "filed", "transfer", "unfiled", "emergency", "bands", "aliases"}
 
-    def _str(dumper: Any, data: str) -> Any:
-        # tier keys such as "3" and codes such as "510700" must stay strings; control and line-break
-        # characters (e.g. U+0085) only survive a round trip escaped in double quotes
-        special = data.isdigit() or not data.isprintable() or data != data.strip()
-        style = '"' if special or data in ("true", "false", "null", "yes", "no") else None
-        return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
 
-    _Dumper.add_representer(str, _str)
-    return str(yaml.dump(doc, Dumper=_Dumper, allow_unicode=True, sort_keys=False, default_flow_style=False,
-                         width=100)).rstrip("\n")
+def scalar(value: Any) -> str:
+    """One YAML scalar: numbers exactly (no float noise), text quoted only when it must be."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        value = Decimal(repr(value))
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}" if value != value.to_integral_value() else str(int(value))
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if value is None:
+        return "null"
+    text = str(value)
+    if _PLAIN.match(text) and text.lower() not in _RESERVED:
+        return text
+    return _quoted(text)
+
+
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r"}
+
+
+def _quoted(text: str) -> str:
+    """A YAML double-quoted scalar; every character that is not printable written as an escape (the
+    reader refuses raw control characters, and they would reach a terminal)."""
+    out = []
+    for ch in text:
+        if ch in _ESCAPES:
+            out.append(_ESCAPES[ch])
+        elif ch.isprintable():
+            out.append(ch)
+        else:
+            code = ord(ch)
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
+    return '"' + "".join(out) + '"'
+
+
+def flow(value: Any) -> str:
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{scalar(k)}: {flow(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(flow(v) for v in value) + "]"
+    return scalar(value)
+
+
+def _block(value: Any, indent: int, key: str = "") -> list[str]:
+    pad = " " * indent
+    lines: list[str] = []
+    if isinstance(value, dict):
+        for k, v in value.items():
+            name = scalar(k)
+            inline = (not isinstance(v, (dict, list)) or k in _FLOW_KEYS or key in ("tiers", "alternatives")
+                      or (isinstance(v, list) and all(not isinstance(x, (dict, list)) for x in v)) or v == {} or v == [])
+            if inline:
+                lines.append(f"{pad}{name}: {flow(v)}")
+            else:
+                lines.append(f"{pad}{name}:")
+                lines += _block(v, indent + 2, str(k))
+    elif isinstance(value, list):
+        for item in value:
+            if key == "alternatives":
+                lines.append(f"{pad}- {flow(item)}")
+                continue
+            sub = _block(item, indent + 2, key)
+            lines.append(f"{pad}- {sub[0].lstrip()}")
+            lines += sub[1:]
+    return lines
+
+
+POLICY_ORDER = ("schema", "region", "year", "sources", "sections", "plans", "notes")
+
+
+def policy_text(doc: dict[str, Any], header: tuple[str, ...] | list[str] = ()) -> str:
+    """A policy document as the compact YAML the shipped files use: a tier's figures, bands and
+    rules on one line each; ``header`` (comment lines) first. The importer, ``policy migrate``,
+    ``slip check --learn`` and ``policy show -f yaml`` all write this way."""
+    ordered = {k: doc[k] for k in POLICY_ORDER if k in doc} | {k: v for k, v in doc.items() if k not in POLICY_ORDER}
+    return "".join(f"{line}\n" for line in [*header, *_block(ordered, 0)])

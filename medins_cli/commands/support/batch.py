@@ -1,10 +1,10 @@
 """Batch mode (``medins estimate --batch FILE``): many bills from CSV or JSON Lines, streamed.
 
 Rows are read, estimated and written one at a time, so memory does not grow with the input.
-A run keeps only small tables: one policy per region, one prepared :class:`~medins_cli.core.calc.Rule`
+A run keeps only small tables: one policy per region, one prepared :class:`~medins_cli.core.engine.Rule`
 per distinct (region, type, visit, tier, retired, remote) words, and, with ``--year-to-date``,
-one running state per (person, region, plan). The arithmetic is the core's
-(:func:`~medins_cli.core.calc.check_amounts`, then :meth:`Rule.figures`), the same that
+one running year so far per (person, region, plan). The arithmetic is the core's
+(:func:`~medins_cli.core.engine.check_bill`, then :meth:`Rule.pay`), the same that
 ``medins estimate`` runs for a single bill. Documented in docs/batch.md.
 """
 
@@ -23,14 +23,15 @@ from pathlib import Path
 from typing import IO, Any, Callable, Iterator
 
 from medins_cli.commands.support.claims import ClaimArgs, check_confidence, confidence_floor, parse_count
-from medins_cli.core.calc import Figures, Rule, bill_outcome, check_amounts, prepare_rule
+from medins_cli.core.engine import Rule, check_bill, prepare
 from medins_cli.core.errors import CoreError
-from medins_cli.core.model import Policy
+from medins_cli.core.model import Bill, Policy, YearSoFar
 from medins_cli.core.money import FEN, MAX_AMOUNT, ZERO, parse_amount
 from medins_cli.core.names import normalize_plan, normalize_remote, normalize_tier, normalize_visit, yes_no
 from medins_cli.errors import ExitCode, MedinsError, UsageError, os_reason
 from medins_cli.render.output import json_default, note
 from medins_cli.store.safeio import MAX_LINE_CHARS, Lines, parse_json, text_problem
+from medins_cli.words import BATCH, word
 
 #: Input columns medins reads: the long option names.
 COLUMNS = ("region", "type", "visit", "tier", "amount", "self_pay", "partial_self_pay", "retired",
@@ -42,6 +43,20 @@ YTD_COLUMNS = ("person", "date")
 RESULT_FIELDS = ("eligible", "deductible", "fund_pay", "critical_illness_pay", "out_of_pocket", "effective_ratio")
 ERROR_FIELD = "error"
 OUTPUT_FIELDS = (*RESULT_FIELDS, "bound", "warnings", ERROR_FIELD)
+
+
+def extra_payers() -> tuple[str, ...]:
+    """Payers registered besides the basic fund and 大病/大额 (each gets a ``<payer>_pay`` column)."""
+    from medins_cli.core.benefits import payers
+
+    return tuple(p for p in payers() if p not in ("fund", "critical_illness"))
+
+
+def output_fields(extra: tuple[str, ...]) -> tuple[str, ...]:
+    """The result columns: an added payer's ``<payer>_pay`` after critical_illness_pay."""
+    if not extra:
+        return OUTPUT_FIELDS
+    return (*RESULT_FIELDS[:4], *(f"{p}_pay" for p in extra), *RESULT_FIELDS[4:], "bound", "warnings", ERROR_FIELD)
 
 INPUT_FORMATS = ("csv", "jsonl")
 OUTPUT_FORMATS = ("csv", "jsonl", "json", "plain")
@@ -123,7 +138,9 @@ class _Rules:
                 self.memo.clear()
             try:
                 hit = self._resolve(*words)
-            except (RowError, CoreError, MedinsError) as exc:
+            except CoreError as exc:
+                hit = word(exc, BATCH)
+            except (RowError, MedinsError) as exc:
                 hit = str(exc)
             self.memo[words] = hit
         if isinstance(hit, str):
@@ -140,7 +157,7 @@ class _Rules:
         if tier_word is None:
             raise RowError("没有医院等级:请填 tier 列,或加 --tier 1|2|3|community")
         remote_word = remote.strip() or self.remote
-        rule = prepare_rule(
+        rule = prepare(
             policy,
             normalize_plan(plan_word),
             normalize_visit(visit.strip() or self.visit),
@@ -211,28 +228,23 @@ def _money(text: str, what: str) -> Decimal:
 
 
 class _Person:
-    """One person's running figures for one region, plan and year (see docs/batch.md)."""
+    """One person's year so far for one region and plan (see docs/batch.md)."""
 
-    __slots__ = ("year", "last", "fund", "admission", "outpatient", "burden", "critical")
+    __slots__ = ("year", "last", "so_far", "used")
 
     def __init__(self, day: date | None) -> None:
         self.year = None if day is None else day.year
         self.last = day
-        self.fund: dict[str, Decimal] = {}  # visit → 统筹基金 paid this year, counted against that visit's cap
-        self.admission: int | None = None  # the next inpatient row is the N-th admission
-        self.outpatient: Decimal | None = None  # 门诊政策范围内费用 so far (meets the annual 起付线)
-        self.burden: Decimal | None = None  # inpatient 政策范围内个人负担 so far (toward the 大病 threshold)
-        self.critical: Decimal | None = None  # 大病/大额 paid so far (against its cap)
+        self.so_far = YearSoFar()
+        self.used: set[str] = set()  # the figures earlier rows carried (a row's own cell opens the others)
 
 
 class _YearToDate:
     def __init__(self) -> None:
         self.people: dict[tuple[str, str, str], _Person] = {}
 
-    def carry(self, rule: Rule, person: str, when: str, admission: int, ytd_fund: Decimal, ytd_outpatient: Decimal,
-              ytd_burden: Decimal, ytd_critical: Decimal
-              ) -> tuple[_Person, date | None, int, Decimal, Decimal, Decimal, Decimal]:
-        """The row's admission and year-to-date figures, carried from the person's earlier rows.
+    def carry(self, rule: Rule, person: str, when: str, own: YearSoFar) -> tuple[_Person, date | None, YearSoFar]:
+        """The row's year so far, carried from the person's earlier rows.
 
         The first row that uses a figure (per person, region, plan and year) keeps its own
         value as the opening balance; later rows get the running one. Nothing is stored
@@ -245,33 +257,33 @@ class _YearToDate:
                            "--year-to-date 要求同一人的行按日期先后排列,请先按 person、date 排序")
         if state is None or (day is not None and state.year is not None and day.year != state.year):
             state = _Person(day)
-        if rule.visit == "inpatient":
-            if state.admission is not None:
-                admission = state.admission
-            if state.burden is not None:
-                ytd_burden = state.burden
-            if state.critical is not None:
-                ytd_critical = state.critical
-        elif state.outpatient is not None:
-            ytd_outpatient = state.outpatient
-        return (state, day, admission, state.fund.get(rule.visit, ytd_fund), ytd_outpatient, ytd_burden,
-                ytd_critical)
+        carried = {name: (getattr(state.so_far, name) if name in state.used else getattr(own, name))
+                   for name in YearSoFar._fields}
+        return state, day, YearSoFar(**carried)
 
-    def record(self, state: _Person, day: date | None, rule: Rule, person: str, admission: int, ytd_fund: Decimal,
-               ytd_outpatient: Decimal, ytd_burden: Decimal, ytd_critical: Decimal, f: Figures) -> None:
-        """After a row is estimated: add it to the person's running figures."""
+    def record(self, state: _Person, day: date | None, rule: Rule, person: str, after: YearSoFar) -> None:
+        """After a row is estimated: its year after the bill becomes the person's running figures."""
         if day is not None:
             state.last = day
             state.year = day.year
-        state.fund[rule.visit] = ytd_fund + f.fund_pay
+        state.so_far = after
         if rule.visit == "inpatient":
-            state.admission = admission + 1
-            # the burden as the 大病 rule counts it (with 乙类先行自付 where the section says so)
-            state.burden = f.ci_to if f.ci_to is not None else ytd_burden + f.eligible - f.fund_pay
-            state.critical = ytd_critical + f.critical_illness_pay
+            state.used.update(("admissions", "inpatient_fund", "burden", "critical"))
         else:
-            state.outpatient = ytd_outpatient + f.eligible
+            state.used.update(("outpatient_fund", "outpatient_eligible"))
         self.people[(person.strip(), rule.region, rule.plan)] = state
+
+
+def _ignored(visit: str, admission: int, ytd_outpatient: Decimal, burden: Decimal, critical: Decimal) -> tuple[str, ...]:
+    """Cells that do not apply to this kind of bill, named by their columns."""
+    if visit == "inpatient":
+        return ("ytd_outpatient 列只用于门诊统筹,住院已忽略",) if ytd_outpatient else ()
+    out = []
+    if admission != 1:
+        out.append("admission 列只用于住院,门诊已忽略")
+    if burden or critical:
+        out.append("ytd_burden / ytd_critical 列只用于住院的大病保险,门诊已忽略")
+    return tuple(out)
 
 
 def _parse_date(text: str) -> date:
@@ -293,6 +305,7 @@ class _Runner:
         self.fallback = (d.amount or "", d.self_pay or "", d.partial_self_pay or "",
                          "" if d.admission is None else str(d.admission), d.ytd_fund or "", d.ytd_outpatient or "",
                          d.ytd_burden or "", d.ytd_critical or "")
+        self.extra = extra_payers()
         self.rows = 0
         self.failed = 0
         self.whole_bill = False  # a row came without its 目录外 and 乙类 parts (said once at the end)
@@ -324,22 +337,39 @@ class _Runner:
             ytd_critical = ytd_critical or fb[7]
             yc = _money(ytd_critical, "ytd_critical 列") if ytd_critical else ZERO
             rule = self.rules.get(words)
+            bill = Bill(total, sp, ps)
+            if rule.visit == "inpatient":
+                own = YearSoFar(admissions=adm - 1, inpatient_fund=yf, burden=yb, critical=yc)
+            else:
+                own = YearSoFar(outpatient_fund=yf, outpatient_eligible=yo)
             ytd = self.ytd
             if ytd is None:
-                check_amounts(total, sp, ps, yf, yo, adm, yb, yc)
-                f = rule.figures(total, sp, ps, adm, yf, yo, yb, yc)
+                check_bill(bill, own)
+                out = rule.pay(bill, own)
+                year = own
             else:
-                state, day, adm, yf, yo, yb, yc = ytd.carry(rule, person, when, adm, yf, yo, yb, yc)
-                check_amounts(total, sp, ps, yf, yo, adm, yb, yc)
-                f = rule.figures(total, sp, ps, adm, yf, yo, yb, yc)
-                ytd.record(state, day, rule, person, adm, yf, yo, yb, yc, f)
-        except (CoreError, MedinsError) as exc:
+                state, day, year = ytd.carry(rule, person, when, own)
+                check_bill(bill, year)
+                out = rule.pay(bill, year)
+                ytd.record(state, day, rule, person, out.after)
+        except CoreError as exc:
+            raise RowError(word(exc, BATCH, "ledger" if self.ytd is not None else None)) from None
+        except MedinsError as exc:
             raise RowError(str(exc)) from None
         if not self_pay and not partial:
             self.whole_bill = True
-        bound, warnings = bill_outcome(rule, adm, yo, yb, yc, f)
-        return (f.eligible, f.deductible, f.fund_pay, f.critical_illness_pay, f.out_of_pocket, f.effective_ratio,
-                bound or "", warnings)
+        bound, said = rule.outcome(bill, year, out)
+        warnings = (*(word(w, BATCH) for w in said), *_ignored(rule.visit, adm, yo, yb, yc))
+        fund = out.paid[0].detail
+        extra = self.extra
+        paid = [p.amount for p in out.paid]
+        ci = sum((a for p, a in zip(rule.payers, paid, strict=True) if p.kind.payer == "critical_illness"), ZERO)
+        figures: tuple[Any, ...] = (fund.eligible, fund.deductible, fund.fund_pay, ci, out.out_of_pocket,
+                                    out.effective_ratio, bound or "", warnings)
+        if extra:
+            by_payer = {p.kind.payer: a for p, a in zip(rule.payers, paid, strict=True)}
+            figures += tuple(by_payer.get(payer, ZERO) for payer in extra)
+        return figures
 
     def fail(self, line: int, exc: RowError) -> str:
         """Count a bad row and say so on stderr; with --strict, stop here."""
@@ -475,14 +505,16 @@ def _output_format(value: str | None, input_format: str) -> str:
     return fmt
 
 
-def _texts(figures: tuple[Any, ...] | None) -> list[str]:
+def _texts(figures: tuple[Any, ...] | None, extra: int = 0) -> list[str]:
     """A row's results as text for CSV/plain: yuan with two decimals, the ratio with four, the
-    bound, the warnings joined by ``;``."""
+    bound, the warnings joined by ``;``; an added payer's column after critical_illness_pay."""
     if figures is None:
-        return [""] * (len(RESULT_FIELDS) + 2)
+        return [""] * (len(RESULT_FIELDS) + 2 + extra)
     cells = [str(v) for v in figures[:6]]
     if not figures[3]:
         cells[3] = "0.00"  # critical_illness_pay is the bare ZERO when nothing is paid
+    if extra:
+        cells[4:4] = [str(v) if v else "0.00" for v in figures[8:8 + extra]]
     cells.append(figures[6])
     cells.append(";".join(figures[7]))
     return cells
@@ -496,8 +528,9 @@ class _Out:
     (``--strict``, Ctrl-C), so what was written is always one valid JSON document.
     """
 
-    def __init__(self, fmt: str, echo_header: list[str]) -> None:
+    def __init__(self, fmt: str, echo_header: list[str], extra: tuple[str, ...] = ()) -> None:
         self.fmt = fmt
+        self.extra = extra
         self.records = 0
         out = sys.stdout
         self.writerow: Callable[[list[Any]], object]
@@ -529,7 +562,7 @@ class _Out:
 
             self.write_json = write_json
         if fmt in ("csv", "plain"):
-            self.writerow([*echo_header, *OUTPUT_FIELDS])
+            self.writerow([*echo_header, *output_fields(extra)])
 
     def close(self) -> None:
         """Ends the JSON array (``[]`` when there were no rows)."""
@@ -537,10 +570,13 @@ class _Out:
             sys.stdout.write("\n]\n" if self.records else "[]\n")
 
     def row(self, echo: list[Any], figures: tuple[Any, ...] | None, error: str) -> None:
-        self.writerow([*echo, *_texts(figures), error])
+        self.writerow([*echo, *_texts(figures, len(self.extra)), error])
 
     def record(self, echo: dict[str, Any], figures: tuple[Any, ...] | None, error: str) -> None:
-        echo.update(zip(RESULT_FIELDS, figures[:6] if figures else (None,) * len(RESULT_FIELDS), strict=True))
+        echo.update(zip(RESULT_FIELDS[:4], figures[:4] if figures else (None,) * 4, strict=True))
+        for i, payer in enumerate(self.extra):
+            echo[f"{payer}_pay"] = figures[8 + i] if figures else None
+        echo.update(zip(RESULT_FIELDS[4:], figures[4:6] if figures else (None, None), strict=True))
         echo["bound"] = (figures[6] or None) if figures else None
         echo["warnings"] = list(figures[7]) if figures else []
         echo[ERROR_FIELD] = error or None
@@ -623,9 +659,10 @@ def _run_csv(runner: _Runner, lines: Lines, out_format: str, progress: _Progress
     numbers_of = itemgetter(*(at[i] for i in _NUMBERS))
     person_at, date_at = at[_PERSON], at[_DATE]
     # Input columns named like an output column (a batch's own output fed back) are not echoed.
-    echo_at = [i for i, k in enumerate(keys) if k not in OUTPUT_FIELDS]
+    outputs = output_fields(runner.extra)
+    echo_at = [i for i, k in enumerate(keys) if k not in outputs]
     echo_header = [header[i] for i in echo_at]
-    out = runner.out = _Out(out_format, echo_header)
+    out = runner.out = _Out(out_format, echo_header, runner.extra)
     fast = out_format == "csv" and len(echo_at) == width  # write the row list itself, extended
     writerow = out.writerow if fast else None
     estimate: Callable[..., tuple[Any, ...]] = runner.estimate
@@ -654,7 +691,7 @@ def _run_csv(runner: _Runner, lines: Lines, out_format: str, progress: _Progress
         except RowError as exc:
             error = runner.fail(lines.line, exc)
         if writerow is not None:
-            row[width:] = _texts(figures)
+            row[width:] = _texts(figures, len(runner.extra))
             row.append(error)
             writerow(row)
         elif out_format in ("jsonl", "json"):
@@ -694,7 +731,7 @@ def _run_jsonl(runner: _Runner, lines: Lines, out_format: str, progress: _Progre
         echo = {k: v for k, v in obj.items() if _column_key(k) not in OUTPUT_FIELDS}
         if out is None:
             header = list(echo)  # CSV/plain output: the first record's keys are the columns
-            out = runner.out = _Out(out_format, header)
+            out = runner.out = _Out(out_format, header, runner.extra)
         if not error:
             words, numbers, person, when = _json_cells(obj)
             try:
@@ -710,7 +747,7 @@ def _run_jsonl(runner: _Runner, lines: Lines, out_format: str, progress: _Progre
             note(f"第 {line_no} 行的键 {'、'.join(extra)} 不在第一条记录里,{out_format} 输出中略去")
         out.row([_cell(echo.get(k)) for k in header], figures, error)
     if out is None and out_format == "json":  # no rows: still one JSON document, []
-        runner.out = _Out(out_format, [])
+        runner.out = _Out(out_format, [], runner.extra)
     runner.rows = n
 
 

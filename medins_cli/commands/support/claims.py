@@ -11,7 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterable
 
-from medins_cli.core.model import Claim, Policy
+from medins_cli.core.model import Claim, Policy, YearSoFar
 from medins_cli.errors import ExitCode, MedinsError, UsageError
 
 
@@ -73,7 +73,7 @@ def resolve_policy(args: ClaimArgs, cfg: dict[str, Any]) -> Policy:
 def policy_age_warning(policy: Policy) -> str | None:
     import datetime as dt
 
-    from medins_cli.core.calc import stale_warning
+    from medins_cli.core.engine import stale_warning
 
     return stale_warning(policy.region.name, policy.year, dt.date.today().year)
 
@@ -143,8 +143,10 @@ def check_confidence(policy: Policy, source_ids: Iterable[str], minimum: str | N
                 ExitCode.ERROR)
 
 
-def build_claim(args: ClaimArgs, cfg: dict[str, Any], *, require_amount: bool = True) -> Claim:
-    """A validated core Claim from raw option values, falling back to the config."""
+def build_claim(args: ClaimArgs, cfg: dict[str, Any], *, require_amount: bool = True,
+                date: str | None = None) -> Claim:
+    """A core Claim (the bill and what decides its rules) from raw option values, falling back to the config."""
+    from medins_cli.core.model import Bill
     from medins_cli.core.money import ZERO, parse_amount
     from medins_cli.core.names import normalize_plan, normalize_remote, normalize_tier, normalize_visit
 
@@ -160,27 +162,51 @@ def build_claim(args: ClaimArgs, cfg: dict[str, Any], *, require_amount: bool = 
             raise UsageError("没有给出费用金额:请加 --amount 8000")
         total = ZERO
     else:
-        total = parse_amount(args.amount, "费用金额 --amount")
+        total = parse_amount(args.amount, "费用总额 --amount")
     retired = args.retired if args.retired is not None else bool(cfg.get("retired", False))
-
-    def amount(value: str | None, what: str) -> Decimal:
-        return ZERO if value in (None, "") else parse_amount(value, what)  # type: ignore[arg-type]
-
     if args.self_pay is None and args.partial_self_pay is None and args.amount is not None:
         args.assumptions.append(WHOLE_BILL_ASSUMED)
-
+    bill = Bill(total, _amount(args.self_pay, "全自费 --self-pay"),
+                _amount(args.partial_self_pay, "乙类先行自付 --partial-self-pay"))
     return Claim(
-        total=total,
+        bill=bill,
         tier=normalize_tier(tier_word),
         plan=normalize_plan(plan_word),
         visit=normalize_visit(args.visit or "inpatient"),
-        self_pay=amount(args.self_pay, "全自费 --self-pay"),
-        partial_self_pay=amount(args.partial_self_pay, "乙类先行自付 --partial-self-pay"),
         retired=retired,
-        admission=parse_count(args.admission, "住院次数 --admission"),
-        ytd_fund=amount(args.ytd_fund, "本年统筹已支付 --ytd-fund"),
-        ytd_outpatient=amount(args.ytd_outpatient, "本年门诊已发生 --ytd-outpatient"),
         remote=normalize_remote(args.remote) if args.remote else None,
-        ytd_burden=amount(args.ytd_burden, "本年政策内个人负担 --ytd-burden"),
-        ytd_critical=amount(args.ytd_critical, "本年大病/大额已支付 --ytd-critical"),
+        date=date,
     )
+
+
+def _amount(value: str | None, what: str) -> Decimal:
+    from medins_cli.core.money import ZERO, parse_amount
+
+    return ZERO if value in (None, "") else parse_amount(value, what)  # type: ignore[arg-type]
+
+
+#: The year-so-far options, each with what it is for (a typed option that does not apply is said so).
+_INPATIENT_ONLY = (("ytd_burden", "--ytd-burden"), ("ytd_critical", "--ytd-critical"))
+
+
+def build_year(args: ClaimArgs, visit: str) -> YearSoFar:
+    """The year so far from the --admission and --ytd-* options (a bill of ``visit``); an option
+    that does not apply to this kind of bill is named in ``args.notes`` and left out."""
+    ytd_fund = _amount(args.ytd_fund, "本年统筹已支付 --ytd-fund")
+    ytd_outpatient = _amount(args.ytd_outpatient, "本年门诊已发生 --ytd-outpatient")
+    burden = _amount(args.ytd_burden, "本年政策内个人负担 --ytd-burden")
+    critical = _amount(args.ytd_critical, "本年大病/大额已支付 --ytd-critical")
+    admission = parse_count(args.admission, "住院次数 --admission")
+    if not 1 <= admission <= 366:
+        from medins_cli.core.errors import ClaimError
+
+        raise ClaimError(f"住院次数 --admission 应在 1 到 366 之间(收到 {admission})")
+    if visit == "inpatient":
+        if ytd_outpatient:
+            args.notes.append("--ytd-outpatient 只用于门诊统筹,住院已忽略")
+        return YearSoFar(admissions=admission - 1, inpatient_fund=ytd_fund, burden=burden, critical=critical)
+    if admission != 1:
+        args.notes.append("--admission 只用于住院,门诊已忽略")
+    if burden or critical:
+        args.notes.append("--ytd-burden / --ytd-critical 只用于住院的大病保险,门诊已忽略")
+    return YearSoFar(outpatient_fund=ytd_fund, outpatient_eligible=ytd_outpatient)

@@ -15,16 +15,18 @@ from medins_cli.core.money import parse_ratio
 
 SCHEMA_FILE = "policy.schema.json"
 
-_TEMPLATE_BODY = """\
+_TEMPLATE_HEAD = """\
 # 填写步骤:
 #   1. 打开当地医保局网站上最新的待遇通知(住院、门诊统筹、大病保险的起付线、比例、封顶线);
-#   2. 先删掉下面 “sources: []” 和 “plans: {{}}” 两行(它们只是让空模板也能通过检查),
+#   2. 先删掉下面 “sources: []” 和 “sections: []” 两行(它们只是让空模板也能通过检查),
 #      再去掉要用的例子行首的“# ”,把每个“待填写”换成通知里的内容;不知道的行整行删掉
-#      (留下“待填写”会报错,不会被当成数字);
+#      (留下“待填写”会报错,不会被当成数字);通知不涉及的一整节(- kind: … 起的几行)整节删掉;
 #   3. {check_step}
 # 规则:比例写 0–1 的小数(85% 写 0.85);金额写纯数字(元);YAML 用两个空格缩进,冒号用英文 “:” 后加空格。
+# 一个数字若出处与这一节不同,可写成 {{value: 800, source: notice-2}};另一来源写法不同,可加
+#   alternatives: [{{value: 850, source: page-1, note: "某网页 2024 年的说法"}}]
 # 不知道的数字就不写:medins 会说明缺少哪部分,不会猜。不要编造数字、文号或网址。
-schema: 1
+schema: 2
 region:
   name: {name_yaml}
   level: city                # 地级市、县写 city;省写 province
@@ -32,9 +34,9 @@ region:
 {code_line}
   aliases: {aliases}
   # hotline: "待填写"         # 医保咨询电话,通知或官网写明时才填
-year: {year}                 # 通知所属的政策年度
+year: {year}                 # 数字核对的年份(显示用;每一节何时生效写在它的 effective)
 sources: []
-plans: {{}}
+sections: []
 # sources:                   # 数字的出处:每份通知一条
 #   - id: notice-1           # 自己起的名字(字母、数字、- _ .),下面用 source: notice-1 引用
 #     title: "待填写"         # 通知标题,照抄
@@ -43,44 +45,58 @@ plans: {{}}
 #     date: 待填写            # 发布日期,如 {year}-01-01
 #     effective: 待填写       # 通知写明的生效日期;没写就删掉这一行
 #     confidence: 待填写      # official(从医保局原文读出,须有 url)/ observed(从本人结算单读出)/ secondary(新闻转述)/ unverified(其他)
-# plans:
-#   employee:                # 职工医保;城乡居民医保写 resident:,结构相同(居民没有 retiree_… 和 account)
-#     inpatient:             # 住院
-#       tiers:               # 只写通知里有的级别:community(社区/基层)、"1"、"2"、"3"、"3a"(三级甲等;数字要加引号)
-#         "1": {{deductible: 待填写, ratio: 待填写}}   # 如 {{deductible: 200, ratio: 0.90}}
-#         "2": {{deductible: 待填写, ratio: 待填写}}
-#         "3": {{deductible: 待填写, ratio: 待填写}}
-#         "3a": {{deductible: 待填写, ratio: 待填写}}  # 只在通知给三级甲等单列起付线或比例时写;没写就按 "3" 计
-#         # 分段比例的写法:"3": {{deductible: 800, bands: [{{upto: 30000, ratio: 0.80}}, {{ratio: 0.85}}]}}
-#         # 某一级退休加点不同:"1": {{deductible: 200, ratio: 0.90, retiree_bonus: 0.05}}(覆盖下面这一节的)
-#       retiree_bonus: 待填写              # 退休人员各比例加几个百分点:加 5 个百分点写 0.05
-#       repeat_admission: 待填写           # 再次住院起付线:{{factor: 0.5}}(减半)、{{step: 100, floor: 100}}
-#                                          # 或 {{factors: [0.5, 0]}}(第二次减半、第三次及以后免)
-#       annual_cap: 待填写                 # 统筹基金年度最高支付(元)
-#       source: notice-1
-#     outpatient:            # 门诊统筹(普通门诊)
-#       annual_deductible: 待填写          # 年度起付线(元)
-#       tiers: {{community: {{ratio: 待填写}}, "1": {{ratio: 待填写}}, "2": {{ratio: 待填写}}, "3": {{ratio: 待填写}}}}
-#       # 按次设起付线的写在等级里:"1": {{ratio: 0.6, visit_deductible: 10}}(先扣年度起付线剩余,再扣每次的)
-#       annual_cap: 待填写                 # 年度限额(元)
-#       source: notice-1
-#     critical_illness:      # 职工大额医疗补助 / 居民大病保险
-#       # name: 待填写                     # 通知里的名称,如 职工大额医疗互助
-#       # mode: above_cap                  # 超过基本统筹年度封顶线的费用按比例付(很多城市的职工大额)时写;这时不写 threshold
-#       threshold: 待填写                  # 年度累计起付线(元,默认的 mode: on_burden:个人负担超过它的部分按比例付)
-#       ratio: 待填写                      # 超过起付线部分的比例;分段写 bands: [{{upto: 100000, ratio: 0.6}}, {{ratio: 0.7}}]
-#       # includes_partial_self_pay: true  # 通知写明乙类先行自付也计入大病个人负担时才写
-#       annual_cap: 待填写
-#       source: notice-1
-#     remote:                # 异地就医:{{factor: 0.8}}(本地比例 × 0.8)或 {{ratio_minus: 0.1}}(减 10 个百分点)
-#       filed: 待填写                      # 已备案(异地长期居住、安置等)
-#       transfer: 待填写                   # 转诊备案
-#       unfiled: 待填写                    # 未备案
-#       emergency: 待填写                  # 急诊抢救
-#       source: notice-1
+# sections:                  # 每一节:哪种参保(plan)、哪种待遇(kind)、从哪天起(effective);
+#                            # 政策调整时,旧的一节加 until(最后一天),再加一节新的:估算按就诊日期选用
+"""
+_TEMPLATE_TAIL = """\
 # notes:                     # 不能计算但值得知道的事实,如缴费标准
 #   - {{text: "待填写", source: notice-1}}
 """
+_TIER_EXAMPLES = {"inpatient": ("1", "2", "3", "3a"), "outpatient": ("community", "1", "2", "3")}
+_TIER_NOTES = {"3a": "只在通知给三级甲等单列起付线或比例时写;没写就按 \"3\" 计"}
+
+
+def _comment(line: str, doc: str, width: int = 40) -> str:
+    """``line`` with ``doc`` as a comment, aligned at ``width`` terminal cells (Chinese takes two)."""
+    import unicodedata
+
+    cells = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+    return f"{line}{' ' * max(1, width - cells)}# {doc}" if doc else line
+
+
+def section_examples(year: int) -> list[str]:
+    """The template's commented example of every benefit kind, from the kinds' specs (what each
+    field is, and an example where the spec gives one)."""
+    from medins_cli.core.benefits import kinds
+
+    out: list[str] = []
+    for k in kinds():
+        if k.role == "info":
+            continue  # the personal account is read by balance; a region writes it only when its notice says
+        out.append(_comment(f"#   - kind: {k.key}", k.doc or k.label, 32))
+        out.append(_comment("#     plan: employee", "职工医保;城乡居民医保写 resident(居民没有 retiree_… 的几项)", 32))
+        out.append(_comment(f"#     effective: {year}-01-01", "通知写明的生效日期", 32))
+        for field in k.spec.fields:
+            if field.type == "tiers":
+                out.append(_comment("#     tiers:", field.doc, 32))
+                lead = [f for f in field.fields if f.example and not f.not_here]
+                for key in _TIER_EXAMPLES.get(k.key, ("1", "2", "3")):
+                    body = ", ".join(f"{f.name}: {f.example}" for f in lead)
+                    quoted = f'"{key}"'
+                    out.append(_comment(f"#       {quoted}: {{{body}}}", _TIER_NOTES.get(key, ""), 32))
+                out += [f"#       # {f.doc}" for f in field.fields if f.doc and not f.not_here and not f.example]
+            elif field.type == "bands":  # a section's own bands: the one-ratio short form first
+                out.append(_comment("#     ratio: 待填写", field.doc or field.label, 32))
+            elif field.type == "record":
+                out.append(_comment(f"#     {field.name}: 待填写", field.doc or field.label, 32))
+            elif field.figure or field.type == "choice":
+                prefix = "#     # " if (field.type in ("choice", "bool") or not field.doc) and not field.required else "#     "
+                value = field.choices[-1] if field.type == "choice" else ("true" if field.type == "bool" else "待填写")
+                out.append(_comment(f"{prefix}{field.name}: {value}", field.doc or field.label, 32))
+            else:
+                out.append(_comment(f"#     # {field.name}: 待填写", field.doc or field.label, 32))
+        out.append("#     source: notice-1")
+    return out
 
 
 def template(name: str, province: str, path: str | None, year: int, code: str | None = None,
@@ -96,8 +112,9 @@ def template(name: str, province: str, path: str | None, year: int, code: str | 
     else:
         check = (f"运行 medins policy validate {where}\n#      没有错误后:medins estimate --policy-file {where} "
                  "--tier 3 --amount 8000(或把文件放进用户数据目录的 regions/,之后用 --region)")
-    return head + _TEMPLATE_BODY.format(name_yaml=_yaml_str(name), province=_yaml_str(province), year=year,
-                                        code_line=code_line, aliases=f"[{quoted}]", check_step=check)
+    body = _TEMPLATE_HEAD.format(name_yaml=_yaml_str(name), province=_yaml_str(province), year=year,
+                                 code_line=code_line, aliases=f"[{quoted}]", check_step=check)
+    return head + body + "\n".join(section_examples(year)) + "\n" + _TEMPLATE_TAIL.format()
 
 
 def _yaml_str(text: str) -> str:
@@ -199,7 +216,7 @@ class _Interview:
 
     def ratio(self, question: str, optional: bool = True) -> Decimal | None:
         """A ratio, said back as a percentage (85 and 0.85 both mean 85%: the user sees which)."""
-        from medins_cli.core.calc import pct
+        from medins_cli.core.arith import pct
 
         value = self(question, parse_ratio, optional=optional)
         if value is not None:
@@ -324,8 +341,10 @@ def interview(name: str, ask: Ask, say: Callable[[str], None], *, province: str 
     q.put(region, "hotline", "医保咨询电话(通知或官网写明时)", str)
     if not body:
         say("提示:没有填写任何报销数字,文件只有地区信息;估算时会说明缺少数据。可以之后编辑文件补上")
-    return {"schema": 1, "region": region, "year": policy_year, "sources": [source],
-            "plans": {plan: body} if body else {}}
+    effective = dt.date(policy_year, 1, 1)  # the notice's year: in force from its first day
+    return {"schema": 2, "region": region, "year": policy_year, "sources": [source],
+            "sections": [{"plan": plan, "kind": key, "effective": effective, **section}
+                         for key, section in body.items()]}
 
 
 def _province(text: str) -> str:

@@ -38,26 +38,32 @@ def run(source: str | None, opts: SlipOptions, *, person: str | None, learn: boo
     policy, claim, missing = policy_and_claim(slip, opts, cfg, args, before_claim=from_ledger)
     warnings += missing
     comparison = None
+    year = None
     if policy is not None and claim is not None:
-        claim = slip_claim(tally, claim)
+        from medins_cli.commands.support.claims import build_year
+
+        claim = slip_claim(tally, claim)._replace(date=slip.date)
+        year = build_year(args, claim.visit)
         try:
-            comparison = compare(policy, claim, tally)
+            comparison = compare(policy, claim, tally, year)
         except CoreError as exc:  # the region's data lacks this kind of bill: the slip's own arithmetic still counts
             if learn:
                 raise
             warnings.append(f"没有和政策对比:{exc}")
     if comparison is None:
         comparison = compare(None, None, tally)
-    warnings += list(comparison.warnings) + args.notes
+    from medins_cli.render.estimate import worded
+
+    warnings += worded(comparison.warnings) + args.notes
     notes += read_notes + list(tally.notes) + args.assumptions
-    _show(form, policy, slip, tally, comparison, claim, warnings, notes)
+    _show(form, policy, slip, tally, comparison, claim, warnings, notes, year)
     if learn:
-        _learn(policy, claim, tally, comparison, slip, yes)
+        _learn(policy, claim, tally, comparison, slip, yes, year)
     return int(ExitCode.OK) if tally.adds_up else int(ExitCode.ERROR)
 
 
 def _show(form: str, policy: Any, slip: Any, tally: Any, comparison: Any, claim: Any, warnings: list[str],
-          notes: list[str]) -> None:
+          notes: list[str], year: Any) -> None:
     from medins_cli.render.estimate import disclaimer, sources_payload
     from medins_cli.render.output import console, emit_json, emit_plain_mapping, note
     from medins_cli.render.slips import check_payload, check_title, plain_check, render_check
@@ -77,12 +83,12 @@ def _show(form: str, policy: Any, slip: Any, tally: Any, comparison: Any, claim:
         return
     context = {"plan": claim.plan if claim else slip.plan, "visit": claim.visit if claim else slip.visit,
                "tier": claim.tier if claim else slip.tier, "retired": claim.retired if claim else slip.retired,
-               "admission": claim.admission if claim else slip.admission,
+               "admission": year.admission if claim and year is not None else slip.admission,
                "remote": claim.remote if claim else slip.remote, "date": slip.date, "hospital": slip.hospital}
     render_check(console(), policy, tally, comparison, check_title(policy, context), warnings, notes, source_ids)
 
 
-def _learn(policy: Any, claim: Any, tally: Any, comparison: Any, slip: Any, yes: bool) -> None:
+def _learn(policy: Any, claim: Any, tally: Any, comparison: Any, slip: Any, yes: bool, year: Any) -> None:
     from medins_cli.core.slip_learn import plan_learning
     from medins_cli.render.output import note
     from medins_cli.render.slips import learning_lines
@@ -90,7 +96,8 @@ def _learn(policy: Any, claim: Any, tally: Any, comparison: Any, slip: Any, yes:
 
     if policy is None or claim is None or comparison.breakdown is None:
         raise MedinsError("--learn 要知道地区和医院等级,并且地区数据里有这类账单的规则:没有写入")
-    learning = plan_learning(policy, claim, tally, comparison.implied, date=slip.date, hospital=slip.hospital)
+    learning = plan_learning(policy, claim, tally, comparison.implied, date=slip.date, hospital=slip.hospital,
+                             admission=year.admission if year is not None else 1)
     if not learning.changes:
         note("结算单上的数字与数据一致:没有要写入的")
         for warning in learning.warnings:

@@ -38,9 +38,9 @@ def add(source: str | None, opts: SlipOptions, *, estimate: bool, fmt: str | Non
 
 def _slip_entries(source: str | None, opts: SlipOptions, cfg: dict[str, Any]) -> tuple[list[Any], list[str]]:
     from medins_cli.commands.support.slipwork import read_slips
-    from medins_cli.core.ledger import entry_from_slip
     from medins_cli.core.names import normalize_plan
     from medins_cli.core.slip import tally
+    from medins_cli.core.year import entry_from_slip
 
     slips, messages, _skipped = read_slips(source, opts)
     today = dt.date.today().isoformat()
@@ -68,11 +68,12 @@ def _slip_entries(source: str | None, opts: SlipOptions, cfg: dict[str, Any]) ->
 
 def _expected(opts: SlipOptions, cfg: dict[str, Any]) -> Any:
     """An expected bill, estimated as ``medins estimate`` would with the year so far from the ledger."""
-    from medins_cli.commands.support.claims import ClaimArgs, build_claim, resolve_policy
+    from medins_cli.commands.support.claims import ClaimArgs, build_claim, build_year, resolve_policy
     from medins_cli.commands.support.slipwork import fill_from_ledger, ytd_args
-    from medins_cli.core.calc import estimate
-    from medins_cli.core.ledger import Entry
+    from medins_cli.core.engine import estimate
     from medins_cli.core.slip import parse_date
+    from medins_cli.core.year import Entry
+    from medins_cli.render.estimate import worded
 
     given = [f"--{k.replace('_', '-')}" for k in _SLIP_ONLY if opts.amounts.get(k) not in (None, "")]
     if given:
@@ -85,18 +86,18 @@ def _expected(opts: SlipOptions, cfg: dict[str, Any]) -> Any:
     date = parse_date(opts.date, "--date") if opts.date else dt.date.today().isoformat()
     policy = resolve_policy(args, cfg)
     fill_from_ledger(args, policy, cfg, person, date)
-    claim = build_claim(args, cfg)
-    bd = estimate(policy, claim, explain=False)
+    claim = build_claim(args, cfg, date=date)
+    bd = estimate(policy, claim, build_year(args, claim.visit), explain=False)
     amounts = {"total": bd.total, "self_pay": bd.self_pay, "partial_self_pay": bd.partial_self_pay,
                "eligible": bd.eligible, "deductible": bd.deductible, "fund_pay": bd.fund_pay,
                "critical_illness_pay": bd.critical_illness_pay, "cash_pay": bd.out_of_pocket}
     from medins_cli.render.output import note
 
-    for message in [*args.assumptions, *bd.warnings, *args.notes]:
+    for message in [*args.assumptions, *worded(bd.warnings), *args.notes]:
         note(f"提示:{message}")
     note("预计账单的个人负担全部按现金记(个人账户付多少要等结算单)")
     return Entry(None, person, date, "estimate", claim.visit, amounts, region=policy.region.name, plan=claim.plan,
-                 tier=claim.tier, retired=claim.retired, admission=claim.admission, remote=claim.remote,
+                 tier=claim.tier, retired=claim.retired, admission=bd.admission, remote=claim.remote,
                  hospital=opts.hospital)
 
 
@@ -160,8 +161,8 @@ def remove(slip_id: int, quiet: bool) -> None:
 
 def year_summary(person: str | None, year: int | None, region: str | None, fmt: str | None) -> None:
     from medins_cli.commands.support.claims import load_config, policy_age_warning
-    from medins_cli.core.ledger import includes_partial, year_limits, year_to_date
     from medins_cli.core.names import normalize_plan
+    from medins_cli.core.year import includes_partial, summarise, year_limits
     from medins_cli.render.output import console, emit_json, emit_plain_mapping, resolve_format
     from medins_cli.render.slips import plain_year, render_year, year_payload
     from medins_cli.store import ledger
@@ -187,8 +188,8 @@ def year_summary(person: str | None, year: int | None, region: str | None, fmt: 
         warnings.append("不知道地区(账本和配置里都没有):没有列出限额(可加 --region)")
     plan = (latest.plan if latest is not None and latest.plan else None) or normalize_plan(cfg.get("type") or "employee")
     retired = latest.retired if latest is not None and latest.retired is not None else bool(cfg.get("retired", False))
-    ytd = year_to_date(rows, includes_partial_self_pay=includes_partial(policy, plan))
-    limits = year_limits(policy, plan, retired, ytd) if policy is not None else ()
+    ytd = summarise(rows, includes_partial_self_pay=includes_partial(policy, plan))
+    limits = year_limits(policy, plan, retired, ytd.so_far) if policy is not None else ()
     if not rows:
         warnings.insert(0, f"账本里没有{who} {when} 年的账单:用 medins slip add 记结算单")
     if policy is not None and (stale := policy_age_warning(policy)):

@@ -138,16 +138,16 @@ def fill_from_ledger(args: ClaimArgs, policy: Policy | None, cfg: dict[str, Any]
     """Fill --admission and the --ytd-* figures of ``args`` from ``person``'s bills of the year
     (those dated before ``before`` when given, else the whole current year); explicit options win.
     Returns warnings; what was filled is said in ``args.assumptions``."""
-    from medins_cli.core.ledger import includes_partial, year_to_date
     from medins_cli.core.money import money
     from medins_cli.core.names import PLANS, normalize_plan, normalize_visit
+    from medins_cli.core.year import includes_partial, summarise
     from medins_cli.store import ledger
 
     year = int(before[:4]) if before else dt.date.today().year
     rows = [e for e in ledger.entries(person=person, year=year) if before is None or e.date < before]
     visit = normalize_visit(args.visit) if args.visit else "inpatient"
     plan = normalize_plan(args.type or cfg.get("type") or "employee")
-    ytd = year_to_date(rows, includes_partial_self_pay=includes_partial(policy, plan))
+    ytd = summarise(rows, includes_partial_self_pay=includes_partial(policy, plan))
     warnings = []
     other_plans = [p for p in ytd.plans if p != plan]
     if other_plans:
