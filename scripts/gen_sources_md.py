@@ -27,12 +27,24 @@ def _cell(text: Any) -> str:
 
 
 def _uses(doc: dict[str, Any], source_id: str) -> list[str]:
-    used = [f"{PLANS[plan]}{PARTS[part]}" for plan, body in (doc.get("plans") or {}).items()
-            for part, section in (body or {}).items() if isinstance(section, dict) and section.get("source") == source_id]
+    used = [f"{PLANS[s['plan']]}{PARTS.get(s['kind'], s['kind'])}" for s in doc.get("sections") or ()
+            if isinstance(s, dict) and (s.get("source") == source_id or _figure_cites(s, source_id))]
     notes = sum(1 for n in doc.get("notes") or () if n.get("source") == source_id)
     if notes:
         used.append(f"说明 {notes} 条")
     return used
+
+
+def _figure_cites(section: dict[str, Any], source_id: str) -> bool:
+    """A figure of the section written in the long form with ``source_id`` (or an alternative from it)."""
+    def cites(value: Any) -> bool:
+        if isinstance(value, dict):
+            if "value" in value and (value.get("source") == source_id
+                                     or any(a.get("source") == source_id for a in value.get("alternatives") or ())):
+                return True
+            return any(cites(v) for v in value.values())
+        return isinstance(value, list) and any(cites(v) for v in value)
+    return any(cites(v) for k, v in section.items() if k not in ("source", "note"))
 
 
 def _province_table(docs: list[tuple[Path, dict[str, Any], dict[str, Any]]]) -> list[str]:

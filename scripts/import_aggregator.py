@@ -979,82 +979,44 @@ def _loaded(doc: dict[str, Any]) -> Any:
     return load_yaml(Path("check.yaml"), dump(doc, []))
 
 
-# ---- writing YAML: flow style where the curated files use it, every run the same bytes -------
-
-_PLAIN = re.compile(r"^[\u4e00-\u9fff\uff08\uff09A-Za-z][\u4e00-\u9fff\uff08\uff09A-Za-z0-9_·.-]*$")
-_RESERVED = {"true", "false", "null", "yes", "no", "on", "off", "y", "n", "~"}
-_FLOW_KEYS = {"tiers_entry", "repeat_admission", "filed", "transfer", "unfiled", "emergency"}
-
-
-def scalar(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, Decimal):
-        return f"{value.normalize():f}" if value != value.to_integral_value() else str(int(value))
-    if isinstance(value, (int, float)):
-        return scalar(num(value))
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    text = str(value)
-    if _PLAIN.match(text) and text.lower() not in _RESERVED:
-        return text
-    return json.dumps(text, ensure_ascii=False)
-
-
-def flow(value: Any) -> str:
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{scalar(k)}: {flow(v)}" for k, v in value.items()) + "}"
-    if isinstance(value, list):
-        return "[" + ", ".join(flow(v) for v in value) + "]"
-    return scalar(value)
-
-
-def _block(value: Any, indent: int, key: str = "") -> list[str]:
-    pad = " " * indent
-    lines: list[str] = []
-    if isinstance(value, dict):
-        for k, v in value.items():
-            name = scalar(k)
-            inline = (not isinstance(v, (dict, list)) or k in _FLOW_KEYS or key == "tiers" or k == "bands"
-                      or (isinstance(v, list) and all(not isinstance(x, (dict, list)) for x in v)) or v == {} or v == [])
-            if inline:
-                lines.append(f"{pad}{name}: {flow(v)}")
-            else:
-                lines.append(f"{pad}{name}:")
-                lines += _block(v, indent + 2, str(k))
-    elif isinstance(value, list):
-        for item in value:
-            sub = _block(item, indent + 2, key)
-            lines.append(f"{pad}- {sub[0].lstrip()}")
-            lines += sub[1:]
-    return lines
+# ---- writing YAML: the store's policy_text (flow style where the curated files use it), schema 2 -------
 
 
 def dump(doc: dict[str, Any], header: list[str]) -> str:
-    ordered = {k: doc[k] for k in ("schema", "region", "year", "sources", "plans", "notes") if k in doc}
-    return "".join(f"{line}\n" for line in [*header, *_block(ordered, 0)])
+    """The import's own working document (schema 1's ``plans``) as text, for the store's checks."""
+    from medins_cli.store.yamlio import policy_text
 
-
-def _comparable(value: Any) -> Any:
-    if isinstance(value, (Decimal, int, float)) and not isinstance(value, bool):
-        return scalar(num(value) if not isinstance(value, Decimal) else value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {str(k): _comparable(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_comparable(v) for v in value]
-    return value
+    return policy_text(doc, header)
 
 
 def checked_text(doc: dict[str, Any], header: list[str], name: str) -> str:
-    """The file's text, read back with medins' own loader to prove it says what we meant."""
-    from medins_cli.store.yamlio import load_yaml
+    """The file's text in schema 2 (the store's own normalisation and writer, as ``policy migrate``),
+    read back with medins' own loader to prove it says what we meant."""
+    from medins_cli.core.policy import policy_from_dict
+    from medins_cli.store.schema import file_document, validate_policy
+    from medins_cli.store.yamlio import load_yaml, policy_text
 
-    text = dump(doc, header)
-    if _comparable(load_yaml(Path(name), text)) != _comparable(doc):
+    normalised = validate_policy(_loaded(doc), name)
+    text = policy_text(file_document(normalised), header)
+    if policy_from_dict(validate_policy(load_yaml(Path(name), text), name)) != policy_from_dict(normalised):
         raise SystemExit(f"{name}:写出的 YAML 读回来与预期不同(导入脚本的问题)")
     return text
+
+
+def as_plans(doc: Any) -> Any:
+    """A schema 2 file as the import's working form (schema 1's ``plans``: one version per section)."""
+    if not isinstance(doc, dict) or doc.get("schema") != 2:
+        return doc
+    plans: dict[str, dict[str, Any]] = {}
+    for section in doc.get("sections") or ():
+        body = {k: v for k, v in section.items() if k not in ("plan", "kind", "effective", "until")}
+        mine = plans.setdefault(section["plan"], {})
+        if section["kind"] in mine:
+            raise SystemExit(f"{doc['region']['name']}:{section['plan']} {section['kind']} 有不止一个版本;"
+                             "导入只处理一个版本的文件,请先手工合并")
+        mine[section["kind"]] = body
+    out = {k: v for k, v in doc.items() if k not in ("schema", "sections")}
+    return {"schema": 1, **out, "plans": plans}
 
 
 def header_lines(kind: str, city: City) -> list[str]:
@@ -1112,7 +1074,7 @@ def load_existing(regions: Path) -> tuple[dict[str, dict[str, Any]], dict[str, s
     docs, first_lines = {}, {}
     for path in sorted(regions.glob("*.yaml")):
         text = path.read_text(encoding="utf-8")
-        docs[path.name] = load_yaml(path, text)
+        docs[path.name] = as_plans(load_yaml(path, text))
         first_lines[path.name] = text.split("\n", 1)[0]
     return docs, first_lines
 

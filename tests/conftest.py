@@ -81,3 +81,8 @@ class Run:
 @pytest.fixture
 def run() -> Run:
     return Run()
+
+
+def section_of(doc: dict[str, Any], plan: str, kind: str) -> dict[str, Any]:
+    """The (first) section of ``plan`` and ``kind`` in a schema 2 document (a file, or policy show -f json)."""
+    return next(s for s in doc["sections"] if (s["plan"], s["kind"]) == (plan, kind))

@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from medins_cli.app import app
-from medins_cli.core import Claim, estimate
-from medins_cli.core.calc import split_payment
+from medins_cli.core import Bill, Claim, estimate
+from medins_cli.core.account import split_payment
 from medins_cli.core.errors import ClaimError
 from medins_cli.store.paths import shipped_data_dir
 from medins_cli.store.regions import load_policy
@@ -233,7 +233,7 @@ def test_retiree_amount_unknown_is_not_guessed(run):
 
 def test_retiree_amount_from_region_data(run, isolated_dirs):
     src = (shipped_data_dir() / "regions" / "mianyang.yaml").read_text(encoding="utf-8")
-    src = src.replace("      contribution_rate: 0.02\n", "      contribution_rate: 0.02\n      retiree_monthly: 95.5\n")
+    src = src.replace("    contribution_rate: 0.02\n", "    contribution_rate: 0.02\n    retiree_monthly: 95.5\n")
     src = src.replace("name: 绵阳", "name: 测试市").replace("aliases: [绵阳市, mianyang, my]", "aliases: [ceshi]")
     (isolated_dirs["data"] / "regions").mkdir(parents=True)
     (isolated_dirs["data"] / "regions" / "ceshi.yaml").write_text(src, encoding="utf-8")
@@ -283,7 +283,7 @@ def breakdowns(draw):
     tier = draw(st.sampled_from(["community", "1", "2", "3"]))
     total = draw(bills)
     self_pay = draw(st.decimals(min_value=0, max_value=total, places=2))
-    claim = Claim(total=total, tier=tier, plan=plan, visit=visit, self_pay=self_pay,
+    claim = Claim(Bill(total, self_pay), tier=tier, plan=plan, visit=visit,
                   retired=draw(st.booleans()), remote=draw(st.sampled_from([None, "filed", "unfiled", "emergency"])))
     return estimate(MIANYANG, claim, explain=False)
 
@@ -306,7 +306,7 @@ def test_split_invariants(bd, balance, family, allowed):
 
 
 def test_negative_balance_is_refused():
-    bd = estimate(MIANYANG, Claim(total=Decimal(8000), tier="3"), explain=False)
+    bd = estimate(MIANYANG, Claim(Bill(Decimal(8000)), tier="3"), explain=False)
     with pytest.raises(ClaimError):
         split_payment(bd, Decimal(-1))
 

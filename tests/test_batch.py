@@ -17,10 +17,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from medins_cli.core import Claim, estimate
+from medins_cli.core import Bill, Claim, YearSoFar, estimate
 from medins_cli.errors import ExitCode
 from medins_cli.store.paths import shipped_data_dir
 from medins_cli.store.regions import load_policy
+from medins_cli.words import BATCH, word
 
 EXAMPLE = str(Path(__file__).parent / "policies" / "example.yaml")
 FIGURES = ["eligible", "deductible", "fund_pay", "critical_illness_pay", "out_of_pocket", "effective_ratio"]
@@ -318,8 +319,8 @@ def _combos() -> list[tuple[str, str, str, str]]:
         policy = load_policy(path)
         for plan_name, plan in policy.plans.items():
             for visit in ("inpatient", "outpatient"):
-                section = getattr(plan, visit)
-                for tier in section.tiers if section is not None else ():
+                section = plan.get(visit)
+                for tier in section.rule.tiers if section is not None else ():
                     out.append((str(path), plan_name, visit, tier))
     return out
 
@@ -361,14 +362,16 @@ def test_batch_figures_equal_single_estimates(run, tmp_path, batch):
             writer.writerow([str(bill[c]).lower() if c == "retired" else bill[c] for c in columns])
         result = run("estimate", "--batch", "-", "--policy-file", path, "-q", input=text.getvalue())
         for bill, row in zip(group, _rows(result.stdout), strict=True):
-            claim = Claim(total=bill["amount"], tier=bill["tier"], plan=bill["type"], visit=bill["visit"],
-                          self_pay=bill["self_pay"], partial_self_pay=bill["partial_self_pay"], retired=bill["retired"],
-                          admission=bill["admission"], ytd_fund=bill["ytd_fund"], ytd_outpatient=bill["ytd_outpatient"],
-                          remote=bill["remote"] or None)
+            claim = Claim(Bill(bill["amount"], bill["self_pay"], bill["partial_self_pay"]), tier=bill["tier"],
+                          plan=bill["type"], visit=bill["visit"], retired=bill["retired"], remote=bill["remote"] or None)
+            if bill["visit"] == "inpatient":
+                year = YearSoFar(admissions=bill["admission"] - 1, inpatient_fund=bill["ytd_fund"])
+            else:
+                year = YearSoFar(outpatient_fund=bill["ytd_fund"], outpatient_eligible=bill["ytd_outpatient"])
             try:
-                bd = estimate(policy, claim, explain=False)
+                bd = estimate(policy, claim, year, explain=False)
             except ValueError as exc:
-                assert row["error"] == str(exc)
+                assert row["error"] == word(exc, BATCH)
                 continue
             assert row["error"] == ""
             for name in FIGURES:

@@ -21,7 +21,7 @@ def test_data_is_shipped():
 @pytest.mark.parametrize("path", REGION_FILES, ids=[p.stem for p in REGION_FILES])
 def test_region_file_validates(path):
     data = read_policy_dict(path)
-    assert data["schema"] == 1
+    assert data["schema"] == 2  # the normalised form: schema 1 files are read as schema 2
     assert path.name.isascii()
     for src in data["sources"]:
         if src["confidence"] == "official":

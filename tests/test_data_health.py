@@ -292,5 +292,5 @@ def test_json_schema_accepts_every_shipped_file_and_rejects_a_bad_ratio(run):
         errors = list(validator.iter_errors(_jsonable(load_yaml(path))))
         assert errors == [], (path, errors[0].message if errors else "")
     bad = _jsonable(load_yaml(DATA / "regions" / "mianyang.yaml"))
-    bad["plans"]["employee"]["inpatient"]["tiers"]["3"]["ratio"] = 1.5
+    bad["sections"][0]["tiers"]["3"]["ratio"] = 1.5
     assert list(validator.iter_errors(bad))

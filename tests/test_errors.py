@@ -163,7 +163,7 @@ def test_broken_user_region_file_reported_when_asked(run, isolated_dirs):
 
 
 def test_internal_errors_are_one_line(run, monkeypatch):
-    import medins_cli.core.calc as calc
+    import medins_cli.core.engine as calc
 
     def boom(*a, **k):
         raise RuntimeError("kaput")

@@ -448,8 +448,8 @@ def test_random_config_files_never_give_an_internal_error(run, isolated_dirs, co
 
 def test_what_medins_writes_it_reads_back(run, tmp_path):
     # shared objects would make PyYAML write anchors, which the reader refuses
-    from medins_cli.store.yamlio import load_yaml, yaml_text
+    from medins_cli.store.yamlio import load_yaml, policy_text
 
     shared = ["同一个列表"]
-    text = yaml_text({"a": shared, "b": shared})
+    text = policy_text({"a": shared, "b": shared})
     assert "&" not in text and load_yaml(tmp_path / "x.yaml", text) == {"a": shared, "b": shared}

@@ -17,7 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import DATA, REPO
+from conftest import DATA, REPO, section_of
 
 from medins_cli.errors import ExitCode
 
@@ -97,9 +97,9 @@ def test_the_examples_read_the_snapshots_figures():
     from medins_cli.store.yamlio import load_yaml
 
     foshan = load_yaml(DATA / "regions" / "foshan.yaml")
-    assert foshan["plans"]["employee"]["inpatient"]["tiers"]["3"] == {"deductible": 1000, "ratio": Decimal("0.87")}
+    assert section_of(foshan, "employee", "inpatient")["tiers"]["3"] == {"deductible": 1000, "ratio": Decimal("0.87")}
     assert foshan["sources"][0]["url"].endswith("/src/data/guangdong/foshan.ts")
-    wuhan = load_yaml(DATA / "regions" / "wuhan.yaml")["plans"]["resident"]["critical_illness"]
+    wuhan = section_of(load_yaml(DATA / "regions" / "wuhan.yaml"), "resident", "critical_illness")
     assert wuhan["threshold"] == 12000 and [b.get("upto") for b in wuhan["bands"]] == [30000, 100000, None]
 
 
@@ -229,7 +229,7 @@ def test_accuracy_disagreements_are_in_the_notes_with_page_figure_and_date(run):
     page = next(s for s in xian["sources"] if s.get("url") == "https://m.wendaifu.com/hospitals/xazynbyy/gonglue_11098.html")
     assert page["confidence"] == "secondary"
     dalian = run.json("policy", "show", "大连", "-t", "居民")
-    section = dalian["plans"]["resident"]["inpatient"]
+    section = section_of(dalian, "resident", "inpatient")
     assert section["tiers"]["3"] == {"deductible": 600, "ratio": 0.7} and "聚合表(未核实)的数字" in section["note"]
     source = next(s for s in dalian["sources"] if s["id"] == section["source"])
     assert source["confidence"] == "secondary" and source["url"] == "http://m.wybk.com/techan/62c5d2cd53329278c0b31150fa809df9.html"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from conftest import DATA
 
-from medins_cli.core.model import policy_from_dict
+from medins_cli.core.policy import policy_from_dict
 from medins_cli.errors import ExitCode
 from medins_cli.store.paths import shipped_data_dir
 from medins_cli.store.regions import read_policy_dict
@@ -91,7 +91,7 @@ def test_show_type_filter(run):
     out = run("policy", "show", "绵阳", "--type", "居民", "-f", "table").stdout
     assert "城乡居民医保 · 住院" in out and "职工医保 · 住院" not in out
     doc = run.json("policy", "show", "绵阳", "--type", "职工")
-    assert list(doc["plans"]) == ["employee"]
+    assert {section["plan"] for section in doc["sections"]} == {"employee"}
 
 
 def test_show_json_and_yaml_round_trip_to_the_same_policy(run, tmp_path):
@@ -103,8 +103,10 @@ def test_show_json_and_yaml_round_trip_to_the_same_policy(run, tmp_path):
         copy.write_text(result.stdout, encoding="utf-8")
         assert policy_from_dict(read_policy_dict(copy)) == original  # Decimal-equal, every field
     doc = run.json("policy", "show", "绵阳")
-    assert doc["plans"]["employee"]["inpatient"]["tiers"]["3"] == {"deductible": 750, "ratio": 0.84}
-    assert list(doc)[:3] == ["schema", "region", "year"]
+    inpatient = next(x for x in doc["sections"] if (x["plan"], x["kind"]) == ("employee", "inpatient"))
+    assert inpatient["tiers"]["3"] == {"deductible": 750, "ratio": 0.84}
+    assert inpatient["effective"] == "2026-01-01"
+    assert list(doc)[:3] == ["schema", "region", "year"] and doc["schema"] == 2
 
 
 def test_show_yaml_keeps_codes_and_tier_keys_as_strings(run):
@@ -174,7 +176,7 @@ def test_init_template_is_valid_and_the_region_works_at_once(run, isolated_dirs)
     rows = {r["name"]: r for r in run.json("regions")}
     assert rows["体检县"]["origin"] == "user" and rows["体检县"]["province"] == "四川"
     estimate = run("estimate", "-r", "体检县", "--tier", "3", "--amount", "8000")
-    assert estimate.exit_code == ExitCode.ERROR and str(path) in estimate.stderr and "plans" in estimate.stderr
+    assert estimate.exit_code == ExitCode.ERROR and str(path) in estimate.stderr and "sections" in estimate.stderr
 
 
 def _uncomment_examples(text: str) -> list[str]:
@@ -182,8 +184,8 @@ def _uncomment_examples(text: str) -> list[str]:
     remove the leading "# " of the examples."""
     lines = []
     in_example = False
-    for line in text.replace("sources: []\n", "").replace("plans: {}\n", "").splitlines():
-        if line.startswith(("# sources:", "# plans:", "# notes:")):
+    for line in text.replace("sources: []\n", "").replace("sections: []\n", "").splitlines():
+        if line.startswith(("# sources:", "# sections:", "# notes:")):
             in_example = True
         if in_example and line.startswith("#"):
             line = line[2:] if line.startswith("# ") else line[1:]
@@ -203,7 +205,8 @@ def _fill(lines: list[str], answers: dict[str, str | None], drop_blocks: tuple[s
             continue
         skip_indent = None
         key = stripped.split(":", 1)[0].lstrip("- ")
-        if key in drop_blocks:
+        kind = stripped.split(":", 1)[1].split("#")[0].strip() if stripped.startswith("- kind:") else None
+        if key in drop_blocks or kind in drop_blocks:  # a key's block, or a whole "- kind: …" section
             skip_indent = indent
             continue
         if "待填写" in line and not stripped.startswith("#"):
@@ -314,7 +317,7 @@ def test_init_interactive_asks_and_writes_a_validated_file(run, isolated_dirs):
     assert "official 只用于" in result.stderr and "不是比例" in result.stderr
     path = _user_regions(isolated_dirs) / "体检县.yaml"
     policy = policy_from_dict(read_policy_dict(path))
-    inpatient = policy.plans["employee"].inpatient
+    inpatient = policy.plans["employee"]["inpatient"].rule
     assert inpatient.tiers["3"].bands[0].ratio == Decimal("0.8") and inpatient.tiers["3"].deductible == 800
     assert inpatient.annual_cap == 500000 and inpatient.retiree_bonus == Decimal("0.03")
     assert set(inpatient.tiers) == {"1", "3"}
@@ -424,8 +427,9 @@ def test_init_interactive_re_asks_and_says_back(run, isolated_dirs):
     assert "大病保险缺起付线或比例,这部分不写入" in result.stderr
     policy = policy_from_dict(read_policy_dict(_user_regions(isolated_dirs) / "体检县.yaml"))
     plan = policy.plans["employee"]
-    assert plan.inpatient.retiree_bonus == Decimal("0.03") and plan.inpatient.tiers["3"].bands[0].ratio == Decimal("0.85")
-    assert plan.critical_illness is None and plan.outpatient is None
+    inpatient = plan["inpatient"].rule
+    assert inpatient.retiree_bonus == Decimal("0.03") and inpatient.tiers["3"].bands[0].ratio == Decimal("0.85")
+    assert "critical_illness" not in plan and "outpatient" not in plan
 
 
 def test_init_interactive_with_no_figures_says_so(run, isolated_dirs):

@@ -10,10 +10,10 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from medins_cli.core.model import policy_from_dict
+from medins_cli.core.policy import policy_from_dict
 from medins_cli.store.policy_check import check_file
 from medins_cli.store.schema import validate_policy
-from medins_cli.store.yamlio import yaml_text
+from medins_cli.store.yamlio import policy_text
 
 RATIOS = st.integers(0, 10000).map(lambda n: Decimal(n) / 10000)
 AMOUNTS = st.integers(0, 10**9).map(lambda n: Decimal(n) / 100)
@@ -73,7 +73,7 @@ def policies(draw):
 @given(policies())
 def test_written_policies_validate_and_read_back_the_same(tmp_path_factory, doc):
     path = Path(tmp_path_factory.mktemp("rt")) / "p.yaml"
-    path.write_text(yaml_text(doc) + "\n", encoding="utf-8")
+    path.write_text(policy_text(doc), encoding="utf-8")
     assert [p.text() for p in check_file(path).problems if p.level == "error"] == []  # hints may appear
     assert policy_from_dict(validate_policy(check_file(path).data, str(path))) == \
         policy_from_dict(validate_policy(doc, "doc"))

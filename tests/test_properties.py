@@ -11,7 +11,8 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from medins_cli.core import Claim, CoreError, estimate, split_payment
+from medins_cli.core import Bill, Claim, CoreError, YearSoFar, split_payment
+from medins_cli.core import estimate as estimate_bill
 from medins_cli.core.slip import read_slip, tally
 from medins_cli.core.slip_check import compare, slip_claim
 from medins_cli.store.paths import shipped_data_dir
@@ -29,12 +30,48 @@ def _combos():
         policy = load_policy(path)
         for plan_name, plan in policy.plans.items():
             for visit in ("inpatient", "outpatient"):
-                section = getattr(plan, visit)
+                section = plan.get(visit)
                 if section is None:
                     continue
-                tiers = list(section.tiers) + (["3a"] if "3" in section.tiers and "3a" not in section.tiers else [])
+                tiers = list(section.rule.tiers)
+                tiers += ["3a"] if "3" in section.rule.tiers and "3a" not in section.rule.tiers else []
                 out.extend((policy, plan_name, visit, tier) for tier in tiers)
     return out
+
+
+class Case:
+    """A bill and its year so far as one record, so a strategy can draw and vary both."""
+
+    def __init__(self, total, tier, plan="employee", visit="inpatient", self_pay=Decimal(0),
+                 partial_self_pay=Decimal(0), retired=False, admission=1, ytd_fund=Decimal(0),
+                 ytd_outpatient=Decimal(0), remote=None, ytd_burden=Decimal(0), ytd_critical=Decimal(0)):
+        self.total, self.tier, self.plan, self.visit = total, tier, plan, visit
+        self.self_pay, self.partial_self_pay, self.retired, self.admission = self_pay, partial_self_pay, retired, admission
+        self.ytd_fund, self.ytd_outpatient, self.remote = ytd_fund, ytd_outpatient, remote
+        self.ytd_burden, self.ytd_critical = ytd_burden, ytd_critical
+
+    def _replace(self, **changes):
+        new = Case(**self.__dict__)
+        new.__dict__.update(changes)
+        return new
+
+    @property
+    def claim(self):
+        return Claim(Bill(self.total, self.self_pay, self.partial_self_pay), tier=self.tier, plan=self.plan,
+                     visit=self.visit, retired=self.retired, remote=self.remote)
+
+    @property
+    def year(self):
+        if self.visit == "inpatient":
+            return YearSoFar(admissions=self.admission - 1, inpatient_fund=self.ytd_fund, burden=self.ytd_burden,
+                             critical=self.ytd_critical)
+        return YearSoFar(outpatient_fund=self.ytd_fund, outpatient_eligible=self.ytd_outpatient)
+
+
+def estimate(policy, case, explain=True):
+    return estimate_bill(policy, case.claim, case.year, explain=explain)
+
+
 
 
 COMBOS = _combos()
@@ -49,7 +86,7 @@ def claims(draw):
     total = draw(positive)
     self_pay = draw(st.decimals(min_value=0, max_value=total, places=2))
     partial = draw(st.decimals(min_value=0, max_value=total - self_pay, places=2))
-    claim = Claim(
+    claim = Case(
         total=total, tier=tier, plan=plan, visit=visit, self_pay=self_pay, partial_self_pay=partial,
         retired=draw(st.booleans()), admission=draw(st.integers(1, 6)), ytd_fund=draw(money),
         ytd_outpatient=draw(money), remote=draw(st.sampled_from(REMOTES)), ytd_burden=draw(money),
@@ -108,7 +145,7 @@ def test_out_of_pocket_never_falls_as_the_bill_grows(case, extra):
     assert big.out_of_pocket >= small.out_of_pocket - Decimal("0.02")
 
 
-INPATIENT = [c for c in COMBOS if c[2] == "inpatient" and c[0].plans[c[1]].inpatient.annual_cap]
+INPATIENT = [c for c in COMBOS if c[2] == "inpatient" and c[0].plans[c[1]]["inpatient"].rule.annual_cap]
 FEN = Decimal("0.01")
 
 
@@ -117,22 +154,22 @@ def _steepest(policy, plan_name, claim) -> Decimal:
     the cap point X moves by a fen ÷ the fund's lowest ratio, and 大额/大病 by that × its highest
     ratio; plus a fen of rounding on each of the two payers."""
     plan = policy.plans[plan_name]
-    ratios = [b.ratio for t in plan.inpatient.tiers.values() for b in t.bands if b.ratio > 0]
-    remote = plan.remote.rules.get(claim.remote) if (plan.remote and claim.remote) else None
+    ratios = [b.ratio for t in plan["inpatient"].rule.tiers.values() for b in t.bands if b.ratio > 0]
+    remote = plan["remote"].rule.rules.get(claim.remote) if ("remote" in plan and claim.remote) else None
     if remote is not None and remote.factor is not None:
         ratios = [r * remote.factor for r in ratios]
     if remote is not None and remote.ratio_minus is not None:
         ratios = [r - remote.ratio_minus for r in ratios if r > remote.ratio_minus]
     lowest = min(ratios, default=Decimal(1))
-    ci = plan.critical_illness
-    highest = max((b.ratio for b in ci.bands), default=Decimal(0)) if ci else Decimal(0)
+    ci = plan.get("critical_illness")
+    highest = max((b.ratio for b in ci.rule.bands), default=Decimal(0)) if ci else Decimal(0)
     return FEN * (1 + highest / lowest) + 2 * FEN
 
 
 @st.composite
 def near_the_cap(draw):
     policy, plan, visit, tier = draw(st.sampled_from(INPATIENT))
-    section = policy.plans[plan].inpatient
+    section = policy.plans[plan]["inpatient"].rule
     retired = draw(st.booleans())
     cap = section.retiree_annual_cap if (retired and plan == "employee" and section.retiree_annual_cap) \
         else section.annual_cap
@@ -140,7 +177,7 @@ def near_the_cap(draw):
     # the year's fund a few fen either side of the cap (where 0.3 jumped), or anywhere below it
     ytd = draw(st.one_of(st.integers(-3, 3).map(lambda k: max(Decimal(0), cap + k * FEN)),
                          st.decimals(min_value=0, max_value=cap, places=2)))
-    claim = Claim(total=total, tier=tier, plan=plan, visit=visit, retired=retired, ytd_fund=ytd,
+    claim = Case(total=total, tier=tier, plan=plan, visit=visit, retired=retired, ytd_fund=ytd,
                   remote=draw(st.sampled_from(REMOTES)), admission=draw(st.integers(1, 3)),
                   ytd_burden=draw(money), partial_self_pay=draw(st.decimals(min_value=0, max_value=total,
                                                                              places=2)))
@@ -169,10 +206,10 @@ def test_on_burden_over_two_bills_adds_up_to_one(b1, b2):
     """Two bills whose policy-range burdens are b1 and b2 (the second told --ytd-burden b1 and what
     大病 already paid) get what one bill with burden b1 + b2 gets, within the two roundings.
     (规则市 居民 社区: deductible 0, ratio 0, so the whole bill is the burden.)"""
-    first = estimate(RULES, Claim(total=b1, tier="community", plan="resident"), explain=False)
-    second = estimate(RULES, Claim(total=b2, tier="community", plan="resident", ytd_burden=b1,
-                                   ytd_critical=first.critical_illness_pay), explain=False)
-    both = estimate(RULES, Claim(total=b1 + b2, tier="community", plan="resident"), explain=False)
+    first = estimate(RULES, Case(total=b1, tier="community", plan="resident"), explain=False)
+    second = estimate(RULES, Case(total=b2, tier="community", plan="resident", ytd_burden=b1,
+                                  ytd_critical=first.critical_illness_pay), explain=False)
+    both = estimate(RULES, Case(total=b1 + b2, tier="community", plan="resident"), explain=False)
     assert abs(first.critical_illness_pay + second.critical_illness_pay - both.critical_illness_pay) <= Decimal("0.01")
 
 
@@ -182,7 +219,7 @@ def test_on_burden_over_two_bills_adds_up_to_one(b1, b2):
 def test_above_cap_pays_only_beyond_the_cap(total, ytd_fund, tier, retired):
     """Until the basic fund reaches what is left of its cap, 大额 pays nothing; once it does, the
     basic fund pays exactly what was left."""
-    bd = estimate(RULES, Claim(total=total, tier=tier, plan="employee", ytd_fund=ytd_fund, retired=retired),
+    bd = estimate(RULES, Case(total=total, tier=tier, plan="employee", ytd_fund=ytd_fund, retired=retired),
                   explain=False)
     left = max(Decimal(0), Decimal(50000) - ytd_fund)
     if bd.critical_illness_pay > 0:
@@ -237,7 +274,7 @@ def test_a_slip_printed_from_an_estimate_adds_up_and_matches(case, balance, fami
     slip = read_slip({spelling[k]: (f"{v:,.2f}" if as_text else v) for k, v in fields.items()})
     checked = tally(slip)
     assert checked.adds_up, checked.problems
-    comparison = compare(policy, slip_claim(checked, claim), checked)
+    comparison = compare(policy, slip_claim(checked, claim.claim), checked, claim.year)
     assert [line.difference for line in comparison.lines] == [Decimal("0.00")] * 5, comparison.lines
     assert comparison.matches
     implied = comparison.implied

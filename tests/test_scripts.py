@@ -112,7 +112,7 @@ def test_failed_batch_rows_exit_1(run):
 
 
 def test_interrupted_is_130(run, monkeypatch):
-    import medins_cli.core.calc as calc
+    import medins_cli.core.engine as calc
 
     def interrupt(*args, **kwargs):
         raise KeyboardInterrupt

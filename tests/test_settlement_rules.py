@@ -362,11 +362,11 @@ def test_schema_describes_the_new_keys(run):
 
 
 def test_decimal_everywhere():
-    from medins_cli.core import Claim, estimate
+    from medins_cli.core import Bill, Claim, estimate
     from medins_cli.store.regions import load_policy
 
     policy = load_policy(Path(RULES))
-    bd = estimate(policy, Claim(total=Decimal("200000"), tier="3", plan="employee"))
+    bd = estimate(policy, Claim(Bill(Decimal("200000")), tier="3", plan="employee"))
     assert isinstance(bd.critical_illness_pay, Decimal) and bd.critical_illness_pay == Decimal("129266.67")
 
 

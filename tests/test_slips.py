@@ -380,44 +380,93 @@ def _user_file(isolated_dirs) -> Path:
     return isolated_dirs["data"] / "regions" / "绵阳.yaml"
 
 
+def _learned_version(shipped, learned, plan="employee", kind="inpatient"):
+    """The version --learn added (every version there was stays as it was) and the one it copied."""
+    assert learned["sections"][:-1] == shipped["sections"]
+    added = learned["sections"][-1]
+    base = next(x for x in shipped["sections"] if (x["plan"], x["kind"]) == (plan, kind))
+    return added, base
+
+
 def test_learn_writes_exactly_the_determined_figures(run, tmp_path, isolated_dirs):
+    # the slip is dated 2025-03-02; the shipped figures are in force from 2026-01-01: a 2025 version is
+    # added with the slip's figures, and the 2026 figures are not touched
     result = run("slip", "check", write(tmp_path, EIGHTY_FIVE), *MIANYANG, "--learn", "--yes", "-f", "json")
     assert result.exit_code == 0, result.stderr
     assert "84%" in result.stderr and "→ 85%" in result.stderr and "750.00 元" in result.stderr
+    assert "新建 2025-01-01 至 2025-12-31 的一版" in result.stderr
     learned = read_policy_dict(_user_file(isolated_dirs))
     shipped = read_policy_dict(SHIPPED)
-    assert _differences(shipped, learned) == [
-        "plans.employee.inpatient.tiers.3.deductible",  # 750 → 700
-        "plans.employee.inpatient.tiers.3.ratio",  # 0.84 → 0.85
-        "plans.employee.inpatient.tiers.3.source",  # new: the slip
-        "sources",  # one more: the slip
+    added, base = _learned_version(shipped, learned)
+    assert (added["effective"], added["until"]) == ("2025-01-01", "2025-12-31")
+    assert _differences(base, added) == [
+        "effective", "figures",  # from 2025-01-01; the figures' own source: the slip
+        "tiers.3.deductible",  # 750 → 700
+        "tiers.3.ratio",  # 0.84 → 0.85
+        "until",  # to 2025-12-31
     ]
-    tier = learned["plans"]["employee"]["inpatient"]["tiers"]["3"]
-    assert (Decimal(tier["deductible"]), Decimal(tier["ratio"]), tier["source"]) == (700, Decimal("0.85"),
-                                                                                    "slip-2025-03-02")
+    tier = added["tiers"]["3"]
+    assert (Decimal(tier["deductible"]), Decimal(tier["ratio"])) == (700, Decimal("0.85"))
+    assert {path: fig["source"] for path, fig in added["figures"].items()} == {
+        "tiers.3.deductible": "slip-2025-03-02", "tiers.3.ratio": "slip-2025-03-02"}
+    assert "此前为 750" in added["figures"]["tiers.3.deductible"]["note"]
     assert learned["sources"][:-1] == shipped["sources"]
     src = learned["sources"][-1]
     assert src["confidence"] == "observed" and src["title"] == "本人结算单 2025-03-02 绵阳市中心医院"
     assert src["date"] == "2025-03-02" and "起付线 700.00 元、比例 85%" in src["note"]
-    # from now on the estimate uses them, and says where they came from
-    est = run.json("estimate", *MIANYANG, "--amount", "8000")
+    # a bill of that day uses them, and says where they came from
+    est = run.json("estimate", *MIANYANG, "--amount", "8000", "--date", "2025-03-02")
     assert (est["deductible"], est["fund_pay"]) == (700, 6205)  # (8000 − 700) × 85 %
     assert {"id": "slip-2025-03-02", "confidence": "observed"}.items() <= est["sources"][-1].items()
     assert any("本人结算单 2025-03-02" in n for n in est["notes"])
     assert est["data_file"]["origin"] == "user"
+    # a bill of today still uses the 2026 figures: a 2025 slip never teaches 2026
+    assert run.json("estimate", *MIANYANG, "--amount", "8000")["fund_pay"] == 6090
     # the slip now matches
     assert check(run, write(tmp_path, EIGHTY_FIVE), *MIANYANG)[1]["lines"][2]["difference"] == 0
 
 
+def test_learn_a_slip_of_a_year_the_data_covers_writes_into_that_version(run, tmp_path, isolated_dirs):
+    slip = {**EIGHTY_FIVE, "结算日期": "2026-03-02"}
+    result = run("slip", "check", write(tmp_path, slip), *MIANYANG, "--learn", "--yes")
+    assert result.exit_code == 0, result.stderr
+    learned = read_policy_dict(_user_file(isolated_dirs))
+    shipped = read_policy_dict(SHIPPED)
+    assert len(learned["sections"]) == len(shipped["sections"])  # no new version: the 2026 one covers the day
+    assert _differences(shipped["sections"], learned["sections"]) == [
+        "0.figures", "0.tiers.3.deductible", "0.tiers.3.ratio"]
+    assert run.json("estimate", *MIANYANG, "--amount", "8000")["fund_pay"] == 6205
+
+
+def test_a_slip_is_checked_against_the_version_in_force_on_its_date(run, tmp_path):
+    policy = tmp_path / "dated.yaml"
+    policy.write_text(
+        "schema: 2\nregion: {name: 版本市, province: 四川}\nsources:\n  - {id: n, title: 通知, confidence: secondary}\n"
+        "sections:\n"
+        "  - {plan: employee, kind: inpatient, effective: 2019-01-01, until: 2019-12-31, source: n,\n"
+        "     tiers: {\"3\": {deductible: 800, ratio: 0.8}}, annual_cap: 100000}\n"
+        "  - {plan: employee, kind: inpatient, effective: 2026-01-01, source: n,\n"
+        "     tiers: {\"3\": {deductible: 750, ratio: 0.84}}, annual_cap: 500000}\n", encoding="utf-8")
+    # (8000 − 800) × 80 % = 5760: the 2019 version's figures
+    slip = {"total": 8000, "deductible": 800, "fund_pay": 5760, "cash_pay": 2240, "date": "2019-03-02"}
+    result, data = check(run, write(tmp_path, slip), "--policy-file", str(policy), "-t", "职工", "--tier", "3")
+    assert result.exit_code == 0, result.stderr
+    assert [line["difference"] for line in data["lines"]][:3] == [0, 0, 0]
+    # a date no version covers: said, and the nearest version used
+    slip = {**slip, "date": "2022-06-01"}
+    result, data = check(run, write(tmp_path, slip), "--policy-file", str(policy), "-t", "职工", "--tier", "3")
+    assert any("不包括 2022-06-01" in w for w in data["warnings"])
+
+
 def test_learn_a_retirees_slip_writes_the_tiers_own_bonus(run, tmp_path, isolated_dirs):
     # 退休 88 %: (7200 − 750) × 88 % = 5676; in service 84 % stays, the tier's own bonus is 4 points
-    slip = {**MATCHING, "统筹基金支出": 5676, "个人现金支出": 1324, "退休": "退休"}
+    slip = {**MATCHING, "统筹基金支出": 5676, "个人现金支出": 1324, "退休": "退休", "结算日期": "2026-03-02"}
     result = run("slip", "check", write(tmp_path, slip), *MIANYANG, "--learn", "--yes")
     assert result.exit_code == 0, result.stderr
     learned = read_policy_dict(_user_file(isolated_dirs))
     assert _differences(read_policy_dict(SHIPPED), learned) == [
-        "plans.employee.inpatient.tiers.3.retiree_bonus", "plans.employee.inpatient.tiers.3.source", "sources"]
-    assert Decimal(learned["plans"]["employee"]["inpatient"]["tiers"]["3"]["retiree_bonus"]) == Decimal("0.04")
+        "sections.0.figures", "sections.0.tiers.3.retiree_bonus", "sources"]
+    assert Decimal(learned["sections"][0]["tiers"]["3"]["retiree_bonus"]) == Decimal("0.04")
     assert run.json("estimate", *MIANYANG, "--amount", "8000", "--retired")["fund_pay"] == 6380  # 7250 × 88 %
     assert run.json("estimate", *MIANYANG, "--amount", "8000")["fund_pay"] == 6090  # 7250 × 84 %: untouched
     # 二级 keeps the section's bonus: (8000 − 450) × (88 % + 3 %) = 6870.50
@@ -426,12 +475,12 @@ def test_learn_a_retirees_slip_writes_the_tiers_own_bonus(run, tmp_path, isolate
 
 def test_learn_a_second_admission_writes_the_ratio_only(run, tmp_path, isolated_dirs):
     # 第 2 次住院 起付线 375 (halved); (8000 − 375) × 85 % = 6481.25
-    slip = {"total": 8000, "deductible": 375, "fund_pay": "6481.25", "cash_pay": "1518.75", "date": "2025-05-01"}
+    slip = {"total": 8000, "deductible": 375, "fund_pay": "6481.25", "cash_pay": "1518.75", "date": "2026-05-01"}
     result = run("slip", "check", write(tmp_path, slip), *MIANYANG, "--admission", "2", "--learn", "--yes")
     assert result.exit_code == 0, result.stderr
     assert "没有写入起付线" in result.stderr
     assert _differences(read_policy_dict(SHIPPED), read_policy_dict(_user_file(isolated_dirs))) == [
-        "plans.employee.inpatient.tiers.3.ratio", "plans.employee.inpatient.tiers.3.source", "sources"]
+        "sections.0.figures", "sections.0.tiers.3.ratio", "sources"]
 
 
 def test_learn_a_band_of_a_banded_tier(run, tmp_path):
@@ -439,27 +488,32 @@ def test_learn_a_band_of_a_banded_tier(run, tmp_path):
     policy = tmp_path / "rules.yaml"
     policy.write_text("# yaml-language-server: $schema=./policy.schema.json\n" + RULES.read_text(encoding="utf-8"),
                       encoding="utf-8")
-    slip = {"total": 10000, "deductible": 1000, "fund_pay": 7380, "cash_pay": 2620}
+    slip = {"total": 10000, "deductible": 1000, "fund_pay": 7380, "cash_pay": 2620, "date": "2026-06-01"}
     result = run("slip", "check", write(tmp_path, slip), "--policy-file", str(policy), "-t", "职工", "--tier", "3",
                  "--learn", "--yes")
     assert result.exit_code == 0, result.stderr
-    assert _differences(read_policy_dict(RULES), read_policy_dict(policy)) == [
-        "plans.employee.inpatient.tiers.3.bands.0.ratio", "plans.employee.inpatient.tiers.3.source", "sources"]
+    learned = read_policy_dict(policy)
+    assert _differences(read_policy_dict(RULES), learned) == [
+        "sections.0.figures", "sections.0.tiers.3.bands.0.ratio", "sources"]
+    assert learned["sections"][0]["figures"]["tiers.3.bands"]["source"] == "slip-2026-06-01"  # the band's figure
     assert list(tmp_path.glob("rules.yaml.bak-*"))  # the user's own file was backed up first
-    head = policy.read_text(encoding="utf-8").splitlines()[:2]
+    head = policy.read_text(encoding="utf-8").splitlines()[:3]
     assert head == ["# yaml-language-server: $schema=./policy.schema.json",  # its own leading comment is kept
-                    "# 由 medins slip check --learn 改写:写入本人结算单的数字(来源 confidence: observed)"]
+                    "# 由 medins slip check --learn 改写:写入本人结算单的数字(来源 confidence: observed)",
+                    "schema: 2"]  # a schema 1 file is written back as schema 2
 
 
 def test_learn_a_3a_slip_where_the_data_has_no_3a(run, tmp_path, isolated_dirs):
     # 居民 三级 650 / 65 %, no 三甲 in the data. A 三甲 slip: 800, 62 %: (9000 − 800) × 62 % = 5084
-    slip = {"total": 9000, "deductible": 800, "fund_pay": 5084, "cash_pay": 3916}
+    slip = {"total": 9000, "deductible": 800, "fund_pay": 5084, "cash_pay": 3916, "date": "2026-02-01"}
     result = run("slip", "check", write(tmp_path, slip), "-r", "绵阳", "-t", "居民", "--tier", "三甲", "--learn",
                  "--yes")
     assert result.exit_code == 0, result.stderr
     learned = read_policy_dict(_user_file(isolated_dirs))
-    assert _differences(read_policy_dict(SHIPPED), learned) == ["plans.resident.inpatient.tiers.3a", "sources"]
-    new = learned["plans"]["resident"]["inpatient"]["tiers"]["3a"]
+    index = next(i for i, x in enumerate(learned["sections"]) if (x["plan"], x["kind"]) == ("resident", "inpatient"))
+    assert _differences(read_policy_dict(SHIPPED), learned) == [
+        f"sections.{index}.figures", f"sections.{index}.tiers.3a", "sources"]
+    new = learned["sections"][index]["tiers"]["3a"]
     assert (Decimal(new["deductible"]), Decimal(new["ratio"])) == (800, Decimal("0.62"))
     assert run.json("estimate", "-r", "绵阳", "-t", "居民", "--tier", "3", "--amount", "9000")["deductible"] == 650
 
@@ -511,6 +565,7 @@ def test_learn_from_stdin_needs_yes(run):
 def test_a_tiers_source_must_be_listed(run, tmp_path):
     text = RULES.read_text(encoding="utf-8").replace('"2": {deductible: 500, ratio: 0.85}',
                                                      '"2": {deductible: 500, ratio: 0.85, source: nope}')
+    # (schema 1: a tier's source is read as the source of each of its figures; the path is the file's)
     path = tmp_path / "rules.yaml"
     path.write_text(text, encoding="utf-8")
     result = run("policy", "validate", str(path))
