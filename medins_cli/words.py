@@ -37,6 +37,8 @@ _WORDS: dict[str, dict[str, str]] = {
         "ci_burden_hint": "{name}起付线按全年累计:本年此前的政策内个人负担请用 --ytd-burden 给出,"
                           "这里按这张账单是本年第一笔计算",
         "slip_data_hint": "{said}:结算单更可信(可用 --learn 记下这张单的数字)",
+        "slip_visit_code": "结算单的医疗类别 {visit_code} 不是普通门诊(11)或普通住院(21):medins 只估算这两种;"
+                           "请用 --visit 门诊|住院 说明",
         "slip_fund_cap": "可能已到年度封顶线:若本年此前统筹已付 {before}(封顶 {cap}),这张单正好只能再付 {fund}"
                          "(用 --ytd-fund 给出本年已付)",
         "slip_ci_above_cap": "{name}只在统筹基金达到年度封顶线以后支付:本年此前统筹已付多少(--ytd-fund)决定从哪里开始;{hint}",
@@ -68,11 +70,20 @@ def _show(value: Any) -> Any:
     return value
 
 
+def _option(key: str, value: Any) -> str:
+    """What to type on the command line for a changed reading of a slip."""
+    if key == "retired":
+        return "--retired" if value else "--not-retired"
+    if key == "remote" and value is None:
+        return "不写 --remote"
+    return f"--{key} {value}"
+
+
 def _changes(params: dict[str, Any], front: str) -> str:
     """A slip check's 'read this way, it matches': each change in words, with the option to type."""
     if front != CLI:
-        return "、".join(w for w, _ in params.get("changes") or ())
-    return "、".join(f"{w}({o})" for w, o in params.get("changes") or ())
+        return "、".join(w for w, _, _ in params.get("changes") or ())
+    return "、".join(f"{w}({_option(k, v)})" for w, k, v in params.get("changes") or ())
 
 
 _BUILT = {  # codes whose words are built from a list

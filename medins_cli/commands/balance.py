@@ -160,7 +160,7 @@ def _hotline(policy: Any) -> dict[str, Any] | None:
 def _split(args: Any, cfg: dict[str, Any], bal: Decimal | None, fam: Decimal, pay: Decimal | None, n_months: int,
            want_projection: bool, is_retired: bool) -> dict[str, Any]:
     from medins_cli.commands.support.claims import build_claim, build_year, resolve_policy
-    from medins_cli.core.account import account_use, split_payment
+    from medins_cli.core.account import account_payable, account_use, split_payment
     from medins_cli.core.engine import estimate
     from medins_cli.core.money import ZERO
     from medins_cli.render import estimate as present
@@ -186,6 +186,7 @@ def _split(args: Any, cfg: dict[str, Any], bal: Decimal | None, fam: Decimal, pa
     place = guides.Place(policy.region.name, policy.region.province)
     return guides.balance_split_payload(est, payment, place=place, balance=balance_used, family=fam,
                                         account_allowed=allowed, account_reason=reason, projection=projection,
+                                        payable=account_payable(bd),
                                         family_allowed=family_allowed, family_reason=family_reason,
                                         warnings=warnings)
 

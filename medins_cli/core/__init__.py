@@ -5,36 +5,31 @@
 
 One entry for bills: :func:`estimate` (one) and :func:`estimate_many` (many). What a policy section
 holds and how it pays is each benefit kind's (:mod:`medins_cli.core.benefits`).
+
+The names below are loaded on first use (PEP 562), so importing one module of the core (its
+errors, say) does not load the engine: start-up stays lean.
 """
 
-from medins_cli.core.account import split_payment
-from medins_cli.core.engine import estimate, estimate_many, prepare
-from medins_cli.core.errors import ClaimError, CoreError, PolicyDataError
-from medins_cli.core.model import Bill, Breakdown, Claim, Payment, Policy, Step, YearSoFar
-from medins_cli.core.money import parse_amount, round_fen
-from medins_cli.core.names import normalize_plan, normalize_remote, normalize_tier, normalize_visit
-from medins_cli.core.policy import policy_from_dict
+from __future__ import annotations
 
-__all__ = [
-    "Bill",
-    "Breakdown",
-    "Claim",
-    "ClaimError",
-    "CoreError",
-    "Payment",
-    "Policy",
-    "PolicyDataError",
-    "Step",
-    "YearSoFar",
-    "estimate",
-    "estimate_many",
-    "normalize_plan",
-    "normalize_remote",
-    "normalize_tier",
-    "normalize_visit",
-    "parse_amount",
-    "policy_from_dict",
-    "prepare",
-    "round_fen",
-    "split_payment",
-]
+from typing import Any
+
+_WHERE = {
+    "split_payment": "account", "estimate": "engine", "estimate_many": "engine", "prepare": "engine",
+    "ClaimError": "errors", "CoreError": "errors", "PolicyDataError": "errors",
+    "Bill": "model", "Breakdown": "model", "Claim": "model", "Payment": "model", "Policy": "model", "Step": "model",
+    "YearSoFar": "model", "parse_amount": "money", "round_fen": "money", "normalize_plan": "names",
+    "normalize_remote": "names", "normalize_tier": "names", "normalize_visit": "names",
+    "policy_from_dict": "policy",
+}
+
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'medins_cli.core' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(f"medins_cli.core.{module}"), name)

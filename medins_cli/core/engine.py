@@ -17,6 +17,7 @@ from typing import Iterable, Iterator, NamedTuple
 
 from medins_cli.core.arith import MAX_ADMISSION, RATIO_PLACES, fmt
 from medins_cli.core.benefits import Context, Paid, Prep, Prepared, kinds
+from medins_cli.core.benefits import kind as kind_of
 from medins_cli.core.benefits.critical_illness import CIRule, critical_illness_name
 from medins_cli.core.benefits.fund import FundRule
 from medins_cli.core.errors import ClaimError, PolicyDataError
@@ -27,19 +28,18 @@ from medins_cli.core.names import PLANS, VISITS
 
 
 class Outcome(NamedTuple):
-    """The figures of one bill: each payer's part, what the person pays, the year after it."""
+    """The figures of one bill: each payer's part and what the person pays."""
 
     paid: tuple[Paid, ...]
     out_of_pocket: Decimal
     effective_ratio: Decimal
-    after: YearSoFar
 
 
 class Rule:
     """Everything one kind of bill fixes, worked out once (see :func:`prepare`)."""
 
     __slots__ = ("region", "plan", "visit", "tier", "day", "payers", "fund", "sources", "bound_reasons", "warnings",
-                 "notes", "ci_name")
+                 "notes", "ci_name", "ci_at", "_bounders", "_warners")
 
     def __init__(self, region: str, plan: str, visit: str, day: str, payers: tuple[Prepared, ...], ctx: Context,
                  outside: list[Msg]) -> None:
@@ -58,6 +58,10 @@ class Rule:
         self.notes = tuple(dict.fromkeys(ctx.notes))
         ci = next((p for p in payers if isinstance(p, CIRule)), None)
         self.ci_name = ci.name if ci is not None else critical_illness_name(None, plan)
+        self.ci_at = payers.index(ci) if ci is not None else -1
+        # only the payers that say something per bill are asked (batch mode asks for every row)
+        self._bounders = tuple(i for i, p in enumerate(payers) if type(p).bill_bounds is not Prepared.bill_bounds)
+        self._warners = tuple(i for i, p in enumerate(payers) if type(p).bill_warnings is not Prepared.bill_warnings)
 
     @property
     def inpatient(self) -> bool:
@@ -66,28 +70,37 @@ class Rule:
     def pay(self, bill: Bill, year: YearSoFar) -> Outcome:
         """Each payer's part of one (already checked) bill, in order."""
         paid: tuple[Paid, ...] = ()
-        after = year
+        insured = ZERO
         for payer in self.payers:
             part = payer.pay(bill, year, paid)
-            after = payer.carry(after, bill, part, paid)
+            insured += part.amount
             paid += (part,)
-        insured = sum((p.amount for p in paid), ZERO)
         ratio = (insured / bill.total).quantize(RATIO_PLACES, rounding=ROUND_HALF_UP)
-        return Outcome(paid, bill.total - insured, ratio, after)
+        return Outcome(paid, bill.total - insured, ratio)
+
+    def carry(self, bill: Bill, year: YearSoFar, out: Outcome) -> YearSoFar:
+        """The year so far after this bill (the next bill's), as each payer counts it."""
+        after = year
+        for i, payer in enumerate(self.payers):
+            after = payer.carry(after, bill, out.paid[i], out.paid[:i])
+        return after
 
     def outcome(self, bill: Bill, year: YearSoFar, out: Outcome) -> tuple[str | None, tuple[Msg, ...]]:
         """This bill's bound ("upper" or None) and its warnings, the upper-bound reasons first. A bound
         is said only where it can bite: a payout of 0 cannot be less."""
+        paid = out.paid
+        payers = self.payers
         reasons = list(self.bound_reasons)
-        earlier: tuple[Paid, ...] = ()
-        extra: list[Msg] = []
-        for payer, part in zip(self.payers, out.paid, strict=True):
-            reasons += payer.bill_bounds(bill, year, part, earlier)
-            extra += payer.bill_warnings(bill, year, part, earlier)
-            earlier += (part,)
-        if not any(p.amount for p in out.paid):
-            reasons = []  # nothing paid: no missing figure can make it less
-        return ("upper" if reasons else None), (*reasons, *self.warnings, *extra)
+        for i in self._bounders:
+            reasons += payers[i].bill_bounds(bill, year, paid[i], paid[:i])
+        said = list(self.warnings)
+        for i in self._warners:
+            said += payers[i].bill_warnings(bill, year, paid[i], paid[:i])
+        if not reasons:
+            return None, tuple(said)
+        if out.out_of_pocket == bill.total:
+            return None, tuple(said)  # nothing paid: no missing figure can make it less
+        return "upper", tuple(reasons + said)
 
     def breakdown(self, bill: Bill, year: YearSoFar, out: Outcome, *, explain: bool = True) -> Breakdown:
         bound, warnings = self.outcome(bill, year, out)
@@ -101,14 +114,15 @@ class Rule:
             cap_left=fund.cap_left, remote_applied=self.fund.remote_applied, sources=self.sources,
             warnings=warnings, steps=tuple(self._steps(bill, year, out, lines)) if explain else (), bound=bound,
             notes=self.notes, tier=self.tier, critical_illness_name=self.ci_name,
-            limits=self._limits(year, out), lines=lines, admission=year.admissions + 1,
+            limits=self._limits(bill, year, out), lines=lines, admission=year.admissions + 1,
         )
 
-    def _limits(self, year: YearSoFar, out: Outcome) -> tuple[Limit, ...]:
+    def _limits(self, bill: Bill, year: YearSoFar, out: Outcome) -> tuple[Limit, ...]:
         """How much of the year's limits is used once this bill is paid (for bars and scripts)."""
         found: list[Limit] = []
+        after = self.carry(bill, year, out)
         for payer, part in zip(self.payers, out.paid, strict=True):
-            found += payer.limits(year, out.after, part)
+            found += payer.limits(year, after, part)
         return tuple(lim for lim in found if lim.key != "outpatient_deductible")  # the ledger's, not a bill's
 
     def _steps(self, bill: Bill, year: YearSoFar, out: Outcome, lines: tuple[PayLine, ...]) -> list[Step]:
@@ -169,17 +183,13 @@ def prepare(policy: Policy, plan: str, visit: str, tier: str, retired: bool = Fa
     return Rule(policy.region.name, plan, visit, dated.day, tuple(payers), ctx, outside)
 
 
-def _outside_message(section: object, day: str) -> Msg:
-    s = section
-    until = getattr(s, "until", None)
-    span = f"{s.effective} 起" + (f"至 {until}" if until else "")  # type: ignore[attr-defined]
-    kind = getattr(s, "kind", "")
-    return Msg("section_outside", f"{PLANS.get(s.plan, s.plan)}{_KIND_WORDS.get(kind, kind)}的数据({span})"  # type: ignore[attr-defined]
-                                  f"不包括 {day} 这一天,按这一版估算:当时的数字可能不同", day=day, kind=kind,
-               effective=s.effective, until=until)  # type: ignore[attr-defined]
-
-
-_KIND_WORDS = {"inpatient": "住院", "outpatient": "门诊统筹", "critical_illness": "大病/大额", "remote": "异地就医"}
+def _outside_message(section: Section, day: str) -> Msg:
+    span = f"{section.effective} 起" + (f"至 {section.until}" if section.until else "")
+    k = kind_of(section.kind)
+    label = k.label if k is not None else section.kind
+    return Msg("section_outside", f"{PLANS.get(section.plan, section.plan)}{label}的数据({span})"
+                                  f"不包括 {day} 这一天,按这一版估算:当时的数字可能不同", day=day, kind=section.kind,
+               effective=section.effective, until=section.until)
 
 
 def _plan(policy: Policy, dated: Dated, plan: str) -> dict[str, Section]:
@@ -200,8 +210,9 @@ def _plan(policy: Policy, dated: Dated, plan: str) -> dict[str, Section]:
 def check_bill(bill: Bill, year: YearSoFar) -> None:
     """Raise :class:`ClaimError` when a bill is impossible (checked before every estimate)."""
     total, self_pay, partial = bill
-    if (total > 0 and self_pay >= 0 and partial >= 0 and self_pay + partial <= total
-            and 0 <= year.admissions < MAX_ADMISSION and min(year[1:]) >= 0):
+    if total > 0 and self_pay >= 0 and partial >= 0 and self_pay + partial <= total and (year is FIRST or (
+            0 <= year.admissions < MAX_ADMISSION and year.inpatient_fund >= 0 and year.outpatient_fund >= 0
+            and year.outpatient_eligible >= 0 and year.burden >= 0 and year.critical >= 0)):
         return  # the usual case, checked in one go (batch mode runs this per row)
     if total <= 0:
         raise ClaimError("费用总额必须大于 0:请给出账单金额", code="amount_not_positive")

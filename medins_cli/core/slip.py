@@ -272,7 +272,7 @@ def _visit(value: Any, what: str) -> str:
         if code.startswith("21"):
             return "inpatient"
         raise ClaimError(f"结算单的医疗类别 {code} 不是普通门诊(11)或普通住院(21):medins 只估算这两种;"
-                         "请用 --visit 门诊|住院 说明")
+                         "请说明按门诊还是住院核对", code="slip_visit_code", visit_code=code)
     return normalize_visit(code)
 
 

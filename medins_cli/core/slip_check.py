@@ -211,7 +211,8 @@ def _matches(bd: Breakdown, tally: Tally) -> bool:
 Variant = tuple[Claim, YearSoFar]
 
 
-def _alternatives(policy: Policy, claim: Claim, year: YearSoFar) -> list[tuple[int, Variant, list[tuple[str, str]]]]:
+def _alternatives(policy: Policy, claim: Claim, year: YearSoFar
+                  ) -> list[tuple[int, Variant, list[tuple[str, str, object]]]]:
     """Bills like this one with one or two things read differently (admission count, retiree, tier,
     out-of-area rule), fewest changes first, with what changed: (in words, as the option)."""
     sections = policy.at(claim.date).plans.get(claim.plan) or {}
@@ -230,15 +231,15 @@ def _alternatives(policy: Policy, claim: Claim, year: YearSoFar) -> list[tuple[i
                                                   if r != claim.remote]
     out = []
     for adm, ret, tier, rem in itertools.product(admissions, retired, tiers, remotes):
-        changes: list[tuple[str, str]] = []
+        changes: list[tuple[str, str, object]] = []  # (in words, what changed, its value)
         if adm != admission:
-            changes.append((f"本年第 {adm} 次住院", f"--admission {adm}"))
+            changes.append((f"本年第 {adm} 次住院", "admission", adm))
         if ret != claim.retired:
-            changes.append(("退休人员", "--retired") if ret else ("在职人员", "--not-retired"))
+            changes.append(("退休人员" if ret else "在职人员", "retired", ret))
         if tier != claim.tier:
-            changes.append((f"{TIERS[tier]}医院", f"--tier {tier}"))
+            changes.append((f"{TIERS[tier]}医院", "tier", tier))
         if rem != claim.remote:
-            changes.append((REMOTES[rem], f"--remote {rem}") if rem else ("本地就医", "不写 --remote"))
+            changes.append((REMOTES[rem] if rem else "本地就医", "remote", rem))
         if 0 < len(changes) <= 2:
             out.append((len(changes), (claim._replace(retired=ret, tier=tier, remote=rem),
                                        year._replace(admissions=adm - 1)), changes))
@@ -274,7 +275,7 @@ def _reasons(policy: Policy, claim: Claim, year: YearSoFar, tally: Tally, bd: Br
         except CoreError:
             continue
         if _matches(alt, tally):
-            why = Msg("slip_alternative", "按" + "、".join(w for w, _ in changes) + "计算就与结算单一致",
+            why = Msg("slip_alternative", "按" + "、".join(w for w, _, _ in changes) + "计算就与结算单一致",
                       changes=changes)
             return {k: why for k in differing}
     rule = prepare(policy, claim.plan, claim.visit, claim.tier, claim.retired, claim.remote, claim.date)

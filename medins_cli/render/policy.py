@@ -16,9 +16,8 @@ from medins_cli.core.model import Band, Policy, RemoteRule, Section, TierRule
 from medins_cli.core.names import PLANS, REMOTES, TIERS
 from medins_cli.render.output import CONFIDENCE, money
 
-#: The table title of a kind's section (the kind's own label when not here).
-SECTION_NAMES = {"inpatient": "住院", "outpatient": "门诊统筹", "critical_illness": "大病保险 / 大额医疗补助",
-                 "remote": "异地就医", "account": "个人账户"}
+#: The kinds medins describes by hand (any other kind is described from its spec).
+DESCRIBED = ("inpatient", "outpatient", "critical_illness", "remote", "account")
 
 
 # ---- the tables ------------------------------------------------------------------------
@@ -55,7 +54,7 @@ def section_rows(name: str, section: Any, kind: Kind | None = None) -> list[tupl
     """(item, value) rows describing one section (the kind's record), in words; a kind medins does
     not describe by hand is described from its spec."""
     rows: list[tuple[str, str]] = []
-    if name not in SECTION_NAMES:
+    if name not in DESCRIBED:
         return _spec_rows(kind, section) if kind is not None else rows
     if name in ("inpatient", "outpatient"):
         for key in TIERS:
@@ -228,9 +227,9 @@ def render(con: Any, policy: Policy, plan_filter: str | None, warnings: list[str
         for kind in kinds():
             versions = sorted((s for s in policy.sections if s.plan == plan_key and s.kind == kind.key),
                               key=lambda s: s.effective)
-            label = SECTION_NAMES.get(kind.key, kind.label)
+            label = kind.label
             if not versions:
-                if kind.key in SECTION_NAMES and (kind.key != "account" or plan_key == "employee"):
+                if kind.role != "info" or plan_key == "employee":
                     missing.append(label)
                 continue
             in_force = (today.plans.get(plan_key) or {}).get(kind.key)

@@ -495,7 +495,7 @@ def _out_of_range_source() -> str:
 
 def balance_split_payload(estimate: dict[str, Any], payment: Any, *, place: Place, balance: Any, family: Any,
                           account_allowed: bool, account_reason: str | None, projection: dict[str, Any] | None,
-                          family_allowed: bool | None = None, family_reason: str | None = None,
+                          payable: Any, family_allowed: bool | None = None, family_reason: str | None = None,
                           warnings: Iterable[str] = ()) -> dict[str, Any]:
     """`medins balance --amount`: who pays what — the estimate's insurance parts, then the personal
     account (up to ``balance``), 家庭共济 (up to ``family``) and cash. Parts sum to ``total``.
@@ -510,7 +510,6 @@ def balance_split_payload(estimate: dict[str, Any], payment: Any, *, place: Plac
     extra = list(estimate["sources"]) + (projection.pop("source_info", []) if projection else [])
     cash = payment.cash_pay
     self_pay = estimate["self_pay"]
-    payable = estimate["out_of_pocket"] - self_pay  # what an account may pay: never the 全自费 part
     cash_in_range = cash - self_pay  # cash for the policy-range share: the accounts ran out (or cannot pay)
     short = (account_allowed or family_allowed) and cash_in_range > 0
     shortfall = sections["shortfall"]

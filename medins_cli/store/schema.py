@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError,
 from medins_cli.core.benefits import Kind, kind, kinds
 from medins_cli.core.benefits.spec import TIER_KEYS
 from medins_cli.core.benefits.spec import Field as SpecField
-from medins_cli.core.names import CONFIDENCE_RANK, PROVINCE_CODES
+from medins_cli.core.names import CONFIDENCE_RANK, PROVINCE_CODES, TIERS
 
 Ratio = Annotated[Decimal, Field(ge=0, le=1)]
 Amount = Annotated[Decimal, Field(ge=0, le=1_000_000_000, decimal_places=2)]
@@ -694,7 +694,7 @@ def data_rules(doc: dict[str, Any]) -> list[Problem]:
             problems.append(((*where, "until"), f"until {section['until']} 早于 effective {section['effective']}:"
                                                 "请核对这一版的起止日期"))
     for (plan, kind_key), versions in spans.items():
-        versions.sort()
+        versions.sort(key=lambda v: (v[0], v[2]))
         for (start, until, i), (start2, _, j) in zip(versions, versions[1:], strict=False):
             if start == start2:
                 problems.append((("sections", j, "effective"),
@@ -703,9 +703,6 @@ def data_rules(doc: dict[str, Any]) -> list[Problem]:
                 problems.append((("sections", i, "until"),
                                  f"与 sections.{j}({start2} 起)重叠:前一版的 until 应早于后一版的 effective"))
     return problems
-
-
-_TIER_WORDS = {"community": "社区/基层", "1": "一级", "2": "二级", "3": "三级", "3a": "三级甲等"}
 
 
 def _amount(value: Any) -> Decimal | None:
@@ -741,7 +738,7 @@ def _sanity_errors(where: Path_, section: dict[str, Any]) -> list[Problem]:
             continue
         if previous is not None and value < previous[1]:
             problems.append(((*where, "tiers", key, field),
-                             f"起付线 {_yuan(value)} 低于{_TIER_WORDS[previous[0]]}医院的 {_yuan(previous[1])}:"
+                             f"起付线 {_yuan(value)} 低于{TIERS[previous[0]]}医院的 {_yuan(previous[1])}:"
                              "起付线应随医院等级(社区 → 一级 → 二级 → 三级 → 三甲)不减少,请核对"))
         previous = (key, value)
     if section.get("kind") == "inpatient":
@@ -752,7 +749,7 @@ def _sanity_errors(where: Path_, section: dict[str, Any]) -> list[Problem]:
                 cap = _amount(section.get(cap_field))
                 if cap is not None and cap <= highest[0]:
                     problems.append(((*where, cap_field),
-                                     f"年度封顶线 {_yuan(cap)} 不高于{_TIER_WORDS[highest[1]]}医院的起付线 {_yuan(highest[0])}:"
+                                     f"年度封顶线 {_yuan(cap)} 不高于{TIERS[highest[1]]}医院的起付线 {_yuan(highest[0])}:"
                                      "封顶线应高于起付线(金额以元为单位,如 400000),请核对"))
     return problems
 
@@ -787,7 +784,7 @@ def data_hints(raw: Any) -> list[Problem]:
                     continue
                 if previous is not None and ratio > previous[1]:
                     hints.append(((*where, "tiers", tier_key),
-                                  f"比例 {_yuan(ratio * 100)}% 高于{_TIER_WORDS[previous[0]]}医院的 {_yuan(previous[1] * 100)}%:"
+                                  f"比例 {_yuan(ratio * 100)}% 高于{TIERS[previous[0]]}医院的 {_yuan(previous[1] * 100)}%:"
                                   "通常医院等级越高比例越低,请核对来源(若原文如此,可忽略本提示)"))
                 previous = (tier_key, ratio)
                 bonus = _amount(tier.get("retiree_bonus"))

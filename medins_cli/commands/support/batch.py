@@ -25,7 +25,7 @@ from typing import IO, Any, Callable, Iterator
 from medins_cli.commands.support.claims import ClaimArgs, check_confidence, confidence_floor, parse_count
 from medins_cli.core.engine import Rule, check_bill, prepare
 from medins_cli.core.errors import CoreError
-from medins_cli.core.model import Bill, Policy, YearSoFar
+from medins_cli.core.model import FIRST, Bill, Policy, YearSoFar
 from medins_cli.core.money import FEN, MAX_AMOUNT, ZERO, parse_amount
 from medins_cli.core.names import normalize_plan, normalize_remote, normalize_tier, normalize_visit, yes_no
 from medins_cli.errors import ExitCode, MedinsError, UsageError, os_reason
@@ -36,7 +36,8 @@ from medins_cli.words import BATCH, word
 #: Input columns medins reads: the long option names.
 COLUMNS = ("region", "type", "visit", "tier", "amount", "self_pay", "partial_self_pay", "retired",
            "admission", "ytd_fund", "ytd_outpatient", "remote", "ytd_burden", "ytd_critical")
-#: Input columns read only with ``--year-to-date``.
+#: Input columns for the year so far: ``person`` is read only with ``--year-to-date``; ``date`` (the day
+#: of the bill) always selects the rules in force that day, and orders a person's rows.
 YTD_COLUMNS = ("person", "date")
 #: Columns added after the input columns: the breakdown fields of the JSON contract, whether the
 #: insurance figures are an upper bound (``bound``: "upper" or empty), the row's ``warnings``, ``error``.
@@ -131,23 +132,25 @@ class _Rules:
         self.policies: dict[str, Policy | str] = {}  # region words and file paths → policy (or why not)
         self.defaulted_type = False
 
-    def get(self, words: tuple[str, ...]) -> Rule:
-        hit = self.memo.get(words)
+    def get(self, words: tuple[str, ...], day: str = "") -> Rule:
+        key = (*words, day) if day else words
+        hit = self.memo.get(key)
         if hit is None:
             if len(self.memo) >= _RULE_CACHE_MAX:
                 self.memo.clear()
             try:
-                hit = self._resolve(*words)
+                hit = self._resolve(*words, day=day)
             except CoreError as exc:
                 hit = word(exc, BATCH)
             except (RowError, MedinsError) as exc:
                 hit = str(exc)
-            self.memo[words] = hit
+            self.memo[key] = hit
         if isinstance(hit, str):
             raise RowError(hit)
         return hit
 
-    def _resolve(self, region: str, type_: str, visit: str, tier: str, retired: str, remote: str) -> Rule:
+    def _resolve(self, region: str, type_: str, visit: str, tier: str, retired: str, remote: str, *,
+                 day: str = "") -> Rule:
         policy = self._policy(region.strip() or self.region)
         plan_word = type_.strip() or self.type
         if plan_word is None:
@@ -164,6 +167,7 @@ class _Rules:
             normalize_tier(tier_word),
             _yes_no(retired) if retired.strip() else self.retired,
             normalize_remote(remote_word) if remote_word else None,
+            day=day or None,
         )
         check_confidence(policy, rule.sources, self.min_confidence)  # too weak a source: that row's error
         return rule
@@ -306,6 +310,7 @@ class _Runner:
                          "" if d.admission is None else str(d.admission), d.ytd_fund or "", d.ytd_outpatient or "",
                          d.ytd_burden or "", d.ytd_critical or "")
         self.extra = extra_payers()
+        self.worded: dict[Any, str] = {}  # a warning (its text and code) → its batch wording
         self.rows = 0
         self.failed = 0
         self.whole_bill = False  # a row came without its 目录外 and 乙类 parts (said once at the end)
@@ -336,12 +341,12 @@ class _Runner:
             yb = _money(ytd_burden, "ytd_burden 列") if ytd_burden else ZERO
             ytd_critical = ytd_critical or fb[7]
             yc = _money(ytd_critical, "ytd_critical 列") if ytd_critical else ZERO
-            rule = self.rules.get(words)
+            rule = self.rules.get(words, _parse_date(when).isoformat() if when.strip() else "")
             bill = Bill(total, sp, ps)
             if rule.visit == "inpatient":
-                own = YearSoFar(admissions=adm - 1, inpatient_fund=yf, burden=yb, critical=yc)
+                own = YearSoFar(adm - 1, yf, ZERO, ZERO, yb, yc) if (adm != 1 or yf or yb or yc) else FIRST
             else:
-                own = YearSoFar(outpatient_fund=yf, outpatient_eligible=yo)
+                own = YearSoFar(0, ZERO, yf, yo, ZERO, ZERO) if (yf or yo) else FIRST
             ytd = self.ytd
             if ytd is None:
                 check_bill(bill, own)
@@ -351,7 +356,7 @@ class _Runner:
                 state, day, year = ytd.carry(rule, person, when, own)
                 check_bill(bill, year)
                 out = rule.pay(bill, year)
-                ytd.record(state, day, rule, person, out.after)
+                ytd.record(state, day, rule, person, rule.carry(bill, year, out))
         except CoreError as exc:
             raise RowError(word(exc, BATCH, "ledger" if self.ytd is not None else None)) from None
         except MedinsError as exc:
@@ -359,17 +364,26 @@ class _Runner:
         if not self_pay and not partial:
             self.whole_bill = True
         bound, said = rule.outcome(bill, year, out)
-        warnings = (*(word(w, BATCH) for w in said), *_ignored(rule.visit, adm, yo, yb, yc))
-        fund = out.paid[0].detail
-        extra = self.extra
-        paid = [p.amount for p in out.paid]
-        ci = sum((a for p, a in zip(rule.payers, paid, strict=True) if p.kind.payer == "critical_illness"), ZERO)
-        figures: tuple[Any, ...] = (fund.eligible, fund.deductible, fund.fund_pay, ci, out.out_of_pocket,
+        worded = self.worded
+        warnings = [worded.get(w) or self._word(w) for w in said] if said else []
+        if yo or adm != 1 or yb or yc:
+            warnings += _ignored(rule.visit, adm, yo, yb, yc)
+        paid = out.paid
+        fund = paid[0].detail
+        figures: tuple[Any, ...] = (fund.eligible, fund.deductible, fund.fund_pay,
+                                    paid[rule.ci_at].amount if rule.ci_at >= 0 else ZERO, out.out_of_pocket,
                                     out.effective_ratio, bound or "", warnings)
-        if extra:
-            by_payer = {p.kind.payer: a for p, a in zip(rule.payers, paid, strict=True)}
-            figures += tuple(by_payer.get(payer, ZERO) for payer in extra)
+        if self.extra:
+            by_payer = {p.kind.payer: part.amount for p, part in zip(rule.payers, paid, strict=True)}
+            figures += tuple(by_payer.get(payer, ZERO) for payer in self.extra)
         return figures
+
+    def _word(self, message: Any) -> str:
+        """A warning in batch words, remembered (most rows repeat the same few)."""
+        text = word(message, BATCH)
+        if len(self.worded) < 10_000:
+            self.worded[message] = text
+        return text
 
     def fail(self, line: int, exc: RowError) -> str:
         """Count a bad row and say so on stderr; with --strict, stop here."""
@@ -687,7 +701,7 @@ def _run_csv(runner: _Runner, lines: Lines, out_format: str, progress: _Progress
             if ytd:
                 figures = estimate(words_of(row), *numbers_of(row), row[person_at], row[date_at])
             else:
-                figures = estimate(words_of(row), *numbers_of(row))
+                figures = estimate(words_of(row), *numbers_of(row), "", row[date_at])
         except RowError as exc:
             error = runner.fail(lines.line, exc)
         if writerow is not None:
@@ -735,7 +749,7 @@ def _run_jsonl(runner: _Runner, lines: Lines, out_format: str, progress: _Progre
         if not error:
             words, numbers, person, when = _json_cells(obj)
             try:
-                figures = estimate(words, *numbers, person, when) if ytd else estimate(words, *numbers)
+                figures = estimate(words, *numbers, person if ytd else "", when)
             except RowError as exc:
                 error = runner.fail(line_no, exc)
         if out_format in ("jsonl", "json"):

@@ -207,7 +207,7 @@ def _bands(body: Mapping[str, Any]) -> list[Problem]:
 
 class CriticalIllness(Kind):
     key = "critical_illness"
-    label = "大病保险/大额医疗补助"
+    label = "大病保险 / 大额医疗补助"
     role = "payer"
     payer = "critical_illness"
     payer_label = "大病保险"

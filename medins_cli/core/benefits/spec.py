@@ -18,6 +18,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, Callable, Mapping, NamedTuple
 
+from medins_cli.core.names import TIERS
+
 Problem = tuple[tuple[Any, ...], str]  # (path inside the section body, one-line Chinese message)
 
 
@@ -50,7 +52,7 @@ class Spec(NamedTuple):
         return next((f for f in self.fields if f.name == name), None)
 
 
-TIER_KEYS = ("community", "1", "2", "3", "3a")  # from 基层 up to 三级甲等
+TIER_KEYS = tuple(TIERS)  # from 基层 up to 三级甲等
 ONE = Decimal(1)
 
 
