@@ -25,6 +25,9 @@ from medins_cli.words import BATCH, word
 
 EXAMPLE = str(Path(__file__).parent / "policies" / "example.yaml")
 FIGURES = ["eligible", "deductible", "fund_pay", "critical_illness_pay", "out_of_pocket", "effective_ratio"]
+#: each figure's lowest and highest where sources disagree (issue 19): empty for 绵阳, whose sources agree
+RANGES = ["fund_pay_low", "fund_pay_high", "critical_illness_pay_low", "critical_illness_pay_high",
+          "out_of_pocket_low", "out_of_pocket_high"]
 
 
 def _rows(text: str) -> list[dict[str, str]]:
@@ -50,7 +53,7 @@ def test_csv_in_csv_out(run, tmp_path):
     result = run("estimate", "--batch", _write(tmp_path, "c.csv", CLAIMS_CSV))
     assert result.exit_code == ExitCode.OK, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0] == "id,region,type,tier,amount," + ",".join(FIGURES) + ",bound,warnings,error"
+    assert lines[0] == "id,region,type,tier,amount," + ",".join([*FIGURES, *RANGES]) + ",bound,warnings,error"
     assert lines[1].startswith("a,绵阳,职工,3,8000,8000.00,750.00,6090.00,0.00,1910.00,0.7613,,")  # (8000 − 750) × 84%
     assert lines[2].startswith('b,mianyang,居民,2,"8,000",8000.00,350.00,5967.00,0.00,2033.00,0.7459,,')  # (8000 − 350) × 78%
     assert lines[3].startswith("c,绵阳,职工,1,600,600.00,200.00,368.00,0.00,232.00,0.6133,,")  # (600 − 200) × 92%
@@ -65,7 +68,7 @@ def test_csv_in_jsonl_out(run, tmp_path):
     assert [r["id"] for r in records] == ["a", "b", "c"]
     assert records[0] == {"id": "a", "region": "绵阳", "type": "职工", "tier": "3", "amount": "8000",
                           "eligible": 8000, "deductible": 750, "fund_pay": 6090, "critical_illness_pay": 0,
-                          "out_of_pocket": 1910, "effective_ratio": 0.7613, "bound": None,
+                          "out_of_pocket": 1910, "effective_ratio": 0.7613, **dict.fromkeys(RANGES), "bound": None,
                           "warnings": records[0]["warnings"], "error": None}
     assert isinstance(records[0]["warnings"], list)
     assert records[1]["fund_pay"] == 5967  # (8000 − 350) × 78%
@@ -95,7 +98,8 @@ def test_jsonl_in_csv_out(run, tmp_path):
 def test_plain_is_tab_separated(run, tmp_path):
     result = run("estimate", "--batch", _write(tmp_path, "c.csv", CLAIMS_CSV), "-f", "plain")
     lines = result.stdout.splitlines()
-    assert lines[0].split("\t") == ["id", "region", "type", "tier", "amount", *FIGURES, "bound", "warnings", "error"]
+    assert lines[0].split("\t") == ["id", "region", "type", "tier", "amount", *FIGURES, *RANGES, "bound", "warnings",
+                                    "error"]
     assert lines[1].split("\t")[7] == "6090.00"
 
 
@@ -404,7 +408,7 @@ def test_progress_bar_on_a_terminal_leaves_stdout_alone(tmp_path, capsys, monkey
     batch.run(batch.BatchOptions(source=path))
     out = capsys.readouterr().out.splitlines()
     assert drawn == [True]
-    assert len(out) == 6001 and out[-1].endswith(",6090.00,0.00,1910.00,0.7613,,,")
+    assert len(out) == 6001 and out[-1].endswith(",6090.00,0.00,1910.00,0.7613" + "," * len(RANGES) + ",,,")
 
 
 def test_no_progress_bar_when_piped(tmp_path, capsys):

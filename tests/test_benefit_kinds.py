@@ -41,7 +41,7 @@ class SupplementPaid(Prepared):
     def steps(self, bill: Bill, year: YearSoFar, paid: Paid, earlier: tuple[Paid, ...]) -> list[Step]:
         fig = self.section.figure("ratio")
         use = FigureUse("ratio", self.kind.key, self.section.rule.ratio, fig.source or self.section.source,
-                        fig.alternatives)
+                        fig.alternatives, self.section.position)
         return [Step("supplement_pay", "补充医疗", f"{fmt(paid.detail)} × {pct(self.section.rule.ratio)}", paid.amount,
                      (use,))]
 

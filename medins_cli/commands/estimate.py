@@ -121,7 +121,9 @@ def estimate(
         raise UsageError("csv 只用于多行结果(--compare tiers 或 --batch);单次估算请用 json 或 plain")
     breakdown = compute(policy, claim, year, explain=explain or form == "table")
     check_confidence(policy, breakdown.sources, minimum)
-    _show(policy, claim, breakdown, form, explain, args)
+    from medins_cli.core.ranges import estimate_range
+
+    _show(policy, claim, breakdown, form, explain, args, estimate_range(policy, claim, year))
 
 
 def _batch(source: str, input_format: str | None, fmt: str | None, strict: bool, year_to_date: bool,
@@ -136,13 +138,13 @@ def _batch(source: str, input_format: str | None, fmt: str | None, strict: bool,
                                  year_to_date=year_to_date, defaults=args, config=load_config()))  # type: ignore[arg-type]
 
 
-def _show(policy, claim, breakdown, form: str, explain: bool, args) -> None:  # type: ignore[no-untyped-def]
+def _show(policy, claim, breakdown, form: str, explain: bool, args, span=None) -> None:  # type: ignore[no-untyped-def]
     from medins_cli.render import estimate as present
     from medins_cli.render.output import console, emit_json, emit_lines, emit_plain_mapping, note
 
     notes = args.notes
     payload = present.breakdown_payload(policy, claim, breakdown, notes=notes, explain=explain,
-                                        assumptions=args.assumptions)
+                                        assumptions=args.assumptions, span=span)
     if form == "json":
         emit_json(payload)
     elif form == "plain":
@@ -150,10 +152,11 @@ def _show(policy, claim, breakdown, form: str, explain: bool, args) -> None:  # 
         if explain:  # data, so stdout: `step.N: label:formula = value`
             emit_lines(f"step.{i}: {step.label}:{step.formula}" + ("" if step.value is None else f" = {step.value}")
                        for i, step in enumerate(breakdown.steps, 1))
+            emit_lines(f"range.{i}: {line}" for i, line in enumerate(present.range_lines(policy, span), 1))
         note(payload["disclaimer"])
     else:
         present.render_breakdown(console(), policy, claim, breakdown, explain=explain, notes=notes,
-                                 assumptions=args.assumptions)
+                                 assumptions=args.assumptions, span=span)
 
 
 def _compare(policy, claim, year, form: str, args, minimum: str | None) -> None:  # type: ignore[no-untyped-def]

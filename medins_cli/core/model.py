@@ -257,6 +257,7 @@ class FigureUse(NamedTuple):
     value: Any
     source: str
     alternatives: tuple[Alternative, ...] = ()
+    section: int = -1  # the section's position in the file
 
 
 class Step(NamedTuple):

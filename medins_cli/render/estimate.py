@@ -64,6 +64,74 @@ def _figure_value(value: Any) -> Any:
     return value
 
 
+RANGE_FIELDS = ("fund_pay", "critical_illness_pay", "out_of_pocket")
+
+
+def shows_range(span: Any) -> bool:
+    """A range worth showing: another source's reading changes a figure of this bill."""
+    return span is not None and any(span.low[f] != span.high[f] for f in RANGE_FIELDS)
+
+
+def readings_payload(readings: Iterable[Any]) -> list[dict[str, Any]]:
+    return [{"figure": v.path, "kind": v.kind, "value": _figure_value(v.value), "source": v.source,
+             **({"note": v.note} if v.note else {})} for v in readings]
+
+
+def range_payload(span: Any) -> dict[str, Any]:
+    """``range``: each figure's [lowest, highest] over what the sources say, and the readings behind
+    the end where the person pays least (``cheapest``) and most (``dearest``)."""
+    data: dict[str, Any] = {f: [round_fen(span.low[f]), round_fen(span.high[f])] for f in RANGE_FIELDS}
+    data["cheapest"] = readings_payload(span.cheapest.readings)
+    data["dearest"] = readings_payload(span.dearest.readings)
+    data["exhaustive"] = span.exhaustive
+    return data
+
+
+def _reading_words(policy: Policy, readings: Iterable[Any]) -> str:
+    parts = []
+    for v in readings:
+        src = policy.sources.get(v.source)
+        title = f"「{src.title}」" if src is not None else v.source
+        level = CONFIDENCE.get(src.confidence, src.confidence) if src is not None else ""
+        parts.append(f"{v.path} 按{title}({level})写作 {_shown(v.value)}")
+    return "、".join(parts) if parts else "按数据本身"
+
+
+def _shown(value: Any) -> str:
+    from medins_cli.core.arith import pct
+
+    if isinstance(value, Decimal):
+        return pct(value) if value <= 1 else money(value)
+    if isinstance(value, tuple) and value and hasattr(value[0], "ratio"):
+        return "分段 " + " / ".join(f"≤{money(b.upto)} {pct(b.ratio)}" if b.upto is not None
+                                    else f"以上 {pct(b.ratio)}" for b in value)
+    if value == "above_cap":
+        return "按超过基本统筹封顶线的费用支付"
+    if value == "on_burden":
+        return "按本年政策内个人负担支付"
+    return str(value)
+
+
+def range_lines(policy: Policy, span: Any) -> list[str]:
+    """The two ends in words: what the person pays at each, and which source's figures give it."""
+    if not shows_range(span):
+        return []
+    low, high = span.cheapest, span.dearest
+    lines = [f"来源说法不一:个人负担在 {money(low.figures['out_of_pocket'])} 到 {money(high.figures['out_of_pocket'])} 元之间。"
+             f"最少 {money(low.figures['out_of_pocket'])}:{_reading_words(policy, low.readings)};"
+             f"最多 {money(high.figures['out_of_pocket'])}:{_reading_words(policy, high.readings)}"]
+    if not span.exhaustive:
+        lines.append("存疑的数字较多,只逐个换用了其他来源的说法,没有试遍所有组合:范围可能更宽")
+    return lines
+
+
+def settled_notes(policy: Policy, span: Any) -> list[str]:
+    """A figure the person's own slip gave is used as it is: other sources' figures for it are left out."""
+    if span is None or not span.settled:
+        return []
+    return [f"{v.path} 来自本人结算单(来源 {v.source}),没有按其他来源的说法列出范围" for v in span.settled]
+
+
 def worded(messages: Iterable[str]) -> list[str]:
     """The core's warnings in the command line's words (option names)."""
     return [word(m, CLI) for m in messages]
@@ -113,7 +181,7 @@ def breakdown_notes(policy: Policy, bd: Breakdown, assumptions: Iterable[str] = 
 
 
 def breakdown_payload(policy: Policy, claim: Claim, bd: Breakdown, *, notes: Iterable[str] = (),
-                      explain: bool = False, assumptions: Iterable[str] = ()) -> dict[str, Any]:
+                      explain: bool = False, assumptions: Iterable[str] = (), span: Any = None) -> dict[str, Any]:
     """The JSON contract of ``medins estimate --format json`` (``notes`` here are warnings about
     the options; ``assumptions`` go first among the payload's notes)."""
     data: dict[str, Any] = {
@@ -137,9 +205,11 @@ def breakdown_payload(policy: Policy, claim: Claim, bd: Breakdown, *, notes: Ite
     data["limits"] = [{"key": lim.key, "label": lim.label, "used": round_fen(lim.used), "limit": lim.limit}
                       for lim in bd.limits]
     data["data_file"] = data_file(policy)
-    data["sources"] = sources_payload(policy, bd.sources)
+    data["sources"] = sources_payload(policy, used_sources(bd, span))
     data["warnings"] = worded(bd.warnings) + list(notes)
-    data["notes"] = breakdown_notes(policy, bd, assumptions)
+    data["notes"] = breakdown_notes(policy, bd, assumptions) + settled_notes(policy, span)
+    if shows_range(span):
+        data["range"] = range_payload(span)
     if explain:
         data["steps"] = [step_payload(s) for s in bd.steps]
     data["lines"] = lines_payload(bd)
@@ -172,6 +242,8 @@ def plain_breakdown(payload: dict[str, Any]) -> dict[str, Any]:
     out["warnings"] = payload["warnings"]
     out.update((k, payload[k]) for k in later)
     out["notes"] = payload["notes"]
+    for field, (low, high) in ((f, payload["range"][f]) for f in RANGE_FIELDS if "range" in payload):
+        out[f"range.{field}"] = f"{low:.2f}–{high:.2f}"
     return out
 
 
@@ -262,7 +334,7 @@ def render_caveat(con: Any, policy: Policy, source_ids: Iterable[str]) -> None:
 
 
 def render_breakdown(con: Any, policy: Policy, claim: Claim, bd: Breakdown, *, explain: bool,
-                     notes: Iterable[str] = (), assumptions: Iterable[str] = ()) -> None:
+                     notes: Iterable[str] = (), assumptions: Iterable[str] = (), span: Any = None) -> None:
     """The Rich table of one estimate, with explanation, sources and the disclaimer."""
     from rich.table import Table
     from rich.text import Text
@@ -285,33 +357,57 @@ def render_breakdown(con: Any, policy: Policy, claim: Claim, bd: Breakdown, *, e
     table.add_row(label, money(bd.deductible), "先由个人负担")
     table.add_row("报销比例", bd.ratio_note, bd.remote_applied or "")
     upto = "至多 " if bd.bound == "upper" else ""  # data lacks a figure that would lower it: say it is a bound
-    table.add_row(Text("统筹基金支付", style="bold green"), Text(upto + money(bd.fund_pay), style="bold green"),
-                  f"年度封顶剩余 {money(bd.cap_left)}" if bd.cap_left is not None else "")
+    ranged = shows_range(span)
+
+    def amount(field: str, value: Decimal, prefix: str = "") -> str:
+        if ranged and span.low[field] != span.high[field]:
+            return f"{prefix}{money(span.low[field])}–{money(span.high[field])}"
+        return prefix + money(value)
+
+    def point(field: str, value: Decimal, why: str) -> str:
+        said = f"数据 {money(value)}" if ranged and span.low[field] != span.high[field] else ""
+        return ";".join(w for w in (said, why) if w)
+
+    table.add_row(Text("统筹基金支付", style="bold green"), Text(amount("fund_pay", bd.fund_pay, upto), style="bold green"),
+                  point("fund_pay", bd.fund_pay,
+                        f"年度封顶剩余 {money(bd.cap_left)}" if bd.cap_left is not None else ""))
     if inpatient:
-        table.add_row(Text(bd.critical_illness_name, style="green"), Text(money(bd.critical_illness_pay), style="green"),
-                      "")
+        table.add_row(Text(bd.critical_illness_name, style="green"),
+                      Text(amount("critical_illness_pay", bd.critical_illness_pay), style="green"),
+                      point("critical_illness_pay", bd.critical_illness_pay, ""))
     for line in bd.lines:  # payers added by other benefit kinds
         if line.payer not in ("fund", "critical_illness"):
             table.add_row(Text(line.label, style="green"), Text(money(line.amount), style="green"), "")
+    ranged_oop = ranged and span.low["out_of_pocket"] != span.high["out_of_pocket"]
     table.add_row(Text("个人负担", style="bold red"),
-                  Text(("至少 " if upto else "") + money(bd.out_of_pocket), style="bold red"),
-                  "含全自费、乙类先行自付、起付线和自付部分")
+                  Text(amount("out_of_pocket", bd.out_of_pocket, "至少 " if upto else ""), style="bold red"),
+                  point("out_of_pocket", bd.out_of_pocket,
+                        "" if ranged_oop else "含全自费、乙类先行自付、起付线和自付部分"))
     others = "".join(f" + {line.label}" for line in bd.lines if line.payer not in ("fund", "critical_illness"))
     table.add_row("实际报销比例", percent(bd.effective_ratio),
                   f"(统筹 + {bd.critical_illness_name}{others}) ÷ 总额" if inpatient else f"(统筹{others}) ÷ 总额"
                   if others else "统筹 ÷ 总额")
     con.print(table)
     render_limits(con, bd)
+    if ranged:
+        render_messages(con, [], range_lines(policy, span))
     if explain:
         con.print(Text("计算过程:", style="bold"))
         for i, step in enumerate(bd.steps, 1):
             value = "" if step.value is None else f" = {step.value}"
             con.print(f"  {i}. {step.label}:{step.formula}{value}", highlight=False)
     region_notes = [n.text for n in policy.notes] if explain else []
-    render_messages(con, worded(bd.warnings) + list(notes), [*dict.fromkeys([*assumptions, *bd.notes]), *region_notes])
-    render_sources(con, policy, bd.sources)
+    render_messages(con, worded(bd.warnings) + list(notes),
+                    [*dict.fromkeys([*assumptions, *bd.notes]), *settled_notes(policy, span), *region_notes])
+    render_sources(con, policy, used_sources(bd, span))
     render_data_file(con, policy)
     con.print(Text(disclaimer(policy), style="italic"))
+
+
+def used_sources(bd: Breakdown, span: Any) -> list[str]:
+    """The sources of the figures used, then those of the other readings a range shows."""
+    extra = [v.source for v in span.varied] if shows_range(span) else []
+    return list(dict.fromkeys([*bd.sources, *extra]))
 
 
 def render_compare(con: Any, policy: Policy, claim: Claim, results: list[tuple[str, Breakdown]],

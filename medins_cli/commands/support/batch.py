@@ -28,6 +28,7 @@ from medins_cli.core.errors import CoreError
 from medins_cli.core.model import FIRST, Bill, Policy, YearSoFar
 from medins_cli.core.money import FEN, MAX_AMOUNT, ZERO, parse_amount
 from medins_cli.core.names import normalize_plan, normalize_remote, normalize_tier, normalize_visit, yes_no
+from medins_cli.core.ranges import Ranger
 from medins_cli.errors import ExitCode, MedinsError, UsageError, os_reason
 from medins_cli.render.output import json_default, note
 from medins_cli.store.safeio import MAX_LINE_CHARS, Lines, parse_json, text_problem
@@ -42,8 +43,11 @@ YTD_COLUMNS = ("person", "date")
 #: Columns added after the input columns: the breakdown fields of the JSON contract, whether the
 #: insurance figures are an upper bound (``bound``: "upper" or empty), the row's ``warnings``, ``error``.
 RESULT_FIELDS = ("eligible", "deductible", "fund_pay", "critical_illness_pay", "out_of_pocket", "effective_ratio")
+#: Where sources disagree on a figure the row used: each figure's lowest and highest (empty when they agree).
+RANGE_FIELDS = ("fund_pay_low", "fund_pay_high", "critical_illness_pay_low", "critical_illness_pay_high",
+                "out_of_pocket_low", "out_of_pocket_high")
 ERROR_FIELD = "error"
-OUTPUT_FIELDS = (*RESULT_FIELDS, "bound", "warnings", ERROR_FIELD)
+OUTPUT_FIELDS = (*RESULT_FIELDS, *RANGE_FIELDS, "bound", "warnings", ERROR_FIELD)
 
 
 def extra_payers() -> tuple[str, ...]:
@@ -57,7 +61,8 @@ def output_fields(extra: tuple[str, ...]) -> tuple[str, ...]:
     """The result columns: an added payer's ``<payer>_pay`` after critical_illness_pay."""
     if not extra:
         return OUTPUT_FIELDS
-    return (*RESULT_FIELDS[:4], *(f"{p}_pay" for p in extra), *RESULT_FIELDS[4:], "bound", "warnings", ERROR_FIELD)
+    return (*RESULT_FIELDS[:4], *(f"{p}_pay" for p in extra), *RESULT_FIELDS[4:], *RANGE_FIELDS, "bound", "warnings",
+            ERROR_FIELD)
 
 INPUT_FORMATS = ("csv", "jsonl")
 OUTPUT_FORMATS = ("csv", "jsonl", "json", "plain")
@@ -129,6 +134,7 @@ class _Rules:
         self.policy_file = d.policy_file
         self.min_confidence = confidence_floor(d, cfg)
         self.memo: dict[tuple[str, ...], Rule | str] = {}
+        self.rangers: dict[int, Ranger | None] = {}  # id of a memoised Rule → its other readings (None: none)
         self.policies: dict[str, Policy | str] = {}  # region words and file paths → policy (or why not)
         self.defaulted_type = False
 
@@ -138,6 +144,7 @@ class _Rules:
         if hit is None:
             if len(self.memo) >= _RULE_CACHE_MAX:
                 self.memo.clear()
+                self.rangers.clear()
             try:
                 hit = self._resolve(*words, day=day)
             except CoreError as exc:
@@ -160,16 +167,13 @@ class _Rules:
         if tier_word is None:
             raise RowError("没有医院等级:请填 tier 列,或加 --tier 1|2|3|community")
         remote_word = remote.strip() or self.remote
-        rule = prepare(
-            policy,
-            normalize_plan(plan_word),
-            normalize_visit(visit.strip() or self.visit),
-            normalize_tier(tier_word),
-            _yes_no(retired) if retired.strip() else self.retired,
-            normalize_remote(remote_word) if remote_word else None,
-            day=day or None,
-        )
+        kind = (normalize_plan(plan_word), normalize_visit(visit.strip() or self.visit), normalize_tier(tier_word),
+                _yes_no(retired) if retired.strip() else self.retired,
+                normalize_remote(remote_word) if remote_word else None, day or None)
+        rule = prepare(policy, *kind)
         check_confidence(policy, rule.sources, self.min_confidence)  # too weak a source: that row's error
+        ranger = Ranger(policy, rule, *kind) if any(s.figures for s in policy.sections) else None
+        self.rangers[id(rule)] = ranger if ranger else None
         return rule
 
     def _policy(self, region: str | None) -> Policy:
@@ -376,6 +380,11 @@ class _Runner:
         if self.extra:
             by_payer = {p.kind.payer: part.amount for p, part in zip(rule.payers, paid, strict=True)}
             figures += tuple(by_payer.get(payer, ZERO) for payer in self.extra)
+        ranger = self.rules.rangers.get(id(rule))
+        if ranger is not None:
+            span = ranger.range(bill, year, out, figures[3])
+            figures += tuple(getattr(span, end)[field] for field in ("fund_pay", "critical_illness_pay", "out_of_pocket")
+                             for end in ("low", "high"))
         return figures
 
     def _word(self, message: Any) -> str:
@@ -523,12 +532,14 @@ def _texts(figures: tuple[Any, ...] | None, extra: int = 0) -> list[str]:
     """A row's results as text for CSV/plain: yuan with two decimals, the ratio with four, the
     bound, the warnings joined by ``;``; an added payer's column after critical_illness_pay."""
     if figures is None:
-        return [""] * (len(RESULT_FIELDS) + 2 + extra)
+        return [""] * (len(RESULT_FIELDS) + len(RANGE_FIELDS) + 2 + extra)
     cells = [str(v) for v in figures[:6]]
     if not figures[3]:
         cells[3] = "0.00"  # critical_illness_pay is the bare ZERO when nothing is paid
     if extra:
         cells[4:4] = [str(v) if v else "0.00" for v in figures[8:8 + extra]]
+    span = figures[8 + extra:]
+    cells += [f"{v:.2f}" for v in span] if span else [""] * len(RANGE_FIELDS)
     cells.append(figures[6])
     cells.append(";".join(figures[7]))
     return cells
@@ -591,6 +602,8 @@ class _Out:
         for i, payer in enumerate(self.extra):
             echo[f"{payer}_pay"] = figures[8 + i] if figures else None
         echo.update(zip(RESULT_FIELDS[4:], figures[4:6] if figures else (None, None), strict=True))
+        span = figures[8 + len(self.extra):] if figures else ()
+        echo.update(zip(RANGE_FIELDS, span or (None,) * len(RANGE_FIELDS), strict=True))
         echo["bound"] = (figures[6] or None) if figures else None
         echo["warnings"] = list(figures[7]) if figures else []
         echo[ERROR_FIELD] = error or None

@@ -152,7 +152,7 @@ class CIRule(Prepared):
         for path in paths:
             fig = self.section.figure(path)
             out.append(FigureUse(path, self.kind.key, values.get(path), fig.source or self.section.source,
-                                 fig.alternatives))
+                                 fig.alternatives, self.section.position))
         return tuple(out)
 
     def _cap_text(self, year: YearSoFar, c: CIFigures) -> str:
@@ -187,7 +187,7 @@ class CIRule(Prepared):
                     if year.burden else f"{fmt(c.burden or ZERO)}")
         return [Step("critical_illness_pay", name,
                      f"{burden} {position},起付 {fmt(self.rule.threshold)}:{pieces_formula(c.pieces)}"
-                     + self._cap_text(year, c), c.pay, self.uses("threshold", "bands", *cap_uses))]
+                     + self._cap_text(year, c), c.pay, self.uses("mode", "threshold", "bands", *cap_uses))]
 
 
 def _mode_fields(body: Mapping[str, Any]) -> list[Problem]:

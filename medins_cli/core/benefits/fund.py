@@ -204,7 +204,8 @@ class FundRule(Prepared):
         for name in names:
             for path, value in self.figure_paths.get(name, ()):
                 fig = self.section.figure(path)
-                out.append(FigureUse(path, self.kind.key, value, fig.source or self.section.source, fig.alternatives))
+                out.append(FigureUse(path, self.kind.key, value, fig.source or self.section.source, fig.alternatives,
+                                     self.section.position))
         return tuple(out)
 
     def steps(self, bill: Bill, year: YearSoFar, paid: Paid, earlier: tuple[Paid, ...]) -> list[Step]:

@@ -1,0 +1,114 @@
+"""Ranges where sources disagree (issue 19 item 2, item 5): worked by hand through the public face.
+
+The policy: 职工 住院 三级 起付 1000, 比例 80 % (a page says 75 %), 封顶 50000; 大额 on the year's burden
+above 50000 at 90 % (the other reading: above the basic cap), cap 300000.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+POLICY = """\
+schema: 2
+region: {name: 范围市, province: 四川}
+sources:
+  - {id: agg, title: 聚合表, confidence: unverified}
+  - {id: page, title: 某网页, url: "https://example.org/p", date: 2024-05-01, confidence: unverified}
+sections:
+  - plan: employee
+    kind: inpatient
+    effective: 2026-01-01
+    tiers:
+      "3": {deductible: 1000, ratio: {value: 0.8, alternatives: [{value: 0.75, source: page, note: 网页的说法}]}}
+    annual_cap: 50000
+    source: agg
+  - plan: employee
+    kind: critical_illness
+    effective: 2026-01-01
+    mode: {value: on_burden, alternatives: [{value: above_cap, source: agg, note: 也可能按超过封顶线的费用支付}]}
+    threshold: 50000
+    bands: [{ratio: 0.9}]
+    annual_cap: 300000
+    source: agg
+"""
+EMP = ["-t", "职工", "--tier", "3"]
+
+
+def _file(tmp_path, text=POLICY):
+    path = tmp_path / "range.yaml"
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_a_ratio_in_doubt_gives_a_range(run, tmp_path):
+    data = run.json("estimate", "--policy-file", _file(tmp_path), *EMP, "--amount", "10000")
+    assert (data["fund_pay"], data["out_of_pocket"]) == (7200, 2800)  # (10000 − 1000) × 80 %
+    # the page's 75 %: (10000 − 1000) × 75 % = 6750, the person 3250
+    assert data["range"]["fund_pay"] == [6750, 7200] and data["range"]["out_of_pocket"] == [2800, 3250]
+    assert data["range"]["critical_illness_pay"] == [0, 0]
+    assert data["range"]["cheapest"] == []  # the data's own figures give the low end for the person
+    assert data["range"]["dearest"] == [{"figure": "tiers.3.ratio", "kind": "inpatient", "value": 0.75,
+                                         "source": "page", "note": "网页的说法"}]
+    assert data["range"]["exhaustive"] is True
+
+
+def test_the_other_reading_of_da_e_gives_a_range(run, tmp_path):
+    data = run.json("estimate", "--policy-file", _file(tmp_path), *EMP, "--amount", "100000")
+    # point: fund (99000 × 80 % = 79200) capped at 50000; burden 50000 reaches the threshold only: 大额 0
+    assert (data["fund_pay"], data["critical_illness_pay"], data["out_of_pocket"]) == (50000, 0, 50000)
+    # above the cap: X = 1000 + 50000 ÷ 80 % = 63500; (100000 − 63500) × 90 % = 32850; the person 17150
+    # (with 75 % too: X = 67666.67; 32333.33 × 90 % = 29100 → 20900, between the ends)
+    assert data["range"]["critical_illness_pay"] == [0, 32850]
+    assert data["range"]["out_of_pocket"] == [17150, 50000]
+    assert [r["figure"] for r in data["range"]["cheapest"]] == ["mode"]
+    assert data["range"]["cheapest"][0]["value"] == "above_cap"
+
+
+def test_no_range_where_no_figure_is_in_doubt(run, tmp_path):
+    text = POLICY.replace("{value: 0.8, alternatives: [{value: 0.75, source: page, note: 网页的说法}]}", "0.8")
+    data = run.json("estimate", "--policy-file", _file(tmp_path, text), *EMP, "--amount", "10000")
+    assert "range" not in data  # the 大额 reading does not change a bill that does not reach it
+    assert "range" not in run.json("estimate", "-r", "绵阳", "--tier", "3", "--amount", "8000")
+
+
+def test_the_table_shows_both_ends_and_which_source_gives_them(run, tmp_path):
+    table = run("estimate", "--policy-file", _file(tmp_path), *EMP, "--amount", "10000", "-f", "table").stdout
+    assert "6,750.00–7,200.00" in table and "数据 7,200.00" in table and "2,800.00–3,250.00" in table
+    flat = "".join(table.split())  # the lines under the table wrap at 80 columns
+    assert "来源说法不一:个人负担在2,800.00到3,250.00元之间" in flat
+    assert "tiers.3.ratio按「某网页」(未核实)写作75%" in flat
+    assert "某网页[未核实]" in flat  # its source is listed too
+
+
+def test_plain_and_explain_give_the_range(run, tmp_path):
+    out = run("estimate", "--policy-file", _file(tmp_path), *EMP, "--amount", "10000", "-f", "plain",
+              "--explain").stdout
+    assert "range.fund_pay: 6750.00–7200.00" in out and "range.out_of_pocket: 2800.00–3250.00" in out
+    assert any(line.startswith("range.1: 来源说法不一") for line in out.splitlines())
+
+
+def test_batch_has_low_and_high_columns(run, tmp_path):
+    result = run("estimate", "--batch", "-", "--policy-file", _file(tmp_path), "-q",
+                 input="type,tier,amount\n职工,3,10000\n职工,3,100000\n")
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [(r["fund_pay_low"], r["fund_pay_high"], r["out_of_pocket_low"], r["out_of_pocket_high"]) for r in rows] == [
+        ("6750.00", "7200.00", "2800.00", "3250.00"), ("50000.00", "50000.00", "17150.00", "50000.00")]
+    assert rows[1]["critical_illness_pay_high"] == "32850.00"
+    jsonl = run("estimate", "--batch", "-", "--policy-file", _file(tmp_path), "-q", "-f", "jsonl",
+                input="type,tier,amount\n职工,3,10000\n")
+    assert json.loads(jsonl.stdout)["out_of_pocket_high"] == 3250
+
+
+def test_the_persons_own_slip_settles_a_figure(run, tmp_path):
+    text = POLICY.replace("{id: agg, title: 聚合表, confidence: unverified}",
+                          "{id: agg, title: 聚合表, confidence: unverified}\n"
+                          "  - {id: slip-2026-03-02, title: 本人结算单 2026-03-02, confidence: observed}").replace(
+        "{value: 0.8, alternatives:", "{value: 0.8, source: slip-2026-03-02, alternatives:")
+    data = run.json("estimate", "--policy-file", _file(tmp_path, text), *EMP, "--amount", "10000")
+    assert "range" not in data  # the ratio is the slip's: the page's 75 % is not used
+    assert any("tiers.3.ratio 来自本人结算单" in n for n in data["notes"])
+    # the 大额 reading keeps its range
+    big = run.json("estimate", "--policy-file", _file(tmp_path, text), *EMP, "--amount", "100000")
+    assert big["range"]["out_of_pocket"] == [17150, 50000]
