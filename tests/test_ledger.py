@@ -336,3 +336,30 @@ def test_tables_fit_the_terminal_and_never_cut(run, mum, tmp_path, monkeypatch, 
         assert max(cell_len(line) for line in lines) <= width, args
     year = run("slip", "year", "--person", "妈妈", "--year", "2025", "-f", "table").stdout
     assert "21,903.00 / 500,000.00 元" in year  # money never folded or cut
+
+
+def test_a_full_disk_says_so_and_the_ledger_is_unchanged(run, mum, tmp_path, monkeypatch):
+    """SQLite rolls the transaction back itself when the disk is full; the ROLLBACK medins then
+    sent failed and its error hid the real one (读写出错…请从备份恢复, for a ledger that was fine)."""
+    real_connect = sqlite3.connect
+
+    def full_disk(*args, **kwargs):  # the file may not grow by a single page
+        conn = real_connect(*args, **kwargs)
+        pages = conn.execute("PRAGMA page_count").fetchone()[0]
+        conn.execute(f"PRAGMA max_page_count = {pages}")
+        return conn
+
+    path = ledger.ledger_path()
+    before = path.read_bytes()
+    many = [{"total": 1000 + n, "fund_pay": 500, "cash_pay": 500 + n, "date": "2025-06-01",
+             "hospital": "绵阳市中心医院" * 10} for n in range(200)]
+    monkeypatch.setattr(sqlite3, "connect", full_disk)
+    result = run("slip", "add", _file(tmp_path, many, "many.yaml"))
+    monkeypatch.setattr(sqlite3, "connect", real_connect)
+    assert result.exit_code == ExitCode.ERROR
+    _one_line(result)
+    assert "磁盘已满" in result.stderr and "账本没有改动" in result.stderr and str(path) in result.stderr
+    assert "从备份恢复" not in result.stderr
+    assert path.read_bytes() == before
+    assert [r["id"] for r in run.json("slip", "list")] == [1, 2, 3]
+

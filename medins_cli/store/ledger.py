@@ -63,20 +63,38 @@ def ledger_path() -> Path:
 
 def _problem(path: Path, exc: Exception) -> DataError:
     """One Chinese line for a database or file error (SQLite's and the system's English left out)."""
+    import errno
+
     text = str(exc).lower()
     if isinstance(exc, OSError):
         if is_permission(exc):
             return DataError(f"没有权限读写账本 {path}:请检查它和所在目录的权限")
+        if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+            return _disk_full(path)
         return DataError(f"打不开账本 {path}:{os_reason(exc)}。请检查路径和权限")
+    if getattr(exc, "sqlite_errorname", None) == "SQLITE_FULL" or ("disk" in text and "full" in text):
+        return _disk_full(path)
     if "locked" in text or "busy" in text:
         return DataError(f"账本 {path} 正被另一个 medins 或程序使用(等了 {BUSY_TIMEOUT:g} 秒):请稍后再试")
     if "readonly" in text or "read-only" in text or "permission" in text or "unable to open" in text:
         return DataError(f"没有权限读写账本 {path}(或打不开它):请检查它和所在目录的权限")
     if "not a database" in text or "malformed" in text or "corrupt" in text:
         return DataError(f"账本 {path} 已损坏或不是数据库:medins 没有改动它;请从备份恢复,或把它改名保存后重新记账")
-    if "disk" in text and "full" in text:
-        return DataError(f"磁盘已满,没能写入账本 {path}:medins 没有改动它;请腾出空间后再试")
     return DataError(f"账本 {path} 读写出错:medins 没有改动它;请从备份恢复,或把它改名保存后重新记账")
+
+
+def _disk_full(path: Path) -> DataError:
+    return DataError(f"磁盘已满,没能写入账本 {path}:账本没有改动(这次的写入整个撤销了);请腾出空间后再试")
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    """Undo the open transaction, if SQLite has not already (it does on a full disk): a failing
+    ROLLBACK must never hide the error that made it necessary."""
+    if conn.in_transaction:
+        try:
+            conn.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass
 
 
 @contextmanager
@@ -157,10 +175,10 @@ def _write(path: Path) -> Iterator[sqlite3.Connection]:
             try:
                 _migrate(conn)
                 yield conn
+                conn.execute("COMMIT")
             except BaseException:
-                conn.execute("ROLLBACK")
+                _rollback(conn)
                 raise
-            conn.execute("COMMIT")
         finally:
             conn.close()
 
@@ -178,10 +196,10 @@ def _read(path: Path) -> Iterator[sqlite3.Connection | None]:
                 conn.execute("BEGIN IMMEDIATE")
                 try:
                     _migrate(conn)
+                    conn.execute("COMMIT")
                 except BaseException:
-                    conn.execute("ROLLBACK")
+                    _rollback(conn)
                     raise
-                conn.execute("COMMIT")
             yield conn
         finally:
             conn.close()
