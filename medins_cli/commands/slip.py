@@ -125,6 +125,9 @@ def check(
 ADD_HELP = """把结算单记进本地账本(按人、按年),之后 medins estimate --person 会用本年累计。
 加总不对的结算单不记(先用 slip check 核对);一个文件里的多张单要么全记、要么都不记。
 
+账本里已有的单(同一人、同一天、同一地区,总额和统筹支付都相同)不会再记一次,退出码 1,并说出是哪一张;
+确实是两张单时加 --allow-duplicate。记上以后输出写不出去(如磁盘满)时,错误那一行会说已记入哪几张:不要再记。
+
 --estimate 记一笔预计的账单(还没拿到结算单时):按 estimate 的选项计算,本年累计自动从账本填入。
 
 示例:
@@ -155,6 +158,8 @@ def add(
     ytd_critical: o.YtdCritical = None,
     person: Person = None,
     estimate: Annotated[bool, typer.Option("--estimate", help="记一笔预计的账单:按地区政策估算(用 --amount 等)")] = False,
+    allow_duplicate: Annotated[bool, typer.Option(
+        "--allow-duplicate", help="账本里已有同一人、同一天、同一地区、总额和统筹都相同的单时也记(确实是两张单)")] = False,
     fmt: Annotated[Optional[str], o.format_option("table|json|plain", "终端里为 table,管道中为 plain")] = None,
     quiet: o.Quiet = False,
 ) -> None:
@@ -168,7 +173,7 @@ def add(
                          retired=retired, admission=admission, remote=remote, date=date, hospital=hospital,
                          policy_file=policy_file, ytd_fund=ytd_fund, ytd_outpatient=ytd_outpatient,
                          ytd_burden=ytd_burden, ytd_critical=ytd_critical, person=person)
-    slip_ledger_cmd.add(source, opts, estimate=estimate, fmt=fmt, quiet=quiet)
+    slip_ledger_cmd.add(source, opts, estimate=estimate, allow_duplicate=allow_duplicate, fmt=fmt, quiet=quiet)
 
 
 @app.command("list", cls=Command)

@@ -241,14 +241,53 @@ def _entry(row: tuple) -> Entry:  # type: ignore[type-arg]
                  admission=admission, remote=remote, hospital=hospital)
 
 
-def add(entries: Iterable[Entry], path: Path | None = None) -> list[int]:
-    """Store bills, all or none (one transaction); returns their ids."""
+class AlreadyInLedger(DataError):
+    """Bills that are already in the ledger (:func:`medins_cli.core.ledger.bill_key`): nothing was
+    stored. ``matches`` pairs the index of each such new bill with the stored entry it equals."""
+
+    def __init__(self, matches: list[tuple[int, Entry]]) -> None:
+        super().__init__(f"账本里已有这张单(#{matches[0][1].id}):没有记入账本")
+        self.matches = matches
+
+
+class RepeatedBill(DataError):
+    """Two of the bills to store are the same bill (indexes ``first`` and ``again``): nothing was stored."""
+
+    def __init__(self, first: int, again: int) -> None:
+        super().__init__(f"第 {again + 1} 张与第 {first + 1} 张是同一张单:没有记入账本")
+        self.first, self.again = first, again
+
+
+def add(entries: Iterable[Entry], path: Path | None = None, *, allow_duplicate: bool = False) -> list[int]:
+    """Store bills, all or none (one transaction); returns their ids.
+
+    Unless ``allow_duplicate``, a bill the ledger already holds (same person, date, region, total
+    and fund paid) stops the whole write with :class:`AlreadyInLedger`, and a bill given twice with
+    :class:`RepeatedBill`. The check is made inside the write transaction, so two ``slip add`` of
+    the same file at the same moment store it once."""
+    from medins_cli.core.ledger import bill_key, repeated
+
     path = path or ledger_path()
+    rows = list(entries)
     columns = (*_CONTEXT_COLUMNS, *MONEY_COLUMNS, "added")
     sql = f"INSERT INTO slips ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
     ids = []
     with _write(path) as conn:
-        for entry in entries:
+        if not allow_duplicate:
+            matches: list[tuple[int, Entry]] = []
+            for number, entry in enumerate(rows):
+                same = [old for old in (_entry(row) for row in conn.execute(
+                    _SELECT + " WHERE person = ? AND year = ? AND date = ? ORDER BY id",
+                    (entry.person, entry.year, entry.date)))
+                    if bill_key(old) == bill_key(entry)]
+                if same:  # each new bill paired with a stored one of its own where there are enough
+                    paired = {old.id for _, old in matches}
+                    matches.append((number, next((old for old in same if old.id not in paired), same[0])))
+            if matches:
+                raise AlreadyInLedger(matches)
+            if (pair := repeated(rows)) is not None:
+                raise RepeatedBill(*pair)
+        for entry in rows:
             ids.append(int(conn.execute(sql, _row_values(entry)).lastrowid or 0))
     return ids
 
