@@ -125,8 +125,9 @@ def check(
 ADD_HELP = """把结算单记进本地账本(按人、按年),之后 medins estimate --person 会用本年累计。
 加总不对的结算单不记(先用 slip check 核对);一个文件里的多张单要么全记、要么都不记。
 
-账本里已有的单(同一人、同一天、同一地区,总额和统筹支付都相同)不会再记一次,退出码 1,并说出是哪一张;
-确实是两张单时加 --allow-duplicate。记上以后输出写不出去(如磁盘满)时,错误那一行会说已记入哪几张:不要再记。
+账本里已有的单(同一人、同一天、同一地区,总额和统筹都相同)不再记一次:
+说出是哪一张,退出码 1;确实是两张单时加 --allow-duplicate。
+单已记上而输出写不出去(如磁盘满)时,那一行错误会说已记入哪几张:不要再记。
 
 --estimate 记一笔预计的账单(还没拿到结算单时):按 estimate 的选项计算,本年累计自动从账本填入。
 
@@ -136,7 +137,7 @@ ADD_HELP = """把结算单记进本地账本(按人、按年),之后 medins esti
 
   medins slip add 结算单.yaml --person 妈妈
 
-  medins slip add export.json                     (slip export 的输出可以原样记回)
+  medins slip add export.json           (另一个账本 slip export 的输出)
 
   medins slip add --estimate -r 绵阳 --tier 3 --amount 20000 --date 2025-06-01 --person 妈妈
 """
@@ -214,7 +215,7 @@ def export(
     year: Year = None,
     fmt: Annotated[Optional[str], o.format_option("json|csv", "json")] = None,
 ) -> None:
-    """导出账本(JSON 或 CSV,写到标准输出);导出的文件可以用 slip add 原样记回。
+    """导出账本(JSON 或 CSV,写到标准输出);slip add 可以把它原样记进另一个账本(记回同一个账本会被当作重复拒绝)。
 
     示例:medins slip export > 账本.json;medins slip export -f csv --year 2025 > 2025.csv
     """
