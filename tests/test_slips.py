@@ -638,6 +638,23 @@ def test_a_backup_that_fails_leaves_no_half_made_file_and_the_original(run, tmp_
     monkeypatch.setattr(os, failing, full)
     result = run("slip", "check", write(tmp_path, THIRD_TIER), "--policy-file", str(policy), "--tier", "3", *RULES_ARGS)
     assert result.exit_code == ExitCode.ERROR
-    assert result.stderr.splitlines()[-1] == (f"错误:没能备份 {policy}(磁盘空间不足),没有写入:原文件没有改动")
+    assert result.stderr.splitlines()[-1] == (f"错误:没能备份 {policy}(磁盘空间不足),没有写入,原文件没有改动:"
+                                              f"请检查 {tmp_path} 的空间和权限后再试")
     assert policy.read_bytes() == RULES.read_bytes()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["rules.yaml", "slip.yaml"]  # no 0-byte .bak, no lock
+
+
+def test_a_write_that_fails_after_the_backup_leaves_the_file_as_it_was(run, tmp_path, monkeypatch):
+    import os
+
+    policy = tmp_path / "rules.yaml"
+    shutil.copy(RULES, policy)
+
+    def full(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", full)
+    result = run("slip", "check", write(tmp_path, THIRD_TIER), "--policy-file", str(policy), "--tier", "3", *RULES_ARGS)
+    assert result.exit_code == ExitCode.ERROR and "磁盘空间不足" in result.stderr.splitlines()[-1]
+    assert policy.read_bytes() == RULES.read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["rules.yaml", "slip.yaml"]  # no temp file, lock or backup

@@ -245,7 +245,8 @@ def _loop(path: Path) -> DataError | None:
 
 def _write_failed(path: Path, exc: OSError) -> DataError:
     if is_permission(exc):
-        return DataError(f"没有权限写入 {path}:请检查 {path.parent} 的权限(如 chmod u+w {path.parent}),"
+        folder = Path(os.path.realpath(path)).parent  # a symlinked config is written beside its target
+        return DataError(f"没有权限写入 {path}:请检查 {folder} 的权限(如 chmod u+w {folder}),"
                          "或用环境变量 MEDINS_CONFIG_DIR 换一个目录")
     return _loop(path) or DataError(f"写不了配置文件 {path}:{os_reason(exc)}。原来的文件没有改动")
 

@@ -131,10 +131,13 @@ def _write_locked(policy: Policy, learning: Learning, real: Path) -> Written:
         try:
             kept_as = backup(real)
         except OSError as exc:
-            raise DataError(f"没能备份 {real}({os_reason(exc)}),没有写入:原文件没有改动") from None
+            raise DataError(f"没能备份 {real}({os_reason(exc)}),没有写入,原文件没有改动:"
+                            f"请检查 {real.parent} 的空间和权限后再试") from None
     try:
         atomic_write(real, text)
     except OSError as exc:
+        if kept_as is not None:  # the file is as it was: a backup sharing its inode would only follow later edits
+            kept_as.unlink(missing_ok=True)
         raise loop_error(path) or write_failed(path, exc) from None
     return Written(path, kept_as)
 
