@@ -385,3 +385,29 @@ def test_a_reset_whose_backup_fails_leaves_nothing_half_made(run, isolated_dirs,
     assert result.exit_code == ExitCode.ERROR and "磁盘空间不足" in result.stderr
     assert path.read_text(encoding="utf-8") == "{broken"
     assert sorted(p.name for p in path.parent.iterdir()) == ["config.json"]
+
+
+@pytest.mark.skipif(fcntl is None, reason="flock is POSIX")
+def test_without_flock_the_lock_file_itself_is_the_lock(run, isolated_dirs, monkeypatch):
+    """Some network file systems have no flock: holding the lock is having created config.json.lock."""
+    import errno
+
+    from medins_cli.store import userfile
+
+    def no_locks(fd, op):
+        raise OSError(errno.ENOLCK, "No locks available")
+
+    monkeypatch.setattr(fcntl, "flock", no_locks)
+    monkeypatch.setattr(userfile, "WAIT_NOTICE", 0.1)
+    monkeypatch.setattr(userfile, "LOCK_TIMEOUT", 0.4)
+    path = cfg_file(isolated_dirs)
+    assert run("config", "set", "region", "绵阳").exit_code == 0
+    assert sorted(p.name for p in path.parent.iterdir()) == ["config.json"]
+    lock = path.with_name("config.json.lock")
+    lock.write_text("", encoding="utf-8")  # another medins holds it (or one that crashed left it)
+    result = run("config", "set", "tier", "3")
+    assert result.exit_code == ExitCode.ERROR and "等待中" in result.stderr
+    assert f"如果没有别的 medins 在运行,删掉 {lock} 后再试" in result.stderr.splitlines()[-1]
+    lock.unlink()
+    assert run("config", "set", "tier", "3").exit_code == 0
+    assert json.loads(path.read_text(encoding="utf-8")) == {"region": "绵阳", "tier": "3"}
