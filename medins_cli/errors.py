@@ -107,6 +107,58 @@ def json_reason(exc: ValueError) -> str:
     return f"第 {line} 行第 {col} 列:{words}" if line is not None else words
 
 
+# ---- text from elsewhere, made visible before it reaches a terminal ------------------------
+
+#: Characters that change what a terminal shows instead of being shown: C0 and C1 control
+#: characters (ESC starts the sequences that set the window title, clear the screen or hide text),
+#: DEL, and the bidirectional controls that reorder text (U+202E …). :func:`visible` writes them
+#: as ``\x1b`` / ``\u202e``.
+UNSAFE = r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+_NAMED = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
+
+
+def _escape(ch: str) -> str:
+    return _NAMED.get(ch) or (f"\\u{ord(ch):04x}" if ch in _BIDI else f"\\x{ord(ch):02x}")
+
+
+_ONE_LINE = {c: _escape(chr(c)) for c in (*range(0x20), *range(0x7F, 0xA0))} | {ord(c): _escape(c) for c in _BIDI}
+_LAYOUT = {k: v for k, v in _ONE_LINE.items() if k not in (0x09, 0x0A)}  # tab and newline kept
+
+
+def visible(text: str, *, layout: bool = False) -> str:
+    r"""``text`` safe to show on a terminal: control and bidi characters written out (``\x1b``,
+    ``\u202e``). A one-line field (the default) shows even newlines and tabs that way;
+    ``layout=True`` keeps newlines and tabs, for text whose lines are meant (a YAML document, a table cell)."""
+    if text.isprintable():  # the everyday case, checked in C: nothing to do
+        return text
+    return text.translate(_LAYOUT if layout else _ONE_LINE)
+
+
+def has_unsafe(text: str) -> bool:
+    """Whether :func:`visible` would change ``text`` other than its newlines and tabs."""
+    return not text.isprintable() and text.translate(_LAYOUT) != text
+
+
+#: Longest message line written to stderr; longer ones (a cell of a million characters echoed in a
+#: message) are cut in the middle, saying how long they were.
+MAX_MESSAGE = 2000
+
+
+def clip(text: str, limit: int = MAX_MESSAGE) -> str:
+    if len(text) <= limit:
+        return text
+    half = limit // 2
+    return f"{text[:half]}…(中间略去 {len(text) - limit:,} 个字)…{text[-half:]}"
+
+
+def message_line(text: str) -> str:
+    """One line for stderr: clipped, and with every control character shown, never obeyed."""
+    return visible(clip(text))
+
+
 def write_failed(path: Any, exc: OSError) -> DataError:
     """One line for a file that could not be written: 没有权限写入 <path>, or the reason in Chinese."""
     if is_permission(exc):
@@ -127,13 +179,17 @@ def note_later(message: str) -> None:
 
 def _flush_later() -> None:
     while _later:
-        sys.stderr.write(f"{_later.pop(0)}\n")
+        sys.stderr.write(f"{message_line(_later.pop(0))}\n")
 
 
 def error(message: str) -> None:
-    """One error line on stderr."""
-    sys.stderr.write(f"错误:{message}\n")
-    sys.stderr.flush()
+    """One error line on stderr (what came from a file or the command line in it is shown, never
+    obeyed: :func:`message_line`). A stderr that cannot be written is no reason for a traceback."""
+    try:
+        sys.stderr.write(f"错误:{message_line(message)}\n")
+        sys.stderr.flush()
+    except (OSError, ValueError, AttributeError):  # closed or full: nobody can read it anyway
+        pass
 
 
 def guard(fn: F) -> F:

@@ -28,8 +28,8 @@ from medins_cli.core.errors import CoreError
 from medins_cli.core.model import Policy
 from medins_cli.core.money import FEN, MAX_AMOUNT, ZERO, parse_amount
 from medins_cli.core.names import normalize_plan, normalize_remote, normalize_tier, normalize_visit, yes_no
-from medins_cli.errors import ExitCode, MedinsError, UsageError, os_reason
-from medins_cli.render.output import json_default, note
+from medins_cli.errors import ExitCode, MedinsError, UsageError, message_line, os_reason
+from medins_cli.render.output import csv_writer, json_default, json_safe, note
 from medins_cli.store.safeio import MAX_LINE_CHARS, Lines, parse_json, text_problem
 
 #: Input columns medins reads: the long option names.
@@ -348,7 +348,7 @@ class _Runner:
         if self.opts.strict:
             raise MedinsError(f"第 {line} 行:{message}(--strict:遇到第一处错误即停止)", ExitCode.ERROR)
         if self.failed <= MAX_ERROR_LINES:
-            sys.stderr.write(f"第 {line} 行:{message}\n")
+            sys.stderr.write(f"{message_line(f'第 {line} 行:{message}')}\n")
         return message
 
     def finish(self) -> None:
@@ -501,8 +501,8 @@ class _Out:
         self.records = 0
         out = sys.stdout
         self.writerow: Callable[[list[Any]], object]
-        if fmt == "csv":
-            self.writerow = csv.writer(out, lineterminator="\n").writerow
+        if fmt == "csv":  # cells a spreadsheet would run get a ' (render.output.csv_row; not with --raw-csv)
+            self.writerow = csv_writer(out)
         elif fmt == "plain":
             from medins_cli.render.output import plain_value
 
@@ -517,9 +517,9 @@ class _Out:
 
             def write_json(record: dict[str, Any]) -> None:
                 try:
-                    text = encode(record)
+                    text = json_safe(encode(record))
                 except ValueError:  # an input cell such as 1e309 read as inf: echo it as text, stay valid JSON
-                    text = encode(_finite(record))
+                    text = json_safe(encode(_finite(record)))
                 if array:
                     text = ("[\n" if not self.records else ",\n") + text
                     self.records += 1

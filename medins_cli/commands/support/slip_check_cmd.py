@@ -102,7 +102,9 @@ def _learn(policy: Any, claim: Any, tally: Any, comparison: Any, slip: Any, yes:
         for line in lines:
             note(line)
     else:
-        sys.stderr.write("\n".join(lines) + "\n写入吗?[y/N] ")
+        from medins_cli.errors import message_line
+
+        sys.stderr.write("\n".join(map(message_line, lines)) + "\n写入吗?[y/N] ")
         sys.stderr.flush()
         answer = sys.stdin.readline().strip().lower()
         if answer not in ("y", "yes", "是", "好", "写"):
