@@ -249,3 +249,41 @@ def test_regions_csv_quotes_a_name_that_is_a_formula(run, isolated_dirs):
     assert rows[0]["name"] == "'@示例市"
     rows = list(csv.DictReader(io.StringIO(run("regions", "-p", "示例省", "-f", "csv", "--raw-csv").stdout)))
     assert rows[0]["name"] == "@示例市"
+
+
+# ---- names too long to be one: answered at once, never compared (issue 17, item 7) ---------------
+
+
+def test_a_region_cell_of_a_million_characters_is_that_rows_error(run, tmp_path):
+    path = tmp_path / "long.csv"
+    path.write_text(f"region,type,tier,amount\n{'绵' * 1_000_000},职工,3,8000\n绵阳,职工,3,8000\n", encoding="utf-8")
+    result = run("estimate", "--batch", str(path), "-q")
+    assert result.exit_code == ExitCode.ERROR
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert rows[0]["error"].startswith("地区名太长(1,000,000 个字)") and rows[1]["fund_pay"] == "6090.00"
+    assert len(result.stderr) < 1000
+
+
+def test_a_config_region_of_200000_characters_is_a_broken_config(run, isolated_dirs):
+    isolated_dirs["config"].mkdir(parents=True)
+    (isolated_dirs["config"] / "config.json").write_text(json.dumps({"region": "x" * 200_000}), encoding="utf-8")
+    result = run("estimate", "--tier", "3", "--amount", "8000")
+    assert result.exit_code == ExitCode.ERROR
+    assert result.stderr.count("\n") == 1 and "region 太长(200,000 个字)" in result.stderr
+    assert len(result.stderr) < 500
+
+
+@pytest.mark.parametrize("args", [
+    ["estimate", "--tier", "3", "--amount", "8000", "-r"], ["config", "set", "region"], ["policy", "show"],
+    ["checklist", "住院报销", "-r"], ["transfer-guide", "--from", "绵阳", "--to"], ["balance", "-r"],
+    ["policy", "init", "--province", "四川", "--template"],
+])
+def test_a_long_region_name_is_refused_without_being_compared(run, args):
+    result = run(*args, "南" * 5000)
+    assert result.exit_code == ExitCode.USAGE, result.stderr
+    assert result.stderr.startswith("错误:地区名太长(5,000 个字)") and result.stderr.count("\n") == 1
+
+
+def test_a_name_just_long_enough_is_still_looked_up(run):
+    result = run("estimate", "-r", "绵羊" * 32, "--tier", "3", "--amount", "8000")
+    assert result.exit_code == ExitCode.USAGE and "不认识的地区" in result.stderr

@@ -175,7 +175,7 @@ def init(
     from medins_cli.errors import UsageError, has_unsafe
     from medins_cli.render.output import set_quiet
     from medins_cli.store.paths import atomic_write, user_data_dir
-    from medins_cli.store.regions import find_region
+    from medins_cli.store.regions import check_name_length, find_region
 
     set_quiet(quiet)
     plan = normalize_plan(type_) if type_ else None  # a typo is a usage error, in either mode
@@ -184,6 +184,7 @@ def init(
         raise UsageError(f"地区名「{name}」含有控制字符(如 ESC 或改变文字方向的字符):请写地区的中文名,如 德阳")
     if not clean or any(ch in clean for ch in '/\\:*?"<>|') or clean.startswith("."):
         raise UsageError(f"地区名「{name}」不能用作文件名:请写地区的中文名,如 德阳")
+    check_name_length(clean)
     known = _known(clean, find_region)
     to_stdout = output == "-"
     in_user_dir = output is None

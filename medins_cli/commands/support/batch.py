@@ -432,6 +432,9 @@ def _column_key(name: str) -> str:
     return name.strip().lower().replace("-", "_")
 
 
+_MAX_COMPARED = 64  # a column name longer than this is not compared with the known ones (difflib's time)
+
+
 def _check_header(names: list[str], opts: BatchOptions) -> None:
     """Usage errors for a header that cannot work; a note for a column that looks misspelt."""
     import difflib
@@ -440,11 +443,11 @@ def _check_header(names: list[str], opts: BatchOptions) -> None:
     keys = [_column_key(n) for n in names]
     if not set(known).intersection(keys):
         close = [f"{n} → {c[0]}" for n, k in zip(names, keys, strict=True)
-                 if (c := difflib.get_close_matches(k, known, n=1, cutoff=0.75))]
+                 if len(k) <= _MAX_COMPARED and (c := difflib.get_close_matches(k, known, n=1, cutoff=0.75))]
         hint = f"(是不是写错了列名:{'、'.join(close)}?)" if close else ""
         raise UsageError(f"批量输入的第 1 行应是列名(如 region,tier,amount){hint}:请加上或改正表头")
     for name, key in zip(names, keys, strict=True):
-        if key not in known and key not in OUTPUT_FIELDS:
+        if key not in known and key not in OUTPUT_FIELDS and len(key) <= _MAX_COMPARED:
             close = difflib.get_close_matches(key, known, n=1, cutoff=0.75)
             if close:
                 note(f"列「{name}」不参与计算(原样输出);是不是 {close[0]}?")
