@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 import functools
+import io
 import os
 import sys
 from typing import Any, Callable, TypeVar
@@ -201,7 +202,9 @@ def guard(fn: F) -> F:
 
         _later.clear()
         try:
+            _ctrl_c_raises(True)
             result = fn(*args, **kwargs)
+            sys.stdout.flush()  # a full or closed stdout is this command's failure, said here
             _flush_later()
             return result
         except MedinsError as exc:
@@ -213,6 +216,8 @@ def guard(fn: F) -> F:
         except KeyboardInterrupt:
             error("已中断")
             raise SystemExit(int(ExitCode.INTERRUPTED)) from None
+        except OutputError as exc:
+            raise SystemExit(output_failed(exc.errno)) from None
         except BrokenPipeError:
             _quiet_broken_pipe()
             raise SystemExit(int(ExitCode.OK)) from None
@@ -227,6 +232,8 @@ def guard(fn: F) -> F:
                 raise SystemExit(int(ExitCode.ERROR)) from None
             error(f"内部错误({type(exc).__name__}: {exc})。请加环境变量 MEDINS_DEBUG=1 重试并报告此问题")
             raise SystemExit(int(ExitCode.ERROR)) from None
+        finally:
+            _ctrl_c_raises(False)
 
     return wrapper  # type: ignore[return-value]
 
@@ -237,3 +244,138 @@ def _quiet_broken_pipe() -> None:
         os.dup2(devnull, sys.stdout.fileno())
     except (OSError, ValueError):
         pass
+
+
+# ---- Ctrl-C ------------------------------------------------------------------------------------
+
+_quiet_exit: list[Any] = []  # entry.main's SIGINT handler: one line, exit 130, at once
+
+
+def set_interrupt_handler(handler: Any) -> None:
+    """Called by :func:`medins_cli.entry.main`: outside a command body Ctrl-C runs ``handler``
+    (start-up, parsing, help, exit: nothing to finish); inside one it raises KeyboardInterrupt, so
+    the command can finish what it writes (a JSON array's ``]``) and :func:`guard` says 已中断."""
+    _quiet_exit[:] = [handler]
+
+
+def _ctrl_c_raises(inside: bool) -> None:
+    if _quiet_exit:  # only under entry.main: an in-process caller (tests, a script) keeps its own handling
+        import _signal
+
+        _signal.signal(_signal.SIGINT, _signal.default_int_handler if inside else _quiet_exit[0])
+
+
+# ---- stdout and stderr that cannot be written -------------------------------------------------
+
+
+class OutputError(OSError):
+    """stdout could not be written: closed (``>&-``, EBADF), full (``> /dev/full``, ENOSPC), the
+    reader gone (EPIPE), … Raised by the stream :func:`install_stdio` puts under ``sys.stdout``."""
+
+
+_stdout: dict[str, Any] = {"errno": None, "said": False}
+
+_OUTPUT_WHY = {
+    "EBADF": "标准输出已关闭(如 >&-)。请把输出重定向到文件,或 >/dev/null 丢弃",
+    "ENOSPC": "磁盘空间不足。请腾出空间,或把输出重定向到别处",
+    "EDQUOT": "超出磁盘配额。请腾出空间,或把输出重定向到别处",
+}
+
+
+def output_failed(number: int | None) -> int:
+    """Say once (one line) that stdout could not be written, and the exit code: 0 when the reader
+    went away (``medins … | head -1``: it read what it wanted), else 1."""
+    import errno
+
+    if number == errno.EPIPE:
+        return int(ExitCode.OK)
+    if not _stdout["said"]:
+        _stdout["said"] = True
+        name = errno.errorcode.get(number or -1, "")
+        why = _OUTPUT_WHY.get(name) or f"{os_reason(OSError(number, ''))}。请检查标准输出重定向到的文件或设备"
+        error(f"输出写不出去:{why}")
+    return int(ExitCode.ERROR)
+
+
+def finish_output(code: Any) -> Any:
+    """At exit (:func:`medins_cli.entry.main`): write what stdout still holds; if stdout failed
+    anywhere, the exit code says so (see :func:`output_failed`). Nothing is left for Python to
+    complain about at shutdown ("Exception ignored … BrokenPipeError")."""
+    try:
+        sys.stdout.flush()
+    except OSError as exc:
+        _stdout["errno"] = _stdout["errno"] or exc.errno
+    if _stdout["errno"] is not None:
+        return output_failed(_stdout["errno"])
+    return code
+
+
+def install_stdio() -> None:
+    """Put sys.stdout and sys.stderr on streams whose failures medins can name (entry.main only).
+
+    stdout: the first write that fails raises :class:`OutputError` (the command stops, :func:`guard`
+    or :func:`finish_output` says why in one line); later writes are dropped, so nothing fails again
+    at shutdown. stderr: failures are dropped (there is nowhere to report them). A closed stdin,
+    stdout or stderr gets /dev/null on its descriptor first, so no file medins opens can take it
+    (and then receive the output)."""
+    for fd, name, flags in ((0, "stdin", os.O_RDONLY), (1, "stdout", os.O_WRONLY), (2, "stderr", os.O_WRONLY)):
+        if getattr(sys, name) is None:  # Python found the descriptor closed
+            try:
+                spare = os.open(os.devnull, flags)
+                if spare != fd:
+                    os.dup2(spare, fd)
+                    os.close(spare)
+            except OSError:
+                return
+    if sys.stdin is None:
+        sys.stdin = open(0, encoding="utf-8", closefd=False)  # noqa: SIM115 - lives as long as the process
+    for fd, name in ((1, "stdout"), (2, "stderr")):
+        old = getattr(sys, name)
+        closed = old is None
+        stream = _Stream(fd, closed=closed, quiet=fd == 2)
+        # a closed stdout fails at the first write, before anything else is said
+        buffered = io.BufferedWriter(stream, buffer_size=1 if closed else io.DEFAULT_BUFFER_SIZE)
+        text = io.TextIOWrapper(buffered, encoding=getattr(old, "encoding", None) or "utf-8",
+                                errors=getattr(old, "errors", None) or ("backslashreplace" if fd == 2 else "strict"),
+                                line_buffering=bool(getattr(old, "line_buffering", False)),
+                                write_through=closed or bool(getattr(old, "write_through", fd == 2)))
+        setattr(sys, name, text)
+
+
+class _Stream(io.RawIOBase):
+    """File descriptor 1 or 2 for :func:`install_stdio` (``io`` is loaded with Python itself)."""
+
+    def __init__(self, fd: int, *, closed: bool, quiet: bool) -> None:
+        import errno
+
+        super().__init__()
+        self.fd, self.quiet = fd, quiet
+        self.failed: int | None = errno.EBADF if closed else None
+        self.raised = False
+        if closed and not quiet:
+            _stdout["errno"] = errno.EBADF
+
+    def writable(self) -> bool:
+        return True
+
+    def fileno(self) -> int:
+        return self.fd
+
+    def isatty(self) -> bool:
+        try:
+            return self.failed is None and os.isatty(self.fd)
+        except OSError:
+            return False
+
+    def write(self, data: Any) -> int:
+        if self.failed is None:
+            try:
+                return os.write(self.fd, data)
+            except OSError as exc:
+                self.failed = exc.errno
+                if not self.quiet:
+                    _stdout["errno"] = exc.errno
+        if self.quiet or self.raised:
+            return len(memoryview(data))  # dropped: the failure is said once, by whoever caught it
+        self.raised = True
+        raise OutputError(self.failed, os.strerror(self.failed or 0))

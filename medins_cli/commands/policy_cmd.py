@@ -294,7 +294,11 @@ def _interview(name: str, province: str, plan: Optional[str], known: Optional[di
 
         sys.stderr.write(message_line(f"{question} [{default}]: " if default else f"{question}: "))
         sys.stderr.flush()
-        line = sys.stdin.readline()
+        try:
+            line = sys.stdin.readline()
+        except KeyboardInterrupt:
+            sys.stderr.write("\n")  # the question's line ends; 已中断 goes on a line of its own
+            raise
         if not line:
             raise DataError("输入已结束,问答没有完成:没有写入文件")
         return line.rstrip("\r\n") or default

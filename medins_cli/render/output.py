@@ -42,6 +42,7 @@ def note(message: str) -> None:
     """A note for people (stderr); ``--quiet`` silences it. Text from files in it is shown, never
     obeyed (:func:`~medins_cli.errors.message_line`)."""
     if not _state["quiet"]:
+        sys.stdout.flush()  # what came before it first (and a stdout that cannot be written fails here, alone)
         sys.stderr.write(f"{message_line(message)}\n")
 
 

@@ -75,9 +75,15 @@ class BatchOptions:
 
 def run(opts: BatchOptions) -> None:
     """Read, estimate and write row by row. Raises MedinsError (exit 1) at the end if a row failed."""
-    source = _open(opts)
+    try:
+        source = _open(opts)
+    except KeyboardInterrupt:  # still waiting for the first bytes of stdin: -f json still writes one document
+        if (opts.output_format or "").strip().lower() == "json":
+            sys.stdout.write("[]\n")
+        raise
     runner = _Runner(opts)
     progress: _Progress | None = None
+    out_format = ""
     try:
         out_format = _output_format(opts.output_format, source.format)
         progress = _Progress(source)
@@ -85,6 +91,10 @@ def run(opts: BatchOptions) -> None:
             _run_csv(runner, source.lines, out_format, progress)
         else:
             _run_jsonl(runner, source.lines, out_format, progress)
+    except KeyboardInterrupt:
+        if runner.out is None and out_format == "json":
+            runner.out = _Out("json", [])  # Ctrl-C before the first record: the document is still []
+        raise
     finally:
         if progress is not None:
             progress.stop()
