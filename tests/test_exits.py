@@ -1,5 +1,5 @@
 """Every way a run can end badly ends in one true line and a documented exit code (issue 17, item 8):
-a closed or full stdout, a reader that went away, Ctrl-C at any moment.
+a closed or full stdout, a reader that went away, Ctrl-C at any moment, a cache of the wrong shape.
 
 stdout and Ctrl-C need a real process: these tests run ``python -m medins_cli`` with the test's own
 config, data and cache directories.
@@ -184,3 +184,31 @@ def test_ctrl_c_while_a_command_runs_is_one_line(tmp_path):
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == ExitCode.INTERRUPTED and out == b""
     assert err.decode().splitlines()[-1] == "错误:已中断" and "Traceback" not in err.decode()  # on a line of its own
+
+
+# ---- a cache is disposable ----------------------------------------------------------------------
+
+
+def test_a_cache_of_the_wrong_shape_is_a_miss(tmp_path):
+    """Valid JSON of another shape in any cache file (validated policies and guides, the region index
+    and its shards, validate's results) is rebuilt silently. A new process each time: a process keeps
+    the guides it has read."""
+    example = str(Path(__file__).parent / "policies" / "example.yaml")
+    commands = [[*ESTIMATE, "-f", "json"], ["regions", "-f", "json"], ["checklist", "住院报销", "-f", "json"],
+                ["policy", "validate", example, "-f", "json"]]
+
+    def outputs() -> list[tuple[int, bytes]]:
+        done = [subprocess.run([sys.executable, "-m", "medins_cli", *c], env=_env(tmp_path), capture_output=True,
+                               timeout=60) for c in commands]
+        assert all(b"\xe5\x86\x85\xe9\x83\xa8\xe9\x94\x99\xe8\xaf\xaf" not in d.stderr for d in done)  # 内部错误
+        return [(d.returncode, d.stdout) for d in done]
+
+    before = outputs()
+    assert all(code == 0 for code, _ in before)
+    files = list((tmp_path / "k").rglob("*.json"))
+    assert {p.parent.name for p in files} >= {"policies", "guides", "index", "checks"}
+    for junk in ("[]", "{}", '"x"', '{"region": 5, "entries": 5, "keys": 5, "problems": [1], "lines": 5}', "null"):
+        for path in files:
+            path.write_text(junk, encoding="utf-8")
+        assert outputs() == before, junk
+        assert [p for p in files if p.read_text(encoding="utf-8") == junk] == []  # rebuilt

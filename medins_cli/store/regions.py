@@ -16,7 +16,7 @@ from typing import Any
 from medins_cli.core.model import Policy, policy_from_dict
 from medins_cli.core.names import CONFIDENCE_RANK
 from medins_cli.errors import UsageError
-from medins_cli.store.cache import CACHE_TAG, content_key, read_cache, write_cache
+from medins_cli.store.cache import CACHE_TAG, content_key, read_cache, read_json, write_cache
 from medins_cli.store.paths import cache_dir, shipped_data_dir, user_data_dir
 
 _SUFFIXES = ("特别行政区", "自治区", "自治州", "地区", "市", "省", "县", "区")
@@ -104,7 +104,7 @@ def _seed() -> tuple[Path, dict[str, Any]]:
     """The shipped regions folder and its seed (read once per process)."""
     if "files" not in _seed_cache:
         folder = shipped_data_dir() / "regions"
-        seed = read_cache(folder / SEED_FILE)
+        seed = read_json(folder / SEED_FILE)  # shipped with medins, not a cache
         ok = isinstance(seed, dict) and seed.get("format") == SEED_FORMAT and isinstance(seed.get("files"), dict)
         _seed_cache.update(folder=folder, files=seed["files"] if ok else {})
     return _seed_cache["folder"], _seed_cache["files"]
