@@ -1,5 +1,6 @@
 """Every way a run can end badly ends in one true line and a documented exit code (issue 17, item 8):
-a closed or full stdout, a reader that went away, Ctrl-C at any moment, a cache of the wrong shape.
+a closed or full stdout, a reader that went away, Ctrl-C at any moment, a cache of the wrong shape,
+a ledger with more than 366 admissions.
 
 stdout and Ctrl-C need a real process: these tests run ``python -m medins_cli`` with the test's own
 config, data and cache directories.
@@ -16,6 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 
 from medins_cli.errors import ExitCode
 
@@ -212,3 +214,28 @@ def test_a_cache_of_the_wrong_shape_is_a_miss(tmp_path):
             path.write_text(junk, encoding="utf-8")
         assert outputs() == before, junk
         assert [p for p in files if p.read_text(encoding="utf-8") == junk] == []  # rebuilt
+
+
+# ---- the ledger's own admissions ----------------------------------------------------------------
+
+
+def test_more_than_366_admissions_in_the_ledger_are_named_as_the_ledgers(run, tmp_path):
+    slips = [{"医疗费总额": 100, "统筹基金支出": 0, "个人现金支出": 100, "结算日期": "2025-01-02", "就诊类型": "住院"}
+             for _ in range(366)]
+    path = tmp_path / "many.yaml"
+    path.write_text(yaml.safe_dump(slips, allow_unicode=True), encoding="utf-8")
+    assert run("slip", "add", str(path), "-r", "绵阳", "-t", "职工", "--tier", "3", "-q").exit_code == 0
+    result = run(*ESTIMATE, "--person", "本人", "--date", "2025-06-01")
+    assert result.exit_code == ExitCode.ERROR
+    assert result.stderr.count("\n") == 1 and "--admission 应在" not in result.stderr
+    assert "账本里本人 2025 年已有 366 次住院" in result.stderr and "medins slip list" in result.stderr
+    given = run(*ESTIMATE, "--person", "本人", "--date", "2025-06-01", "--admission", "2", "-f", "json")
+    assert given.exit_code == 0 and json.loads(given.stdout)["admission"] == 2  # the option wins, as always
+
+
+def test_367_rows_of_one_person_in_a_year_to_date_batch(run, tmp_path):
+    path = tmp_path / "ytd.csv"
+    path.write_text("person,date,tier,amount\n" + "A,2025-01-01,3,100\n" * 367, encoding="utf-8")
+    result = run("estimate", "--batch", str(path), "-r", "绵阳", "-t", "职工", "--year-to-date", "-q")
+    assert result.exit_code == ExitCode.ERROR
+    assert "第 368 行:A本年此前的行已有 366 次住院" in result.stderr and "--admission" not in result.stderr

@@ -258,6 +258,9 @@ class _YearToDate:
         if rule.visit == "inpatient":
             if state.admission is not None:
                 admission = state.admission
+                if admission > 366:  # the core's limit; said as what it is, not as the admission column
+                    raise RowError(f"{person.strip() or '此人'}本年此前的行已有 {admission - 1} 次住院,--year-to-date "
+                                   f"算出这是第 {admission} 次,超过一年 366 次:请检查是否有重复的行")
             if state.burden is not None:
                 ytd_burden = state.burden
             if state.critical is not None:
