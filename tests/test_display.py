@@ -287,3 +287,13 @@ def test_a_long_region_name_is_refused_without_being_compared(run, args):
 def test_a_name_just_long_enough_is_still_looked_up(run):
     result = run("estimate", "-r", "绵羊" * 32, "--tier", "3", "--amount", "8000")
     assert result.exit_code == ExitCode.USAGE and "不认识的地区" in result.stderr
+
+
+def test_validate_keeps_one_problem_a_line_whatever_the_file_is_called(run, tmp_path):
+    path = tmp_path / "新\n文件\x1b[2J.yaml"
+    path.write_text("schema: 1\nregion: {name: 某县}\n", encoding="utf-8")
+    result = run("policy", "validate", str(path))
+    assert result.exit_code == ExitCode.ERROR
+    _shown_not_obeyed(result)
+    lines = result.stdout.splitlines()
+    assert lines and all(line.startswith(f"{tmp_path}/新\\n文件\\x1b[2J.yaml") for line in lines)

@@ -30,10 +30,13 @@ class Problem(NamedTuple):
     level: str = "error"  # error | warning
 
     def text(self) -> str:
+        """One line: a file name or key with a newline or ESC in it is shown escaped, never split or obeyed."""
+        from medins_cli.errors import visible
+
         at = f":{self.line}" if self.line else ""
         field = f" {self.where}:" if self.where else " "
         tag = "提示" if self.level == "warning" else "错误"
-        return f"{self.file}{at}: {tag}{field}{self.message}"
+        return visible(f"{self.file}{at}: {tag}{field}{self.message}")
 
 
 class Checked(NamedTuple):
