@@ -350,10 +350,8 @@ class _Stream(io.RawIOBase):
 
         super().__init__()
         self.fd, self.quiet = fd, quiet
-        self.failed: int | None = errno.EBADF if closed else None
+        self.failed: int | None = errno.EBADF if closed else None  # said only if something is written
         self.raised = False
-        if closed and not quiet:
-            _stdout["errno"] = errno.EBADF
 
     def writable(self) -> bool:
         return True
@@ -373,9 +371,8 @@ class _Stream(io.RawIOBase):
                 return os.write(self.fd, data)
             except OSError as exc:
                 self.failed = exc.errno
-                if not self.quiet:
-                    _stdout["errno"] = exc.errno
         if self.quiet or self.raised:
             return len(memoryview(data))  # dropped: the failure is said once, by whoever caught it
         self.raised = True
+        _stdout["errno"] = self.failed
         raise OutputError(self.failed, os.strerror(self.failed or 0))

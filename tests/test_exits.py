@@ -71,6 +71,12 @@ def test_a_closed_stdout_is_one_line_and_exit_1(tmp_path, claims, name):
     _one_line(err, CLOSED)
 
 
+def test_a_command_that_writes_nothing_to_stdout_does_not_need_one(tmp_path):
+    proc = _medins(tmp_path, "config", "set", "region", "绵阳", preexec_fn=lambda: os.close(1))
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == ExitCode.OK and err.decode().startswith("已设置 region = 绵阳")
+
+
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
 @pytest.mark.parametrize("name", [n for n in COMMANDS if n != "slip list"] + ["slip list"])
 def test_a_full_stdout_is_one_line_and_exit_1(tmp_path, claims, name):
