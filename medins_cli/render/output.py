@@ -70,15 +70,25 @@ def json_default(value: Any) -> Any:
 
 #: What JSON leaves as it is (``ensure_ascii=False``) but a terminal would obey: DEL, the C1
 #: controls and the bidi controls. JSON already writes C0 controls as ``\\u001b``.
-_JSON_UNSAFE = re.compile(r"[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_JSON_UNSAFE = r"[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+_compiled: dict[str, Any] = {}
+
+
+def _regex(pattern: str) -> Any:
+    """``re.compile(pattern)`` on first use: importing this module compiles nothing (start-up time)."""
+    found = _compiled.get(pattern)
+    if found is None:
+        found = _compiled[pattern] = re.compile(pattern)
+    return found
 
 
 def json_safe(text: str) -> str:
     """JSON text with those characters written as ``\\u202e`` escapes: the same data once parsed
     (nothing is escaped twice), and nothing on a terminal that reorders or hides text."""
-    if _JSON_UNSAFE.search(text) is None:
+    unsafe = _regex(_JSON_UNSAFE)
+    if unsafe.search(text) is None:
         return text
-    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return unsafe.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def json_text(data: Any) -> str:
@@ -129,7 +139,8 @@ def emit_plain_mapping(data: dict[str, Any]) -> None:
 #: A cell starting with one of these is a formula to a spreadsheet (=HYPERLINK(…) runs when the file
 #: is opened); OWASP's rule puts a ' in front. A tab or CR first hides the = from a quick look.
 CSV_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+_NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
+_TRIGGER_AFTER_COMMA = ",[=+@-]"
 
 
 def _plain_row(cells: list[str]) -> bool:
@@ -137,17 +148,14 @@ def _plain_row(cells: list[str]) -> bool:
     A tab, CR or control character makes it not printable; a cell starting with = + - @ follows a
     comma. Commas inside cells only send a harmless row the slow way."""
     row = "," + ",".join(cells)
-    return row.isprintable() and _TRIGGER_AFTER_COMMA.search(row) is None
-
-
-_TRIGGER_AFTER_COMMA = re.compile(",[=+@-]")
+    return row.isprintable() and _regex(_TRIGGER_AFTER_COMMA).search(row) is None
 
 
 def csv_cell(text: str) -> str:
     """One CSV cell made safe: a text cell starting with ``= + - @``, a tab or CR gets a ``'`` in
     front (a number such as ``-5.00`` is data and stays as it is), and control characters are written
     out (``\\x1b``; newlines and tabs inside the cell are kept, CSV quotes them)."""
-    if text[:1] in CSV_TRIGGERS and _NUMBER.fullmatch(text) is None:
+    if text[:1] in CSV_TRIGGERS and _regex(_NUMBER).fullmatch(text) is None:
         text = "'" + text
     return visible(text, layout=True)
 
