@@ -273,6 +273,10 @@ class OutputError(OSError):
     reader gone (EPIPE), … Raised by the stream :func:`install_stdio` puts under ``sys.stdout``."""
 
 
+class ReaderGone(OutputError, BrokenPipeError):
+    """EPIPE on stdout: still a BrokenPipeError to code that handles one (and then lets it go on)."""
+
+
 _stdout: dict[str, Any] = {"errno": None, "said": False}
 
 _OUTPUT_WHY = {
@@ -298,15 +302,24 @@ def output_failed(number: int | None) -> int:
 
 
 def finish_output(code: Any) -> Any:
-    """At exit (:func:`medins_cli.entry.main`): write what stdout still holds; if stdout failed
-    anywhere, the exit code says so (see :func:`output_failed`). Nothing is left for Python to
-    complain about at shutdown ("Exception ignored … BrokenPipeError")."""
+    """At exit (:func:`medins_cli.entry.main`): write what stdout still holds, and the exit code.
+
+    A reader that went away makes it 0 (even where click turned EPIPE into 1). Any other failure of
+    stdout is said here (one line, exit 1) only if the run otherwise succeeded: a run that already
+    failed has said why, whoever caught the failure (guard, or a command that names what it had
+    already done, such as slip add). Nothing is left for Python to complain about at shutdown
+    ("Exception ignored … BrokenPipeError")."""
+    import errno
+
     try:
         sys.stdout.flush()
     except OSError as exc:
         _stdout["errno"] = _stdout["errno"] or exc.errno
-    if _stdout["errno"] is not None:
-        return output_failed(_stdout["errno"])
+    failed = _stdout["errno"]
+    if failed == errno.EPIPE:
+        return int(ExitCode.OK)
+    if failed is not None and code in (0, None):
+        return output_failed(failed)
     return code
 
 
@@ -375,4 +388,7 @@ class _Stream(io.RawIOBase):
             return len(memoryview(data))  # dropped: the failure is said once, by whoever caught it
         self.raised = True
         _stdout["errno"] = self.failed
-        raise OutputError(self.failed, os.strerror(self.failed or 0))
+        import errno
+
+        kind = ReaderGone if self.failed == errno.EPIPE else OutputError
+        raise kind(self.failed, os.strerror(self.failed or 0))
