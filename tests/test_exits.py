@@ -226,8 +226,8 @@ def test_a_cache_of_the_wrong_shape_is_a_miss(tmp_path):
 
 
 def test_more_than_366_admissions_in_the_ledger_are_named_as_the_ledgers(run, tmp_path):
-    slips = [{"医疗费总额": 100, "统筹基金支出": 0, "个人现金支出": 100, "结算日期": "2025-01-02", "就诊类型": "住院"}
-             for _ in range(366)]
+    slips = [{"医疗费总额": 100 + i, "统筹基金支出": 0, "个人现金支出": 100 + i, "结算日期": "2025-01-02", "就诊类型": "住院"}
+             for i in range(366)]  # 366 different bills: the same bill twice is not one admission more
     path = tmp_path / "many.yaml"
     path.write_text(yaml.safe_dump(slips, allow_unicode=True), encoding="utf-8")
     assert run("slip", "add", str(path), "-r", "绵阳", "-t", "职工", "--tier", "3", "-q").exit_code == 0
