@@ -205,8 +205,11 @@ def guard(fn: F) -> F:
         _later.clear()
         try:
             _ctrl_c_raises(True)
-            result = fn(*args, **kwargs)
-            sys.stdout.flush()  # a full or closed stdout is this command's failure, said here
+            try:
+                result = fn(*args, **kwargs)
+                sys.stdout.flush()  # a full or closed stdout is this command's failure, said here
+            finally:
+                _ctrl_c_raises(False)  # from here Ctrl-C ends the run at once (entry.main), never mid-message
             _flush_later()
             return result
         except MedinsError as exc:
@@ -234,8 +237,6 @@ def guard(fn: F) -> F:
                 raise SystemExit(int(ExitCode.ERROR)) from None
             error(f"内部错误({type(exc).__name__}: {exc})。请加环境变量 MEDINS_DEBUG=1 重试并报告此问题")
             raise SystemExit(int(ExitCode.ERROR)) from None
-        finally:
-            _ctrl_c_raises(False)
 
     return wrapper  # type: ignore[return-value]
 
