@@ -103,7 +103,9 @@ def path(fmt: ValueFmt = None) -> None:
     if form == "json":
         emit_json({"path": str(where), "exists": where.is_file()})
         return
-    typer.echo(str(where))
+    from medins_cli.errors import visible
+
+    typer.echo(visible(str(where)))
 
 
 @app.command("reset", cls=Command)

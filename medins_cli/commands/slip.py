@@ -183,13 +183,16 @@ def list_(
     person: Person = None,
     year: Year = None,
     fmt: Annotated[Optional[str], o.format_option("table|json|plain|csv")] = None,
+    raw_csv: o.RawCsv = False,
 ) -> None:
     """列出账本里的结算单和预计账单(按日期)。
 
     示例:medins slip list;medins slip list --person 妈妈 --year 2025 -f json
     """
     from medins_cli.commands.support import slip_ledger_cmd
+    from medins_cli.render.output import set_raw_csv
 
+    set_raw_csv(raw_csv)
     slip_ledger_cmd.list_entries(person, year, fmt)
 
 
@@ -214,13 +217,16 @@ def export(
     person: Person = None,
     year: Year = None,
     fmt: Annotated[Optional[str], o.format_option("json|csv", "json")] = None,
+    raw_csv: o.RawCsv = False,
 ) -> None:
     """导出账本(JSON 或 CSV,写到标准输出);slip add 可以把它原样记进另一个账本(记回同一个账本会被当作重复拒绝)。
 
     示例:medins slip export > 账本.json;medins slip export -f csv --year 2025 > 2025.csv
     """
     from medins_cli.commands.support import slip_ledger_cmd
+    from medins_cli.render.output import set_raw_csv
 
+    set_raw_csv(raw_csv)
     slip_ledger_cmd.export(person, year, fmt)
 
 

@@ -188,6 +188,13 @@ def load() -> dict[str, Any]:
                 raise _broken(path, f"{key} 的值「{value}」无效") from None
         if key == "region" and not isinstance(value, str):
             raise _broken(path, "region 应为地区名字符串")
+        if key == "region" and len(value) > 64:  # store.regions.MAX_NAME_CHARS: never looked up, never compared
+            from medins_cli.store.regions import RegionNameTooLong, check_name_length
+
+            try:
+                check_name_length(value)
+            except RegionNameTooLong:
+                raise _broken(path, f"region 太长({len(value):,} 个字),地区名不超过 64 个字") from None
     return data
 
 

@@ -28,8 +28,8 @@ from medins_cli.core.errors import CoreError
 from medins_cli.core.model import Policy
 from medins_cli.core.money import FEN, MAX_AMOUNT, ZERO, parse_amount
 from medins_cli.core.names import normalize_plan, normalize_remote, normalize_tier, normalize_visit, yes_no
-from medins_cli.errors import ExitCode, MedinsError, UsageError, os_reason
-from medins_cli.render.output import json_default, note
+from medins_cli.errors import ExitCode, MedinsError, UsageError, message_line, os_reason
+from medins_cli.render.output import csv_writer, json_default, json_safe, note
 from medins_cli.store.safeio import MAX_LINE_CHARS, Lines, parse_json, text_problem
 
 #: Input columns medins reads: the long option names.
@@ -75,9 +75,15 @@ class BatchOptions:
 
 def run(opts: BatchOptions) -> None:
     """Read, estimate and write row by row. Raises MedinsError (exit 1) at the end if a row failed."""
-    source = _open(opts)
+    try:
+        source = _open(opts)
+    except KeyboardInterrupt:  # still waiting for the first bytes of stdin: -f json still writes one document
+        if (opts.output_format or "").strip().lower() == "json":
+            sys.stdout.write("[]\n")
+        raise
     runner = _Runner(opts)
     progress: _Progress | None = None
+    out_format = ""
     try:
         out_format = _output_format(opts.output_format, source.format)
         progress = _Progress(source)
@@ -85,6 +91,10 @@ def run(opts: BatchOptions) -> None:
             _run_csv(runner, source.lines, out_format, progress)
         else:
             _run_jsonl(runner, source.lines, out_format, progress)
+    except KeyboardInterrupt:
+        if runner.out is None and out_format == "json":
+            runner.out = _Out("json", [])  # Ctrl-C before the first record: the document is still []
+        raise
     finally:
         if progress is not None:
             progress.stop()
@@ -248,6 +258,9 @@ class _YearToDate:
         if rule.visit == "inpatient":
             if state.admission is not None:
                 admission = state.admission
+                if admission > 366:  # the core's limit; said as what it is, not as the admission column
+                    raise RowError(f"{person.strip() or '此人'}本年此前的行已有 {admission - 1} 次住院,--year-to-date "
+                                   f"算出这是第 {admission} 次,超过一年 366 次:请检查是否有重复的行")
             if state.burden is not None:
                 ytd_burden = state.burden
             if state.critical is not None:
@@ -348,7 +361,7 @@ class _Runner:
         if self.opts.strict:
             raise MedinsError(f"第 {line} 行:{message}(--strict:遇到第一处错误即停止)", ExitCode.ERROR)
         if self.failed <= MAX_ERROR_LINES:
-            sys.stderr.write(f"第 {line} 行:{message}\n")
+            sys.stderr.write(f"{message_line(f'第 {line} 行:{message}')}\n")
         return message
 
     def finish(self) -> None:
@@ -432,6 +445,9 @@ def _column_key(name: str) -> str:
     return name.strip().lower().replace("-", "_")
 
 
+_MAX_COMPARED = 64  # a column name longer than this is not compared with the known ones (difflib's time)
+
+
 def _check_header(names: list[str], opts: BatchOptions) -> None:
     """Usage errors for a header that cannot work; a note for a column that looks misspelt."""
     import difflib
@@ -440,11 +456,11 @@ def _check_header(names: list[str], opts: BatchOptions) -> None:
     keys = [_column_key(n) for n in names]
     if not set(known).intersection(keys):
         close = [f"{n} → {c[0]}" for n, k in zip(names, keys, strict=True)
-                 if (c := difflib.get_close_matches(k, known, n=1, cutoff=0.75))]
+                 if len(k) <= _MAX_COMPARED and (c := difflib.get_close_matches(k, known, n=1, cutoff=0.75))]
         hint = f"(是不是写错了列名:{'、'.join(close)}?)" if close else ""
         raise UsageError(f"批量输入的第 1 行应是列名(如 region,tier,amount){hint}:请加上或改正表头")
     for name, key in zip(names, keys, strict=True):
-        if key not in known and key not in OUTPUT_FIELDS:
+        if key not in known and key not in OUTPUT_FIELDS and len(key) <= _MAX_COMPARED:
             close = difflib.get_close_matches(key, known, n=1, cutoff=0.75)
             if close:
                 note(f"列「{name}」不参与计算(原样输出);是不是 {close[0]}?")
@@ -501,8 +517,8 @@ class _Out:
         self.records = 0
         out = sys.stdout
         self.writerow: Callable[[list[Any]], object]
-        if fmt == "csv":
-            self.writerow = csv.writer(out, lineterminator="\n").writerow
+        if fmt == "csv":  # cells a spreadsheet would run get a ' (render.output.csv_row; not with --raw-csv)
+            self.writerow = csv_writer(out)
         elif fmt == "plain":
             from medins_cli.render.output import plain_value
 
@@ -517,9 +533,9 @@ class _Out:
 
             def write_json(record: dict[str, Any]) -> None:
                 try:
-                    text = encode(record)
+                    text = json_safe(encode(record))
                 except ValueError:  # an input cell such as 1e309 read as inf: echo it as text, stay valid JSON
-                    text = encode(_finite(record))
+                    text = json_safe(encode(_finite(record)))
                 if array:
                     text = ("[\n" if not self.records else ",\n") + text
                     self.records += 1
