@@ -188,8 +188,10 @@ def main() -> int:
     # ---- hostile files (issue 14): measured while this process is small, since a child's
     # ru_maxrss counts the pages it shares with this process when it is started
     hostile = [run_once([*medins, *args], env) for args in synth.hostile_inputs(work)]
+    config_dir, config_args = synth.hostile_config(work / "hostile-config")
+    hostile.append(run_once([*medins, *config_args], dict(env, MEDINS_CONFIG_DIR=str(config_dir))))
     slowest, fattest = max(r.seconds for r in hostile), max(r.peak for r in hostile)
-    report(f"{len(hostile)} hostile inputs (bomb, deep, 10 MiB line)",
+    report(f"{len(hostile)} hostile inputs (bomb, deep, 10 MiB line, long regions)",
            f"slowest {slowest * 1000:.0f} ms, peak {fattest / MIB:.1f} MiB, exit {sorted({r.code for r in hostile})}",
            "each ≤ 1 s, ≤ 60 MiB, exit 1", slowest <= 1 and fattest <= 60 * MIB and all(r.code == 1 for r in hostile))
 

@@ -68,7 +68,9 @@ def write_regions(folder: Path, count: int) -> list[str]:
 def hostile_inputs(folder: Path) -> list[list[str]]:
     """The four inputs of issue 14 as medins arguments (files written to ``folder``): a 400-byte
     YAML alias bomb (validate and --policy-file), 5,000 nested brackets, a CSV line of 10 MiB among
-    good rows and a JSON Lines row nested 100,000 deep. Each should be answered at once, exit 1."""
+    good rows and a JSON Lines row nested 100,000 deep; and issue 17's region cell of 1,000,000
+    characters in a CSV (once compared with every region name by difflib: 136 s). Each should be
+    answered at once, exit 1. (The long region in config.json: :func:`hostile_config`.)"""
     bomb = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
     bomb += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 9)]
     lol = folder / "lol.yaml"
@@ -85,7 +87,18 @@ def hostile_inputs(folder: Path) -> list[list[str]]:
     nested = folder / "nested.jsonl"
     nested.write_text('{"region": "绵阳", "tier": 3, "amount": 8000}\n{"a": ' + "[" * 100_000 + "]" * 100_000 + "}\n",
                       encoding="utf-8")
+    long_region = folder / "long-region.csv"
+    long_region.write_text(f"region,type,tier,amount\n{'绵' * 1_000_000},职工,3,8000\n{row}\n", encoding="utf-8")
     estimate = ["-t", "employee", "--tier", "2", "--amount", "100"]
     return [["policy", "validate", str(lol)], ["estimate", "--policy-file", str(lol), *estimate],
             ["estimate", "--policy-file", str(deep), *estimate],
-            ["estimate", "--batch", str(long_line), "-q"], ["estimate", "--batch", str(nested), "-q"]]
+            ["estimate", "--batch", str(long_line), "-q"], ["estimate", "--batch", str(nested), "-q"],
+            ["estimate", "--batch", str(long_region), "-q"]]
+
+
+def hostile_config(folder: Path) -> tuple[Path, list[str]]:
+    """Issue 17's config.json whose region is 200,000 characters (once 77 s on every estimate): the
+    config folder to point MEDINS_CONFIG_DIR at, and the everyday estimate to run with it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "config.json").write_text('{"region": "' + "x" * 200_000 + '"}\n', encoding="utf-8")
+    return folder, ["estimate", "--tier", "3", "--amount", "8000"]

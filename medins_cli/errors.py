@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 import functools
+import io
 import os
 import sys
 from typing import Any, Callable, TypeVar
@@ -67,6 +68,8 @@ _ERRNO_WORDS = {
     "EINVAL": "参数无效(这个文件可能不能这样读写)",
     "ENXIO": "没有这个设备或地址",
     "ENODEV": "没有这个设备",
+    "EBADF": "文件描述符无效(可能已被关闭,如 >&-)",
+    "EPIPE": "管道另一头已关闭",
 }
 
 
@@ -107,6 +110,58 @@ def json_reason(exc: ValueError) -> str:
     return f"第 {line} 行第 {col} 列:{words}" if line is not None else words
 
 
+# ---- text from elsewhere, made visible before it reaches a terminal ------------------------
+
+#: Characters that change what a terminal shows instead of being shown: C0 and C1 control
+#: characters (ESC starts the sequences that set the window title, clear the screen or hide text),
+#: DEL, and the bidirectional controls that reorder text (U+202E …). :func:`visible` writes them
+#: as ``\x1b`` / ``\u202e``.
+UNSAFE = r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+_NAMED = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
+
+
+def _escape(ch: str) -> str:
+    return _NAMED.get(ch) or (f"\\u{ord(ch):04x}" if ch in _BIDI else f"\\x{ord(ch):02x}")
+
+
+_ONE_LINE = {c: _escape(chr(c)) for c in (*range(0x20), *range(0x7F, 0xA0))} | {ord(c): _escape(c) for c in _BIDI}
+_LAYOUT = {k: v for k, v in _ONE_LINE.items() if k not in (0x09, 0x0A)}  # tab and newline kept
+
+
+def visible(text: str, *, layout: bool = False) -> str:
+    r"""``text`` safe to show on a terminal: control and bidi characters written out (``\x1b``,
+    ``\u202e``). A one-line field (the default) shows even newlines and tabs that way;
+    ``layout=True`` keeps newlines and tabs, for text whose lines are meant (a YAML document, a table cell)."""
+    if text.isprintable():  # the everyday case, checked in C: nothing to do
+        return text
+    return text.translate(_LAYOUT if layout else _ONE_LINE)
+
+
+def has_unsafe(text: str) -> bool:
+    """Whether :func:`visible` would change ``text`` other than its newlines and tabs."""
+    return not text.isprintable() and text.translate(_LAYOUT) != text
+
+
+#: Longest message line written to stderr; longer ones (a cell of a million characters echoed in a
+#: message) are cut in the middle, saying how long they were.
+MAX_MESSAGE = 2000
+
+
+def clip(text: str, limit: int = MAX_MESSAGE) -> str:
+    if len(text) <= limit:
+        return text
+    half = limit // 2
+    return f"{text[:half]}…(中间略去 {len(text) - limit:,} 个字)…{text[-half:]}"
+
+
+def message_line(text: str) -> str:
+    """One line for stderr: clipped, and with every control character shown, never obeyed."""
+    return visible(clip(text))
+
+
 def write_failed(path: Any, exc: OSError) -> DataError:
     """One line for a file that could not be written: 没有权限写入 <path>, or the reason in Chinese."""
     if is_permission(exc):
@@ -127,13 +182,17 @@ def note_later(message: str) -> None:
 
 def _flush_later() -> None:
     while _later:
-        sys.stderr.write(f"{_later.pop(0)}\n")
+        sys.stderr.write(f"{message_line(_later.pop(0))}\n")
 
 
 def error(message: str) -> None:
-    """One error line on stderr."""
-    sys.stderr.write(f"错误:{message}\n")
-    sys.stderr.flush()
+    """One error line on stderr (what came from a file or the command line in it is shown, never
+    obeyed: :func:`message_line`). A stderr that cannot be written is no reason for a traceback."""
+    try:
+        sys.stderr.write(f"错误:{message_line(message)}\n")
+        sys.stderr.flush()
+    except (OSError, ValueError, AttributeError):  # closed or full: nobody can read it anyway
+        pass
 
 
 def guard(fn: F) -> F:
@@ -145,7 +204,12 @@ def guard(fn: F) -> F:
 
         _later.clear()
         try:
-            result = fn(*args, **kwargs)
+            _ctrl_c_raises(True)
+            try:
+                result = fn(*args, **kwargs)
+                sys.stdout.flush()  # a full or closed stdout is this command's failure, said here
+            finally:
+                _ctrl_c_raises(False)  # from here Ctrl-C ends the run at once (entry.main), never mid-message
             _flush_later()
             return result
         except MedinsError as exc:
@@ -159,6 +223,8 @@ def guard(fn: F) -> F:
         except KeyboardInterrupt:
             error("已中断")
             raise SystemExit(int(ExitCode.INTERRUPTED)) from None
+        except OutputError as exc:
+            raise SystemExit(output_failed(exc.errno)) from None
         except BrokenPipeError:
             _quiet_broken_pipe()
             raise SystemExit(int(ExitCode.OK)) from None
@@ -183,3 +249,151 @@ def _quiet_broken_pipe() -> None:
         os.dup2(devnull, sys.stdout.fileno())
     except (OSError, ValueError):
         pass
+
+
+# ---- Ctrl-C ------------------------------------------------------------------------------------
+
+_quiet_exit: list[Any] = []  # entry.main's SIGINT handler: one line, exit 130, at once
+
+
+def set_interrupt_handler(handler: Any) -> None:
+    """Called by :func:`medins_cli.entry.main`: outside a command body Ctrl-C runs ``handler``
+    (start-up, parsing, help, exit: nothing to finish); inside one it raises KeyboardInterrupt, so
+    the command can finish what it writes (a JSON array's ``]``) and :func:`guard` says 已中断."""
+    _quiet_exit[:] = [handler]
+
+
+def _ctrl_c_raises(inside: bool) -> None:
+    if _quiet_exit:  # only under entry.main: an in-process caller (tests, a script) keeps its own handling
+        import _signal
+
+        _signal.signal(_signal.SIGINT, _signal.default_int_handler if inside else _quiet_exit[0])
+
+
+# ---- stdout and stderr that cannot be written -------------------------------------------------
+
+
+class OutputError(OSError):
+    """stdout could not be written: closed (``>&-``, EBADF), full (``> /dev/full``, ENOSPC), the
+    reader gone (EPIPE), … Raised by the stream :func:`install_stdio` puts under ``sys.stdout``."""
+
+
+class ReaderGone(OutputError, BrokenPipeError):
+    """EPIPE on stdout: still a BrokenPipeError to code that handles one (and then lets it go on)."""
+
+
+_stdout: dict[str, Any] = {"errno": None, "said": False}
+
+_OUTPUT_WHY = {
+    "EBADF": "标准输出已关闭(如 >&-)。请把输出重定向到文件,或 >/dev/null 丢弃",
+    "ENOSPC": "磁盘空间不足。请腾出空间,或把输出重定向到别处",
+    "EDQUOT": "超出磁盘配额。请腾出空间,或把输出重定向到别处",
+}
+
+
+def output_failed(number: int | None) -> int:
+    """Say once (one line) that stdout could not be written, and the exit code: 0 when the reader
+    went away (``medins … | head -1``: it read what it wanted), else 1."""
+    import errno
+
+    if number == errno.EPIPE:
+        return int(ExitCode.OK)
+    if not _stdout["said"]:
+        _stdout["said"] = True
+        name = errno.errorcode.get(number or -1, "")
+        why = _OUTPUT_WHY.get(name) or f"{os_reason(OSError(number, ''))}。请检查标准输出重定向到的文件或设备"
+        error(f"输出写不出去:{why}")
+    return int(ExitCode.ERROR)
+
+
+def finish_output(code: Any) -> Any:
+    """At exit (:func:`medins_cli.entry.main`): write what stdout still holds, and the exit code.
+
+    A reader that went away makes it 0 (even where click turned EPIPE into 1). Any other failure of
+    stdout is said here (one line, exit 1) only if the run otherwise succeeded: a run that already
+    failed has said why, whoever caught the failure (guard, or a command that names what it had
+    already done, such as slip add). Nothing is left for Python to complain about at shutdown
+    ("Exception ignored … BrokenPipeError")."""
+    import errno
+
+    try:
+        sys.stdout.flush()
+    except OSError as exc:
+        _stdout["errno"] = _stdout["errno"] or exc.errno
+    failed = _stdout["errno"]
+    if failed == errno.EPIPE:
+        return int(ExitCode.OK)
+    if failed is not None and code in (0, None):
+        return output_failed(failed)
+    return code
+
+
+def install_stdio() -> None:
+    """Put sys.stdout and sys.stderr on streams whose failures medins can name (entry.main only).
+
+    stdout: the first write that fails raises :class:`OutputError` (the command stops, :func:`guard`
+    or :func:`finish_output` says why in one line); later writes are dropped, so nothing fails again
+    at shutdown. stderr: failures are dropped (there is nowhere to report them). A closed stdin,
+    stdout or stderr gets /dev/null on its descriptor first, so no file medins opens can take it
+    (and then receive the output)."""
+    for fd, name, flags in ((0, "stdin", os.O_RDONLY), (1, "stdout", os.O_WRONLY), (2, "stderr", os.O_WRONLY)):
+        if getattr(sys, name) is None:  # Python found the descriptor closed
+            try:
+                spare = os.open(os.devnull, flags)
+                if spare != fd:
+                    os.dup2(spare, fd)
+                    os.close(spare)
+            except OSError:
+                return
+    if sys.stdin is None:
+        sys.stdin = open(0, encoding="utf-8", closefd=False)  # noqa: SIM115 - lives as long as the process
+    for fd, name in ((1, "stdout"), (2, "stderr")):
+        old = getattr(sys, name)
+        closed = old is None
+        stream = _Stream(fd, closed=closed, quiet=fd == 2)
+        # a closed stdout fails at the first write, before anything else is said
+        buffered = io.BufferedWriter(stream, buffer_size=1 if closed else io.DEFAULT_BUFFER_SIZE)
+        text = io.TextIOWrapper(buffered, encoding=getattr(old, "encoding", None) or "utf-8",
+                                errors=getattr(old, "errors", None) or ("backslashreplace" if fd == 2 else "strict"),
+                                line_buffering=bool(getattr(old, "line_buffering", False)),
+                                write_through=closed or bool(getattr(old, "write_through", fd == 2)))
+        setattr(sys, name, text)
+
+
+class _Stream(io.RawIOBase):
+    """File descriptor 1 or 2 for :func:`install_stdio` (``io`` is loaded with Python itself)."""
+
+    def __init__(self, fd: int, *, closed: bool, quiet: bool) -> None:
+        import errno
+
+        super().__init__()
+        self.fd, self.quiet = fd, quiet
+        self.failed: int | None = errno.EBADF if closed else None  # said only if something is written
+        self.raised = False
+
+    def writable(self) -> bool:
+        return True
+
+    def fileno(self) -> int:
+        return self.fd
+
+    def isatty(self) -> bool:
+        try:
+            return self.failed is None and os.isatty(self.fd)
+        except OSError:
+            return False
+
+    def write(self, data: Any) -> int:
+        if self.failed is None:
+            try:
+                return os.write(self.fd, data)
+            except OSError as exc:
+                self.failed = exc.errno
+        if self.quiet or self.raised:
+            return len(memoryview(data))  # dropped: the failure is said once, by whoever caught it
+        self.raised = True
+        _stdout["errno"] = self.failed
+        import errno
+
+        kind = ReaderGone if self.failed == errno.EPIPE else OutputError
+        raise kind(self.failed, os.strerror(self.failed or 0))

@@ -61,6 +61,7 @@ def estimate(
     year_to_date: Annotated[bool, typer.Option(
         "--year-to-date", help="--batch:同一人按日期累计本年数据")] = False,
     quiet: o.Quiet = False,
+    raw_csv: o.RawCsv = False,
 ) -> None:
     from medins_cli.commands.support.claims import (
         ClaimArgs,
@@ -73,9 +74,10 @@ def estimate(
     )
     from medins_cli.core.engine import estimate as compute
     from medins_cli.errors import UsageError
-    from medins_cli.render.output import resolve_format, set_quiet
+    from medins_cli.render.output import resolve_format, set_quiet, set_raw_csv
 
     set_quiet(quiet)
+    set_raw_csv(raw_csv)
     args = ClaimArgs(region=region, type=type_, visit=visit, tier=tier, amount=amount, self_pay=self_pay,
                      partial_self_pay=partial_self_pay, retired=retired, admission=admission, ytd_fund=ytd_fund,
                      ytd_outpatient=ytd_outpatient, remote=remote, policy_file=policy_file, ytd_burden=ytd_burden,

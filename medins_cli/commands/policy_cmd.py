@@ -218,16 +218,19 @@ def init(
     import sys
 
     from medins_cli.core.names import normalize_plan
-    from medins_cli.errors import UsageError
+    from medins_cli.errors import UsageError, has_unsafe
     from medins_cli.render.output import set_quiet
     from medins_cli.store.paths import atomic_write, user_data_dir
-    from medins_cli.store.regions import find_region
+    from medins_cli.store.regions import check_name_length, find_region
 
     set_quiet(quiet)
     plan = normalize_plan(type_) if type_ else None  # a typo is a usage error, in either mode
     clean = "".join(name.split())
+    if has_unsafe(clean):  # an ESC or U+202E would end up in the file name, the file and every table
+        raise UsageError(f"地区名「{name}」含有控制字符(如 ESC 或改变文字方向的字符):请写地区的中文名,如 德阳")
     if not clean or any(ch in clean for ch in '/\\:*?"<>|') or clean.startswith("."):
         raise UsageError(f"地区名「{name}」不能用作文件名:请写地区的中文名,如 德阳")
+    check_name_length(clean)
     known = _known(clean, find_region)
     to_stdout = output == "-"
     in_user_dir = output is None
@@ -333,9 +336,15 @@ def _interview(name: str, province: str, plan: Optional[str], known: Optional[di
 
     def ask(question: str, default: str) -> str:
         # prompts on stderr, answers from stdin: stdout stays clean (click's prompt writes to it)
-        sys.stderr.write(f"{question} [{default}]: " if default else f"{question}: ")
+        from medins_cli.errors import message_line
+
+        sys.stderr.write(message_line(f"{question} [{default}]: " if default else f"{question}: "))
         sys.stderr.flush()
-        line = sys.stdin.readline()
+        try:
+            line = sys.stdin.readline()
+        except KeyboardInterrupt:
+            sys.stderr.write("\n")  # the question's line ends; 已中断 goes on a line of its own
+            raise
         if not line:
             raise DataError("输入已结束,问答没有完成:没有写入文件")
         return line.rstrip("\r\n") or default

@@ -31,9 +31,11 @@ def regions(
         "--confidence", "-c", help="只列来源最弱可信度为这一级的地区:official|observed|secondary|unverified|none(无数据)",
         autocompletion=complete_regions_confidence, show_default=False)] = None,
     fmt: Annotated[Optional[str], o.format_option("table|json|plain|csv")] = None,
+    raw_csv: o.RawCsv = False,
 ) -> None:
-    from medins_cli.render.output import console, emit_json, emit_rows, note, resolve_format
+    from medins_cli.render.output import console, emit_json, emit_rows, note, resolve_format, set_raw_csv
 
+    set_raw_csv(raw_csv)
     form = resolve_format(fmt)
     rows = region_rows(province)
     if confidence is not None:

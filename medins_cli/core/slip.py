@@ -175,7 +175,10 @@ def is_irrelevant(spelling: str) -> bool:
 def suggest_field(spelling: str) -> str | None:
     """The closest known spelling, for an unknown field's message."""
     known = [*_OURS, *_NATIONAL, *_LABELS]
-    close = difflib.get_close_matches(label_key(spelling), known, n=1, cutoff=0.6)
+    key = label_key(spelling)
+    if len(key) > 64:  # no field name is that long; difflib's time grows with the length
+        return None
+    close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
     return close[0] if close else None
 
 

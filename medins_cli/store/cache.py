@@ -29,7 +29,12 @@ def content_key(data: bytes) -> str:
     return f"{len(data):x}-{zlib.crc32(data):08x}{zlib.adler32(data):08x}"
 
 
-def read_cache(path: Path) -> Any:
+#: The first line of every cache file: this mark and the CRC-32 of the JSON after it.
+_MARK = b"medins-cache "
+
+
+def read_json(path: Path) -> Any:
+    """A JSON file's value, or None when it is missing, unreadable or not JSON."""
     try:
         with open(path, encoding="utf-8") as fh:
             return json.load(fh)
@@ -37,9 +42,30 @@ def read_cache(path: Path) -> Any:
         return None
 
 
-def write_cache(path: Path, data: Any) -> None:
+def read_cache(path: Path) -> Any:
+    """What :func:`write_cache` stored at ``path``, or None: a missing or unreadable file, or one
+    medins did not write as it stands (a hand edit, another program, valid JSON of another shape:
+    its checksum line is missing or does not match). A cache is disposable: anything else is a miss,
+    and the caller rebuilds it from the data files."""
     try:
-        atomic_write(path, json.dumps(data, ensure_ascii=False), durable=False)  # a cache: no fsync
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError:
+        return None
+    head, _, body = data.partition(b"\n")
+    if head.rstrip(b"\r") != _MARK + b"%08x" % zlib.crc32(body):
+        return None
+    try:
+        return json.loads(body)
+    except (ValueError, RecursionError):
+        return None
+
+
+def write_cache(path: Path, data: Any) -> None:
+    body = json.dumps(data, ensure_ascii=False)
+    head = (_MARK + b"%08x" % zlib.crc32(body.encode("utf-8"))).decode("ascii")
+    try:
+        atomic_write(path, f"{head}\n{body}", durable=False)  # a cache: no fsync
     except OSError:
         pass  # a read-only cache dir only costs speed
 

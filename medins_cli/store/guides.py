@@ -125,12 +125,16 @@ def find_scenario(query: str) -> dict[str, Any]:
     raise UsageError(f"不认识的场景「{query}」。{_hint(key, all_, words, partial)}用 medins checklist --list 查看全部场景")
 
 
+_MAX_COMPARED = 64  # as store.regions.MAX_NAME_CHARS: longer words are never compared for suggestions
+
+
 def _hint(key: str, all_: list[dict[str, Any]], words: dict[str, list[str]], partial: list[dict[str, Any]]) -> str:
     import difflib
 
     by_word = {w: s["name"] for s in all_ for w in words[s["id"]]}
     names = [s["name"] for s in partial]
-    names += [by_word[w] for w in difflib.get_close_matches(key, list(by_word), n=6, cutoff=0.4)]
+    if len(key) <= _MAX_COMPARED:  # a name of thousands of characters is like none: not compared
+        names += [by_word[w] for w in difflib.get_close_matches(key, list(by_word), n=6, cutoff=0.4)]
     names = list(dict.fromkeys(names))[:4]
     return f"你是不是要找:{'、'.join(names)}?" if names else ""
 
@@ -179,13 +183,13 @@ def _rule_regions() -> set[str]:
 def find_place(query: str) -> Place:
     """A region the guides know: from data/regions (name, alias, pinyin), else data/guides/places.yaml,
     else any region a guide rule names. Unknown → UsageError with suggestions."""
-    from medins_cli.store.regions import AmbiguousRegion, find_region, region_key
+    from medins_cli.store.regions import AmbiguousRegion, RegionNameTooLong, find_region, region_key
 
     try:
         entry = find_region(query)
         return Place(str(entry["name"]), entry.get("province"))
-    except AmbiguousRegion:
-        raise  # 苏州 or 宿州: asking back is the answer, not a guess among the guide places
+    except (AmbiguousRegion, RegionNameTooLong):
+        raise  # 苏州 or 宿州: asking back is the answer, not a guess among the guide places; too long: no name
     except UsageError as exc:
         key = region_key(query)
         table = _place_table()

@@ -17,6 +17,10 @@ from typing import Any, Iterable, NamedTuple
 from medins_cli.core.engine import stale_warning
 from medins_cli.store.regions import region_key
 
+#: The checks' own version in the cache key of their results: bumped when a check is added, so a file
+#: checked before is checked again (2: control characters).
+CHECKS = 2
+
 
 class Problem(NamedTuple):
     file: str
@@ -26,10 +30,13 @@ class Problem(NamedTuple):
     level: str = "error"  # error | warning
 
     def text(self) -> str:
+        """One line: a file name or key with a newline or ESC in it is shown escaped, never split or obeyed."""
+        from medins_cli.errors import visible
+
         at = f":{self.line}" if self.line else ""
         field = f" {self.where}:" if self.where else " "
         tag = "提示" if self.level == "warning" else "错误"
-        return f"{self.file}{at}: {tag}{field}{self.message}"
+        return visible(f"{self.file}{at}: {tag}{field}{self.message}")
 
 
 class Checked(NamedTuple):
@@ -90,10 +97,34 @@ def check_file(path: Path, *, year: int | None = None) -> Checked:
         region: Any = data.get("region") if isinstance(data.get("region"), dict) else {}
         stale = stale_warning(str(region.get("name") or "该地"), data["year"], this_year)
         problems.append(Problem(name, "year", _line(lines, ("year",)), str(stale), "warning"))
+    problems += [Problem(name, _dotted(where), _line(lines, where), msg, "warning") for where, msg in hidden_text(data)]
     placeholder_lines = {p.line for p in problems if "模板里的占位" in p.message}
     problems = [p for p in problems if p.line not in placeholder_lines or "模板里的占位" in p.message]
     problems.sort(key=lambda p: (p.line or 0))
     return Checked(path, data, problems, lines)
+
+
+def hidden_text(data: Any, where: tuple[Any, ...] = ()) -> Iterable[tuple[tuple[Any, ...], str]]:
+    """(field path, message) for each key or text that holds control or bidi characters (an ESC
+    sequence that sets the window title or hides text; U+202E that shows text backwards). Written
+    with YAML escapes ("\\e[2J", "\\u202e") they pass every other check; medins shows them escaped
+    everywhere, and ``policy validate`` names them, a warning (``--strict``: an error)."""
+    from medins_cli.errors import has_unsafe, visible
+
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if isinstance(key, str) and has_unsafe(key):
+                yield (*where, key), f"键「{visible(key)}」含有控制字符:请删掉它们"
+            yield from hidden_text(value, (*where, key))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from hidden_text(value, (*where, i))
+    elif isinstance(data, str) and has_unsafe(data):
+        shown = visible(data)
+        if len(shown) > 80:
+            shown = shown[:80] + "…"
+        yield where, (f"文字「{shown}」含有控制字符(如终端转义序列或改变文字方向的字符,可能用来改写屏幕、"
+                      "隐藏或倒排文字):medins 显示时已转义;请删掉它们")
 
 
 def check_file_cached(path: Path, *, year: int | None = None) -> Checked:
@@ -106,7 +137,7 @@ def check_file_cached(path: Path, *, year: int | None = None) -> Checked:
 
     this_year = year if year is not None else dt.date.today().year
     try:
-        key = f"{content_key(read_limited(path))}-{CACHE_TAG}-{this_year}"
+        key = f"{content_key(read_limited(path))}-{CACHE_TAG}-{CHECKS}-{this_year}"
     except Exception:  # noqa: BLE001 - unreadable, too big …: check_file says what is wrong
         return check_file(path, year=this_year)
     cache_path = cache_dir() / "checks" / f"{key}.json"

@@ -17,10 +17,16 @@ from medins_cli.core.model import Policy
 from medins_cli.core.names import CONFIDENCE_RANK
 from medins_cli.core.policy import policy_from_dict
 from medins_cli.errors import UsageError
-from medins_cli.store.cache import CACHE_TAG, content_key, read_cache, write_cache
+from medins_cli.store.cache import CACHE_TAG, content_key, read_cache, read_json, write_cache
 from medins_cli.store.paths import cache_dir, shipped_data_dir, user_data_dir
 
 _SUFFIXES = ("特别行政区", "自治区", "自治州", "地区", "市", "省", "县", "区")
+
+#: The longest region name medins looks up or compares for suggestions (the longest real one,
+#: 克孜勒苏柯尔克孜自治州, has 11 characters). A longer one is refused at once: difflib's
+#: comparison grows with the product of the lengths, and a region cell of a million characters
+#: compared with ~800 names took minutes.
+MAX_NAME_CHARS = 64
 
 
 def region_key(text: str) -> str:
@@ -30,6 +36,21 @@ def region_key(text: str) -> str:
         if key.endswith(suffix) and len(key) > len(suffix) + 1:
             return key[: -len(suffix)]
     return key
+
+
+class RegionNameTooLong(UsageError):
+    """A region name too long to be one (see :data:`MAX_NAME_CHARS`): never looked up or compared."""
+
+
+def too_long_message(text: str) -> str:
+    return (f"地区名太长({len(text):,} 个字):地区名不超过 {MAX_NAME_CHARS} 个字,没有查找也没有比较;"
+            "请检查地区的写法(如 绵阳)")
+
+
+def check_name_length(text: str) -> None:
+    """Raise :class:`RegionNameTooLong` for a name longer than :data:`MAX_NAME_CHARS` (spaces aside)."""
+    if len(text) > MAX_NAME_CHARS and len(region_key(text)) > MAX_NAME_CHARS:
+        raise RegionNameTooLong(too_long_message(text))
 
 
 def region_dirs() -> list[Path]:
@@ -84,7 +105,7 @@ def _seed() -> tuple[Path, dict[str, Any]]:
     """The shipped regions folder and its seed (read once per process)."""
     if "files" not in _seed_cache:
         folder = shipped_data_dir() / "regions"
-        seed = read_cache(folder / SEED_FILE)
+        seed = read_json(folder / SEED_FILE)  # shipped with medins, not a cache
         ok = isinstance(seed, dict) and seed.get("format") == SEED_FORMAT and isinstance(seed.get("files"), dict)
         _seed_cache.update(folder=folder, files=seed["files"] if ok else {})
     return _seed_cache["folder"], _seed_cache["files"]
@@ -327,6 +348,8 @@ def suggest(query: str, entries: list[dict[str, Any]]) -> list[str]:
     names = {e["name"]: e for e in entries}
     table = _table(entries)
     key = region_key(query)
+    if len(key) > MAX_NAME_CHARS:  # never compared: see MAX_NAME_CHARS
+        return []
     scored = []
     for candidate in table:
         ratio = difflib.SequenceMatcher(None, key, candidate).ratio()
@@ -352,6 +375,7 @@ def ambiguity_message(query: str, entries: list[dict[str, Any]]) -> str:
 def find_region(query: str) -> dict[str, Any]:
     """The index entry for a region name, alias or pinyin; a usage error with suggestions if unknown,
     or naming the choices when the name belongs to several regions (never one picked silently)."""
+    check_name_length(query)
     key = region_key(query)
     quick, current = _quick_lookup(key)
     if isinstance(quick, list):
@@ -408,6 +432,8 @@ def load_region(query: str) -> Policy:
 
     try:
         entry = find_region(query)
+    except RegionNameTooLong:
+        raise
     except UsageError:
         place = _guide_place(query)
         if place is None:

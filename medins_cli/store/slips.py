@@ -117,8 +117,16 @@ def _csv(text: str, name: str) -> list[dict[str, str]]:
     for number, row in enumerate(reader, 2):
         if None in row:
             raise UsageError(f"{name} 第 {number} 行的列比表头多:请检查逗号(金额里的千位逗号要加引号)")
-        rows.append({k: v for k, v in row.items() if k is not None and v not in (None, "")})
+        rows.append({k: _unguarded(v) for k, v in row.items() if k is not None and v not in (None, "")})
     return rows
+
+
+def _unguarded(cell: str) -> str:
+    """A cell as it was before ``slip export -f csv`` guarded it against spreadsheets: the ' in
+    front of a text starting with = + - @, a tab or CR is taken off (render.output.csv_cell)."""
+    if cell[:1] == "'" and cell[1:2] in ("=", "+", "-", "@", "\t", "\r"):
+        return cell[1:]
+    return cell
 
 
 ENVELOPE = ("output", "setlinfo")

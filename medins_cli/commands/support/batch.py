@@ -23,14 +23,15 @@ from pathlib import Path
 from typing import IO, Any, Callable, Iterator
 
 from medins_cli.commands.support.claims import ClaimArgs, check_confidence, confidence_floor, parse_count
+from medins_cli.core.arith import MAX_ADMISSION
 from medins_cli.core.engine import Rule, check_bill, prepare
 from medins_cli.core.errors import CoreError
 from medins_cli.core.model import FIRST, Bill, Policy, YearSoFar
 from medins_cli.core.money import FEN, MAX_AMOUNT, ZERO, parse_amount
 from medins_cli.core.names import normalize_plan, normalize_remote, normalize_tier, normalize_visit, yes_no
 from medins_cli.core.ranges import Ranger
-from medins_cli.errors import ExitCode, MedinsError, UsageError, os_reason
-from medins_cli.render.output import json_default, note
+from medins_cli.errors import ExitCode, MedinsError, UsageError, message_line, os_reason
+from medins_cli.render.output import csv_writer, json_default, json_safe, note
 from medins_cli.store.safeio import MAX_LINE_CHARS, Lines, parse_json, text_problem
 from medins_cli.words import BATCH, word
 
@@ -96,9 +97,15 @@ class BatchOptions:
 
 def run(opts: BatchOptions) -> None:
     """Read, estimate and write row by row. Raises MedinsError (exit 1) at the end if a row failed."""
-    source = _open(opts)
+    try:
+        source = _open(opts)
+    except KeyboardInterrupt:  # still waiting for the first bytes of stdin: -f json still writes one document
+        if (opts.output_format or "").strip().lower() == "json":
+            sys.stdout.write("[]\n")
+        raise
     runner = _Runner(opts)
     progress: _Progress | None = None
+    out_format = ""
     try:
         out_format = _output_format(opts.output_format, source.format)
         progress = _Progress(source)
@@ -106,6 +113,10 @@ def run(opts: BatchOptions) -> None:
             _run_csv(runner, source.lines, out_format, progress)
         else:
             _run_jsonl(runner, source.lines, out_format, progress)
+    except KeyboardInterrupt:
+        if runner.out is None and out_format == "json":
+            runner.out = _Out("json", [])  # Ctrl-C before the first record: the document is still []
+        raise
     finally:
         if progress is not None:
             progress.stop()
@@ -267,7 +278,12 @@ class _YearToDate:
             state = _Person(day)
         carried = {name: (getattr(state.so_far, name) if name in state.used else getattr(own, name))
                    for name in YearSoFar._fields}
-        return state, day, YearSoFar(**carried)
+        year = YearSoFar(**carried)
+        if rule.visit == "inpatient" and "admissions" in state.used and year.admissions >= MAX_ADMISSION:
+            # the core's limit, said as what it is here: earlier rows, not the admission column
+            raise RowError(f"{person.strip() or '此人'}本年此前的行已有 {year.admissions} 次住院,--year-to-date "
+                           f"算出这是第 {year.admission} 次,超过一年 {MAX_ADMISSION} 次:请检查是否有重复的行")
+        return state, day, year
 
     def record(self, state: _Person, day: date | None, rule: Rule, person: str, after: YearSoFar) -> None:
         """After a row is estimated: its year after the bill becomes the person's running figures."""
@@ -401,7 +417,7 @@ class _Runner:
         if self.opts.strict:
             raise MedinsError(f"第 {line} 行:{message}(--strict:遇到第一处错误即停止)", ExitCode.ERROR)
         if self.failed <= MAX_ERROR_LINES:
-            sys.stderr.write(f"第 {line} 行:{message}\n")
+            sys.stderr.write(f"{message_line(f'第 {line} 行:{message}')}\n")
         return message
 
     def finish(self) -> None:
@@ -485,6 +501,9 @@ def _column_key(name: str) -> str:
     return name.strip().lower().replace("-", "_")
 
 
+_MAX_COMPARED = 64  # a column name longer than this is not compared with the known ones (difflib's time)
+
+
 def _check_header(names: list[str], opts: BatchOptions) -> None:
     """Usage errors for a header that cannot work; a note for a column that looks misspelt."""
     import difflib
@@ -493,11 +512,11 @@ def _check_header(names: list[str], opts: BatchOptions) -> None:
     keys = [_column_key(n) for n in names]
     if not set(known).intersection(keys):
         close = [f"{n} → {c[0]}" for n, k in zip(names, keys, strict=True)
-                 if (c := difflib.get_close_matches(k, known, n=1, cutoff=0.75))]
+                 if len(k) <= _MAX_COMPARED and (c := difflib.get_close_matches(k, known, n=1, cutoff=0.75))]
         hint = f"(是不是写错了列名:{'、'.join(close)}?)" if close else ""
         raise UsageError(f"批量输入的第 1 行应是列名(如 region,tier,amount){hint}:请加上或改正表头")
     for name, key in zip(names, keys, strict=True):
-        if key not in known and key not in OUTPUT_FIELDS:
+        if key not in known and key not in OUTPUT_FIELDS and len(key) <= _MAX_COMPARED:
             close = difflib.get_close_matches(key, known, n=1, cutoff=0.75)
             if close:
                 note(f"列「{name}」不参与计算(原样输出);是不是 {close[0]}?")
@@ -559,8 +578,8 @@ class _Out:
         self.records = 0
         out = sys.stdout
         self.writerow: Callable[[list[Any]], object]
-        if fmt == "csv":
-            self.writerow = csv.writer(out, lineterminator="\n").writerow
+        if fmt == "csv":  # cells a spreadsheet would run get a ' (render.output.csv_row; not with --raw-csv)
+            self.writerow = csv_writer(out)
         elif fmt == "plain":
             from medins_cli.render.output import plain_value
 
@@ -575,9 +594,9 @@ class _Out:
 
             def write_json(record: dict[str, Any]) -> None:
                 try:
-                    text = encode(record)
+                    text = json_safe(encode(record))
                 except ValueError:  # an input cell such as 1e309 read as inf: echo it as text, stay valid JSON
-                    text = encode(_finite(record))
+                    text = json_safe(encode(_finite(record)))
                 if array:
                     text = ("[\n" if not self.records else ",\n") + text
                     self.records += 1

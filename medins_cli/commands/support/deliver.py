@@ -59,8 +59,10 @@ def deliver(payload: Any, build: Callable[[Any], Any], form: str, output: Path |
         return
     text = document_text(payload, build, form)
     output = output_target(output)
-    if output is None:
-        sys.stdout.write(text)
+    if output is None:  # a terminal, maybe: what came from files is shown, never obeyed (a file gets it as is)
+        from medins_cli.errors import visible
+
+        sys.stdout.write(visible(text, layout=True))
         return
     from medins_cli.store.paths import atomic_write
 

@@ -52,6 +52,8 @@ Ledger = Annotated[bool, typer.Option("--ledger", help="同 --person 本人")]
 BillDate = Annotated[Optional[str], typer.Option(
     "--date", help="就诊日期(配合 --person:只计这一天以前的账单;默认今年全部)", show_default=False)]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="不在 stderr 打印提示")]
+RawCsv = Annotated[bool, typer.Option(
+    "--raw-csv", help="CSV 原样写出:以 = + - @ 开头的文字格不加 ',控制字符不转义(见 docs/batch.md)")]
 
 
 def format_option(choices: str, default_doc: str = "终端里为 table,管道中为 plain") -> object:

@@ -109,10 +109,17 @@ def _learn(policy: Any, claim: Any, tally: Any, comparison: Any, slip: Any, yes:
         for line in lines:
             note(line)
     else:
-        sys.stderr.write("\n".join(lines) + "\n写入吗?[y/N] ")
+        from medins_cli.errors import message_line
+
+        sys.stderr.write("\n".join(map(message_line, lines)) + "\n写入吗?[y/N] ")
         sys.stderr.flush()
-        answer = sys.stdin.readline().strip().lower()
+        try:
+            answer = sys.stdin.readline().strip().lower()
+        except KeyboardInterrupt:
+            sys.stderr.write("\n")  # the question's line ends; 已中断 goes on a line of its own
+            raise
         if answer not in ("y", "yes", "是", "好", "写"):
             raise MedinsError("没有写入(要写入请回答 y,或加 --yes)", ExitCode.ERROR)
     written = write_learning(policy, learning)
-    note(f"已写入 {written}:之后 medins estimate 用这些数字,并注明来自本人结算单")
+    kept = f"(原来的文件备份为 {written.backup})" if written.backup is not None else ""
+    note(f"已写入 {written.path}{kept}:之后 medins estimate 用这些数字,并注明来自本人结算单")

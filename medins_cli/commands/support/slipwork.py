@@ -19,6 +19,7 @@ from medins_cli.core.slip import MONEY, Slip, read_slip, suggest_field, with_amo
 from medins_cli.errors import UsageError
 
 DEFAULT_PERSON = "本人"
+MAX_ADMISSIONS = 366  # as the core's --admission (one a day at most)
 #: option name (as typed) of each slip amount; the total is --amount, as for estimate
 AMOUNT_OPTIONS = {key: "--amount" if key == "total" else f"--{key.replace('_', '-')}" for key in MONEY}
 
@@ -154,6 +155,12 @@ def fill_from_ledger(args: ClaimArgs, policy: Policy | None, cfg: dict[str, Any]
         warnings.append(f"账本里{person} {year} 年的账单有{'、'.join(PLANS[p] for p in other_plans)}的:"
                         "一起计入了本年累计,请核对参保类型")
     figures: list[tuple[str, str, str]] = []  # (attribute, option, value) in the order an estimate reads them
+    if visit == "inpatient" and args.admission in (None, "") and ytd.admissions >= MAX_ADMISSIONS:
+        from medins_cli.errors import MedinsError
+
+        raise MedinsError(f"账本里{person} {year} 年已有 {ytd.admissions} 次住院,这次会是第 {ytd.admissions + 1} 次,"
+                          f"超过一年 {MAX_ADMISSIONS} 次:账本里可能有重复记的账。请用 medins slip list --person {person} "
+                          f"--year {year} 查看(medins slip remove 编号 删掉多余的),或用 --admission 写明这是第几次住院")
     if visit == "inpatient":
         figures.append(("admission", "--admission", str(ytd.admissions + 1)))
         figures.append(("ytd_fund", "--ytd-fund", f"{ytd.inpatient_fund}"))
