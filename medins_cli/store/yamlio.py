@@ -152,6 +152,16 @@ def _yaml_error(exc: Exception, path: Path, text: str | None = None) -> YamlSynt
 
 
 _REFUSED = "medins 不接受 YAML 的锚点、别名和合并键(&、*、<<),请把内容直接写出来"
+_TOO_DEEP = f"嵌套超过 {MAX_DEPTH} 层:medins 读的文件用不到这么深,请检查括号是否配对、缩进是否正确"
+
+
+def _parser_too_deep(exc: BaseException) -> bool:
+    """Whether the parser stopped at its own nesting limit (libyaml since PyYAML 6.0.4 says
+    "exceeded maximum nesting depth" at 1,000 levels) rather than at a syntax error."""
+    if isinstance(exc, RecursionError):
+        return True
+    words = f"{getattr(exc, 'problem', '') or ''} {getattr(exc, 'context', '') or ''}".lower()
+    return "nesting depth" in words or "recursion" in words
 
 
 def check_events(text: str, path: Path) -> None:
@@ -162,14 +172,35 @@ def check_events(text: str, path: Path) -> None:
     Reads the C parser's events (one Python step per event: about a third of what loading the
     file costs, ~0.1 ms for a shipped region file) and stops at the first problem, so a "billion
     laughs" file is refused at its first anchor.
+
+    Deep nesting gets medins' own line whichever parser reads the file: libyaml's scanner reads
+    ahead through ``[[[[…`` and stops at its own limit before the 33rd level reaches medins, so
+    that error is read again by PyYAML's pure-Python parser (it looks ahead ~1 KB at most), which
+    finds the line where the nesting passed MAX_DEPTH.
     """
     if len(text) > MAX_FILE_BYTES:  # text handed in directly; files are capped when read
         raise InputError(path, None, too_big(len(text.encode("utf-8", "surrogatepass"))))
+    try:
+        _scan_events(text, path, _Base)
+    except (yaml.YAMLError, RecursionError) as exc:
+        if not _parser_too_deep(exc):
+            raise _yaml_error(exc, path, text) from None
+        mark = getattr(exc, "problem_mark", None)
+        if _Base is not yaml.SafeLoader:
+            try:
+                _scan_events(text, path, yaml.SafeLoader)  # raises InputError at the 33rd level
+            except (yaml.YAMLError, RecursionError):
+                pass
+        raise InputError(path, mark.line + 1 if mark is not None else None, _TOO_DEEP) from None
+
+
+def _scan_events(text: str, path: Path, loader_class: Any) -> None:
+    """:func:`check_events` with one parser; the parser's own errors pass through."""
     scalar, alias = yaml.ScalarEvent, yaml.AliasEvent
     opens, closes = (yaml.MappingStartEvent, yaml.SequenceStartEvent), (yaml.MappingEndEvent, yaml.SequenceEndEvent)
     end = yaml.StreamEndEvent
     depth = nodes = 0
-    loader = _Base(text)
+    loader = loader_class(text)
     try:
         get = loader.get_event
         while True:
@@ -188,16 +219,13 @@ def check_events(text: str, path: Path) -> None:
                     continue
                 depth += 1
                 if depth > MAX_DEPTH:
-                    raise InputError(path, line, f"嵌套超过 {MAX_DEPTH} 层:medins 读的文件用不到这么深,"
-                                                 "请检查括号是否配对、缩进是否正确")
+                    raise InputError(path, line, _TOO_DEEP)
             elif kind in closes:
                 depth -= 1
             elif kind is alias:
                 raise InputError(path, event.start_mark.line + 1, f"用了 YAML 别名「*{event.anchor}」:{_REFUSED}")
             elif kind is end or event is None:
                 return
-    except yaml.YAMLError as exc:
-        raise _yaml_error(exc, path, text) from None
     finally:
         loader.dispose()
 
