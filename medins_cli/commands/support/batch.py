@@ -152,7 +152,7 @@ class _Rules:
         return rule
 
     def _policy(self, region: str | None) -> Policy:
-        from medins_cli.store.regions import find_region, load_policy
+        from medins_cli.store.regions import find_region, load_policy, twin_warning
 
         if self.policy_file is not None:
             region = str(self.policy_file)
@@ -161,13 +161,16 @@ class _Rules:
         hit = self.policies.get(region)
         if hit is None:
             try:
-                path = region if self.policy_file is not None else str(find_region(region)["path"])
+                entry = None if self.policy_file is not None else find_region(region)
+                path = region if entry is None else str(entry["path"])
                 hit = self.policies.get(path)
                 if hit is None:
                     if not Path(path).is_file():
                         raise UsageError(f"找不到策略文件 {path}:请检查路径")
                     hit = self.policies[path] = load_policy(Path(path))
                     _note_once_per_policy(hit)
+                    if entry is not None and (twins := twin_warning(entry)):
+                        note(twins)
             except (CoreError, MedinsError) as exc:
                 hit = str(exc)
             self.policies[region] = hit
