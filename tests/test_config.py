@@ -242,3 +242,172 @@ def test_get_and_path_speak_json(run, isolated_dirs):
     assert run.json("config", "path") == {"path": str(cfg_file(isolated_dirs)), "exists": True}
     unset = run("config", "get", "tier", "-f", "json")
     assert unset.exit_code == ExitCode.ERROR and unset.stdout == ""
+
+
+# ---- nothing lost: concurrent changes, symlinks, locks, loops ----------------------------------------
+
+
+def _env(tmp_path, config):
+    env = dict(os.environ, MEDINS_CONFIG_DIR=str(config), MEDINS_DATA_DIR=str(tmp_path / "data"),
+               MEDINS_CACHE_DIR=str(tmp_path / "cache"), HOME=str(tmp_path / "home"))
+    env.pop("MEDINS_DEBUG", None)
+    return env
+
+
+def test_concurrent_sets_of_different_keys_all_land(tmp_path):
+    """Five real processes, each setting another key at the same moment, several rounds: every key
+    is there afterwards (before the lock, most rounds lost one, e.g. a silent `retired: true`)."""
+    import subprocess
+    import sys
+
+    pairs = [("region", "绵阳"), ("type", "职工"), ("retired", "true"), ("tier", "3"), ("min_confidence", "secondary")]
+    for round_ in range(4):
+        folder = tmp_path / f"round{round_}"
+        env = _env(tmp_path, folder)
+        procs = [subprocess.Popen([sys.executable, "-m", "medins_cli", "config", "set", key, value], env=env,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for key, value in pairs]
+        outs = [p.communicate(timeout=120) for p in procs]
+        assert [p.returncode for p in procs] == [0] * 5, [o[1] for o in outs]
+        saved = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+        assert saved == {"region": "绵阳", "type": "employee", "retired": True, "tier": "3",
+                         "min_confidence": "secondary"}, round_
+        assert sorted(p.name for p in folder.iterdir()) == ["config.json"]  # no lock or temp file left
+
+
+def test_a_symlinked_config_keeps_its_link_and_changes_its_target(run, isolated_dirs, tmp_path):
+    dotfiles = tmp_path / "dotfiles"
+    dotfiles.mkdir()
+    target = dotfiles / "medins.json"
+    target.write_text('{"region": "绵阳"}', encoding="utf-8")
+    target.chmod(0o640)
+    link = cfg_file(isolated_dirs)
+    link.parent.mkdir(parents=True)
+    link.symlink_to(target)
+    assert run("config", "set", "tier", "3").exit_code == 0
+    assert run("config", "unset", "region").exit_code == 0
+    assert link.is_symlink() and link.resolve() == target
+    assert json.loads(target.read_text(encoding="utf-8")) == {"tier": "3"}
+    assert target.stat().st_mode & 0o777 == 0o640  # the file keeps its permissions
+    assert sorted(p.name for p in dotfiles.iterdir()) == ["medins.json"]
+    # reset moves the target aside, beside itself; the link stays and the next set writes the target
+    result = run("config", "reset", "--yes")
+    assert result.exit_code == 0 and str(dotfiles / "medins.json.bak-") in result.stderr
+    assert link.is_symlink() and not target.exists()
+    assert run("config", "set", "type", "居民").exit_code == 0
+    assert link.is_symlink() and json.loads(target.read_text(encoding="utf-8")) == {"type": "resident"}
+    [backup] = dotfiles.glob("medins.json.bak-*")
+    assert json.loads(backup.read_text(encoding="utf-8")) == {"tier": "3"}
+
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None  # type: ignore[assignment]
+
+
+def _hold_lock(path):
+    """Take the config's lock as another medins would (flock on config.json.lock)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path.with_name(path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o600)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    return fd
+
+
+@pytest.mark.skipif(fcntl is None, reason="flock is POSIX")
+def test_a_held_lock_is_waited_for_and_said_once(run, isolated_dirs, monkeypatch):
+    import threading
+
+    from medins_cli.store import userfile
+
+    monkeypatch.setattr(userfile, "WAIT_NOTICE", 0.1)
+    path = cfg_file(isolated_dirs)
+    fd = _hold_lock(path)
+    timer = threading.Timer(0.6, os.close, (fd,))
+    timer.start()
+    try:
+        result = run("config", "set", "tier", "3")
+    finally:
+        timer.join()
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.count("等待中") == 1 and f"另一个 medins 正在写 {path}" in result.stderr
+    assert run("config", "get", "tier").stdout == "3\n"
+
+
+@pytest.mark.skipif(fcntl is None, reason="flock is POSIX")
+def test_a_lock_held_too_long_gives_up_in_one_line(run, isolated_dirs, monkeypatch):
+    from medins_cli.store import userfile
+
+    monkeypatch.setattr(userfile, "WAIT_NOTICE", 0.1)
+    monkeypatch.setattr(userfile, "LOCK_TIMEOUT", 0.4)
+    run("config", "set", "region", "绵阳")
+    path = cfg_file(isolated_dirs)
+    before = path.read_bytes()
+    fd = _hold_lock(path)
+    try:
+        for args in (["config", "set", "tier", "3"], ["config", "unset", "region"], ["config", "reset", "--yes"]):
+            result = run(*args)
+            assert result.exit_code == ExitCode.ERROR, args
+            last = result.stderr.splitlines()[-1]
+            assert last.startswith("错误:另一个 medins 正在写") and "等了 0.4 秒" in last and "没有写入" in last
+            assert "Traceback" not in result.stderr
+    finally:
+        os.close(fd)
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("args", [["config", "show"], ["config", "set", "tier", "3"], ["config", "unset", "tier"],
+                                  ["config", "reset", "--yes"], ["estimate", "--tier", "3", "--amount", "100"]])
+def test_a_config_folder_that_is_a_symlink_loop_is_named(run, tmp_path, monkeypatch, args):
+    loop = tmp_path / "loop"
+    loop.symlink_to(loop)  # points at itself
+    monkeypatch.setenv("MEDINS_CONFIG_DIR", str(loop))
+    result = run(*args)
+    assert result.exit_code == ExitCode.ERROR, result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert f"{loop} 是循环的符号链接" in result.stderr and "MEDINS_CONFIG_DIR" in result.stderr
+    assert "config reset" not in result.stderr and "无需重置" not in result.stderr
+
+
+def test_a_reset_whose_backup_fails_leaves_nothing_half_made(run, isolated_dirs, monkeypatch):
+    path = cfg_file(isolated_dirs)
+    path.parent.mkdir(parents=True)
+    path.write_text("{broken", encoding="utf-8")
+
+    def no_links(src, dst, *a, **k):  # a file system without hard links …
+        raise OSError(1, "Operation not permitted")
+
+    def full(src, dst):  # … that is full
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "link", no_links)
+    monkeypatch.setattr(os, "replace", full)
+    result = run("config", "reset", "--yes")
+    assert result.exit_code == ExitCode.ERROR and "磁盘空间不足" in result.stderr
+    assert path.read_text(encoding="utf-8") == "{broken"
+    assert sorted(p.name for p in path.parent.iterdir()) == ["config.json"]
+
+
+@pytest.mark.skipif(fcntl is None, reason="flock is POSIX")
+def test_without_flock_the_lock_file_itself_is_the_lock(run, isolated_dirs, monkeypatch):
+    """Some network file systems have no flock: holding the lock is having created config.json.lock."""
+    import errno
+
+    from medins_cli.store import userfile
+
+    def no_locks(fd, op):
+        raise OSError(errno.ENOLCK, "No locks available")
+
+    monkeypatch.setattr(fcntl, "flock", no_locks)
+    monkeypatch.setattr(userfile, "WAIT_NOTICE", 0.1)
+    monkeypatch.setattr(userfile, "LOCK_TIMEOUT", 0.4)
+    path = cfg_file(isolated_dirs)
+    assert run("config", "set", "region", "绵阳").exit_code == 0
+    assert sorted(p.name for p in path.parent.iterdir()) == ["config.json"]
+    lock = path.with_name("config.json.lock")
+    lock.write_text("", encoding="utf-8")  # another medins holds it (or one that crashed left it)
+    result = run("config", "set", "tier", "3")
+    assert result.exit_code == ExitCode.ERROR and "等待中" in result.stderr
+    assert f"如果没有别的 medins 在运行,删掉 {lock} 后再试" in result.stderr.splitlines()[-1]
+    lock.unlink()
+    assert run("config", "set", "tier", "3").exit_code == 0
+    assert json.loads(path.read_text(encoding="utf-8")) == {"region": "绵阳", "tier": "3"}

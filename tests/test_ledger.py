@@ -336,3 +336,145 @@ def test_tables_fit_the_terminal_and_never_cut(run, mum, tmp_path, monkeypatch, 
         assert max(cell_len(line) for line in lines) <= width, args
     year = run("slip", "year", "--person", "妈妈", "--year", "2025", "-f", "table").stdout
     assert "21,903.00 / 500,000.00 元" in year  # money never folded or cut
+
+
+def test_a_full_disk_says_so_and_the_ledger_is_unchanged(run, mum, tmp_path, monkeypatch):
+    """SQLite rolls the transaction back itself when the disk is full; the ROLLBACK medins then
+    sent failed and its error hid the real one (读写出错…请从备份恢复, for a ledger that was fine)."""
+    real_connect = sqlite3.connect
+
+    def full_disk(*args, **kwargs):  # the file may not grow by a single page
+        conn = real_connect(*args, **kwargs)
+        pages = conn.execute("PRAGMA page_count").fetchone()[0]
+        conn.execute(f"PRAGMA max_page_count = {pages}")
+        return conn
+
+    path = ledger.ledger_path()
+    before = path.read_bytes()
+    many = [{"total": 1000 + n, "fund_pay": 500, "cash_pay": 500 + n, "date": "2025-06-01",
+             "hospital": "绵阳市中心医院" * 10} for n in range(200)]
+    monkeypatch.setattr(sqlite3, "connect", full_disk)
+    result = run("slip", "add", _file(tmp_path, many, "many.yaml"))
+    monkeypatch.setattr(sqlite3, "connect", real_connect)
+    assert result.exit_code == ExitCode.ERROR
+    _one_line(result)
+    assert "磁盘已满" in result.stderr and "账本没有改动" in result.stderr and str(path) in result.stderr
+    assert "从备份恢复" not in result.stderr
+    assert path.read_bytes() == before
+    assert [r["id"] for r in run.json("slip", "list")] == [1, 2, 3]
+
+
+
+# ---- nothing counted twice, nothing stored unsaid ------------------------------------------------
+
+ONE = {"医疗费总额": 1000, "统筹基金支出": 500, "个人现金支出": 500, "结算日期": "2025-03-01", "医院": "绵阳市中心医院",
+       "就诊类型": "住院"}
+
+
+def _env(tmp_path: Path) -> dict:
+    env = dict(os.environ, MEDINS_DATA_DIR=str(tmp_path / "d"), MEDINS_CONFIG_DIR=str(tmp_path / "c"),
+               MEDINS_CACHE_DIR=str(tmp_path / "k"))
+    env.pop("MEDINS_DEBUG", None)
+    return env
+
+
+def _medins(env: dict, *args: str, stdout=subprocess.PIPE) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "medins_cli", *args], env=env, text=True, timeout=120,
+                          stdout=stdout, stderr=subprocess.PIPE)
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="/dev/full is Linux's")
+@pytest.mark.parametrize("form", [[], ["-f", "table"], ["-f", "json", "-q"]])
+def test_add_to_a_full_stdout_says_what_it_stored_and_a_retry_is_refused(tmp_path, form):
+    env = _env(tmp_path)
+    slip = _file(tmp_path, ONE)
+    with open("/dev/full", "w") as full:
+        result = _medins(env, "slip", "add", slip, *form, stdout=full)
+    assert result.returncode == ExitCode.ERROR
+    assert result.stderr.splitlines()[-1] == ("错误:已记入账本 1 张(编号 #1),但输出写不出去:磁盘空间不足;"
+                                              "不要再记一次,用 medins slip list 查看")
+    assert "内部错误" not in result.stderr and "Traceback" not in result.stderr
+    retry = _medins(env, "slip", "add", slip)
+    assert retry.returncode == ExitCode.ERROR and retry.stdout == ""
+    assert retry.stderr.splitlines()[-1] == (
+        "错误:这张结算单与账本里的 #1 相同(本人 2025-03-01 绵阳市中心医院 医疗费总额 1,000.00):同一张单不会记两次,"
+        "没有记入账本;确实是另一张单请加 --allow-duplicate")
+    rows = json.loads(_medins(env, "slip", "list", "-f", "json").stdout)
+    assert [r["id"] for r in rows] == [1]
+
+
+def test_add_with_stdout_closed_says_what_it_stored(tmp_path):
+    env = _env(tmp_path)
+    command = f"{sys.executable} -m medins_cli slip add {_file(tmp_path, ONE)} -f plain >&-"
+    result = subprocess.run(["sh", "-c", command], env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == ExitCode.ERROR
+    assert result.stderr.splitlines()[-1].startswith("错误:已记入账本 1 张(编号 #1),但输出写不出去")
+
+
+def test_the_same_slip_is_not_added_twice(run, tmp_path):
+    slip = _file(tmp_path, ONE)
+    assert run("slip", "add", slip).exit_code == 0
+    again = run("slip", "add", slip, "-f", "json")
+    assert again.exit_code == ExitCode.ERROR and again.stdout == ""
+    _one_line(again)
+    assert "与账本里的 #1 相同(本人 2025-03-01 绵阳市中心医院 医疗费总额 1,000.00)" in again.stderr
+    # another person, another day or another total is another bill
+    assert run("slip", "add", slip, "--person", "妈妈").exit_code == 0
+    assert run("slip", "add", slip, "--date", "2025-03-02").exit_code == 0
+    assert run("slip", "add", slip, "--amount", "1001", "--cash-pay", "501").exit_code == 0
+    # really a second bill: said so
+    twice = run("slip", "add", slip, "--allow-duplicate", "-f", "json")
+    assert twice.exit_code == 0 and [r["id"] for r in json.loads(twice.stdout)] == [5]
+    assert run.json("slip", "year", "--year", "2025")["admissions"] == 4  # 本人: #1, #3, #4, #5
+
+
+@pytest.mark.parametrize("form", ["json", "csv"])
+def test_adding_an_export_back_is_refused_as_a_duplicate(run, mum, tmp_path, form):
+    """`export` then `add` of the export doubled the year (本年第 5 次住院 from two real slips)."""
+    run("slip", "add", "--estimate", *MIANYANG, "--amount", "10000", "--date", "2025-07-01", "--person", "妈妈")
+    path = tmp_path / f"export.{form}"
+    path.write_text(run("slip", "export", "-f", form).stdout, encoding="utf-8")
+    result = run("slip", "add", str(path))
+    assert result.exit_code == ExitCode.ERROR
+    _one_line(result)
+    assert "第 1 张结算单与账本里的 #1 相同(妈妈 2025-02-10 医疗费总额 8,000.00)" in result.stderr
+    assert "另有 3 张也已在账本里(#2、#3、#4)" in result.stderr and "整个文件都没有记入账本" in result.stderr
+    assert [r["id"] for r in run.json("slip", "list")] == [1, 2, 3, 4]
+    assert run.json("slip", "year", "--person", "妈妈", "--year", "2025")["admissions"] == 3
+    allowed = run("slip", "add", str(path), "--allow-duplicate")
+    assert allowed.exit_code == 0, allowed.stderr
+    assert len(run.json("slip", "list")) == 8
+
+
+def test_two_identical_slips_in_one_file_are_refused(run, tmp_path):
+    path = _file(tmp_path, [ONE, {**ONE, "个人现金支出": 300, "个人账户支出": 200}])  # same bill, paid otherwise
+    result = run("slip", "add", path)
+    assert result.exit_code == ExitCode.ERROR
+    _one_line(result)
+    assert "第 2 张结算单与第 1 张相同(本人 2025-03-01 绵阳市中心医院 医疗费总额 1,000.00)" in result.stderr
+    assert "整个文件都没有记入账本" in result.stderr and "--allow-duplicate" in result.stderr
+    assert run.json("slip", "list") == []
+    assert run("slip", "add", path, "--allow-duplicate").exit_code == 0
+    assert len(run.json("slip", "list")) == 2
+
+
+def test_a_slip_equal_to_an_expected_bill_says_to_remove_the_estimate(run, tmp_path):
+    # 绵阳 职工 三级: (10000 − 750) × 84 % = 7770
+    assert run("slip", "add", "--estimate", *MIANYANG, "--amount", "10000", "--date", "2025-07-01").exit_code == 0
+    again = run("slip", "add", "--estimate", *MIANYANG, "--amount", "10000", "--date", "2025-07-01")
+    assert again.exit_code == ExitCode.ERROR and "这笔预计账单与账本里的 #1(预计账单)相同" in again.stderr
+    slip = {"total": 10000, "deductible": 750, "fund_pay": 7770, "cash_pay": 2230, "date": "2025-07-01"}
+    result = run("slip", "add", _file(tmp_path, slip), *MIANYANG)
+    assert result.exit_code == ExitCode.ERROR
+    assert "与账本里的 #1(预计账单)相同" in result.stderr and "medins slip remove 1" in result.stderr
+
+
+def test_the_same_slip_added_twice_at_the_same_moment_is_stored_once(tmp_path):
+    env = _env(tmp_path)
+    slip = _file(tmp_path, ONE)
+    procs = [subprocess.Popen([sys.executable, "-m", "medins_cli", "slip", "add", slip, "-q"], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    outs = [p.communicate(timeout=120) for p in procs]
+    assert sorted(p.returncode for p in procs) == [0, 1], outs
+    assert "与账本里的 #1 相同" in "".join(err for _, err in outs)
+    assert len(json.loads(_medins(env, "slip", "list", "-f", "json").stdout)) == 1

@@ -97,6 +97,69 @@ def test_fund_and_critical_illness_never_decrease_as_the_bill_grows(case, extra)
     assert big.critical_illness_pay >= small.critical_illness_pay
 
 
+@settings(max_examples=400, deadline=None)
+@given(claims(), positive)
+def test_out_of_pocket_never_falls_as_the_bill_grows(case, extra):
+    """Monotone in the amount, for every mode: a bigger bill never leaves the person paying less
+    (within the two roundings to the fen of fund_pay and critical_illness_pay)."""
+    policy, claim = case
+    small = estimate(policy, claim, explain=False)
+    big = estimate(policy, claim._replace(total=claim.total + extra), explain=False)
+    assert big.out_of_pocket >= small.out_of_pocket - Decimal("0.02")
+
+
+INPATIENT = [c for c in COMBOS if c[2] == "inpatient" and c[0].plans[c[1]].inpatient.annual_cap]
+FEN = Decimal("0.01")
+
+
+def _steepest(policy, plan_name, claim) -> Decimal:
+    """How far one fen of --ytd-fund may move a figure: the basic fund's cap left moves by a fen, so
+    the cap point X moves by a fen ÷ the fund's lowest ratio, and 大额/大病 by that × its highest
+    ratio; plus a fen of rounding on each of the two payers."""
+    plan = policy.plans[plan_name]
+    ratios = [b.ratio for t in plan.inpatient.tiers.values() for b in t.bands if b.ratio > 0]
+    remote = plan.remote.rules.get(claim.remote) if (plan.remote and claim.remote) else None
+    if remote is not None and remote.factor is not None:
+        ratios = [r * remote.factor for r in ratios]
+    if remote is not None and remote.ratio_minus is not None:
+        ratios = [r - remote.ratio_minus for r in ratios if r > remote.ratio_minus]
+    lowest = min(ratios, default=Decimal(1))
+    ci = plan.critical_illness
+    highest = max((b.ratio for b in ci.bands), default=Decimal(0)) if ci else Decimal(0)
+    return FEN * (1 + highest / lowest) + 2 * FEN
+
+
+@st.composite
+def near_the_cap(draw):
+    policy, plan, visit, tier = draw(st.sampled_from(INPATIENT))
+    section = policy.plans[plan].inpatient
+    retired = draw(st.booleans())
+    cap = section.retiree_annual_cap if (retired and plan == "employee" and section.retiree_annual_cap) \
+        else section.annual_cap
+    total = draw(st.decimals(min_value=Decimal("0.01"), max_value=cap * 4 + 10_000, places=2))
+    # the year's fund a few fen either side of the cap (where 0.3 jumped), or anywhere below it
+    ytd = draw(st.one_of(st.integers(-3, 3).map(lambda k: max(Decimal(0), cap + k * FEN)),
+                         st.decimals(min_value=0, max_value=cap, places=2)))
+    claim = Claim(total=total, tier=tier, plan=plan, visit=visit, retired=retired, ytd_fund=ytd,
+                  remote=draw(st.sampled_from(REMOTES)), admission=draw(st.integers(1, 3)),
+                  ytd_burden=draw(money), partial_self_pay=draw(st.decimals(min_value=0, max_value=total,
+                                                                             places=2)))
+    return policy, claim
+
+
+@settings(max_examples=600, deadline=None)
+@given(near_the_cap())
+def test_figures_are_continuous_in_the_years_fund(case):
+    """A fen more of --ytd-fund never moves fund, 大病/大额 or out-of-pocket by more than the slope
+    and the rounding allow: no jump at the cap (0.3 dropped the whole deductible there)."""
+    policy, claim = case
+    before = estimate(policy, claim, explain=False)
+    after = estimate(policy, claim._replace(ytd_fund=claim.ytd_fund + FEN), explain=False)
+    step = _steepest(policy, claim.plan, claim)
+    for name in ("fund_pay", "critical_illness_pay", "out_of_pocket"):
+        assert abs(getattr(after, name) - getattr(before, name)) <= step, name
+
+
 burden = st.decimals(min_value=Decimal("0.01"), max_value=400_000, places=2, allow_nan=False, allow_infinity=False)
 
 

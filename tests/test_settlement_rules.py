@@ -46,8 +46,10 @@ CASES = [
      {"fund_pay": 50000, "critical_illness_pay": 6451.58, "out_of_pocket": 3548.42}),
     # 90% + 5% (the tier's bonus) = 95%: X = 200 + 50000 ÷ 0.95 = 52831.578947…; base 7168.421052… × 90% = 6451.578… → 6451.58
     ("above_cap cap already used up", [*EMP, "--tier", "2", "--amount", "1000", "--ytd-fund", "50000"],
-     {"fund_pay": 0, "critical_illness_pay": 900, "out_of_pocket": 100}),
-    # cap left 0: the whole policy-range bill lies above the cap point (X = 0); 1000 × 90% = 900
+     {"fund_pay": 0, "critical_illness_pay": 450, "out_of_pocket": 550}),
+    # cap left 0: the deductible is still the person's, so the cap point is the deductible (X = 500);
+    # base 1000 − 500 = 500 × 90% = 450; the person pays 500 + 50. (0.3 put X at 0 and paid 900: a jump of
+    # the whole deductible between --ytd-fund 49999.99 and 50000.)
     # ---- 大病 over the year (mode on_burden) ----
     ("on_burden below the threshold", [*RES, "--tier", "3", "--amount", "30000"],
      {"fund_pay": 17400, "critical_illness_pay": 0, "out_of_pocket": 12600}),  # (30000 − 1000) × 60%; burden 12600

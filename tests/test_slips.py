@@ -516,3 +516,145 @@ def test_a_tiers_source_must_be_listed(run, tmp_path):
     result = run("policy", "validate", str(path))
     assert result.exit_code == ExitCode.ERROR
     assert "plans.employee.inpatient.tiers.2.source" in result.stdout and "「nope」不在 sources" in result.stdout
+
+
+# ---- --learn loses nothing: backups, concurrent writers, symlinks ------------------------------------
+
+SECOND_TIER = {"total": 10000, "deductible": 500, "fund_pay": 8265, "cash_pay": 1735,  # 规则市 二级 87 %
+               "date": "2025-03-02"}
+THIRD_TIER = {"total": 10000, "deductible": 1000, "fund_pay": 7380, "cash_pay": 2620,  # 规则市 三级 first band 82 %
+              "date": "2025-03-02"}
+RULES_ARGS = ["-t", "职工", "--learn", "--yes"]
+
+
+def _tier(path: Path, plan: str, key: str) -> dict:
+    return read_policy_dict(path)["plans"][plan]["inpatient"]["tiers"][key]
+
+
+def test_two_learns_in_the_same_second_keep_two_backups(run, tmp_path, monkeypatch):
+    import time
+
+    monkeypatch.setattr(time, "strftime", lambda fmt, *a: "20260101-120000")  # a `for` loop does four a second
+    policy = tmp_path / "rules.yaml"
+    shutil.copy(RULES, policy)
+    original = policy.read_bytes()
+    first = run("slip", "check", write(tmp_path, THIRD_TIER, "a.yaml"), "--policy-file", str(policy), "--tier", "3",
+                *RULES_ARGS)
+    assert first.exit_code == 0, first.stderr
+    after_first = policy.read_bytes()
+    second = run("slip", "check", write(tmp_path, SECOND_TIER, "b.yaml"), "--policy-file", str(policy), "--tier", "2",
+                 *RULES_ARGS)
+    assert second.exit_code == 0, second.stderr
+    backups = sorted(tmp_path.glob("rules.yaml.bak-*"))
+    assert [b.name for b in backups] == ["rules.yaml.bak-20260101-120000", "rules.yaml.bak-20260101-120000-2"]
+    assert [b.read_bytes() for b in backups] == [original, after_first]  # the user's own figures are kept
+    assert f"原来的文件备份为 {backups[1]}" in second.stderr
+    assert _tier(policy, "employee", "2")["ratio"] == "0.87"
+    assert _tier(policy, "employee", "3")["bands"][0]["ratio"] == "0.82"
+
+
+def _learn_env(tmp_path: Path, name: str) -> dict:
+    import os
+
+    env = dict(os.environ, MEDINS_CONFIG_DIR=str(tmp_path / name / "c"), MEDINS_DATA_DIR=str(tmp_path / name / "d"),
+               MEDINS_CACHE_DIR=str(tmp_path / "cache"))  # shared: only the first round validates the data
+    env.pop("MEDINS_DEBUG", None)
+    return env
+
+
+def _learn_together(env: dict, runs: list[list[str]]) -> None:
+    import subprocess
+    import sys
+
+    procs = [subprocess.Popen([sys.executable, "-m", "medins_cli", "slip", "check", *args, "--learn", "--yes", "-q"],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) for args in runs]
+    errors = [p.communicate(timeout=120)[1] for p in procs]
+    assert [p.returncode for p in procs] == [0] * len(runs), errors
+
+
+def test_two_learns_at_the_same_moment_both_land(tmp_path):
+    """Real processes. Before the lock one slip's figures and source vanished in most runs."""
+    second = {"total": 8000, "deductible": 400, "fund_pay": 6840, "cash_pay": 1160,  # 绵阳 二级 400 / 90 %
+              "date": "2025-03-02"}
+    a, b = write(tmp_path, EIGHTY_FIVE, "a.yaml"), write(tmp_path, second, "b.yaml")
+    for round_ in range(1):  # from the shipped data: both make the user's copy at once
+        env = _learn_env(tmp_path, f"shipped{round_}")
+        _learn_together(env, [[a, "-r", "绵阳", "-t", "职工", "--tier", "3"], [b, "-r", "绵阳", "-t", "职工", "--tier", "2"]])
+        user = Path(env["MEDINS_DATA_DIR"]) / "regions" / "绵阳.yaml"
+        assert (_tier(user, "employee", "3")["deductible"], _tier(user, "employee", "3")["ratio"]) == ("700", "0.85")
+        assert (_tier(user, "employee", "2")["deductible"], _tier(user, "employee", "2")["ratio"]) == ("400", "0.9")
+        ids = [s["id"] for s in read_policy_dict(user)["sources"]]
+        assert sorted(ids[-2:]) == ["slip-2025-03-02", "slip-2025-03-02-2"]  # same date: both sources kept
+        assert {_tier(user, "employee", k)["source"] for k in ("2", "3")} == set(ids[-2:])
+    for round_ in range(1):  # the user's own file: both write it, each after a backup
+        policy = tmp_path / f"rules{round_}.yaml"
+        shutil.copy(RULES, policy)
+        env = _learn_env(tmp_path, f"own{round_}")
+        _learn_together(env, [[write(tmp_path, THIRD_TIER, "c.yaml"), "--policy-file", str(policy), "-t", "职工",
+                               "--tier", "3"],
+                              [write(tmp_path, SECOND_TIER, "d.yaml"), "--policy-file", str(policy), "-t", "职工",
+                               "--tier", "2"]])
+        assert _tier(policy, "employee", "2")["ratio"] == "0.87"
+        assert _tier(policy, "employee", "3")["bands"][0]["ratio"] == "0.82"
+        backups = sorted(tmp_path.glob(f"rules{round_}.yaml.bak-*"))
+        assert len(backups) == 2 and RULES.read_bytes() in {b.read_bytes() for b in backups}
+        assert not list(tmp_path.glob(f"*rules{round_}.yaml.*lock")) and not list(tmp_path.glob(".*.tmp"))
+
+
+def test_a_symlinked_region_file_keeps_its_link_and_changes_its_target(run, tmp_path, isolated_dirs):
+    dotfiles = tmp_path / "dotfiles"
+    dotfiles.mkdir()
+    target = dotfiles / "mianyang.yaml"
+    shutil.copy(SHIPPED, target)
+    target.chmod(0o640)
+    link = _user_file(isolated_dirs)
+    link.parent.mkdir(parents=True)
+    link.symlink_to(target)
+    result = run("slip", "check", write(tmp_path, EIGHTY_FIVE), *MIANYANG, "--learn", "--yes")
+    assert result.exit_code == 0, result.stderr
+    assert link.is_symlink() and link.resolve() == target
+    assert (_tier(target, "employee", "3")["deductible"], _tier(target, "employee", "3")["ratio"]) == ("700", "0.85")
+    assert target.stat().st_mode & 0o777 == 0o640
+    [backup] = dotfiles.glob("mianyang.yaml.bak-*")  # the backup goes beside the target
+    assert backup.read_bytes() == SHIPPED.read_bytes()
+    assert sorted(p.name for p in link.parent.iterdir()) == ["绵阳.yaml"]
+    assert run.json("estimate", *MIANYANG, "--amount", "8000")["fund_pay"] == 6205  # (8000 − 700) × 85 %
+
+
+@pytest.mark.parametrize("failing", ["write", "fsync"])
+def test_a_backup_that_fails_leaves_no_half_made_file_and_the_original(run, tmp_path, monkeypatch, failing):
+    import os
+
+    policy = tmp_path / "rules.yaml"
+    shutil.copy(RULES, policy)
+
+    def no_links(src, dst, *a, **k):  # a file system without hard links …
+        raise OSError(1, "Operation not permitted")
+
+    def full(*a, **k):  # … and full
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "link", no_links)
+    monkeypatch.setattr(os, failing, full)
+    result = run("slip", "check", write(tmp_path, THIRD_TIER), "--policy-file", str(policy), "--tier", "3", *RULES_ARGS)
+    assert result.exit_code == ExitCode.ERROR
+    assert result.stderr.splitlines()[-1] == (f"错误:没能备份 {policy}(磁盘空间不足),没有写入,原文件没有改动:"
+                                              f"请检查 {tmp_path} 的空间和权限后再试")
+    assert policy.read_bytes() == RULES.read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["rules.yaml", "slip.yaml"]  # no 0-byte .bak, no lock
+
+
+def test_a_write_that_fails_after_the_backup_leaves_the_file_as_it_was(run, tmp_path, monkeypatch):
+    import os
+
+    policy = tmp_path / "rules.yaml"
+    shutil.copy(RULES, policy)
+
+    def full(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", full)
+    result = run("slip", "check", write(tmp_path, THIRD_TIER), "--policy-file", str(policy), "--tier", "3", *RULES_ARGS)
+    assert result.exit_code == ExitCode.ERROR and "磁盘空间不足" in result.stderr.splitlines()[-1]
+    assert policy.read_bytes() == RULES.read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["rules.yaml", "slip.yaml"]  # no temp file, lock or backup

@@ -73,9 +73,7 @@ def set_(key: KeyArg, value: Annotated[str, typer.Argument(help="新值,如 绵�
 
         value = find_place(value).name
     stored = config.parse_value(key, value)
-    data = config.load()
-    data[key] = stored
-    config.save(data)
+    config.set_value(key, stored)
     note(f"已设置 {key} = {plain_value(stored)}({config.config_path()})")
 
 
@@ -87,11 +85,9 @@ def unset(key: KeyArg) -> None:
     from medins_cli.store import config
 
     config.check_key(key)
-    data = config.load()
-    if data.pop(key, None) is None:
+    if not config.unset_value(key):
         note(f"{key} 本来就未设置")
         return
-    config.save(data)
     note(f"已删除 {key}")
 
 

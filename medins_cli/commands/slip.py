@@ -125,6 +125,10 @@ def check(
 ADD_HELP = """把结算单记进本地账本(按人、按年),之后 medins estimate --person 会用本年累计。
 加总不对的结算单不记(先用 slip check 核对);一个文件里的多张单要么全记、要么都不记。
 
+账本里已有的单(同一人、同一天、同一地区,总额和统筹都相同)不再记一次:
+说出是哪一张,退出码 1;确实是两张单时加 --allow-duplicate。
+单已记上而输出写不出去(如磁盘满)时,那一行错误会说已记入哪几张:不要再记。
+
 --estimate 记一笔预计的账单(还没拿到结算单时):按 estimate 的选项计算,本年累计自动从账本填入。
 
 示例:
@@ -133,7 +137,7 @@ ADD_HELP = """把结算单记进本地账本(按人、按年),之后 medins esti
 
   medins slip add 结算单.yaml --person 妈妈
 
-  medins slip add export.json                     (slip export 的输出可以原样记回)
+  medins slip add export.json           (另一个账本 slip export 的输出)
 
   medins slip add --estimate -r 绵阳 --tier 3 --amount 20000 --date 2025-06-01 --person 妈妈
 """
@@ -155,6 +159,8 @@ def add(
     ytd_critical: o.YtdCritical = None,
     person: Person = None,
     estimate: Annotated[bool, typer.Option("--estimate", help="记一笔预计的账单:按地区政策估算(用 --amount 等)")] = False,
+    allow_duplicate: Annotated[bool, typer.Option(
+        "--allow-duplicate", help="账本里已有同一人、同一天、同一地区、总额和统筹都相同的单时也记(确实是两张单)")] = False,
     fmt: Annotated[Optional[str], o.format_option("table|json|plain", "终端里为 table,管道中为 plain")] = None,
     quiet: o.Quiet = False,
 ) -> None:
@@ -168,7 +174,7 @@ def add(
                          retired=retired, admission=admission, remote=remote, date=date, hospital=hospital,
                          policy_file=policy_file, ytd_fund=ytd_fund, ytd_outpatient=ytd_outpatient,
                          ytd_burden=ytd_burden, ytd_critical=ytd_critical, person=person)
-    slip_ledger_cmd.add(source, opts, estimate=estimate, fmt=fmt, quiet=quiet)
+    slip_ledger_cmd.add(source, opts, estimate=estimate, allow_duplicate=allow_duplicate, fmt=fmt, quiet=quiet)
 
 
 @app.command("list", cls=Command)
@@ -209,7 +215,7 @@ def export(
     year: Year = None,
     fmt: Annotated[Optional[str], o.format_option("json|csv", "json")] = None,
 ) -> None:
-    """导出账本(JSON 或 CSV,写到标准输出);导出的文件可以用 slip add 原样记回。
+    """导出账本(JSON 或 CSV,写到标准输出);slip add 可以把它原样记进另一个账本(记回同一个账本会被当作重复拒绝)。
 
     示例:medins slip export > 账本.json;medins slip export -f csv --year 2025 > 2025.csv
     """

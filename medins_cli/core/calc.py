@@ -109,9 +109,9 @@ def cap_point(start: Decimal, bands: Sequence[Band], cap_left: Decimal) -> Fract
     as :func:`banded_pay`) reaches ``cap_left``: exact, as a Fraction; None if it never does."""
     from fractions import Fraction
 
-    need = Fraction(cap_left)
-    if need <= 0:
-        return Fraction(0)
+    # With the cap already used up (need 0) the point is where the fund would start paying: the
+    # deductible stays the person's, so the figures are continuous as the year's fund nears its cap.
+    need = max(Fraction(cap_left), Fraction(0))
     prev = ZERO
     for band in bands:
         low = start if start > prev else prev
@@ -249,7 +249,7 @@ class Rule:
 
     __slots__ = ("region", "plan", "visit", "tier", "base", "first_deductible", "visit_deductible",
                  "repeat", "cap", "tier_bands", "bands", "bonus", "remote_rule", "remote_applied", "ratio_note",
-                 "critical_illness", "ci_name", "sources", "warnings", "bound", "notes")
+                 "critical_illness", "ci_name", "sources", "bound_reasons", "warnings", "notes")
     region: str
     plan: str
     visit: str
@@ -268,8 +268,8 @@ class Rule:
     critical_illness: CriticalIllnessSection | None
     ci_name: str
     sources: tuple[str, ...]
-    warnings: tuple[str, ...]  # what every bill of this kind is told; the upper-bound reasons first
-    bound: str | None  # "upper" when a missing figure means insurance may pay less than estimated
+    bound_reasons: tuple[str, ...]  # missing figures that make insurance's share an upper bound (when it pays)
+    warnings: tuple[str, ...]  # what every other bill of this kind is told
     notes: tuple[str, ...]  # the notes of the sections used
 
     def __init__(self, **fields: Any) -> None:
@@ -342,7 +342,7 @@ class Rule:
         point = cap_point(f.deductible, self.bands, f.cap_left)
         if point is None:  # cannot happen when the uncapped fund reaches the cap; kept safe
             return
-        base = Fraction(f.eligible) - point
+        base = max(Fraction(f.eligible) - point, Fraction(0))  # a bill below the deductible: nothing above X
         f.cap_point, f.ci_base = point, base
         exact, f.ci_pieces = banded_pay_exact(base, ci.bands)
         f.ci_raw = _yuan(exact)
@@ -482,7 +482,7 @@ def prepare_rule(policy: Policy, plan_key: str, visit: str, tier_key: str, retir
         first_deductible=first, visit_deductible=visit_deductible, repeat=repeat, cap=cap, tier_bands=tier.bands,
         bands=bands, bonus=bonus, remote_rule=remote_rule, remote_applied=remote_applied, ratio_note=ratio_note,
         critical_illness=ci, ci_name=critical_illness_name(ci, plan_key), sources=tuple(dict.fromkeys(sources)),
-        warnings=tuple(bounds + others), bound="upper" if bounds else None, notes=tuple(dict.fromkeys(notes)),
+        bound_reasons=tuple(bounds), warnings=tuple(others), notes=tuple(dict.fromkeys(notes)),
     )
 
 
@@ -495,6 +495,7 @@ def estimate(policy: Policy, claim: Claim, *, explain: bool = True) -> Breakdown
     rule = prepare_rule(policy, claim.plan, claim.visit, claim.tier, claim.retired, claim.remote)
     f = rule.figures(claim.total, claim.self_pay, claim.partial_self_pay, claim.admission, claim.ytd_fund,
                      claim.ytd_outpatient, claim.ytd_burden, claim.ytd_critical)
+    bound, warnings = bill_outcome(rule, claim.admission, claim.ytd_outpatient, claim.ytd_burden, claim.ytd_critical, f)
     return Breakdown(
         total=claim.total,
         self_pay=claim.self_pay,
@@ -509,10 +510,9 @@ def estimate(policy: Policy, claim: Claim, *, explain: bool = True) -> Breakdown
         cap_left=f.cap_left,
         remote_applied=rule.remote_applied,
         sources=rule.sources,
-        warnings=rule.warnings + tuple(bill_warnings(rule, claim.admission, claim.ytd_outpatient, claim.ytd_burden,
-                                                     claim.ytd_critical, f)),
+        warnings=warnings,
         steps=tuple(_steps(rule, claim, f)) if explain else (),
-        bound=rule.bound,
+        bound=bound,
         notes=rule.notes,
         tier=rule.tier,
         critical_illness_name=rule.ci_name,
@@ -537,9 +537,25 @@ def _limits(rule: Rule, claim: Claim, f: Figures) -> tuple[Limit, ...]:
     return tuple(out)
 
 
-def bill_warnings(rule: Rule, admission: int, ytd_outpatient: Decimal, ytd_burden: Decimal, ytd_critical: Decimal,
-                  f: Figures) -> list[str]:
-    """What this one bill adds to the rule's warnings (batch mode calls it per row)."""
+def bill_outcome(rule: Rule, admission: int, ytd_outpatient: Decimal, ytd_burden: Decimal, ytd_critical: Decimal,
+                 f: Figures) -> tuple[str | None, tuple[str, ...]]:
+    """This bill's bound ("upper" or None) and its warnings, the upper-bound reasons first (batch
+    mode calls it per row). A bound is said only where it can bite: a payout of 0 cannot be less,
+    and a 大病 section without an annual cap matters only when 大病 pays."""
+    reasons = list(rule.bound_reasons)
+    ci = rule.critical_illness
+    if ci is not None and ci.annual_cap is None and f.critical_illness_pay > 0:
+        reasons.append(f"数据没有{rule.ci_name}年度封顶线,未计封顶:{rule.ci_name}支付是上限,实际可能更少")
+    if not f.fund_pay and not f.critical_illness_pay:
+        reasons = []  # nothing paid: no missing figure can make it less
+    warnings = tuple(reasons) + rule.warnings + tuple(_bill_warnings(rule, admission, ytd_outpatient, ytd_burden,
+                                                                     ytd_critical, f))
+    return ("upper" if reasons else None), warnings
+
+
+def _bill_warnings(rule: Rule, admission: int, ytd_outpatient: Decimal, ytd_burden: Decimal, ytd_critical: Decimal,
+                   f: Figures) -> list[str]:
+    """What this one bill adds to the rule's warnings."""
     warnings: list[str] = []
     ci = rule.critical_illness
     if rule.inpatient:

@@ -7,7 +7,7 @@ Pure: the store reads the rows (:mod:`medins_cli.store.ledger`) and hands over :
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Iterable, Mapping, NamedTuple
+from typing import Iterable, Mapping, NamedTuple, Sequence
 
 from medins_cli.core.calc import critical_illness_name
 from medins_cli.core.model import Limit, Plan, Policy
@@ -51,6 +51,23 @@ def entry_from_slip(slip: Slip, tally: Tally, *, person: str, date: str, visit: 
 
 
 _ALWAYS = ("total", "eligible", "fund_pay")
+
+
+def bill_key(entry: Entry) -> tuple[object, ...]:
+    """What makes two ledger rows one bill counted twice: the same person, date, region, total and
+    fund paid (a retried ``slip add``, or ``slip add`` of a ``slip export``)."""
+    return (entry.person, entry.date, entry.region, entry.amount("total"), entry.amount("fund_pay"))
+
+
+def repeated(entries: Sequence[Entry]) -> tuple[int, int] | None:
+    """(i, j), indexes of the first entry ``j`` that is the same bill as an earlier entry ``i``; None
+    when every entry is a different bill."""
+    seen: dict[tuple[object, ...], int] = {}
+    for j, entry in enumerate(entries):
+        i = seen.setdefault(bill_key(entry), j)
+        if i != j:
+            return i, j
+    return None
 
 
 class YearToDate(NamedTuple):

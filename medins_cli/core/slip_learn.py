@@ -15,7 +15,7 @@ Pure: the store applies the changes to the user's region file.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import NamedTuple
+from typing import Container, NamedTuple
 
 from medins_cli.core.calc import pct, prepare_rule
 from medins_cli.core.errors import CoreError
@@ -49,11 +49,11 @@ class Learning(NamedTuple):
     warnings: tuple[str, ...]
 
 
-def source_id(policy: Policy, date: str | None) -> str:
-    """``slip-2025-03-02`` (``-2``, ``-3`` … when taken), an id the policy does not use yet."""
+def source_id(taken: Container[str], date: str | None) -> str:
+    """``slip-2025-03-02`` (``-2``, ``-3`` … when taken), a source id not among ``taken``."""
     base = f"slip-{date}" if date else "slip"
     candidate, n = base, 1
-    while candidate in policy.sources:
+    while candidate in taken:
         n += 1
         candidate = f"{base}-{n}"
     return candidate
@@ -127,5 +127,5 @@ def plan_learning(policy: Policy, claim: Claim, tally: Tally, implied: Implied, 
     who = "退休人员" if employee_retired else ("在职人员" if claim.plan == "employee" else "")
     title = "本人结算单 " + (date or "日期未注明") + (f" {hospital}" if hospital else "")
     note = f"{place}{who}:" + "、".join(said) + "(medins slip check --learn 读自本人结算单)"
-    source = Source(id=source_id(policy, date), title=title, confidence="observed", date=date, note=note)
+    source = Source(id=source_id(policy.sources, date), title=title, confidence="observed", date=date, note=note)
     return Learning(tuple(changes), source, where, copy_from, tuple(warnings))

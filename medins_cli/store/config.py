@@ -1,12 +1,16 @@
 """The user's config: a small JSON file that remembers region, insurance type, retirement, tier.
 
-Writes are atomic (temp file + rename). A file that cannot be read or holds a bad value is
-reported with its path and how to fix it, and is never overwritten behind the user's back.
+Writes are atomic (temp file + rename) and go through a symlink to its target. Every change
+(:func:`set_value`, :func:`unset_value`, :func:`reset`) reads, changes and writes under the file's
+lock (:mod:`medins_cli.store.userfile`), so five ``config set`` at once keep all five keys. A file
+that cannot be read or holds a bad value is reported with its path and how to fix it, and is never
+overwritten behind the user's back.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any, Callable
 
@@ -153,7 +157,7 @@ def load() -> dict[str, Any]:
     except OSError as exc:
         if is_permission(exc):
             raise ConfigUnreadable(f"没有权限读取 {path}:请修正权限(如 chmod u+r {path})") from None
-        raise _broken(path, f"读取失败:{os_reason(exc)}") from None
+        raise _loop(path) or _broken(path, f"读取失败:{os_reason(exc)}") from None
     except InputError as exc:  # too big, not UTF-8 (a file copied from elsewhere is checked like any other)
         where = f"第 {exc.line} 行" if exc.line else ""
         raise _broken(path, f"{where}{exc.problem}") from None
@@ -187,49 +191,82 @@ def load() -> dict[str, Any]:
     return data
 
 
+def _save(path: Path, data: dict[str, Any]) -> None:
+    atomic_write(path, json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
+
+
 def save(data: dict[str, Any]) -> None:
+    """Write the whole config (no lock: a change of one key is :func:`set_value`)."""
     path = config_path()
     try:
-        atomic_write(path, json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
+        _save(path, data)
     except OSError as exc:
         raise _write_failed(path, exc) from None
 
 
+def set_value(key: str, value: Any) -> None:
+    """Store one (checked) value: read, change and write under the config's lock."""
+    from medins_cli.store.userfile import locked
+
+    path = config_path()
+    try:
+        with locked(path):
+            data = load()
+            data[key] = value
+            _save(path, data)
+    except OSError as exc:
+        raise _write_failed(path, exc) from None
+
+
+def unset_value(key: str) -> bool:
+    """Remove one key under the config's lock; False when it was not set (nothing written)."""
+    from medins_cli.store.userfile import locked
+
+    path = config_path()
+    if not os.path.lexists(path):
+        load()  # a config folder that cannot be reached is said as such
+        return False
+    try:
+        with locked(path):
+            data = load()
+            if data.pop(key, None) is None:
+                return False
+            _save(path, data)
+            return True
+    except OSError as exc:
+        raise _write_failed(path, exc) from None
+
+
+def _loop(path: Path) -> DataError | None:
+    from medins_cli.store.userfile import loop_error
+
+    return loop_error(path, ",或用环境变量 MEDINS_CONFIG_DIR 换一个目录")
+
+
 def _write_failed(path: Path, exc: OSError) -> DataError:
     if is_permission(exc):
-        return DataError(f"没有权限写入 {path}:请检查 {path.parent} 的权限(如 chmod u+w {path.parent}),"
+        folder = Path(os.path.realpath(path)).parent  # a symlinked config is written beside its target
+        return DataError(f"没有权限写入 {path}:请检查 {folder} 的权限(如 chmod u+w {folder}),"
                          "或用环境变量 MEDINS_CONFIG_DIR 换一个目录")
-    return DataError(f"写不了配置文件 {path}:{os_reason(exc)}。原来的文件没有改动")
+    return _loop(path) or DataError(f"写不了配置文件 {path}:{os_reason(exc)}。原来的文件没有改动")
 
 
 def reset() -> Path | None:
     """Move the current file aside (kept as a backup); returns the backup path.
 
     Backups are named to the second, with -2, -3 … when that name is taken: a backup is never
-    overwritten (the name is claimed with a hard link, which fails if it exists)."""
-    import os
-    import time
+    overwritten (:func:`medins_cli.store.userfile.backup`). A symlinked config keeps its link: the
+    target is moved aside, beside itself, and the next ``config set`` writes the target again."""
+    from medins_cli.store.userfile import backup, locked
 
     path = config_path()
     try:
-        if not path.exists():
+        if not os.path.lexists(path):
+            load()  # a config folder that cannot be reached is said as such, not "nothing to reset"
             return None
-        stamp = time.strftime("%Y%m%d-%H%M%S")
-        for n in range(1, 10_000):
-            backup = path.with_name(f"{FILE_NAME}.bak-{stamp}" + (f"-{n}" if n > 1 else ""))
-            try:
-                os.link(path, backup)
-            except FileExistsError:
-                continue
-            except OSError as exc:  # no hard links here (some file systems): check, then rename
-                if is_permission(exc):
-                    raise
-                if backup.exists():
-                    continue
-                path.replace(backup)
-                return backup
-            path.unlink()
-            return backup
+        with locked(path) as real:
+            if not real.exists():
+                return None
+            return backup(real, move=True)
     except OSError as exc:
         raise _write_failed(path, exc) from None
-    raise DataError(f"{path.parent} 里的备份太多:请先删掉一些 {FILE_NAME}.bak-* 文件")

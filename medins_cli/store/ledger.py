@@ -63,20 +63,38 @@ def ledger_path() -> Path:
 
 def _problem(path: Path, exc: Exception) -> DataError:
     """One Chinese line for a database or file error (SQLite's and the system's English left out)."""
+    import errno
+
     text = str(exc).lower()
     if isinstance(exc, OSError):
         if is_permission(exc):
             return DataError(f"没有权限读写账本 {path}:请检查它和所在目录的权限")
+        if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+            return _disk_full(path)
         return DataError(f"打不开账本 {path}:{os_reason(exc)}。请检查路径和权限")
+    if getattr(exc, "sqlite_errorname", None) == "SQLITE_FULL" or ("disk" in text and "full" in text):
+        return _disk_full(path)
     if "locked" in text or "busy" in text:
         return DataError(f"账本 {path} 正被另一个 medins 或程序使用(等了 {BUSY_TIMEOUT:g} 秒):请稍后再试")
     if "readonly" in text or "read-only" in text or "permission" in text or "unable to open" in text:
         return DataError(f"没有权限读写账本 {path}(或打不开它):请检查它和所在目录的权限")
     if "not a database" in text or "malformed" in text or "corrupt" in text:
         return DataError(f"账本 {path} 已损坏或不是数据库:medins 没有改动它;请从备份恢复,或把它改名保存后重新记账")
-    if "disk" in text and "full" in text:
-        return DataError(f"磁盘已满,没能写入账本 {path}:medins 没有改动它;请腾出空间后再试")
     return DataError(f"账本 {path} 读写出错:medins 没有改动它;请从备份恢复,或把它改名保存后重新记账")
+
+
+def _disk_full(path: Path) -> DataError:
+    return DataError(f"磁盘已满,没能写入账本 {path}:账本没有改动(这次的写入整个撤销了);请腾出空间后再试")
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    """Undo the open transaction, if SQLite has not already (it does on a full disk): a failing
+    ROLLBACK must never hide the error that made it necessary."""
+    if conn.in_transaction:
+        try:
+            conn.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass
 
 
 @contextmanager
@@ -157,10 +175,10 @@ def _write(path: Path) -> Iterator[sqlite3.Connection]:
             try:
                 _migrate(conn)
                 yield conn
+                conn.execute("COMMIT")
             except BaseException:
-                conn.execute("ROLLBACK")
+                _rollback(conn)
                 raise
-            conn.execute("COMMIT")
         finally:
             conn.close()
 
@@ -178,10 +196,10 @@ def _read(path: Path) -> Iterator[sqlite3.Connection | None]:
                 conn.execute("BEGIN IMMEDIATE")
                 try:
                     _migrate(conn)
+                    conn.execute("COMMIT")
                 except BaseException:
-                    conn.execute("ROLLBACK")
+                    _rollback(conn)
                     raise
-                conn.execute("COMMIT")
             yield conn
         finally:
             conn.close()
@@ -223,14 +241,53 @@ def _entry(row: tuple) -> Entry:  # type: ignore[type-arg]
                  admission=admission, remote=remote, hospital=hospital)
 
 
-def add(entries: Iterable[Entry], path: Path | None = None) -> list[int]:
-    """Store bills, all or none (one transaction); returns their ids."""
+class AlreadyInLedger(DataError):
+    """Bills that are already in the ledger (:func:`medins_cli.core.ledger.bill_key`): nothing was
+    stored. ``matches`` pairs the index of each such new bill with the stored entry it equals."""
+
+    def __init__(self, matches: list[tuple[int, Entry]]) -> None:
+        super().__init__(f"账本里已有这张单(#{matches[0][1].id}):没有记入账本")
+        self.matches = matches
+
+
+class RepeatedBill(DataError):
+    """Two of the bills to store are the same bill (indexes ``first`` and ``again``): nothing was stored."""
+
+    def __init__(self, first: int, again: int) -> None:
+        super().__init__(f"第 {again + 1} 张与第 {first + 1} 张是同一张单:没有记入账本")
+        self.first, self.again = first, again
+
+
+def add(entries: Iterable[Entry], path: Path | None = None, *, allow_duplicate: bool = False) -> list[int]:
+    """Store bills, all or none (one transaction); returns their ids.
+
+    Unless ``allow_duplicate``, a bill the ledger already holds (same person, date, region, total
+    and fund paid) stops the whole write with :class:`AlreadyInLedger`, and a bill given twice with
+    :class:`RepeatedBill`. The check is made inside the write transaction, so two ``slip add`` of
+    the same file at the same moment store it once."""
+    from medins_cli.core.ledger import bill_key, repeated
+
     path = path or ledger_path()
+    rows = list(entries)
     columns = (*_CONTEXT_COLUMNS, *MONEY_COLUMNS, "added")
     sql = f"INSERT INTO slips ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
     ids = []
     with _write(path) as conn:
-        for entry in entries:
+        if not allow_duplicate:
+            matches: list[tuple[int, Entry]] = []
+            for number, entry in enumerate(rows):
+                same = [old for old in (_entry(row) for row in conn.execute(
+                    _SELECT + " WHERE person = ? AND year = ? AND date = ? ORDER BY id",
+                    (entry.person, entry.year, entry.date)))
+                    if bill_key(old) == bill_key(entry)]
+                if same:  # each new bill paired with a stored one of its own where there are enough
+                    paired = {old.id for _, old in matches}
+                    matches.append((number, next((old for old in same if old.id not in paired), same[0])))
+            if matches:
+                raise AlreadyInLedger(matches)
+            if (pair := repeated(rows)) is not None:
+                raise RepeatedBill(*pair)
+        for entry in rows:
             ids.append(int(conn.execute(sql, _row_values(entry)).lastrowid or 0))
     return ids
 

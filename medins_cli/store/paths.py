@@ -54,16 +54,32 @@ def cache_dir() -> Path:
 
 def atomic_write(path: Path, text: str, *, durable: bool = True) -> None:
     """Write ``text`` to ``path`` via a temp file and rename: readers never see half a file.
-    ``durable=False`` skips the fsync (caches: after a crash a lost file is only a cache miss)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+
+    A symlink is written through: the link stays and its target gets the text (the temp file goes
+    beside the target, so the rename stays on one file system). A file that exists keeps its
+    permissions. ``durable=False`` skips the fsync (caches: after a crash a lost file is only a
+    cache miss)."""
+    import errno
+    import stat
+
+    real = Path(os.path.realpath(path))
+    if real.is_symlink():  # realpath stops at a link that leads back to itself
+        raise OSError(errno.ELOOP, os.strerror(errno.ELOOP), str(path))
+    real.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        mode: int | None = stat.S_IMODE(os.stat(real).st_mode)
+    except FileNotFoundError:
+        mode = None
+    tmp = real.with_name(f".{real.name}.{os.getpid()}.tmp")
     try:
         with open(tmp, "w", encoding="utf-8") as fh:
+            if mode is not None:
+                os.chmod(tmp, mode)
             fh.write(text)
             fh.flush()
             if durable:
                 os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        os.replace(tmp, real)
     finally:
         if tmp.exists():
             tmp.unlink()

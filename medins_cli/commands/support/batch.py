@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import IO, Any, Callable, Iterator
 
 from medins_cli.commands.support.claims import ClaimArgs, check_confidence, confidence_floor, parse_count
-from medins_cli.core.calc import Figures, Rule, bill_warnings, check_amounts, prepare_rule
+from medins_cli.core.calc import Figures, Rule, bill_outcome, check_amounts, prepare_rule
 from medins_cli.core.errors import CoreError
 from medins_cli.core.model import Policy
 from medins_cli.core.money import FEN, MAX_AMOUNT, ZERO, parse_amount
@@ -340,9 +340,9 @@ class _Runner:
             raise RowError(str(exc)) from None
         if not self_pay and not partial:
             self.whole_bill = True
-        warnings = rule.warnings + tuple(bill_warnings(rule, adm, yo, yb, yc, f))
+        bound, warnings = bill_outcome(rule, adm, yo, yb, yc, f)
         return (f.eligible, f.deductible, f.fund_pay, f.critical_illness_pay, f.out_of_pocket, f.effective_ratio,
-                rule.bound or "", warnings)
+                bound or "", warnings)
 
     def fail(self, line: int, exc: RowError) -> str:
         """Count a bad row and say so on stderr; with --strict, stop here."""

@@ -108,4 +108,5 @@ def _learn(policy: Any, claim: Any, tally: Any, comparison: Any, slip: Any, yes:
         if answer not in ("y", "yes", "是", "好", "写"):
             raise MedinsError("没有写入(要写入请回答 y,或加 --yes)", ExitCode.ERROR)
     written = write_learning(policy, learning)
-    note(f"已写入 {written}:之后 medins estimate 用这些数字,并注明来自本人结算单")
+    kept = f"(原来的文件备份为 {written.backup})" if written.backup is not None else ""
+    note(f"已写入 {written.path}{kept}:之后 medins estimate 用这些数字,并注明来自本人结算单")

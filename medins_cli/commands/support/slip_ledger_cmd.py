@@ -12,8 +12,13 @@ _SLIP_ONLY = ("over_limit", "eligible", "deductible", "fund_pay", "critical_illn
               "other_fund_pay", "hospital_pay", "account_pay", "family_pay", "cash_pay")
 
 
-def add(source: str | None, opts: SlipOptions, *, estimate: bool, fmt: str | None, quiet: bool) -> None:
-    """Store the slips of a file (all or none), or one expected bill (``--estimate``)."""
+def add(source: str | None, opts: SlipOptions, *, estimate: bool, allow_duplicate: bool, fmt: str | None,
+        quiet: bool) -> None:
+    """Store the slips of a file (all or none), or one expected bill (``--estimate``).
+
+    A bill already in the ledger, or twice in the file, is refused unless ``allow_duplicate``.
+    Once stored, a failing stdout does not hide it: the one error line says what was stored
+    (so the user does not add it again), exit 1."""
     from medins_cli.commands.support.claims import load_config
     from medins_cli.render.output import note, resolve_format, set_quiet
     from medins_cli.store import ledger
@@ -28,12 +33,67 @@ def add(source: str | None, opts: SlipOptions, *, estimate: bool, fmt: str | Non
         messages: list[str] = []
     else:
         entries, messages = _slip_entries(source, opts, cfg)
-    ids = ledger.add(entries)
+    try:
+        ids = ledger.add(entries, allow_duplicate=allow_duplicate)
+    except ledger.AlreadyInLedger as exc:
+        raise MedinsError(_already(exc.matches, entries, estimate)) from None
+    except ledger.RepeatedBill as exc:
+        raise MedinsError(f"第 {exc.again + 1} 张结算单与第 {exc.first + 1} 张相同({_described(entries[exc.again])}):"
+                          "同一张单不会记两次,整个文件都没有记入账本;确实是两张单请加 --allow-duplicate") from None
     added = [entry._replace(id=i) for entry, i in zip(entries, ids, strict=True)]
     for message in dict.fromkeys(messages):
         note(f"提示:{message}")
-    _emit_entries(added, form, f"已记入账本({len(added)} 张)")
-    note(f"已记入账本 {ledger.ledger_path()}:" + "、".join(f"#{e.id}" for e in added))
+    numbers = "、".join(f"#{e.id}" for e in added)
+    _emit_committed(added, form, f"已记入账本({len(added)} 张)", f"已记入账本 {len(added)} 张(编号 {numbers})")
+    note(f"已记入账本 {ledger.ledger_path()}:{numbers}")
+
+
+def _described(entry: Any) -> str:
+    """A bill in words for a message: person, date, hospital, total."""
+    from medins_cli.core.money import money
+
+    return " ".join(part for part in (entry.person, entry.date, entry.hospital,
+                                      f"医疗费总额 {money(entry.amount('total'))}") if part)
+
+
+def _already(matches: list[tuple[int, Any]], entries: list[Any], estimate: bool) -> str:
+    """One line: which stored entry the (first) new bill equals, and what to do."""
+    number, old = matches[0]
+    if estimate:
+        where = "这笔预计账单"
+    else:
+        where = f"第 {number + 1} 张结算单" if len(entries) > 1 else "这张结算单"
+    which = f"#{old.id}(预计账单)" if old.kind == "estimate" else f"#{old.id} "
+    others = list(dict.fromkeys(f"#{m.id}" for _, m in matches[1:]))
+    more = f",另有 {len(matches) - 1} 张也已在账本里({'、'.join(others)})" if others else ""
+    whole = "整个文件都" if len(entries) > 1 else ""
+    if old.kind == "estimate" and not estimate:
+        todo = f"拿到结算单后请先 medins slip remove {old.id} 删掉预计账单再记,或加 --allow-duplicate"
+    else:
+        todo = f"确实是另一{'笔' if estimate else '张单'}请加 --allow-duplicate"
+    return (f"{where}与账本里的 {which}相同({_described(old)}){more}:同一张单不会记两次,"
+            f"{whole}没有记入账本;{todo}")
+
+
+def _emit_committed(entries: list[Any], form: str, title: str, recorded: str) -> None:
+    """Print what was just stored. A failing stdout (a full disk, a closed descriptor) is one error
+    line that still says the bills were stored: the user must not add them a second time."""
+    import sys
+
+    from medins_cli.errors import os_reason
+    from medins_cli.render.output import note
+
+    after = f"{recorded},但输出写不出去"
+    if sys.stdout is None:  # started with stdout closed (>&-)
+        raise MedinsError(f"{after}:标准输出已关闭;不要再记一次,用 medins slip list 查看")
+    try:
+        _emit_entries(entries, form, title)
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader went away (| head): its usual handling, after saying what was stored
+        note(recorded)
+        raise
+    except OSError as exc:
+        raise MedinsError(f"{after}:{os_reason(exc)};不要再记一次,用 medins slip list 查看") from None
 
 
 def _slip_entries(source: str | None, opts: SlipOptions, cfg: dict[str, Any]) -> tuple[list[Any], list[str]]:
