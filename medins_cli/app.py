@@ -80,8 +80,11 @@ def _running_command() -> str | None:
     return first if first in COMMANDS else None
 
 
-_CLICK_WORDS = (
+_CLICK_WORDS = (  # click's words up to 8.3 and from 8.4 on (typer < 0.26 uses the installed click)
     (r"^No such option: (\S+)", r"没有选项 \1"),
+    (r"^No such option '([^']*)'\.", r"没有选项 \1"),
+    (r"\(Did you mean one of: ([^)]*)\?\)", lambda m: f"(可能是:{m.group(1).replace(chr(39), '')})"),
+    (r"(Did you mean '?[^'?]*'?\?)(?: \1)+", r"\1"),  # typer < 0.26 and click 8.5 both suggest
     (r"^No such command '([^']*)'\.\s*", r"没有命令「\1」。"),
     (r"^Option '([^']*)' requires an argument\.", r"选项 \1 后面要跟一个值。"),
     (r"^Missing argument '([^']*)'\.", r"缺少参数 \1。"),

@@ -247,6 +247,42 @@ def test_bad_jsonl_lines(run, tmp_path):
     assert "第 2 行" in result.stderr and "第 3 行" in result.stderr and "第 4 行" in result.stderr
 
 
+@pytest.mark.parametrize("header, words", [
+    ("region,tier,amount,amount", "批量输入的表头里列「amount」写了两次(第 3、4 列):请删掉或改名其中一列"),
+    ("region,tier,amount,self-pay,self_pay",
+     "批量输入的表头里第 4 列「self-pay」和第 5 列「self_pay」是同一列 self_pay:请删掉或改名其中一列"),
+    ("Region,tier,amount,region", "批量输入的表头里第 1 列「Region」和第 4 列「region」是同一列 region:请删掉或改名其中一列"),
+])
+def test_a_column_twice_in_the_header_is_a_usage_error_naming_both(run, tmp_path, header, words):
+    """Before: the first of two columns counted and the other was echoed as if it had been read."""
+    result = run("estimate", "--batch", _write(tmp_path, "c.csv", f"{header}\n绵阳,3,8000,100,200\n"))
+    assert result.exit_code == ExitCode.USAGE and result.stdout == ""
+    assert result.stderr.splitlines() == [f"错误:{words}"]
+
+
+def test_an_unread_column_twice_is_echoed_as_before(run, tmp_path):
+    result = run("estimate", "--batch", _write(tmp_path, "c.csv", "region,tier,amount,note,note\n绵阳,3,8000,a,b\n"))
+    assert result.exit_code == ExitCode.OK and result.stdout.startswith("region,tier,amount,note,note,")
+
+
+def test_a_key_twice_in_a_jsonl_row_is_that_rows_error(run, tmp_path):
+    """Before: json kept the last "amount" (and of self-pay/self_pay the first); now the row fails."""
+    text = ('{"region": "绵阳", "tier": 3, "amount": 8000}\n'
+            '{"region": "绵阳", "tier": 3, "amount": 8000, "amount": 100}\n'
+            '{"region": "绵阳", "tier": 3, "amount": 8000, "self-pay": 100, "self_pay": 200}\n'
+            '{"region": "绵阳", "tier": 3, "amount": 8000, "note": {"a": 1, "a": 2}}\n'
+            '{"region": "绵阳", "tier": 3, "amount": 100}\n')
+    result = run("estimate", "--batch", _write(tmp_path, "c.jsonl", text))
+    assert result.exit_code == ExitCode.ERROR
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["fund_pay"] for r in records] == [6090, None, None, None, 0]
+    assert [r["error"] for r in records] == [
+        None, "键「amount」写了两次:请只留一个", "「self-pay」和「self_pay」是同一列 self_pay:请只留一个",
+        "键「a」写了两次:请只留一个", None]
+    assert "第 2 行:键「amount」写了两次" in result.stderr and "第 3 行:「self-pay」和「self_pay」" in result.stderr
+    assert result.stderr.splitlines()[-1] == "错误:3 行出错(共 5 行):原因见输出的 error 列"
+
+
 def test_strict_stops_at_the_first_bad_row(run, tmp_path):
     result = run("estimate", "--batch", _write(tmp_path, "bad.csv", BAD_CSV), "--strict")
     assert result.exit_code == ExitCode.ERROR

@@ -100,6 +100,42 @@ def test_deep_yaml_nesting_is_refused_with_its_line(tmp_path):
                                           "medins 读的文件用不到这么深,请检查括号是否配对、缩进是否正确"]
 
 
+_PURE_PYTHON = "import yaml; del yaml.CSafeLoader; "  # as on a PyYAML built without libyaml
+_BACKENDS = {"libyaml": "", "pure-python": _PURE_PYTHON}
+
+
+def _medins_with(backend: str, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``medins ARGS`` in a subprocess whose PyYAML parser is libyaml's or the pure-Python one."""
+    code = (_BACKENDS[backend] + "import sys, runpy; sys.argv[0] = 'medins'; "
+            "runpy.run_module('medins_cli', run_name='__main__')")
+    env = dict(os.environ, MEDINS_CONFIG_DIR=str(tmp_path / "c"), MEDINS_CACHE_DIR=str(tmp_path / "k"),
+               MEDINS_DATA_DIR=str(tmp_path / "d"))
+    env.pop("MEDINS_DEBUG", None)
+    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, env=env,
+                          cwd=tmp_path, timeout=60, preexec_fn=_capped)
+
+
+@pytest.mark.parametrize("backend", sorted(_BACKENDS))
+@pytest.mark.parametrize(("shape", "line"), [
+    ("[" * 5000 + "]" * 5000, 2),  # libyaml (PyYAML 6.0.4) stops this at its own 1,000-level limit
+    ("\n" + "  [\n" * 5000 + "]" * 5000, 34),  # the 33rd level (the top mapping is the 1st), not libyaml's 1,001st
+    ("{a: " * 5000 + "}" * 5000, 2),
+])
+def test_deep_yaml_is_medins_line_whichever_parser_reads_it(tmp_path, backend, shape, line):
+    import yaml
+
+    if backend == "libyaml" and not hasattr(yaml, "CSafeLoader"):
+        pytest.skip("this PyYAML has no libyaml")
+    path = _write(tmp_path / "deep.yaml", f"schema: 1\nregion: {shape}\n")
+    message = f"第 {line} 行:嵌套超过 32 层:medins 读的文件用不到这么深,请检查括号是否配对、缩进是否正确"
+    result = _medins_with(backend, tmp_path, "estimate", "--policy-file", path, *ESTIMATE)
+    assert result.returncode == ExitCode.ERROR, result.stderr
+    assert result.stderr.splitlines() == [f"错误:地区数据文件 {path} {message}"]
+    result = _medins_with(backend, tmp_path, "policy", "validate", path)
+    assert result.returncode == ExitCode.ERROR, result.stderr
+    assert result.stdout.splitlines() == [f"{path}:{line}: 错误 {message.split(':', 1)[1]}"]
+
+
 def test_huge_csv_field_is_that_rows_error(tmp_path):
     text = ("id,region,type,tier,amount,note\n"
             f"1,{GOOD_ROW},a\n2,{GOOD_ROW}," + "x" * (10 << 20) + f"\n3,{GOOD_ROW},c\n")

@@ -85,7 +85,7 @@ def validate(
     strict: Annotated[bool, typer.Option("--strict", help="提示(如政策年度已过)也算问题")] = False,
     quiet: o.Quiet = False,
 ) -> None:
-    """检查政策文件:格式、字段、比例范围、分段、来源引用、网址、行政区划代码、重复的键、与其他地区重复的别名。
+    """检查政策文件:格式、字段、比例范围、分段、来源引用、网址、行政区划代码、重复的键、读法因 YAML 版本而异的数字(0500、1:30)、与其他地区重复的别名、同一地区的第二个用户文件。
 
     每个问题一行:文件:行号: 字段路径:说明。有错误时退出码 1(找不到文件为 2),只有提示时为 0。
 
@@ -94,7 +94,7 @@ def validate(
     from medins_cli.errors import ExitCode, UsageError
     from medins_cli.render.output import emit_json, emit_lines, note, resolve_format, set_quiet
     from medins_cli.store.paths import user_data_dir
-    from medins_cli.store.policy_check import Problem, alias_clashes, check_file_cached
+    from medins_cli.store.policy_check import Problem, alias_clashes, check_file_cached, same_region_files
     from medins_cli.store.regions import load_index
 
     set_quiet(quiet)
@@ -114,6 +114,7 @@ def validate(
     for item in checked:
         problems += item.problems
     problems += alias_clashes(checked, known)
+    problems += same_region_files(checked, known, user_data_dir() / "regions")
     errors = sum(1 for p in problems if p.level == "error")
     warnings = len(problems) - errors
     if form == "json":

@@ -76,14 +76,25 @@ def region_rows(province: str | None = None) -> list[dict[str, Any]]:
     """One row per region name: the file in use (a user file overrides a shipped one)."""
     from medins_cli.core.names import PROVINCE_CODES
     from medins_cli.errors import UsageError
-    from medins_cli.store.regions import load_index, origin, region_key
+    from medins_cli.render.output import note
+    from medins_cli.store.regions import file_rank, load_index, origin, region_key, twin_warning
 
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for entry in load_index():  # one region's files: the shipped one, the user's (which override it)
+        groups.setdefault(region_key(entry["name"]), []).append(entry)
     in_use: dict[str, dict[str, Any]] = {}
     overridden: dict[str, str] = {}
-    for entry in load_index():  # shipped first, then the user's
-        if entry["name"] in in_use:
-            overridden[entry["name"]] = in_use[entry["name"]]["path"]
-        in_use[entry["name"]] = entry
+    for group in groups.values():
+        group.sort(key=file_rank)  # the file an estimate uses first
+        name = group[0]["name"]
+        in_use[name] = group[0]
+        shipped = [e["path"] for e in group[1:] if origin(e["path"]) == "shipped"]
+        if shipped and origin(group[0]["path"]) == "user":
+            overridden[name] = shipped[0]
+        twins = [e["path"] for e in group[1:] if origin(e["path"]) == "user"]
+        warning = twin_warning({**group[0], "others": twins})
+        if warning:
+            note(warning)
     entries = sorted(in_use.values(), key=lambda e: (PROVINCE_CODES.get(e.get("province", ""), "99"),
                                                       e.get("level") != "province", e.get("code") or "", e["name"]))
     if province is not None:

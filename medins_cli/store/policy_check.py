@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Iterable, NamedTuple
 
 from medins_cli.core.engine import stale_warning
-from medins_cli.store.regions import region_key
+from medins_cli.store.regions import file_rank, region_key
 
 #: The checks' own version in the cache key of their results: bumped when a check is added, so a file
 #: checked before is checked again (2: control characters).
@@ -198,4 +198,47 @@ def alias_clashes(checked: Iterable[Checked], known: Iterable[dict[str, Any]] = 
                                         f"「{word}」已是地区「{other[0]}」的名称或别名({other[1]}):别名在所有地区中必须唯一"))
         for key in mine:
             owner.setdefault(key, (name, str(item.path)))
+    return problems
+
+
+def same_region_files(checked: Iterable[Checked], known: Iterable[dict[str, Any]], user_folder: Path) -> list[Problem]:
+    """Two files in the user's regions folder for one region (绵阳.yaml and an old 绵阳_old.yaml):
+    an estimate reads only one of them (:func:`medins_cli.store.regions.file_rank`), so each checked
+    file of such a pair is an error naming the other and the one in use.
+
+    ``checked`` are the files being validated; ``known`` are index entries of the files medins
+    already has (the user's others among them).
+    """
+    folder = user_folder.resolve()
+    prefix = str(folder / "x")[:-1]
+    mine: dict[str, Checked] = {}
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for item in checked:
+        region = item.data.get("region") if isinstance(item.data, dict) else None
+        if not isinstance(region, dict) or not isinstance(region.get("name"), str) or item.path.resolve().parent != folder:
+            continue
+        path = str(item.path.resolve())
+        aliases: Any = region.get("aliases") if isinstance(region.get("aliases"), list) else []
+        keys = [region_key(item.path.stem), region_key(region["name"]), *(region_key(str(a)) for a in aliases)]
+        mine[path] = item
+        groups.setdefault(region_key(region["name"]), []).append({"path": path, "name": region["name"], "keys": keys})
+    for entry in known:
+        path = str(Path(entry["path"]).resolve())
+        if path not in mine and Path(path).parent == folder:
+            groups.setdefault(region_key(entry["name"]), []).append({**entry, "path": path})
+    problems: list[Problem] = []
+    for files in groups.values():
+        if len(files) < 2:
+            continue
+        files.sort(key=lambda e: file_rank(e, prefix))
+        used = files[0]["path"]
+        for entry in files:
+            found = mine.get(entry["path"])
+            if found is None:
+                continue
+            others = "、".join(e["path"] for e in files if e is not entry)
+            which = "估算用的是这个文件" if entry["path"] == used else f"估算用的是 {used},这个文件被忽略"
+            problems.append(Problem(str(found.path), "region.name", _line(found.lines, ("region", "name")),
+                                    f"和 {others} 是同一个地区「{entry['name']}」的文件:{which};"
+                                    "请删掉或改名不用的那个(文件名就是地区名的那个优先)"))
     return problems

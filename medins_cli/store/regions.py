@@ -66,8 +66,9 @@ def _stamp(path: str) -> list[int] | None:
     return [st.st_mtime_ns, st.st_size]
 
 
-#: The index's own format version inside the cache tag: ambiguous keys (one key, several regions).
-INDEX_TAG = f"{CACHE_TAG}-i2"
+#: The index's own format version inside the cache tag: ambiguous keys (one key, several regions);
+#: i3: one region's files ranked by :func:`file_rank`, the user's other files for it (``twins``).
+INDEX_TAG = f"{CACHE_TAG}-i3"
 
 
 def _folders_signature() -> str:
@@ -249,24 +250,76 @@ def _load() -> dict[str, Any]:
             for path, stamp in files
         ]
     table, ambiguous = _key_table(entries)
-    index = {"tag": INDEX_TAG, "folders": folders, "entries": entries, "table": table, "ambiguous": ambiguous}
+    twins = {str(n): others for n, others in same_region_files(entries).items()}
+    index = {"tag": INDEX_TAG, "folders": folders, "entries": entries, "table": table, "ambiguous": ambiguous,
+             "twins": twins}
     if index != cached:
         write_cache(cache_path, index)
         _write_shards(index)
     return index
 
 
+def file_rank(entry: dict[str, Any], user_folder: str | None = None) -> tuple[int, int, str]:
+    """Which of several files for one region is used (the smallest rank): a user file before a
+    shipped one; among the user's files, the one named after the region (绵阳.yaml), then one named
+    after an alias (mianyang.yaml), then the first by file name. Deterministic: a file's name and
+    folder decide, never its modification time (a copy or a checkout changes that)."""
+    folder = user_folder if user_folder is not None else _user_folder()
+    keys = entry.get("keys") or [region_key(Path(entry["path"]).stem)]
+    name = region_key(str(entry.get("name", "")))
+    named = 0 if keys[0] == name else 1 if keys[0] in keys[1:] else 2
+    return (0 if entry["path"].startswith(folder) else 1, named, entry["path"])
+
+
+def _user_folder() -> str:
+    return os.path.join(str(user_data_dir() / "regions"), "")
+
+
+def same_region_files(entries: list[dict[str, Any]]) -> dict[int, list[int]]:
+    """User files that are for the same region as another user file (绵阳.yaml and 绵阳_old.yaml):
+    entry number → the numbers of the others, the one in use first. Only one of them is ever read,
+    so each use says which (:func:`twin_warning`) and ``medins policy validate`` calls it an error."""
+    folder = _user_folder()
+    groups: dict[str, list[int]] = {}
+    for number, entry in enumerate(entries):
+        if entry["path"].startswith(folder):
+            groups.setdefault(region_key(entry["name"]), []).append(number)
+    twins: dict[int, list[int]] = {}
+    for numbers in groups.values():
+        if len(numbers) > 1:
+            numbers.sort(key=lambda n: file_rank(entries[n], folder))
+            for number in numbers:
+                twins[number] = [n for n in numbers if n != number]
+    return twins
+
+
+def twin_warning(entry: dict[str, Any]) -> str | None:
+    """One line when the user has other files for the region of ``entry`` (its ``others``)."""
+    others = entry.get("others") or []
+    if not others:
+        return None
+    return (f"提示:用户数据目录里有 {len(others) + 1} 个「{entry['name']}」的地区文件:用的是 {entry['path']},"
+            f"没有用 {'、'.join(others)}:请删掉或改名不用的那个(medins policy validate 会列出)")
+
+
 def _key_table(entries: list[dict[str, Any]]) -> tuple[dict[str, int], dict[str, list[int]]]:
     """Lookup keys → entry number, and the keys that belong to more than one region.
 
-    A later file for the *same* region name overrides an earlier one (a user file over a
-    shipped one: not ambiguity); one key claimed by regions of different names (``suzhou``:
-    苏州 and 宿州) is ambiguous and is never resolved silently.
+    Files for the *same* region (the same name, 绵阳 or 绵阳市) are one region: the one
+    :func:`file_rank` puts first is used (a user file overrides a shipped one; not ambiguity);
+    one key claimed by regions of different names (``suzhou``: 苏州 and 宿州) is ambiguous and
+    is never resolved silently.
     """
+    folder = _user_folder()
+    ranks = [file_rank(entry, folder) for entry in entries]
     owners: dict[str, dict[str, int]] = {}
-    for number, entry in enumerate(entries):  # later (user) files override earlier (shipped) ones
+    for number, entry in enumerate(entries):
+        region = region_key(entry["name"])
         for key in entry["keys"]:
-            owners.setdefault(key, {})[entry["name"]] = number
+            by_region = owners.setdefault(key, {})
+            best = by_region.get(region)
+            if best is None or ranks[number] < ranks[best]:
+                by_region[region] = number
     table: dict[str, int] = {}
     ambiguous: dict[str, list[int]] = {}
     for key, by_name in owners.items():
@@ -293,12 +346,21 @@ def _write_shards(index: dict[str, Any]) -> None:
     shards: list[dict[str, Any]] = [{} for _ in range(_SHARDS)]
     several: list[dict[str, Any]] = [{} for _ in range(_SHARDS)]
     for key, number in index["table"].items():
-        shards[_shard(key)][key] = index["entries"][number]
+        shards[_shard(key)][key] = _found(index, number)
     for key, numbers in index.get("ambiguous", {}).items():
         several[_shard(key)][key] = [index["entries"][n] for n in numbers]
     for number, keys in enumerate(shards):
         write_cache(cache_dir() / "index" / f"{number:02d}.json",
                     {"tag": INDEX_TAG, "folders": index["folders"], "keys": keys, "ambiguous": several[number]})
+
+
+def _found(index: dict[str, Any], number: int) -> dict[str, Any]:
+    """Entry ``number`` as a lookup returns it: with ``others``, the user's other files for its region."""
+    entry = dict(index["entries"][number])
+    twins = (index.get("twins") or {}).get(str(number))
+    if twins:
+        entry["others"] = [index["entries"][n]["path"] for n in twins]
+    return entry
 
 
 def _quick_lookup(key: str) -> tuple[dict[str, Any] | list[dict[str, Any]] | None, bool]:
@@ -400,7 +462,7 @@ def find_region(query: str) -> dict[str, Any]:
             f"不认识的地区「{query}」。{hint}用 medins regions 查看已有地区;"
             f"要添加新地区:medins policy init {query}(照当地医保局通知填写),或用 --policy-file"
         )
-    return dict(index["entries"][number])
+    return _found(index, number)
 
 
 def read_policy_dict(path: Path) -> dict[str, Any]:
@@ -428,6 +490,11 @@ def _guide_place(query: str) -> tuple[str, str | None] | None:
 
 def load_region(query: str) -> Policy:
     """Find a region by any of its names and load its policy."""
+    return load_region_entry(query)[0]
+
+
+def load_region_entry(query: str) -> tuple[Policy, dict[str, Any]]:
+    """:func:`load_region`, and the index entry it found (``others``: see :func:`twin_warning`)."""
     from medins_cli.errors import DataError
 
     try:
@@ -445,7 +512,7 @@ def load_region(query: str) -> Policy:
                          "可以直接用它") from None
     path = Path(entry["path"])
     try:
-        return load_policy(path)
+        return load_policy(path), entry
     except DataError as exc:  # a broken file: where, and how to see every problem in it
         message = str(exc)
         if "policy validate" not in message:

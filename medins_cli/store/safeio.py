@@ -114,13 +114,14 @@ def nesting_over(value: Any, limit: int = MAX_DEPTH) -> bool:
     return False
 
 
-def parse_json(text: str, limit: int = MAX_FILE_BYTES) -> Any:
+def parse_json(text: str, limit: int = MAX_FILE_BYTES, object_pairs_hook: Any = None) -> Any:
     """``json.loads`` with medins' limits. ``ValueError`` with a short Chinese reason (no file
-    name: the caller adds where) for text that is not JSON, too long or nested too deep."""
+    name: the caller adds where) for text that is not JSON, too long or nested too deep.
+    ``object_pairs_hook`` is json's (an exception it raises that is not a ValueError passes through)."""
     if len(text) > limit:
         raise ValueError(f"太长(超过 {size_text(limit)})")
     try:
-        value = json.loads(text)
+        value = json.loads(text, object_pairs_hook=object_pairs_hook)
     except RecursionError:
         raise ValueError(f"嵌套超过 {MAX_DEPTH} 层") from None
     except json.JSONDecodeError as exc:

@@ -7,6 +7,13 @@ parser's event stream and refuses anchors, aliases and merge keys (policy files 
 a 400-byte "billion laughs" file would otherwise expand to gigabytes) and nesting deeper than
 :data:`~medins_cli.store.safeio.MAX_DEPTH`; :mod:`medins_cli.store.safeio` caps the size and checks
 the encoding. Each refusal is a ``ValueError`` with one Chinese line naming the file and line.
+
+Numbers that YAML 1.1 (PyYAML) and YAML 1.2 read differently are refused with their line, never
+guessed: ``0500`` (octal 320 to PyYAML), ``0x1F4``, ``0o764``, ``0b101``, ``1:30`` (base 60: 90),
+``1_000``, ``1e3``, ``.inf``/``.nan`` (:func:`number_problem`). Money read as the wrong number is
+worse than a file refused. ``yes``/``no``/``on``/``off`` are read as YAML 1.2 reads them, as text:
+a field that wants yes or no reads those words itself (pydantic's booleans, ``core.names.yes_no``),
+and a name or note that happens to be "no" stays text.
 """
 
 from __future__ import annotations
@@ -22,6 +29,16 @@ import yaml
 from medins_cli.store.safeio import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES, InputError, read_text, too_big
 
 _Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+_BOOL = "tag:yaml.org,2002:bool"
+
+
+def _yaml12_booleans(loader: Any) -> None:
+    """Only true/false (any case YAML 1.2 allows) are booleans for ``loader``; yes/no/on/off stay text."""
+    loader.yaml_implicit_resolvers = {first: [(tag, rx) for tag, rx in found if tag != _BOOL]
+                                      for first, found in _Base.yaml_implicit_resolvers.items()}
+    loader.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
 
 
 class DataLoader(_Base):  # type: ignore[misc, valid-type]
@@ -86,6 +103,7 @@ class LenientLoader(_Base):  # type: ignore[misc, valid-type]
 
 LenientLoader.add_constructor("tag:yaml.org,2002:float", _decimal)
 for _loader in (DataLoader, LenientLoader):
+    _yaml12_booleans(_loader)
     for _tag, _construct in (("int", yaml.constructor.SafeConstructor.construct_yaml_int),
                              ("timestamp", yaml.constructor.SafeConstructor.construct_yaml_timestamp)):
         _loader.add_constructor(f"tag:yaml.org,2002:{_tag}", _checked(_construct))
@@ -151,25 +169,129 @@ def _yaml_error(exc: Exception, path: Path, text: str | None = None) -> YamlSynt
     return YamlSyntaxError(path, line, problem)
 
 
+_NUMBERISH = frozenset("0123456789+-.")
+#: Read alike by YAML 1.1 and 1.2: 500, -3, 0, 0.5, .5, 7.
+_PLAIN_NUMBER = re.compile(r"[-+]?(?:(?:0|[1-9][0-9]*)(?:\.[0-9]*)?|\.[0-9]+)")
+_NUMBER_FORMS = (  # (form, what) tried in order on the text without its sign
+    (re.compile(r"0x[0-9a-fA-F_]+"), "hex"),
+    (re.compile(r"0o[0-7_]+"), "octal12"),
+    (re.compile(r"0b[01_]+"), "binary"),
+    # PyYAML's base-60 int and float (0:30 is text to both versions)
+    (re.compile(r"[1-9][0-9_]*(?::[0-5]?[0-9])+|[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*"), "base60"),
+    (re.compile(r"0[0-9_]+"), "zero"),  # 0500.5 is 500.5 to both
+    (re.compile(r"\.(?:inf|Inf|INF|nan|NaN|NAN)"), "infinite"),
+    (re.compile(r"(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)?"), "underscore-or-exponent"),
+)
+_QUOTE = "(编号、电话等文字请加引号)"
+
+
+def number_problem(text: str) -> str | None:
+    """What is wrong with a plain YAML scalar that is a number only to one of YAML 1.1 and 1.2, or
+    reads as a different number in each (a Chinese sentence saying what to write); None for every
+    other scalar. ``0500`` → "0500 以 0 开头,YAML 会把它读成八进制 320;请写 500(…)"."""
+    if text[:1] not in _NUMBERISH or _PLAIN_NUMBER.fullmatch(text):
+        return None
+    sign, body = ("-" if text[0] == "-" else "", text[1:]) if text[0] in "+-" else ("", text)
+    what = next((name for form, name in _NUMBER_FORMS if form.fullmatch(body)), None)
+    if what is None:
+        return None
+    shown = text if len(text) <= 40 else text[:40] + "…"
+    digits = body.replace("_", "")
+    small = len(digits) <= 30  # a value worth working out and showing (no 5,000-digit numbers)
+    if what in ("hex", "binary"):
+        name, base = ("十六进制", 16) if what == "hex" else ("二进制", 2)
+        if not small or not digits[2:]:
+            return f"{shown} 是{name}写法:请写十进制的数{_QUOTE}"
+        value = f"{sign}{int(digits[2:], base)}"
+        return f"{shown} 是{name},YAML 会把它读成 {value};请写 {value}{_QUOTE}"
+    if what == "octal12":
+        return f"{shown} 是八进制写法,不同版本的 YAML 读法不一(数或文字);请写十进制的数{_QUOTE}"
+    if what == "base60":
+        return f"{shown} 会被 YAML 当作六十进制读成 {_base60(sign, digits) if small else '另一个数'};" \
+               "时间、比分等请加引号,金额请写一个数"
+    if what == "infinite":
+        return f"{shown} 在 YAML 里是无穷大或“非数”:请写具体的数"
+    plain = _decimal_text(sign + digits) if small else None
+    write = f"请写 {plain}" if plain else "请写普通的十进制数"
+    if what == "zero":
+        if small and all(ch in "01234567" for ch in digits):
+            return f"{shown} 以 0 开头,YAML 会把它读成八进制 {sign}{int(digits, 8)};{write}{_QUOTE}"
+        return f"{shown} 以 0 开头,不同版本的 YAML 读法不一(数或文字);{write}{_QUOTE}"
+    if "_" in body:
+        return f"{shown} 里有下划线,不同版本的 YAML 读法不一(数或文字);{write}"
+    if "e" in body.lower():
+        return f"{shown} 是科学计数法:{write}"
+    return None  # 00.5, 0500.5: the same number to both versions
+
+
+def _decimal_text(text: str) -> str | None:
+    try:
+        value = Decimal(text)
+    except (InvalidOperation, ValueError):
+        return None
+    if not value.is_finite() or abs(value.adjusted()) > 15:
+        return None
+    return f"{value:f}"
+
+
+def _base60(sign: str, digits: str) -> str:
+    total = Decimal(0)
+    for part in digits.split(":"):
+        total = total * 60 + Decimal(part or "0")
+    return f"{sign}{total:f}"
+
+
 _REFUSED = "medins 不接受 YAML 的锚点、别名和合并键(&、*、<<),请把内容直接写出来"
+_TOO_DEEP = f"嵌套超过 {MAX_DEPTH} 层:medins 读的文件用不到这么深,请检查括号是否配对、缩进是否正确"
+
+
+def _parser_too_deep(exc: BaseException) -> bool:
+    """Whether the parser stopped at its own nesting limit (libyaml since PyYAML 6.0.4 says
+    "exceeded maximum nesting depth" at 1,000 levels) rather than at a syntax error."""
+    if isinstance(exc, RecursionError):
+        return True
+    words = f"{getattr(exc, 'problem', '') or ''} {getattr(exc, 'context', '') or ''}".lower()
+    return "nesting depth" in words or "recursion" in words
 
 
 def check_events(text: str, path: Path) -> None:
     """Refuse, before anything is composed: anchors (``&a``), aliases (``*a``), merge keys (``<<``),
-    nesting deeper than MAX_DEPTH and more than MAX_NODES values. A syntax error becomes
-    :class:`YamlSyntaxError`.
+    nesting deeper than MAX_DEPTH, more than MAX_NODES values and numbers that YAML 1.1 and 1.2
+    read differently (:func:`number_problem`). A syntax error becomes :class:`YamlSyntaxError`.
 
     Reads the C parser's events (one Python step per event: about a third of what loading the
     file costs, ~0.1 ms for a shipped region file) and stops at the first problem, so a "billion
     laughs" file is refused at its first anchor.
+
+    Deep nesting gets medins' own line whichever parser reads the file: libyaml's scanner reads
+    ahead through ``[[[[…`` and stops at its own limit before the 33rd level reaches medins, so
+    that error is read again by PyYAML's pure-Python parser (it looks ahead ~1 KB at most), which
+    finds the line where the nesting passed MAX_DEPTH.
     """
     if len(text) > MAX_FILE_BYTES:  # text handed in directly; files are capped when read
         raise InputError(path, None, too_big(len(text.encode("utf-8", "surrogatepass"))))
+    try:
+        _scan_events(text, path, _Base)
+    except (yaml.YAMLError, RecursionError) as exc:
+        if not _parser_too_deep(exc):
+            raise _yaml_error(exc, path, text) from None
+        mark = getattr(exc, "problem_mark", None)
+        if _Base is not yaml.SafeLoader:
+            try:
+                _scan_events(text, path, yaml.SafeLoader)  # raises InputError at the 33rd level
+            except (yaml.YAMLError, RecursionError):
+                pass
+        raise InputError(path, mark.line + 1 if mark is not None else None, _TOO_DEEP) from None
+
+
+def _scan_events(text: str, path: Path, loader_class: Any) -> None:
+    """:func:`check_events` with one parser; the parser's own errors pass through."""
     scalar, alias = yaml.ScalarEvent, yaml.AliasEvent
     opens, closes = (yaml.MappingStartEvent, yaml.SequenceStartEvent), (yaml.MappingEndEvent, yaml.SequenceEndEvent)
     end = yaml.StreamEndEvent
+    numberish, number_tags = _NUMBERISH, ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "!!int", "!!float")
     depth = nodes = 0
-    loader = _Base(text)
+    loader = loader_class(text)
     try:
         get = loader.get_event
         while True:
@@ -183,21 +305,24 @@ def check_events(text: str, path: Path) -> None:
                 if nodes > MAX_NODES:
                     raise InputError(path, line, f"值太多(超过 {MAX_NODES:,} 个):medins 读的文件只有几百个值,请确认选对了文件")
                 if kind is scalar:
-                    if event.value == "<<" and event.implicit[0]:  # plain <<, not "<<"
+                    value = event.value
+                    # a plain scalar, or one tagged !!int or !!float: a number to PyYAML or to YAML 1.2
+                    if value[:1] in numberish and (event.implicit[0] or event.tag in number_tags):
+                        problem = number_problem(value)
+                        if problem is not None:
+                            raise InputError(path, line, problem)
+                    elif value == "<<" and event.implicit[0]:  # plain <<, not "<<"
                         raise InputError(path, line, f"用了 YAML 合并键「<<」:{_REFUSED}")
                     continue
                 depth += 1
                 if depth > MAX_DEPTH:
-                    raise InputError(path, line, f"嵌套超过 {MAX_DEPTH} 层:medins 读的文件用不到这么深,"
-                                                 "请检查括号是否配对、缩进是否正确")
+                    raise InputError(path, line, _TOO_DEEP)
             elif kind in closes:
                 depth -= 1
             elif kind is alias:
                 raise InputError(path, event.start_mark.line + 1, f"用了 YAML 别名「*{event.anchor}」:{_REFUSED}")
             elif kind is end or event is None:
                 return
-    except yaml.YAMLError as exc:
-        raise _yaml_error(exc, path, text) from None
     finally:
         loader.dispose()
 

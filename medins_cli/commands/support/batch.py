@@ -188,7 +188,7 @@ class _Rules:
         return rule
 
     def _policy(self, region: str | None) -> Policy:
-        from medins_cli.store.regions import find_region, load_policy
+        from medins_cli.store.regions import find_region, load_policy, twin_warning
 
         if self.policy_file is not None:
             region = str(self.policy_file)
@@ -197,13 +197,16 @@ class _Rules:
         hit = self.policies.get(region)
         if hit is None:
             try:
-                path = region if self.policy_file is not None else str(find_region(region)["path"])
+                entry = None if self.policy_file is not None else find_region(region)
+                path = region if entry is None else str(entry["path"])
                 hit = self.policies.get(path)
                 if hit is None:
                     if not Path(path).is_file():
                         raise UsageError(f"找不到策略文件 {path}:请检查路径")
                     hit = self.policies[path] = load_policy(Path(path))
                     _note_once_per_policy(hit)
+                    if entry is not None and (twins := twin_warning(entry)):
+                        note(twins)
             except (CoreError, MedinsError) as exc:
                 hit = str(exc)
             self.policies[region] = hit
@@ -510,6 +513,13 @@ def _check_header(names: list[str], opts: BatchOptions) -> None:
 
     known = (*COLUMNS, *YTD_COLUMNS)
     keys = [_column_key(n) for n in names]
+    first: dict[str, int] = {}
+    for i, key in enumerate(keys):  # one column twice: which cell counts is not for medins to guess
+        if key in known and first.setdefault(key, i) != i:
+            j = first[key]
+            twice = (f"列「{names[i]}」写了两次(第 {j + 1}、{i + 1} 列)" if names[i] == names[j] else
+                     f"第 {j + 1} 列「{names[j]}」和第 {i + 1} 列「{names[i]}」是同一列 {key}")
+            raise UsageError(f"批量输入的表头里{twice}:请删掉或改名其中一列")
     if not set(known).intersection(keys):
         close = [f"{n} → {c[0]}" for n, k in zip(names, keys, strict=True)
                  if len(k) <= _MAX_COMPARED and (c := difflib.get_close_matches(k, known, n=1, cutoff=0.75))]
@@ -768,7 +778,9 @@ def _run_jsonl(runner: _Runner, lines: Lines, out_format: str, progress: _Progre
             error = runner.fail(line_no, RowError(lines.take()))
         else:
             try:
-                obj = parse_json(line, MAX_LINE_CHARS)
+                obj = parse_json(line, MAX_LINE_CHARS, _unique_keys)
+            except _RepeatedKey as exc:  # json keeps the last: which one was meant is not for medins to guess
+                error = runner.fail(line_no, RowError(f"键「{exc}」写了两次:请只留一个"))
             except ValueError as exc:  # not JSON, nested deeper than MAX_DEPTH, a number of 5,000 digits
                 error = runner.fail(line_no, RowError(f"{exc}:每行应是一个 {{…}} 对象"))
         if not isinstance(obj, dict):
@@ -779,8 +791,8 @@ def _run_jsonl(runner: _Runner, lines: Lines, out_format: str, progress: _Progre
             header = list(echo)  # CSV/plain output: the first record's keys are the columns
             out = runner.out = _Out(out_format, header, runner.extra)
         if not error:
-            words, numbers, person, when = _json_cells(obj)
             try:
+                words, numbers, person, when = _json_cells(obj)
                 figures = estimate(words, *numbers, person if ytd else "", when)
             except RowError as exc:
                 error = runner.fail(line_no, exc)
@@ -821,12 +833,29 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+class _RepeatedKey(Exception):
+    """A key written twice in one JSON object (not a ValueError: parse_json lets it through)."""
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        seen: set[str] = set()
+        raise _RepeatedKey(next(k for k, _ in pairs if k in seen or seen.add(k)))  # type: ignore[func-returns-value]
+    return obj
+
+
 def _json_cells(obj: dict[str, Any]) -> tuple[tuple[str, ...], tuple[str, ...], str, str]:
-    """A JSON object's known keys as the same strings a CSV row would give."""
+    """A JSON object's known keys as the same strings a CSV row would give; a RowError when two
+    spellings of one column are both there (``self-pay`` and ``self_pay``)."""
     cells = dict.fromkeys((*COLUMNS, *YTD_COLUMNS), "")
+    spelt: dict[str, str] = {}
     for k, v in obj.items():
         key = _column_key(k)
-        if key in cells and cells[key] == "":
+        if key in cells:
+            if key in spelt:
+                raise RowError(f"「{spelt[key]}」和「{k}」是同一列 {key}:请只留一个")
+            spelt[key] = k
             cells[key] = _cell(v)
     values = list(cells.values())
     return (tuple(values[i] for i in _WORDS), tuple(values[i] for i in _NUMBERS),

@@ -79,7 +79,7 @@ def policy_age_warning(policy: Policy) -> str | None:
 
 
 def _resolve_policy(args: ClaimArgs, cfg: dict[str, Any]) -> Policy:
-    from medins_cli.store.regions import load_policy, load_region
+    from medins_cli.store.regions import load_policy
 
     if args.policy_file is not None:
         path = Path(args.policy_file)
@@ -95,12 +95,27 @@ def _resolve_policy(args: ClaimArgs, cfg: dict[str, Any]) -> Policy:
     if not region:
         raise UsageError("没有指定地区:请加 --region 绵阳,或先运行 medins config set region 绵阳")
     if args.region:
-        return load_region(region)
+        return _load_region(region)
     try:
-        return load_region(region)
+        return _load_region(region)
     except UsageError:  # the config may name a place the guides know but no region file covers
         raise UsageError(f"配置的地区「{region}」还没有报销数据:估算请用 --region 指定有数据的地区(medins regions),"
                          "或用 --policy-file 提供该地数据") from None
+
+
+def _load_region(query: str) -> Policy:
+    """The region's policy; when the user has several files for it, a note (stderr) says which one is used."""
+    from medins_cli.store.regions import load_region_entry, twin_warning
+
+    policy, entry = load_region_entry(query)
+    warning = twin_warning(entry)
+    if warning:
+        from medins_cli.errors import note_later
+        from medins_cli.render.output import is_quiet
+
+        if not is_quiet():
+            note_later(warning)
+    return policy
 
 
 def parse_count(text: str | int | None, what: str, default: int = 1) -> int:

@@ -134,6 +134,21 @@ def policy_and_claim(slip: Slip, opts: SlipOptions, cfg: dict[str, Any], args: C
 # ---- the ledger ------------------------------------------------------------------------
 
 
+def _other_regions(rows: list[Any], policy: Policy | None) -> dict[str, int]:
+    """The regions (as the ledger writes them) of bills that are not for ``policy``'s region, with
+    their counts. A bill without a region is not counted: nothing says it is elsewhere."""
+    if policy is None:
+        return {}
+    from medins_cli.store.regions import region_key
+
+    here = {region_key(policy.region.name), *(region_key(a) for a in policy.region.aliases)}
+    elsewhere: dict[str, int] = {}
+    for row in rows:
+        if row.region and region_key(row.region) not in here:
+            elsewhere[row.region] = elsewhere.get(row.region, 0) + 1
+    return elsewhere
+
+
 def fill_from_ledger(args: ClaimArgs, policy: Policy | None, cfg: dict[str, Any], person: str,
                      before: str | None) -> list[str]:
     """Fill --admission and the --ytd-* figures of ``args`` from ``person``'s bills of the year
@@ -154,6 +169,11 @@ def fill_from_ledger(args: ClaimArgs, policy: Policy | None, cfg: dict[str, Any]
     if other_plans:
         warnings.append(f"账本里{person} {year} 年的账单有{'、'.join(PLANS[p] for p in other_plans)}的:"
                         "一起计入了本年累计,请核对参保类型")
+    elsewhere = _other_regions(rows, policy)
+    if elsewhere and policy is not None:
+        count = sum(elsewhere.values())
+        warnings.append(f"账本里{person} {year} 年有 {count} 张账单是{'、'.join(elsewhere)}的,不是{policy.region.name}的:"
+                        "本年累计可能不适用(已一起计入;请核对地区,或用 --ytd-fund 等选项自己给出)")
     figures: list[tuple[str, str, str]] = []  # (attribute, option, value) in the order an estimate reads them
     if visit == "inpatient" and args.admission in (None, "") and ytd.admissions >= MAX_ADMISSIONS:
         from medins_cli.errors import MedinsError
