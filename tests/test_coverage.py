@@ -193,3 +193,11 @@ def test_usage_errors(run, args, words):
     result = run("coverage", *args)
     assert result.exit_code == 2, result.stdout
     assert words in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_for_year_must_be_the_year_paid_or_the_next(run):
+    ok = _cov(run, "--last-paid", "2027", *OUT, "--for-year", "2030")
+    assert ok["coverage_year"] == 2030 and ok["gap_years"] == 2  # 2028、2029
+    assert ok["start"] == "2030-05-01"  # 不早于参保年度开始:2030-01-01 + (3 + 1) 个月
+    result = run("coverage", "-t", "居民", "--last-paid", "2020", *OUT, "--for-year", "2025")
+    assert result.exit_code == 2 and "--for-year" in result.stderr

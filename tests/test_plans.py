@@ -179,3 +179,9 @@ def test_compare_plans_retired_applies_to_employees_only(run):
 def test_compare_takes_only_tiers_or_plans(run):
     result = run("estimate", "-r", "佛山", "--amount", "20000", "--compare", "cities")
     assert result.exit_code == 2 and "tiers 或 plans" in result.stderr
+
+
+def test_the_configs_retired_makes_the_default_status(run, year_file):
+    assert run("config", "set", "retired", "true").exit_code == 0
+    data = _plans(run, year_file, "--employee-contribution", "0")
+    assert data["status"] == "retired" and data["plans"][0]["insurance_pays"] == 80440  # as --status 退休 above

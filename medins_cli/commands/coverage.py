@@ -168,6 +168,8 @@ def _resident(book: Any, rules: Any, policy: Any, places: tuple[str, ...], paid:
     year = for_year
     if year is None:
         year = paid.year + 1 if in_window and paid.month >= 7 else paid.year
+    elif year not in (paid.year, paid.year + 1):
+        raise UsageError(f"--for-year {year} 不是缴费那年({paid.year})或下一年:这次缴的只能是这两个参保年度之一")
     if last_paid is not None and gap is not None:
         raise UsageError("--last-paid 和 --gap 只写一个")
     if last_paid is not None:

@@ -36,8 +36,9 @@ def plans(
     tier: o.Tier = None,
     year: Annotated[Optional[int], typer.Option(
         "--year", help="参保年度(默认取账单的年份,没有日期时为今年)", show_default=False)] = None,
-    status: Annotated[str, typer.Option(
-        "--status", help="职工医保的身份:灵活就业 | 在职 | 退休(flexible|employed|retired)")] = "灵活就业",
+    status: Annotated[Optional[str], typer.Option(
+        "--status", help="职工医保的身份:灵活就业 | 在职 | 退休(flexible|employed|retired)(默认:配置里是退休则退休,否则灵活就业)",
+        show_default=False)] = None,
     base: Annotated[Optional[str], typer.Option(
         "--base", help="职工:月缴费基数(元)", show_default=False)] = None,
     rate: Annotated[Optional[str], typer.Option(
@@ -68,12 +69,12 @@ def plans(
         from medins_cli.errors import UsageError
 
         raise UsageError("没有给出一年的账单:请加 --bills 账单.csv(格式同 estimate --batch,见 docs/batch.md)")
-    who = contribution.normalize_status(status)
     if employee_contribution is not None and (base is not None or rate is not None):
         from medins_cli.errors import UsageError
 
         raise UsageError("--employee-contribution 已经给出一年的缴费:不要再写 --base 或 --rate")
     cfg = load_config()
+    who = contribution.normalize_status(status or ("退休" if cfg.get("retired") else "灵活就业"))
     args = ClaimArgs(region=region, policy_file=policy_file)
     policy = resolve_policy(args, cfg)
     data = year_file.read(bills, input_format)

@@ -260,7 +260,7 @@ def resident(rules: WaitingRules, ask: ResidentAsk, places: tuple[str, ...] = ()
                       f"(断保 {ask.gap_years} 年 − {free} 年)× {per_year} 个月" if ask.gap_years > free
                       else "没有断保,不加" if ask.gap_years == 0 else f"断保 {ask.gap_years} 年,不加(第 1 年不另加)",
                       variable, "个月"))
-    anchor = max(year_start, ask.pay_date) if ask.in_window else ask.pay_date
+    anchor = max(year_start, ask.pay_date)  # never before the coverage year starts
     anchor_words = f"参保年度 {ask.coverage_year} 开始({year_start})" if anchor == year_start else f"缴费之日({anchor})"
 
     def months_after(repaid: int) -> int:

@@ -196,7 +196,7 @@ def _provincial(rules: MaternityRules, ask: MaternityAsk, steps: list[Step], war
         why = prov.unknown if prov is not None and prov.unknown else "没有收录"
         steps.append(Step("provincial", f"{ask.province}延长的产假", f"不明:{why}", None,
                           prov.unknown_sources if prov is not None else ()))
-        warnings.append(f"{ask.province}延长的产假天数不明({why}):只算了国家规定的天数")
+        warnings.append(f"{ask.province}延长的产假天数不明:{why};只算了国家规定的天数")
         return None, "unknown", None, None, ()
     dated = pick(prov.versions, ask.day)
     if dated is None:
