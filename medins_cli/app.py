@@ -25,6 +25,9 @@ COMMANDS: dict[str, tuple[str, str, bool]] = {
     "policy": ("policy_cmd", "app", True),
     "config": ("config_cmd", "app", True),
     "slip": ("slip", "app", True),
+    "plans": ("plans", "plans", False),
+    "coverage": ("coverage", "coverage", False),
+    "maternity": ("maternity", "maternity", False),
 }
 
 

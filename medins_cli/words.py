@@ -44,6 +44,14 @@ _WORDS: dict[str, dict[str, str]] = {
         "slip_ci_above_cap": "{name}只在统筹基金达到年度封顶线以后支付:本年此前统筹已付多少(--ytd-fund)决定从哪里开始;{hint}",
         "slip_ci_burden": "{name}的起付线按全年累计:本年此前的政策内个人负担(--ytd-burden)会让这张单更早开始报销",
         "slip_ci_other": "{name}的起付线、比例或本年已付(--ytd-critical)与数据不同:{hint}",
+        # plans, coverage, maternity (data/rules)
+        "resident_national": "这是国家通知的标准,各省按它定本地标准,当地可能不同:有当地的数字请用 --resident-contribution",
+        "resident_latest_known": "没有找到 {notice_year} 年的国家通知(它定 {coverage_year} 年度的缴费):居民缴费按 {last} 年"
+                                 "通知的 {value} 元计,实际标准可能不同;请用 --resident-contribution 填写当地的数字",
+        "resident_unknown": "不知道 {coverage_year} 年度的居民个人缴费:请用 --resident-contribution 填写",
+        "retired_contribution": "退休人员本人是否还要缴职工医保费、缴多少,各地规定不同,medins 没有来源:"
+                                "请用 --employee-contribution 填写(不用缴就写 0)",
+        "needs_child": "{province}延长的产假按第几个孩子不同({said}):请加 --child 1|2|3",
     },
     BATCH: {
         "amount_not_positive": "费用总额必须大于 0:请在 amount 列填账单金额",
@@ -86,9 +94,16 @@ def _changes(params: dict[str, Any], front: str) -> str:
     return "、".join(f"{w}({_option(k, v)})" for w, k, v in params.get("changes") or ())
 
 
+def _missing_flags(params: dict[str, Any], front: str) -> str:
+    flags = {"base": "--base(月缴费基数)", "rate": "--rate(费率)"}
+    missing = "、".join(flags[k] for k in params.get("missing") or ())
+    return f"不知道职工医保一年的缴费:请加 {missing},或用 --employee-contribution 直接给出一年的金额"
+
+
 _BUILT = {  # codes whose words are built from a list
     "slip_alternative": lambda p, front: f"按{_changes(p, front)}计算就与结算单一致",
     "slip_reasons": lambda p, front: ";或".join(word(r, front) for r in p.get("reasons") or ()),
+    "employee_contribution_unknown": _missing_flags,
 }
 
 

@@ -29,6 +29,11 @@ JSON_CALLS = [
     ["checklist", "--list"],
     ["checklist", "住院手工报销"],
     ["transfer-guide", "--from", "广州", "--to", "南京"],
+    ["estimate", "-r", "佛山", "--tier", "3", "--amount", "20000", "--compare", "plans"],
+    ["coverage", "-t", "居民", "--last-paid", "2024", "--pay-date", "2025-11-10", "--in-window", "--explain"],
+    ["maternity", "--province", "广东", "--wage", "9000", "--explain"],
+    ["slip", "year", "--person", "妈妈"],
+    ["slip", "year", "--family", "爸爸,妈妈", "--child", "小明"],
 ]
 
 

@@ -20,6 +20,8 @@ HELP = """估算一次住院或门诊费用中医保(统筹基金、大病保险
 
   medins estimate -r 绵阳 --amount 20000 --compare tiers
 
+  medins estimate -r 佛山 --tier 3 --amount 20000 --compare plans      (职工和居民并排;一年的比较见 medins plans)
+
   medins estimate -r 绵阳 --tier 3 --amount 20000 --person 妈妈      (本年累计从账本填入,见 medins slip)
 
   medins estimate --batch claims.csv > results.csv      (批量,见 docs/batch.md)
@@ -48,7 +50,8 @@ def estimate(
     ledger: o.Ledger = False,
     date: o.BillDate = None,
     explain: Annotated[bool, typer.Option("--explain", help="逐行列出计算公式和实际数字")] = False,
-    compare: Annotated[Optional[str], typer.Option("--compare", help="tiers:各级医院并排比较", show_default=False)] = None,
+    compare: Annotated[Optional[str], typer.Option(
+        "--compare", help="tiers:各级医院并排比较;plans:职工医保和城乡居民医保并排比较", show_default=False)] = None,
     fmt: Annotated[Optional[str], o.format_option(
         "table|json|plain|csv(--batch:csv|jsonl|json|plain)")] = None,
     batch: Annotated[Optional[str], typer.Option(
@@ -90,12 +93,15 @@ def estimate(
     if input_format is not None or strict or year_to_date:
         raise UsageError("--input-format、--strict、--year-to-date 只用于 --batch")
     form = resolve_format(fmt)
-    if compare is not None and compare.strip().lower() not in ("tiers", "tier", "医院等级"):
-        raise UsageError(f"--compare 只支持 tiers(收到「{compare}」)")
+    compare = _compare_kind(compare)
     if compare is not None and explain:
-        raise UsageError("--compare 和 --explain 不能一起用:先比较,再对选中的等级加 --explain")
-    if compare is not None:
+        raise UsageError("--compare 和 --explain 不能一起用:先比较,再对选中的等级或参保类型加 --explain")
+    if compare == "tiers":
         args.tier = tier or "3"
+    if compare == "plans":  # both plans are estimated: --type has nothing to choose
+        if type_ is not None:
+            args.notes.append("--compare plans 两种参保都算,--type 没有用")
+        args.type = "employee"
     cfg = load_config()
     if person is not None or ledger:  # the ledger (sqlite3) is imported only on this path
         from medins_cli.commands.support.slipwork import DEFAULT_PERSON, fill_from_ledger
@@ -116,6 +122,9 @@ def estimate(
         minimum = confidence_floor(args, cfg)
         policy = resolve_policy(args, cfg)
     year = build_year(args, claim.visit)
+    if compare == "plans":
+        _compare_plans(policy, claim, year, form, args, minimum)
+        return
     if compare is not None:
         _compare(policy, claim, year, form, args, minimum)
         return
@@ -196,3 +205,66 @@ def _compare(policy, claim, year, form: str, args, minimum: str | None) -> None:
         note(present.disclaimer(policy))
         return
     present.render_compare(console(), policy, claim, results, warnings, source_ids, notes)
+
+
+_COMPARE_WORDS = {"tiers": "tiers", "tier": "tiers", "医院等级": "tiers",
+                  "plans": "plans", "plan": "plans", "参保类型": "plans", "types": "plans"}
+
+
+def _compare_kind(compare: str | None) -> str | None:
+    if compare is None:
+        return None
+    from medins_cli.errors import UsageError
+
+    kind = _COMPARE_WORDS.get(compare.strip().lower())
+    if kind is None:
+        raise UsageError(f"--compare 只支持 tiers 或 plans(收到「{compare}」)")
+    return kind
+
+
+def _compare_plans(policy, claim, year, form: str, args, minimum: str | None) -> None:  # type: ignore[no-untyped-def]
+    """One bill under 职工医保 and 城乡居民医保, side by side (retiree rules only for 职工)."""
+    from medins_cli.commands.support.claims import check_confidence
+    from medins_cli.core.engine import estimate as compute
+    from medins_cli.core.errors import CoreError
+    from medins_cli.core.names import PLANS
+    from medins_cli.errors import MedinsError
+    from medins_cli.render import estimate as present
+    from medins_cli.render import plans as plans_view
+    from medins_cli.render.output import console, emit_json, emit_rows, note
+
+    results: list = []  # type: ignore[type-arg]
+    for plan in ("employee", "resident"):
+        try:
+            results.append((plan, compute(policy, claim._replace(plan=plan, retired=claim.retired and plan == "employee"),
+                                          year, explain=False)))
+        except CoreError as exc:
+            if getattr(exc, "usage", False) and getattr(exc, "code", None) != "no_plan":
+                raise
+            results.append((plan, str(exc)))
+    done = [b for _, b in results if not isinstance(b, str)]
+    if not done:
+        raise MedinsError(f"{policy.region.name}的数据两种参保都算不了:{results[0][1]}")
+    source_ids = list(dict.fromkeys(s for b in done for s in b.sources))
+    check_confidence(policy, source_ids, minimum)
+    warnings = list(dict.fromkeys(w for b in done for w in present.worded(b.warnings))) + args.notes
+    notes = list(dict.fromkeys([*args.assumptions, *(n for b in done for n in b.notes)]))
+    rows = plans_view.compare_rows(results)
+    if form == "json":
+        emit_json({"region": policy.region.name, "year": policy.label_year, "visit": claim.visit, "tier": claim.tier,
+                   "retired": claim.retired, "compare": "plans", "rows": rows, "data_file": present.data_file(policy),
+                   "sources": present.sources_payload(policy, source_ids),
+                   "warnings": warnings, "notes": notes, "disclaimer": present.disclaimer(policy)})
+        return
+    if form in ("plain", "csv"):
+        emit_rows(rows, form)
+        for plan, b in results:
+            if isinstance(b, str):
+                note(f"提示:{PLANS[plan]}:{b}")
+        for w in warnings:
+            note(f"提示:{w}")
+        for n in notes:
+            note(f"说明:{n}")
+        note(present.disclaimer(policy))
+        return
+    plans_view.render_compare(console(), policy, claim, results, warnings, source_ids, notes)

@@ -236,14 +236,37 @@ def year_(
     person: Person = None,
     year: Year = None,
     region: o.Region = None,
+    family: Annotated[Optional[str], typer.Option(
+        "--family", help="全家的个税大病医疗扣除:夫妻一人或两人,逗号分开,如 爸爸,妈妈", show_default=False)] = None,
+    child: Annotated[Optional[list[str]], typer.Option(
+        "--child", help="配合 --family:未成年子女(可写多次)", show_default=False)] = None,
+    claimant: Annotated[Optional[str], typer.Option(
+        "--claimant", help="配合 --family:由谁申报全家的扣除(边际税率较高的一方)", show_default=False)] = None,
+    explain: Annotated[bool, typer.Option("--explain", help="列出个税扣除的每条规则、来源和引文")] = False,
     fmt: Annotated[Optional[str], o.format_option("table|json|plain")] = None,
 ) -> None:
     """本年累计:住院几次,统筹基金用了多少封顶线,门诊用了多少起付线和限额,大病起付线还差多少、
-    大病封顶线用了多少,个人账户和现金付了多少。限额取自地区数据(--region,否则最近一张单的地区,否则配置)。
+    大病封顶线用了多少,个人账户和现金付了多少;以及个税大病医疗专项附加扣除(医保目录内的个人自付超过
+    15000 元的部分,限额 80000 元,JSON 的 tax_deduction)。限额取自地区数据(--region,否则最近一张单的地区,
+    否则配置)。--family 按人分别计算全家的扣除,并给出怎样分配。
 
-    示例:medins slip year;medins slip year --person 妈妈 -f json
+    示例:medins slip year;medins slip year --person 妈妈 -f json;
+    medins slip year --family 爸爸,妈妈 --child 小明 --explain
     """
     from medins_cli.commands.support import slip_ledger_cmd
 
-    slip_ledger_cmd.year_summary(person, year, region, fmt)
+    if family is not None:
+        if person is not None or region is not None:
+            from medins_cli.errors import UsageError
+
+            raise UsageError("--family 按 --family 和 --child 里的人算个税扣除:不要同时写 --person 或 --region")
+        couple = [n.strip() for n in family.replace("，", ",").split(",") if n.strip()]
+        slip_ledger_cmd.family_summary(couple, [c.strip() for c in child or [] if c.strip()], year, claimant, fmt,
+                                       explain=explain)
+        return
+    if child or claimant:
+        from medins_cli.errors import UsageError
+
+        raise UsageError("--child 和 --claimant 要配合 --family 用,如 --family 爸爸,妈妈 --child 小明")
+    slip_ledger_cmd.year_summary(person, year, region, fmt, explain=explain)
 

@@ -221,7 +221,8 @@ def render_entries(con: Any, entries: Iterable[Entry], title: str) -> None:
 
 
 def year_payload(person: str, year: int, ytd: YearToDate, limits: Sequence[Limit], policy: Policy | None,
-                 warnings: Sequence[str]) -> dict[str, Any]:
+                 warnings: Sequence[str], tax: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The JSON contract of ``slip year -f json``; ``tax`` is the 个税 deduction (render/tax.py)."""
     return {
         "person": person, "year": year, "region": policy.region.name if policy is not None else None,
         "bills": ytd.bills, "estimates": ytd.estimates, "admissions": ytd.admissions,
@@ -230,15 +231,20 @@ def year_payload(person: str, year: int, ytd: YearToDate, limits: Sequence[Limit
         "critical_illness_pay": ytd.critical_illness_pay, "account_pay": ytd.account_pay,
         "family_pay": ytd.family_pay, "cash_pay": ytd.cash_pay,
         "limits": [{"key": lim.key, "label": lim.label, "used": lim.used, "limit": lim.limit} for lim in limits],
+        "tax_deduction": tax,
         "warnings": list(warnings),
     }
 
 
 def plain_year(payload: dict[str, Any]) -> dict[str, Any]:
-    out = {k: v for k, v in payload.items() if k not in ("limits", "warnings")}
+    out = {k: v for k, v in payload.items() if k not in ("limits", "warnings", "tax_deduction")}
     for lim in payload["limits"]:
         out[f"limit.{lim['key']}"] = f"{lim['used']:.2f} / {lim['limit']:.2f}"
     out["warnings"] = payload["warnings"]
+    if payload.get("tax_deduction"):
+        from medins_cli.render.tax import plain_tax
+
+        out.update(plain_tax(payload["tax_deduction"]))
     return out
 
 

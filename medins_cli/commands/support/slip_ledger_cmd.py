@@ -219,7 +219,8 @@ def remove(slip_id: int, quiet: bool) -> None:
     note(f"已删除 #{slip_id}:{entry.person} {entry.date} 医疗费总额 {money(entry.amount('total'))}")
 
 
-def year_summary(person: str | None, year: int | None, region: str | None, fmt: str | None) -> None:
+def year_summary(person: str | None, year: int | None, region: str | None, fmt: str | None, *,
+                 explain: bool = False) -> None:
     from medins_cli.commands.support.claims import load_config, policy_age_warning
     from medins_cli.core.names import normalize_plan
     from medins_cli.core.year import includes_partial, summarise, year_limits
@@ -254,11 +255,72 @@ def year_summary(person: str | None, year: int | None, region: str | None, fmt: 
         warnings.insert(0, f"账本里没有{who} {when} 年的账单:用 medins slip add 记结算单")
     if policy is not None and (stale := policy_age_warning(policy)):
         warnings.append(stale)
-    payload = year_payload(who, when, ytd, limits, policy, warnings)
+    tax_rules, deduction = _tax(who, when, rows)
+    from medins_cli.render.tax import tax_payload
+
+    payload = year_payload(who, when, ytd, limits, policy, warnings, tax_payload(tax_rules, deduction))
     if form == "json":
         emit_json(payload)
     elif form == "plain":
         emit_plain_mapping(plain_year(payload))
+        if explain:
+            from medins_cli.render.output import emit_lines
+            from medins_cli.render.tax import plain_explain
+
+            emit_lines(plain_explain(deduction))
     else:
+        from medins_cli.render.tax import render_tax
+
         place = f" · {policy.region.name}" if policy is not None else ""
-        render_year(console(), f"{who} · {when} 年累计{place}", ytd, limits, warnings)
+        con = console()
+        render_year(con, f"{who} · {when} 年累计{place}", ytd, limits, warnings)
+        render_tax(con, tax_rules, deduction, explain=explain)
+
+
+def _tax(person: str, year: int, rows: list[Any]) -> tuple[Any, Any]:
+    """The 个税 大病医疗 deduction of one person's ledger year (data/rules/tax.yaml)."""
+    from medins_cli.core.tax import deduction, tax_base
+    from medins_cli.store import rules
+
+    tax_rules = rules.tax()
+    return tax_rules, deduction(tax_rules, person, year, tax_base(rows))
+
+
+def family_summary(couple: list[str], children: list[str], year: int | None, claimant: str | None, fmt: str | None,
+                   *, explain: bool = False) -> None:
+    """``slip year --family A,B --child C``: each person's deduction and who should claim it."""
+    from medins_cli.core.tax import allocate
+    from medins_cli.render.output import console, emit_json, emit_lines, emit_plain_mapping, resolve_format
+    from medins_cli.render.tax import family_payload, plain_family, render_family
+    from medins_cli.store import ledger
+
+    form = resolve_format(fmt, ("table", "json", "plain"))
+    when = year or dt.date.today().year
+    names = [*couple, *children]
+    if not couple or len(couple) > 2:
+        raise UsageError("--family 写夫妻一人或两人,用逗号分开,如 --family 爸爸,妈妈")
+    if len(set(names)) != len(names):
+        raise UsageError("--family 和 --child 里有重复的名字:每人只写一次")
+    if claimant is not None and claimant not in couple:
+        raise UsageError(f"--claimant「{claimant}」不在 --family 里:扣除只能由夫妻中的一方申报")
+    deductions = {}
+    warnings = []
+    tax_rules = None
+    for name in names:
+        rows = ledger.entries(person=name, year=when)
+        if not rows:
+            warnings.append(f"账本里没有{name} {when} 年的账单:按 0 计(用 medins slip add --person {name} 记结算单)")
+        tax_rules, deductions[name] = _tax(name, when, rows)
+    assert tax_rules is not None
+    allocation = allocate(tax_rules, when, couple, children, deductions, claimant)
+    data = family_payload(tax_rules, when, deductions, allocation, warnings)
+    if form == "json":
+        emit_json(data)
+    elif form == "plain":
+        emit_plain_mapping(plain_family(data))
+        if explain:
+            from medins_cli.render.rules import plain_steps
+
+            emit_lines(plain_steps([*allocation.steps, *(s for d in deductions.values() for s in d.steps)]))
+    else:
+        render_family(console(), tax_rules, when, deductions, allocation, warnings, explain=explain)
