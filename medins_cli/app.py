@@ -21,9 +21,9 @@ COMMANDS: dict[str, tuple[str, str, bool]] = {
     "balance": ("balance", "balance", False),
     "checklist": ("checklist", "checklist", False),
     "transfer-guide": ("transfer", "transfer_guide", False),
-    "regions": ("regions_cmd", "regions", False),
-    "policy": ("policy_cmd", "app", True),
-    "config": ("config_cmd", "app", True),
+    "regions": ("regions", "regions", False),
+    "policy": ("policy", "app", True),
+    "config": ("config", "app", True),
     "slip": ("slip", "app", True),
     "plans": ("plans", "plans", False),
     "coverage": ("coverage", "coverage", False),
@@ -45,7 +45,7 @@ def _root(
 
 def build_app(only: str | None = None) -> typer.Typer:
     """The medins app with every command, or with just ``only``."""
-    from medins_cli.commands.support.helpfmt import Command, Group
+    from medins_cli.commands.helpfmt import Command, Group
 
     app = typer.Typer(
         name="medins",

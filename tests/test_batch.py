@@ -429,7 +429,7 @@ def test_words_people_write(run, tmp_path, words):
 
 def test_progress_bar_on_a_terminal_leaves_stdout_alone(tmp_path, capsys, monkeypatch):
     # stderr a terminal, a file of 6000 rows: the bar is drawn on stderr; the results still go to stdout
-    from medins_cli.commands.support import batch
+    from medins_cli.commands.estimate import batch
 
     path = _write(tmp_path, "big.csv", "region,type,tier,amount\n" + "绵阳,职工,3,8000\n" * 6000)
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
@@ -448,7 +448,7 @@ def test_progress_bar_on_a_terminal_leaves_stdout_alone(tmp_path, capsys, monkey
 
 
 def test_no_progress_bar_when_piped(tmp_path, capsys):
-    from medins_cli.commands.support import batch
+    from medins_cli.commands.estimate import batch
 
     path = _write(tmp_path, "big.csv", "region,type,tier,amount\n" + "绵阳,职工,3,8000\n" * 6000)
     source = batch._open(batch.BatchOptions(source=path))

@@ -92,7 +92,7 @@ def test_required_scenarios_exist():
 def test_scenario_names_for_completion():
     names = guides.scenario_names()
     assert "住院手工报销" in names and "inpatient-manual" in names
-    from medins_cli.commands.support.completion import complete_scenario
+    from medins_cli.commands.completion import complete_scenario
 
     assert complete_scenario("住院") == ["住院手工报销"]
 

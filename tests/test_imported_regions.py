@@ -173,7 +173,7 @@ def test_a_user_alias_that_another_city_has_makes_it_ask(run, isolated_dirs):
 
 
 def test_completion_offers_the_cities_a_shared_pinyin_means():
-    from medins_cli.commands.support import completion
+    from medins_cli.commands import completion
 
     assert completion.complete_region("suzhou") == ["苏州", "宿州", "suzhou-anhui", "suzhou-jiangsu"]
     assert "佛山" in completion.complete_region("佛")

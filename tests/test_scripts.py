@@ -132,7 +132,7 @@ def test_interrupted_is_130(run, monkeypatch):
 
 
 def test_completion_from_the_data():
-    from medins_cli.commands.support import completion
+    from medins_cli.commands import completion
 
     assert "绵阳" in completion.complete_region("")
     assert completion.complete_region("绵") == ["绵阳"]

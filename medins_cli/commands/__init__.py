@@ -1,7 +1,5 @@
-"""One module per command; :mod:`medins_cli.commands.support` holds what only commands use
-(option declarations, completion, claim building, batch mode, policy init, writing --output).
+"""One module (or package) per command, mounted on the app in :mod:`medins_cli.app`.
 
-The command modules do not use ``from __future__ import annotations``: typer resolves
-every command's option types on every run, and each string annotation costs a
-``compile()`` (about 12 ms in all), while real annotations cost nothing.
-"""
+Command modules never import one another (an import-linter contract); what several commands share
+is here beside them: the run's context (:mod:`env`), the shared options (:mod:`options`), from
+options to a claim (:mod:`claims`), shell completion and help layout."""

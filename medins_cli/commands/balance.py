@@ -9,7 +9,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from medins_cli.commands.support import options as o
+from medins_cli.commands import options as o
 from medins_cli.errors import guard
 
 HELP = """医保个人账户:能付什么、钱从哪来、怎么查余额、余额不够怎么办;给出 --amount 时算出一张账单由谁付多少
@@ -59,8 +59,8 @@ def balance(
     fmt: Annotated[Optional[str], o.format_option("table|markdown|plain|json")] = None,
     quiet: o.Quiet = False,
 ) -> None:
-    from medins_cli.commands.support import deliver as d
-    from medins_cli.commands.support.claims import ClaimArgs, load_config
+    from medins_cli.commands import env as d
+    from medins_cli.commands.claims import ClaimArgs, load_config
     from medins_cli.core.money import ZERO, parse_amount
     from medins_cli.core.names import normalize_plan, normalize_remote
     from medins_cli.render import guides as rg
@@ -119,7 +119,7 @@ def _months(text: str | None) -> int:
 
 def _policy_if_any(args: Any, cfg: dict[str, Any]) -> Any:
     """The region's policy when one is named and has a data file; None otherwise (info mode)."""
-    from medins_cli.commands.support.claims import resolve_policy
+    from medins_cli.commands.claims import resolve_policy
     from medins_cli.errors import UsageError
 
     if args.policy_file is None and not (args.region or cfg.get("region")):
@@ -135,7 +135,7 @@ def _policy_if_any(args: Any, cfg: dict[str, Any]) -> Any:
 def _hotline_policy(region: Optional[str], policy_file: Any) -> Any:
     """The region's policy, only to show its hotline: any trouble with it is for the commands that
     compute with it to report."""
-    from medins_cli.commands.support.claims import ClaimArgs, resolve_policy
+    from medins_cli.commands.claims import ClaimArgs, resolve_policy
     from medins_cli.errors import MedinsError
 
     if not region and policy_file is None:
@@ -159,7 +159,7 @@ def _hotline(policy: Any) -> dict[str, Any] | None:
 
 def _split(args: Any, cfg: dict[str, Any], bal: Decimal | None, fam: Decimal, pay: Decimal | None, n_months: int,
            want_projection: bool, is_retired: bool) -> dict[str, Any]:
-    from medins_cli.commands.support.claims import build_claim, build_year, resolve_policy
+    from medins_cli.commands.claims import build_claim, build_year, resolve_policy
     from medins_cli.core.account import account_payable, account_use, split_payment
     from medins_cli.core.engine import estimate
     from medins_cli.core.money import ZERO

@@ -8,8 +8,8 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from medins_cli.commands.support import options as o
-from medins_cli.commands.support.completion import complete_scenario
+from medins_cli.commands import options as o
+from medins_cli.commands.completion import complete_scenario
 from medins_cli.errors import guard
 
 HELP = """报销、备案、转移前要准备的材料清单(可打印、可勾选),每一项都注明来源。
@@ -42,7 +42,7 @@ def checklist(
     force: Annotated[bool, typer.Option("--force", help="--output 的文件已存在时覆盖")] = False,
     quiet: o.Quiet = False,
 ) -> None:
-    from medins_cli.commands.support import deliver as d
+    from medins_cli.commands import env as d
     from medins_cli.render import guides as rg
     from medins_cli.render.output import note, set_quiet
     from medins_cli.store import guides
@@ -82,7 +82,7 @@ def _figures(scenario: dict[str, Any], place: Any) -> tuple[list[dict[str, Any]]
 
 def _place(region: Optional[str]) -> Any:
     """The region the user asked for, else the config's; None when neither is set."""
-    from medins_cli.commands.support.claims import load_config
+    from medins_cli.commands.claims import load_config
     from medins_cli.store import guides
 
     name = region or load_config().get("region")

@@ -5,7 +5,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from medins_cli.commands.support import options as o
+from medins_cli.commands import options as o
 from medins_cli.errors import guard
 
 HELP = """缴费后什么时候开始享受待遇、为什么(每条规则带来源),补缴能改变什么,连续参保和零报销让大病保险封顶线提高多少。
@@ -61,7 +61,7 @@ def coverage(
     fmt: Annotated[Optional[str], o.format_option("table|json|plain")] = None,
     quiet: o.Quiet = False,
 ) -> None:
-    from medins_cli.commands.support.claims import load_config
+    from medins_cli.commands.claims import load_config
     from medins_cli.core import coverage as rules_core
     from medins_cli.core.names import normalize_plan
     from medins_cli.core.slip import parse_date

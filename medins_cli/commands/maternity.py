@@ -4,7 +4,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from medins_cli.commands.support import options as o
+from medins_cli.commands import options as o
 from medins_cli.errors import guard
 
 HELP = """产假天数和生育津贴:国家规定的天数(《女职工劳动保护特别规定》第七条)、省里延长的天数(有来源的才算,
@@ -47,7 +47,7 @@ def maternity(
 ) -> None:
     import datetime as dt
 
-    from medins_cli.commands.support.claims import load_config
+    from medins_cli.commands.claims import load_config
     from medins_cli.core.maternity import MaternityAsk, leave
     from medins_cli.core.money import parse_amount
     from medins_cli.core.slip import parse_date

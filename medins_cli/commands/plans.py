@@ -4,7 +4,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from medins_cli.commands.support import options as o
+from medins_cli.commands import options as o
 from medins_cli.errors import guard
 
 HELP = """一年的账单分别按职工医保和城乡居民医保算:医保付多少、自己付多少、一年缴多少费、全年一共花多少,哪种更省。
@@ -54,8 +54,8 @@ def plans(
     fmt: Annotated[Optional[str], o.format_option("table|json|plain")] = None,
     quiet: o.Quiet = False,
 ) -> None:
-    from medins_cli.commands.support import bills as year_file
-    from medins_cli.commands.support.claims import ClaimArgs, load_config, resolve_policy
+    from medins_cli.store import bills as year_file
+    from medins_cli.commands.claims import ClaimArgs, load_config, resolve_policy
     from medins_cli.core import contribution
     from medins_cli.core.money import parse_amount, parse_ratio
     from medins_cli.core.plans import plan_year, verdict
@@ -117,7 +117,7 @@ def _bills(data: Any, policy: Any, tier_default: Optional[str]) -> tuple[list[An
     """The year file's rows as bills in date order, the year they are in, and notes."""
     import datetime as dt
 
-    from medins_cli.commands.support.bills import parse_day
+    from medins_cli.store.bills import parse_day
     from medins_cli.core.errors import CoreError
     from medins_cli.core.model import Bill
     from medins_cli.core.money import ZERO, parse_amount
@@ -162,7 +162,7 @@ def _bills(data: Any, policy: Any, tier_default: Optional[str]) -> tuple[list[An
     the_year = int(next(iter(years))) if years else dt.date.today().year
     if not any(not i.bill.self_pay and not i.bill.partial_self_pay for i in items):
         return items, the_year, notes
-    from medins_cli.commands.support.claims import WHOLE_BILL_WHY
+    from medins_cli.commands.claims import WHOLE_BILL_WHY
 
     notes.append(f"self_pay 和 partial_self_pay 都空着的账单按整张属于政策范围内计算:{WHOLE_BILL_WHY}")
     return items, the_year, notes

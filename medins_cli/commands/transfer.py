@@ -9,8 +9,8 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from medins_cli.commands.support import options as o
-from medins_cli.commands.support.completion import complete_region
+from medins_cli.commands import options as o
+from medins_cli.commands.completion import complete_region
 from medins_cli.errors import guard
 
 HELP = """医保关系转移接续的步骤(谁来办、带什么、走什么渠道、多久),个人账户余额怎么转;加 --filing 看异地就医备案。
@@ -56,8 +56,8 @@ def transfer_guide(
     force: Annotated[bool, typer.Option("--force", help="--output 的文件已存在时覆盖")] = False,
     quiet: o.Quiet = False,
 ) -> None:
-    from medins_cli.commands.support import deliver as d
-    from medins_cli.commands.support.claims import ClaimArgs, load_config
+    from medins_cli.commands import env as d
+    from medins_cli.commands.claims import ClaimArgs, load_config
     from medins_cli.core.names import normalize_plan
     from medins_cli.errors import UsageError
     from medins_cli.render import guides as rg
@@ -89,7 +89,7 @@ def transfer_guide(
 
 def _filing_cost(args: Any, cfg: dict[str, Any]) -> dict[str, Any]:
     """The person's own bill estimated filed, unfiled (and as an emergency) — as ``estimate --remote``."""
-    from medins_cli.commands.support.claims import build_claim, build_year, resolve_policy
+    from medins_cli.commands.claims import build_claim, build_year, resolve_policy
     from medins_cli.core.engine import estimate
     from medins_cli.core.money import round_fen
     from medins_cli.errors import UsageError

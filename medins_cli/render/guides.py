@@ -4,7 +4,7 @@ One neutral document model (:class:`Doc` of :class:`Section` of :class:`Entry`) 
 command's JSON payload, then rendered as a Rich list (boxes, numbered steps), Markdown or plain
 text, so the three commands never draw anything themselves. Every entry carries its source id;
 sources are numbered in order of first use and listed at the end. Writing the result to stdout or
-to an ``--output`` file is the command's job (:mod:`medins_cli.commands.support.deliver`).
+to an ``--output`` file is the command's job (:mod:`medins_cli.commands.env`).
 
 Rich is imported only by :func:`print_rich`.
 """

@@ -1,6 +1,6 @@
 """One help cell as a single Rich Text that folds at the column edge instead of being cut.
 
-Used by :mod:`medins_cli.commands.support.helpfmt` when typer draws help: Chinese help has no
+Used by :mod:`medins_cli.commands.helpfmt` when typer draws help: Chinese help has no
 spaces to wrap at, and a table cell that is one long "word" is otherwise cropped with "…".
 """
 

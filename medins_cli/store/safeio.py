@@ -8,7 +8,7 @@ A policy, guide, config, slip or batch file may come from anyone, so it is hosti
 - :func:`parse_json` is ``json.loads`` with the same size and a depth limit of :data:`MAX_DEPTH`.
 
 YAML's own checks (anchors, aliases, merge keys, nesting) are in :mod:`medins_cli.store.yamlio`,
-which uses these for the bytes. Batch input (:mod:`medins_cli.commands.support.batch`) is read a line
+which uses these for the bytes. Batch input (:mod:`medins_cli.commands.estimate.batch`) is read a line
 at a time with :data:`MAX_LINE_CHARS`. This module imports only ``os`` and ``json`` (loaded on every
 run anyway): the config loader uses it on the everyday path.
 """

@@ -4,8 +4,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from medins_cli.commands.support import options as o
-from medins_cli.commands.support.completion import complete_input_format
+from medins_cli.commands import options as o
+from medins_cli.commands.completion import complete_input_format
 from medins_cli.errors import guard
 
 HELP = """估算一次住院或门诊费用中医保(统筹基金、大病保险)支付多少、个人负担多少。
@@ -66,7 +66,7 @@ def estimate(
     quiet: o.Quiet = False,
     raw_csv: o.RawCsv = False,
 ) -> None:
-    from medins_cli.commands.support.claims import (
+    from medins_cli.commands.claims import (
         ClaimArgs,
         build_claim,
         build_year,
@@ -104,7 +104,7 @@ def estimate(
         args.type = "employee"
     cfg = load_config()
     if person is not None or ledger:  # the ledger (sqlite3) is imported only on this path
-        from medins_cli.commands.support.slipwork import DEFAULT_PERSON, fill_from_ledger
+        from medins_cli.commands.slip.common import DEFAULT_PERSON, fill_from_ledger
         from medins_cli.core.slip import parse_date
 
         policy = resolve_policy(args, cfg)
@@ -139,8 +139,8 @@ def estimate(
 
 def _batch(source: str, input_format: str | None, fmt: str | None, strict: bool, year_to_date: bool,
            explain: bool, compare: str | None, args: object) -> None:
-    from medins_cli.commands.support import batch
-    from medins_cli.commands.support.claims import load_config
+    from medins_cli.commands.estimate import batch
+    from medins_cli.commands.claims import load_config
     from medins_cli.errors import UsageError
 
     if explain or compare is not None:
@@ -171,7 +171,7 @@ def _show(policy, claim, breakdown, form: str, explain: bool, args, span=None) -
 
 
 def _compare(policy, claim, year, form: str, args, minimum: str | None) -> None:  # type: ignore[no-untyped-def]
-    from medins_cli.commands.support.claims import check_confidence
+    from medins_cli.commands.claims import check_confidence
     from medins_cli.core.engine import estimate as compute
     from medins_cli.errors import UsageError
     from medins_cli.render import estimate as present
@@ -224,7 +224,7 @@ def _compare_kind(compare: str | None) -> str | None:
 
 def _compare_plans(policy, claim, year, form: str, args, minimum: str | None) -> None:  # type: ignore[no-untyped-def]
     """One bill under 职工医保 and 城乡居民医保, side by side (retiree rules only for 职工)."""
-    from medins_cli.commands.support.claims import check_confidence
+    from medins_cli.commands.claims import check_confidence
     from medins_cli.core.engine import estimate as compute
     from medins_cli.core.errors import CoreError
     from medins_cli.core.names import PLANS

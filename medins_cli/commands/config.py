@@ -4,7 +4,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from medins_cli.commands.support.helpfmt import Command, Group
+from medins_cli.commands.helpfmt import Command, Group
 from medins_cli.errors import guard
 
 app = typer.Typer(

@@ -13,7 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable
 
-from medins_cli.commands.support.claims import ClaimArgs, build_claim, resolve_policy
+from medins_cli.commands.claims import ClaimArgs, build_claim, resolve_policy
 from medins_cli.core.model import Claim, Policy
 from medins_cli.core.slip import MONEY, Slip, read_slip, suggest_field, with_amounts, with_context
 from medins_cli.errors import UsageError

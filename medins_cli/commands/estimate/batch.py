@@ -22,7 +22,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any, Callable, Iterator
 
-from medins_cli.commands.support.claims import ClaimArgs, check_confidence, confidence_floor, parse_count
+from medins_cli.commands.claims import ClaimArgs, check_confidence, confidence_floor, parse_count
 from medins_cli.core.arith import MAX_ADMISSION
 from medins_cli.core.engine import Rule, check_bill, prepare
 from medins_cli.core.errors import CoreError
@@ -217,7 +217,7 @@ class _Rules:
 
 def _note_once_per_policy(policy: Policy) -> None:
     """Where each region's figures come from, and whether they are for a year already past (stderr)."""
-    from medins_cli.commands.support.claims import policy_age_warning
+    from medins_cli.commands.claims import policy_age_warning
     from medins_cli.render.output import ORIGINS, note
 
     note(f"{policy.region.name}:使用{ORIGINS[policy.origin or 'file']} {policy.file}")
@@ -425,7 +425,7 @@ class _Runner:
 
     def finish(self) -> None:
         if self.whole_bill:
-            from medins_cli.commands.support.claims import WHOLE_BILL_WHY
+            from medins_cli.commands.claims import WHOLE_BILL_WHY
 
             note(f"说明:self_pay 和 partial_self_pay 都空着的行按整张账单属于政策范围内计算:{WHOLE_BILL_WHY};"
                  "可照医院的费用清单填入这两列,估算更准")

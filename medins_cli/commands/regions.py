@@ -4,8 +4,8 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from medins_cli.commands.support import options as o
-from medins_cli.commands.support.completion import complete_province, complete_regions_confidence
+from medins_cli.commands import options as o
+from medins_cli.commands.completion import complete_province, complete_regions_confidence
 from medins_cli.errors import guard
 
 HELP = """列出已知地区:省份、政策年度、已有哪些数据(职工/居民 × 住院/门诊/大病)、来源中最弱的可信度,

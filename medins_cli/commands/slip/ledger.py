@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from medins_cli.commands.support.slipwork import DEFAULT_PERSON, SlipOptions
+from medins_cli.commands.slip.common import DEFAULT_PERSON, SlipOptions
 from medins_cli.errors import MedinsError, UsageError
 
 _SLIP_ONLY = ("over_limit", "eligible", "deductible", "fund_pay", "critical_illness_pay", "assistance_pay",
@@ -19,7 +19,7 @@ def add(source: str | None, opts: SlipOptions, *, estimate: bool, allow_duplicat
     A bill already in the ledger, or twice in the file, is refused unless ``allow_duplicate``.
     Once stored, a failing stdout does not hide it: the one error line says what was stored
     (so the user does not add it again), exit 1."""
-    from medins_cli.commands.support.claims import load_config
+    from medins_cli.commands.claims import load_config
     from medins_cli.render.output import note, resolve_format, set_quiet
     from medins_cli.store import ledger
 
@@ -97,7 +97,7 @@ def _emit_committed(entries: list[Any], form: str, title: str, recorded: str) ->
 
 
 def _slip_entries(source: str | None, opts: SlipOptions, cfg: dict[str, Any]) -> tuple[list[Any], list[str]]:
-    from medins_cli.commands.support.slipwork import read_slips
+    from medins_cli.commands.slip.common import read_slips
     from medins_cli.core.names import normalize_plan
     from medins_cli.core.slip import tally
     from medins_cli.core.year import entry_from_slip
@@ -128,8 +128,8 @@ def _slip_entries(source: str | None, opts: SlipOptions, cfg: dict[str, Any]) ->
 
 def _expected(opts: SlipOptions, cfg: dict[str, Any]) -> Any:
     """An expected bill, estimated as ``medins estimate`` would with the year so far from the ledger."""
-    from medins_cli.commands.support.claims import ClaimArgs, build_claim, build_year, resolve_policy
-    from medins_cli.commands.support.slipwork import fill_from_ledger, ytd_args
+    from medins_cli.commands.claims import ClaimArgs, build_claim, build_year, resolve_policy
+    from medins_cli.commands.slip.common import fill_from_ledger, ytd_args
     from medins_cli.core.engine import estimate
     from medins_cli.core.slip import parse_date
     from medins_cli.core.year import Entry
@@ -221,7 +221,7 @@ def remove(slip_id: int, quiet: bool) -> None:
 
 def year_summary(person: str | None, year: int | None, region: str | None, fmt: str | None, *,
                  explain: bool = False) -> None:
-    from medins_cli.commands.support.claims import load_config, policy_age_warning
+    from medins_cli.commands.claims import load_config, policy_age_warning
     from medins_cli.core.names import normalize_plan
     from medins_cli.core.year import includes_partial, summarise, year_limits
     from medins_cli.render.output import console, emit_json, emit_plain_mapping, resolve_format

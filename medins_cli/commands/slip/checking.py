@@ -5,15 +5,15 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from medins_cli.commands.support.slipwork import SlipOptions, claim_context, fill_from_ledger, policy_and_claim
+from medins_cli.commands.slip.common import SlipOptions, claim_context, fill_from_ledger, policy_and_claim
 from medins_cli.errors import ExitCode, MedinsError, UsageError
 
 
 def run(source: str | None, opts: SlipOptions, *, person: str | None, learn: bool, yes: bool, fmt: str | None,
         quiet: bool) -> int:
     """Check one slip; returns the exit code (0 when it adds up, 1 when it does not)."""
-    from medins_cli.commands.support.claims import load_config
-    from medins_cli.commands.support.slipwork import read_slips
+    from medins_cli.commands.claims import load_config
+    from medins_cli.commands.slip.common import read_slips
     from medins_cli.core.errors import CoreError
     from medins_cli.core.slip import tally as tally_slip
     from medins_cli.core.slip_check import compare, slip_claim
@@ -40,7 +40,7 @@ def run(source: str | None, opts: SlipOptions, *, person: str | None, learn: boo
     comparison = None
     year = None
     if policy is not None and claim is not None:
-        from medins_cli.commands.support.claims import build_year
+        from medins_cli.commands.claims import build_year
 
         claim = slip_claim(tally, claim)._replace(date=slip.date)
         year = build_year(args, claim.visit)

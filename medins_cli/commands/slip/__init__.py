@@ -5,8 +5,8 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from medins_cli.commands.support import options as o
-from medins_cli.commands.support.helpfmt import Command, Group
+from medins_cli.commands import options as o
+from medins_cli.commands.helpfmt import Command, Group
 from medins_cli.errors import guard
 
 app = typer.Typer(
@@ -56,7 +56,7 @@ Year = Annotated[Optional[int], typer.Option("--year", help="哪一年(默认今
 
 
 def _slip_options(**kw: Any) -> Any:
-    from medins_cli.commands.support.slipwork import SlipOptions
+    from medins_cli.commands.slip.common import SlipOptions
 
     amounts = {key: kw.pop(key) for key in (
         "total", "self_pay", "over_limit", "partial_self_pay", "eligible", "deductible", "fund_pay",
@@ -106,7 +106,7 @@ def check(
     fmt: Annotated[Optional[str], o.format_option("table|json|plain")] = None,
     quiet: o.Quiet = False,
 ) -> None:
-    from medins_cli.commands.support import slip_check_cmd
+    from medins_cli.commands.slip import checking as slip_check_cmd
 
     opts = _slip_options(total=total, self_pay=self_pay, over_limit=over_limit, partial_self_pay=partial_self_pay,
                          eligible=eligible, deductible=deductible, fund_pay=fund_pay,
@@ -164,7 +164,7 @@ def add(
     fmt: Annotated[Optional[str], o.format_option("table|json|plain", "终端里为 table,管道中为 plain")] = None,
     quiet: o.Quiet = False,
 ) -> None:
-    from medins_cli.commands.support import slip_ledger_cmd
+    from medins_cli.commands.slip import ledger as slip_ledger_cmd
 
     opts = _slip_options(total=total, self_pay=self_pay, over_limit=over_limit, partial_self_pay=partial_self_pay,
                          eligible=eligible, deductible=deductible, fund_pay=fund_pay,
@@ -189,7 +189,7 @@ def list_(
 
     示例:medins slip list;medins slip list --person 妈妈 --year 2025 -f json
     """
-    from medins_cli.commands.support import slip_ledger_cmd
+    from medins_cli.commands.slip import ledger as slip_ledger_cmd
     from medins_cli.render.output import set_raw_csv
 
     set_raw_csv(raw_csv)
@@ -206,7 +206,7 @@ def remove(
 
     示例:medins slip remove 3
     """
-    from medins_cli.commands.support import slip_ledger_cmd
+    from medins_cli.commands.slip import ledger as slip_ledger_cmd
 
     slip_ledger_cmd.remove(slip_id, quiet)
 
@@ -223,7 +223,7 @@ def export(
 
     示例:medins slip export > 账本.json;medins slip export -f csv --year 2025 > 2025.csv
     """
-    from medins_cli.commands.support import slip_ledger_cmd
+    from medins_cli.commands.slip import ledger as slip_ledger_cmd
     from medins_cli.render.output import set_raw_csv
 
     set_raw_csv(raw_csv)
@@ -253,7 +253,7 @@ def year_(
     示例:medins slip year;medins slip year --person 妈妈 -f json;
     medins slip year --family 爸爸,妈妈 --child 小明 --explain
     """
-    from medins_cli.commands.support import slip_ledger_cmd
+    from medins_cli.commands.slip import ledger as slip_ledger_cmd
 
     if family is not None:
         if person is not None or region is not None:

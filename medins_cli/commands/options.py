@@ -5,7 +5,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from medins_cli.commands.support.completion import (
+from medins_cli.commands.completion import (
     complete_confidence,
     complete_region,
     complete_remote,

@@ -5,8 +5,8 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from medins_cli.commands.support import options as o
-from medins_cli.commands.support.helpfmt import Command, Group
+from medins_cli.commands import options as o
+from medins_cli.commands.helpfmt import Command, Group
 from medins_cli.errors import guard
 
 app = typer.Typer(
@@ -31,7 +31,7 @@ def show(
 
     示例:medins policy show 绵阳 --type 居民;medins policy show 绵阳 -f yaml > 我的绵阳.yaml
     """
-    from medins_cli.commands.support.claims import policy_age_warning
+    from medins_cli.commands.claims import policy_age_warning
     from medins_cli.core.names import normalize_plan
     from medins_cli.core.policy import policy_from_dict
     from medins_cli.render.output import ORIGINS, console, emit_json, emit_lines, note, resolve_format, set_quiet
@@ -257,7 +257,7 @@ def init(
     if ask_questions:
         text = _interview(clean, prov, plan, known, str(path), schema_ref)
     else:
-        from medins_cli.commands.support.policy_init import template
+        from medins_cli.commands.policy.interview import template
 
         text = template(clean, prov, None if to_stdout else str(path), _this_year(), code=(known or {}).get("code"),
                         aliases=(known or {}).get("aliases"), schema_ref=schema_ref, in_user_dir=in_user_dir)
@@ -330,7 +330,7 @@ def _interview(name: str, province: str, plan: Optional[str], known: Optional[di
                schema_ref: Optional[str]) -> str:
     import sys
 
-    from medins_cli.commands.support.policy_init import interview
+    from medins_cli.commands.policy.interview import interview
     from medins_cli.errors import DataError
     from medins_cli.render.output import note
     from medins_cli.store.yamlio import policy_text
@@ -359,7 +359,7 @@ def _interview(name: str, province: str, plan: Optional[str], known: Optional[di
 
 def _write_schema(folder: Path) -> str:
     """Put the JSON Schema next to the user's regions, for editors; its file name."""
-    from medins_cli.commands.support.policy_init import SCHEMA_FILE
+    from medins_cli.commands.policy.interview import SCHEMA_FILE
     from medins_cli.store.paths import atomic_write
 
     try:
