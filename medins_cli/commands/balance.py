@@ -54,8 +54,14 @@ def balance(
     admission: o.Admission = None,
     ytd_fund: o.YtdFund = None,
     ytd_outpatient: o.YtdOutpatient = None,
+    ytd_burden: o.YtdBurden = None,
+    ytd_critical: o.YtdCritical = None,
     remote: o.Remote = None,
     policy_file: o.PolicyFile = None,
+    min_confidence: o.MinConfidence = None,
+    person: o.Person = None,
+    ledger: o.Ledger = False,
+    date: o.BillDate = None,
     fmt: Annotated[Optional[str], o.format_option("table|markdown|plain|json")] = None,
     quiet: o.Quiet = False,
 ) -> None:
@@ -77,7 +83,8 @@ def balance(
     want_projection = salary is not None or months is not None
     args = ClaimArgs(region=region, type=type_, visit=visit, tier=tier, amount=amount, self_pay=self_pay,
                      partial_self_pay=partial_self_pay, retired=retired, admission=admission, ytd_fund=ytd_fund,
-                     ytd_outpatient=ytd_outpatient, remote=remote, policy_file=policy_file)
+                     ytd_outpatient=ytd_outpatient, ytd_burden=ytd_burden, ytd_critical=ytd_critical, remote=remote,
+                     policy_file=policy_file, min_confidence=min_confidence, person=person, ledger=ledger, date=date)
     is_retired = retired if retired is not None else bool(cfg.get("retired", False))
 
     if amount is None:
@@ -159,17 +166,17 @@ def _hotline(policy: Any) -> dict[str, Any] | None:
 
 def _split(args: Any, cfg: dict[str, Any], bal: Decimal | None, fam: Decimal, pay: Decimal | None, n_months: int,
            want_projection: bool, is_retired: bool) -> dict[str, Any]:
-    from medins_cli.commands.claims import build_claim, build_year, resolve_policy
+    from medins_cli.commands.claims import check_confidence, resolve_claim
     from medins_cli.core.account import account_payable, account_use, split_payment
     from medins_cli.core.engine import estimate
     from medins_cli.core.money import ZERO
     from medins_cli.render import estimate as present
     from medins_cli.store import guides
 
-    claim = build_claim(args, cfg)
-    policy = resolve_policy(args, cfg)
-    bd = estimate(policy, claim, build_year(args, claim.visit), explain=False)
-    warnings = list(args.notes)
+    policy, claim, year, warnings, notes, minimum = resolve_claim(args, cfg)
+    bd = estimate(policy, claim, year, explain=False)
+    check_confidence(policy, bd.sources, minimum)
+    warnings = list(warnings)
     use = account_use(claim)  # out-of-area rules: the account and 家庭共济 alike; residents have no account
     allowed, reason, family_allowed, family_reason = use.account, use.account_reason, use.family, use.family_reason
     warnings += use.notes
@@ -181,7 +188,7 @@ def _split(args: Any, cfg: dict[str, Any], bal: Decimal | None, fam: Decimal, pa
         warnings.append("城乡居民医保没有个人账户,已忽略 --balance")
     balance_used = ZERO if claim.plan == "resident" else bal
     payment = split_payment(bd, balance_used, fam, account_allowed=allowed, family_allowed=family_allowed)
-    est = present.breakdown_payload(policy, claim, bd)
+    est = present.breakdown_payload(policy, claim, bd, assumptions=notes)
     projection = _projection(pay, n_months, is_retired, claim.plan, policy) if want_projection else None
     place = guides.Place(policy.region.name, policy.region.province)
     return guides.balance_split_payload(est, payment, place=place, balance=balance_used, family=fam,

@@ -6,10 +6,11 @@ command reads options the same way.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, NamedTuple
 
 from medins_cli.core.model import Claim, Policy, YearSoFar
 from medins_cli.errors import ExitCode, MedinsError, UsageError
@@ -35,14 +36,69 @@ class ClaimArgs:
     ytd_burden: str | None = None
     ytd_critical: str | None = None
     min_confidence: str | None = None
+    date: str | None = None  # the bill's day (--date); selects the rules in force then
+    person: str | None = None  # --person: the year so far from this person's ledger
+    ledger: bool = False  # --ledger: the same, for DEFAULT_PERSON
     notes: list[str] = field(default_factory=list)  # warnings about how the options were read
     assumptions: list[str] = field(default_factory=list)  # what the estimate assumed (shown as notes)
+
+
+DEFAULT_PERSON = "本人"  # whose ledger --ledger (and a slip without a person) means
+MAX_ADMISSIONS = 366  # as the core's --admission (one a day at most)
 
 
 #: Said whenever a bill comes without its 目录外 and 乙类 parts (the whole bill taken as policy-range).
 WHOLE_BILL_WHY = "实际账单通常有目录外(全自费)和乙类先行自付的部分,医保一般会付得更少"
 WHOLE_BILL_ASSUMED = (f"这张账单按全部属于政策范围内计算:{WHOLE_BILL_WHY};"
                       "可照医院的费用清单用 --self-pay 和 --partial-self-pay 填入,估算更准")
+
+
+class PolicyUnavailable(UsageError):
+    """The region (or ``--policy-file``) named has no policy to compute with."""
+
+
+class Resolved(NamedTuple):
+    """Everything one bill's estimate needs, read from the options, the config and the ledger."""
+
+    policy: Policy
+    claim: Claim
+    year: YearSoFar
+    warnings: list[str]  # about how the options were read (shown as warnings)
+    notes: list[str]  # what the estimate assumed (shown as notes)
+    minimum: str | None  # the weakest source confidence accepted
+
+
+def resolve_claim(args: ClaimArgs, cfg: dict[str, Any], *, require_amount: bool = True) -> Resolved:
+    """The one way from options (``args``), the config and the ledger to a policy, a claim and its year so far.
+
+    Used by ``estimate``, ``balance``, ``transfer-guide --filing`` and ``slip add --estimate``, so
+    the same option means the same thing everywhere. The claim is read before the policy (a
+    mistyped amount is said before a missing region), except with the ledger, whose bills are
+    counted for the policy's region. A policy that cannot be had raises :class:`PolicyUnavailable`.
+    """
+    day = None
+    if args.date:
+        from medins_cli.core.slip import parse_date
+
+        day = parse_date(args.date, "--date")
+    if args.person is not None or args.ledger:  # the ledger (sqlite3) is imported only on this path
+        policy = _policy(args, cfg)
+        args.notes += fill_from_ledger(args, policy, cfg, args.person or DEFAULT_PERSON, day)
+        claim = build_claim(args, cfg, require_amount=require_amount, date=day)
+    else:
+        claim = build_claim(args, cfg, require_amount=require_amount, date=day)
+        policy = _policy(args, cfg)
+    year = build_year(args, claim.visit)
+    return Resolved(policy, claim, year, args.notes, args.assumptions, confidence_floor(args, cfg))
+
+
+def _policy(args: ClaimArgs, cfg: dict[str, Any]) -> Policy:
+    try:
+        return resolve_policy(args, cfg)
+    except PolicyUnavailable:
+        raise
+    except UsageError as exc:
+        raise PolicyUnavailable(str(exc), exc.code) from None
 
 
 def load_config() -> dict[str, Any]:
@@ -71,8 +127,6 @@ def resolve_policy(args: ClaimArgs, cfg: dict[str, Any]) -> Policy:
 
 
 def policy_age_warning(policy: Policy) -> str | None:
-    import datetime as dt
-
     from medins_cli.core.engine import stale_warning
 
     return stale_warning(policy.region.name, policy.year, dt.date.today().year)
@@ -225,3 +279,84 @@ def build_year(args: ClaimArgs, visit: str) -> YearSoFar:
     if burden or critical:
         args.notes.append("--ytd-burden / --ytd-critical 只用于住院的大病保险,门诊已忽略")
     return YearSoFar(outpatient_fund=ytd_fund, outpatient_eligible=ytd_outpatient)
+
+
+# ---- the year so far from the ledger ---------------------------------------------------
+
+
+def _other_regions(rows: list[Any], policy: Policy | None) -> dict[str, int]:
+    """The regions (as the ledger writes them) of bills that are not for ``policy``'s region, with
+    their counts. A bill without a region is not counted: nothing says it is elsewhere."""
+    if policy is None:
+        return {}
+    from medins_cli.store.regions import region_key
+
+    here = {region_key(policy.region.name), *(region_key(a) for a in policy.region.aliases)}
+    elsewhere: dict[str, int] = {}
+    for row in rows:
+        if row.region and region_key(row.region) not in here:
+            elsewhere[row.region] = elsewhere.get(row.region, 0) + 1
+    return elsewhere
+
+
+def fill_from_ledger(args: ClaimArgs, policy: Policy | None, cfg: dict[str, Any], person: str,
+                     before: str | None) -> list[str]:
+    """Fill --admission and the --ytd-* figures of ``args`` from ``person``'s bills of the year
+    (those dated before ``before`` when given, else the whole current year); explicit options win.
+    Returns warnings; what was filled is said in ``args.assumptions``."""
+    from medins_cli.core.money import money
+    from medins_cli.core.names import PLANS, normalize_plan, normalize_visit
+    from medins_cli.core.year import includes_partial, summarise
+    from medins_cli.store import ledger
+
+    year = int(before[:4]) if before else dt.date.today().year
+    rows = [e for e in ledger.entries(person=person, year=year) if before is None or e.date < before]
+    visit = normalize_visit(args.visit) if args.visit else "inpatient"
+    plan = normalize_plan(args.type or cfg.get("type") or "employee")
+    ytd = summarise(rows, includes_partial_self_pay=includes_partial(policy, plan))
+    warnings = []
+    other_plans = [p for p in ytd.plans if p != plan]
+    if other_plans:
+        warnings.append(f"账本里{person} {year} 年的账单有{'、'.join(PLANS[p] for p in other_plans)}的:"
+                        "一起计入了本年累计,请核对参保类型")
+    elsewhere = _other_regions(rows, policy)
+    if elsewhere and policy is not None:
+        count = sum(elsewhere.values())
+        warnings.append(f"账本里{person} {year} 年有 {count} 张账单是{'、'.join(elsewhere)}的,不是{policy.region.name}的:"
+                        "本年累计可能不适用(已一起计入;请核对地区,或用 --ytd-fund 等选项自己给出)")
+    figures: list[tuple[str, str, str]] = []  # (attribute, option, value) in the order an estimate reads them
+    if visit == "inpatient" and args.admission in (None, "") and ytd.admissions >= MAX_ADMISSIONS:
+        from medins_cli.errors import MedinsError
+
+        raise MedinsError(f"账本里{person} {year} 年已有 {ytd.admissions} 次住院,这次会是第 {ytd.admissions + 1} 次,"
+                          f"超过一年 {MAX_ADMISSIONS} 次:账本里可能有重复记的账。请用 medins slip list --person {person} "
+                          f"--year {year} 查看(medins slip remove 编号 删掉多余的),或用 --admission 写明这是第几次住院")
+    if visit == "inpatient":
+        figures.append(("admission", "--admission", str(ytd.admissions + 1)))
+        figures.append(("ytd_fund", "--ytd-fund", f"{ytd.inpatient_fund}"))
+        figures.append(("ytd_burden", "--ytd-burden", f"{ytd.burden}"))
+        figures.append(("ytd_critical", "--ytd-critical", f"{ytd.critical_illness_pay}"))
+    else:
+        figures.append(("ytd_fund", "--ytd-fund", f"{ytd.outpatient_fund}"))
+        figures.append(("ytd_outpatient", "--ytd-outpatient", f"{ytd.outpatient_eligible}"))
+    words = {"admission": lambda v: f"本年第 {v} 次住院", "ytd_fund": lambda v: f"本年统筹已付 {money(Decimal(v))}",
+             "ytd_burden": lambda v: f"本年政策内个人负担 {money(Decimal(v))}",
+             "ytd_critical": lambda v: f"本年大病/大额已付 {money(Decimal(v))}",
+             "ytd_outpatient": lambda v: f"本年门诊政策内费用 {money(Decimal(v))}"}
+    filled, kept = [], []
+    for attr, option, value in figures:
+        if getattr(args, attr) not in (None, ""):
+            kept.append(option)
+            continue
+        setattr(args, attr, value)
+        filled.append(f"{words[attr](value)}({option})")
+    span = f"{year} 年 {before} 以前" if before else f"{year} 年"
+    counted = f"{ytd.bills} 张账单" + (f",其中 {ytd.estimates} 张是估算" if ytd.estimates else "")
+    if not rows:
+        args.assumptions.append(f"账本里没有{person} {span}的账单:按本年第一笔计算")
+    elif filled:
+        args.assumptions.append(f"从账本({person},{span},{counted})填入:" + "、".join(filled)
+                                + (f";命令行给出的 {'、'.join(kept)} 优先" if kept else ""))
+    else:
+        args.assumptions.append(f"账本({person},{span},{counted})的数字没有用:命令行都给出了")
+    return warnings

@@ -54,13 +54,13 @@ def plans(
     fmt: Annotated[Optional[str], o.format_option("table|json|plain")] = None,
     quiet: o.Quiet = False,
 ) -> None:
-    from medins_cli.store import bills as year_file
     from medins_cli.commands.claims import ClaimArgs, load_config, resolve_policy
     from medins_cli.core import contribution
     from medins_cli.core.money import parse_amount, parse_ratio
     from medins_cli.core.plans import plan_year, verdict
     from medins_cli.render import plans as present
     from medins_cli.render.output import console, emit_json, emit_lines, emit_plain_mapping, resolve_format, set_quiet
+    from medins_cli.store import bills as year_file
     from medins_cli.store import rules
 
     set_quiet(quiet)
@@ -117,13 +117,13 @@ def _bills(data: Any, policy: Any, tier_default: Optional[str]) -> tuple[list[An
     """The year file's rows as bills in date order, the year they are in, and notes."""
     import datetime as dt
 
-    from medins_cli.store.bills import parse_day
     from medins_cli.core.errors import CoreError
     from medins_cli.core.model import Bill
     from medins_cli.core.money import ZERO, parse_amount
     from medins_cli.core.names import normalize_remote, normalize_tier, normalize_visit
     from medins_cli.core.plans import YearBill
     from medins_cli.errors import UsageError
+    from medins_cli.store.bills import parse_day
     from medins_cli.store.regions import region_key
 
     items = []

@@ -49,7 +49,15 @@ def transfer_guide(
     partial_self_pay: o.PartialSelfPay = None,
     retired: o.Retired = None,
     admission: o.Admission = None,
+    ytd_fund: o.YtdFund = None,
+    ytd_outpatient: o.YtdOutpatient = None,
+    ytd_burden: o.YtdBurden = None,
+    ytd_critical: o.YtdCritical = None,
     policy_file: o.PolicyFile = None,
+    min_confidence: o.MinConfidence = None,
+    person: o.Person = None,
+    ledger: o.Ledger = False,
+    date: o.BillDate = None,
     fmt: Annotated[Optional[str], o.format_option("table|markdown|plain|json")] = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="写入文件(默认格式按后缀:.md→markdown,.json→json,其他→plain)",
                                                    show_default=False)] = None,
@@ -72,7 +80,9 @@ def transfer_guide(
     origin = guides.find_place(home_name) if home_name else None
     dest = guides.find_place(to) if to else None
     args = ClaimArgs(region=home_name, type=type_, visit=visit, tier=tier, amount=amount, self_pay=self_pay,
-                     partial_self_pay=partial_self_pay, retired=retired, admission=admission, policy_file=policy_file)
+                     partial_self_pay=partial_self_pay, retired=retired, admission=admission, ytd_fund=ytd_fund,
+                     ytd_outpatient=ytd_outpatient, ytd_burden=ytd_burden, ytd_critical=ytd_critical,
+                     policy_file=policy_file, min_confidence=min_confidence, person=person, ledger=ledger, date=date)
     plan_word = type_ or cfg.get("type")
     plan = normalize_plan(plan_word) if plan_word else None
     if not filing:
@@ -89,24 +99,22 @@ def transfer_guide(
 
 def _filing_cost(args: Any, cfg: dict[str, Any]) -> dict[str, Any]:
     """The person's own bill estimated filed, unfiled (and as an emergency) — as ``estimate --remote``."""
-    from medins_cli.commands.claims import build_claim, build_year, resolve_policy
+    from medins_cli.commands.claims import PolicyUnavailable, build_claim, check_confidence, resolve_claim
     from medins_cli.core.engine import estimate
     from medins_cli.core.money import round_fen
-    from medins_cli.errors import UsageError
     from medins_cli.render import estimate as present
 
-    claim = build_claim(args, cfg)
-    base: dict[str, Any] = {"region": args.region, "plan": claim.plan, "visit": claim.visit, "tier": claim.tier,
-                            "amount": claim.total}
     try:
-        policy = resolve_policy(args, cfg)
-    except UsageError:
+        policy, claim, year, _, notes, minimum = resolve_claim(args, cfg)
+    except PolicyUnavailable:
         if args.region is None or args.policy_file is not None:
             raise
-        return {**base, "known": False,
+        claim = build_claim(args, cfg)
+        return {"region": args.region, "plan": claim.plan, "visit": claim.visit, "tier": claim.tier,
+                "amount": claim.total, "known": False,
                 "reason": f"没有{args.region}的报销数据,算不出不备案多付多少;可用 --policy-file 提供该地数据"}
-    base["region"] = policy.region.name
-    year = build_year(args, claim.visit)
+    base: dict[str, Any] = {"region": policy.region.name, "plan": claim.plan, "visit": claim.visit,
+                            "tier": claim.tier, "amount": claim.total}
     remote = (policy.at(claim.date).plans.get(claim.plan) or {}).get("remote")
     rules = remote.rule.rules if remote is not None else {}
     if "filed" not in rules or "unfiled" not in rules:
@@ -122,10 +130,11 @@ def _filing_cost(args: Any, cfg: dict[str, Any]) -> dict[str, Any]:
         bd = estimate(policy, claim._replace(remote=kind), year, explain=False)
         parts[kind] = {"fund_pay": bd.fund_pay, "critical_illness_pay": bd.critical_illness_pay,
                        "out_of_pocket": bd.out_of_pocket, "ratio": bd.ratio_note, "remote_applied": bd.remote_applied}
+        check_confidence(policy, bd.sources, minimum)
         warnings += present.worded(bd.warnings)
         source_ids += bd.sources
     extra = round_fen(parts["unfiled"]["out_of_pocket"] - parts["filed"]["out_of_pocket"])
     return {**base, "known": True, **parts, "extra_cost": extra,
-            "warnings": list(dict.fromkeys(warnings)),
+            "warnings": list(dict.fromkeys(warnings)), "notes": list(notes),
             "sources": present.sources_payload(policy, dict.fromkeys(source_ids)),
             "disclaimer": present.disclaimer(policy)}

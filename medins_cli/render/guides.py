@@ -440,7 +440,7 @@ def _cost_section(cost: dict[str, Any]) -> Section:
         rows.append((f"{label}:个人负担", money(part["out_of_pocket"]), part.get("remote_applied") or ""))
     rows.append(("不备案多付", money(cost["extra_cost"]), "未备案个人负担 − 已备案个人负担"))
     sec = Section(title, "table", rows=rows, emphasis=True)
-    sec.entries = [Entry(w) for w in cost.get("warnings", [])]
+    sec.entries = [Entry(w) for w in (*cost.get("warnings", []), *cost.get("notes", []))]
     return sec
 
 
@@ -525,6 +525,7 @@ def _split_doc(p: dict[str, Any]) -> Doc:
     doc.add("在外地使用个人账户", texts(p["remote_notes"]))
     doc.add("城乡居民医保没有个人账户", texts(p["resident_notes"]))
     doc.add(f"{p['region']}的特别规定", texts(p["region_notes"]), emphasis=True)
+    doc.add("估算说明", [Entry(n) for n in p["estimate"].get("notes", ())])  # what was assumed, and the data's own notes
     if p.get("projection"):
         doc.sections.append(_projection_section(p["projection"]))
     return doc

@@ -66,15 +66,7 @@ def estimate(
     quiet: o.Quiet = False,
     raw_csv: o.RawCsv = False,
 ) -> None:
-    from medins_cli.commands.claims import (
-        ClaimArgs,
-        build_claim,
-        build_year,
-        check_confidence,
-        confidence_floor,
-        load_config,
-        resolve_policy,
-    )
+    from medins_cli.commands.claims import ClaimArgs, check_confidence, load_config, resolve_claim
     from medins_cli.core.engine import estimate as compute
     from medins_cli.errors import UsageError
     from medins_cli.render.output import resolve_format, set_quiet, set_raw_csv
@@ -84,7 +76,8 @@ def estimate(
     args = ClaimArgs(region=region, type=type_, visit=visit, tier=tier, amount=amount, self_pay=self_pay,
                      partial_self_pay=partial_self_pay, retired=retired, admission=admission, ytd_fund=ytd_fund,
                      ytd_outpatient=ytd_outpatient, remote=remote, policy_file=policy_file, ytd_burden=ytd_burden,
-                     ytd_critical=ytd_critical, min_confidence=min_confidence)
+                     ytd_critical=ytd_critical, min_confidence=min_confidence, date=date, person=person,
+                     ledger=ledger)
     if batch is not None:
         if person is not None or ledger or date is not None:
             raise UsageError("--batch 不用账本:同一人的累计请用 --year-to-date(见 docs/batch.md)")
@@ -102,26 +95,7 @@ def estimate(
         if type_ is not None:
             args.notes.append("--compare plans 两种参保都算,--type 没有用")
         args.type = "employee"
-    cfg = load_config()
-    if person is not None or ledger:  # the ledger (sqlite3) is imported only on this path
-        from medins_cli.commands.slip.common import DEFAULT_PERSON, fill_from_ledger
-        from medins_cli.core.slip import parse_date
-
-        policy = resolve_policy(args, cfg)
-        day = parse_date(date, "--date") if date else None
-        args.notes += fill_from_ledger(args, policy, cfg, person or DEFAULT_PERSON, day)
-        claim = build_claim(args, cfg, date=day)
-        minimum = confidence_floor(args, cfg)
-    else:
-        day = None
-        if date is not None:
-            from medins_cli.core.slip import parse_date
-
-            day = parse_date(date, "--date")
-        claim = build_claim(args, cfg, date=day)
-        minimum = confidence_floor(args, cfg)
-        policy = resolve_policy(args, cfg)
-    year = build_year(args, claim.visit)
+    policy, claim, year, _, _, minimum = resolve_claim(args, load_config())
     if compare == "plans":
         _compare_plans(policy, claim, year, form, args, minimum)
         return
@@ -139,8 +113,8 @@ def estimate(
 
 def _batch(source: str, input_format: str | None, fmt: str | None, strict: bool, year_to_date: bool,
            explain: bool, compare: str | None, args: object) -> None:
-    from medins_cli.commands.estimate import batch
     from medins_cli.commands.claims import load_config
+    from medins_cli.commands.estimate import batch
     from medins_cli.errors import UsageError
 
     if explain or compare is not None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from medins_cli.commands.slip.common import SlipOptions, claim_context, fill_from_ledger, policy_and_claim
+from medins_cli.commands.claims import fill_from_ledger
+from medins_cli.commands.slip.common import SlipOptions, claim_context, policy_and_claim
 from medins_cli.errors import ExitCode, MedinsError, UsageError
 
 

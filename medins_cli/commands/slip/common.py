@@ -7,7 +7,6 @@ read it, so ``medins estimate`` without ``--person`` never loads it.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -18,8 +17,6 @@ from medins_cli.core.model import Claim, Policy
 from medins_cli.core.slip import MONEY, Slip, read_slip, suggest_field, with_amounts, with_context
 from medins_cli.errors import UsageError
 
-DEFAULT_PERSON = "本人"
-MAX_ADMISSIONS = 366  # as the core's --admission (one a day at most)
 #: option name (as typed) of each slip amount; the total is --amount, as for estimate
 AMOUNT_OPTIONS = {key: "--amount" if key == "total" else f"--{key.replace('_', '-')}" for key in MONEY}
 
@@ -134,79 +131,3 @@ def policy_and_claim(slip: Slip, opts: SlipOptions, cfg: dict[str, Any], args: C
 # ---- the ledger ------------------------------------------------------------------------
 
 
-def _other_regions(rows: list[Any], policy: Policy | None) -> dict[str, int]:
-    """The regions (as the ledger writes them) of bills that are not for ``policy``'s region, with
-    their counts. A bill without a region is not counted: nothing says it is elsewhere."""
-    if policy is None:
-        return {}
-    from medins_cli.store.regions import region_key
-
-    here = {region_key(policy.region.name), *(region_key(a) for a in policy.region.aliases)}
-    elsewhere: dict[str, int] = {}
-    for row in rows:
-        if row.region and region_key(row.region) not in here:
-            elsewhere[row.region] = elsewhere.get(row.region, 0) + 1
-    return elsewhere
-
-
-def fill_from_ledger(args: ClaimArgs, policy: Policy | None, cfg: dict[str, Any], person: str,
-                     before: str | None) -> list[str]:
-    """Fill --admission and the --ytd-* figures of ``args`` from ``person``'s bills of the year
-    (those dated before ``before`` when given, else the whole current year); explicit options win.
-    Returns warnings; what was filled is said in ``args.assumptions``."""
-    from medins_cli.core.money import money
-    from medins_cli.core.names import PLANS, normalize_plan, normalize_visit
-    from medins_cli.core.year import includes_partial, summarise
-    from medins_cli.store import ledger
-
-    year = int(before[:4]) if before else dt.date.today().year
-    rows = [e for e in ledger.entries(person=person, year=year) if before is None or e.date < before]
-    visit = normalize_visit(args.visit) if args.visit else "inpatient"
-    plan = normalize_plan(args.type or cfg.get("type") or "employee")
-    ytd = summarise(rows, includes_partial_self_pay=includes_partial(policy, plan))
-    warnings = []
-    other_plans = [p for p in ytd.plans if p != plan]
-    if other_plans:
-        warnings.append(f"账本里{person} {year} 年的账单有{'、'.join(PLANS[p] for p in other_plans)}的:"
-                        "一起计入了本年累计,请核对参保类型")
-    elsewhere = _other_regions(rows, policy)
-    if elsewhere and policy is not None:
-        count = sum(elsewhere.values())
-        warnings.append(f"账本里{person} {year} 年有 {count} 张账单是{'、'.join(elsewhere)}的,不是{policy.region.name}的:"
-                        "本年累计可能不适用(已一起计入;请核对地区,或用 --ytd-fund 等选项自己给出)")
-    figures: list[tuple[str, str, str]] = []  # (attribute, option, value) in the order an estimate reads them
-    if visit == "inpatient" and args.admission in (None, "") and ytd.admissions >= MAX_ADMISSIONS:
-        from medins_cli.errors import MedinsError
-
-        raise MedinsError(f"账本里{person} {year} 年已有 {ytd.admissions} 次住院,这次会是第 {ytd.admissions + 1} 次,"
-                          f"超过一年 {MAX_ADMISSIONS} 次:账本里可能有重复记的账。请用 medins slip list --person {person} "
-                          f"--year {year} 查看(medins slip remove 编号 删掉多余的),或用 --admission 写明这是第几次住院")
-    if visit == "inpatient":
-        figures.append(("admission", "--admission", str(ytd.admissions + 1)))
-        figures.append(("ytd_fund", "--ytd-fund", f"{ytd.inpatient_fund}"))
-        figures.append(("ytd_burden", "--ytd-burden", f"{ytd.burden}"))
-        figures.append(("ytd_critical", "--ytd-critical", f"{ytd.critical_illness_pay}"))
-    else:
-        figures.append(("ytd_fund", "--ytd-fund", f"{ytd.outpatient_fund}"))
-        figures.append(("ytd_outpatient", "--ytd-outpatient", f"{ytd.outpatient_eligible}"))
-    words = {"admission": lambda v: f"本年第 {v} 次住院", "ytd_fund": lambda v: f"本年统筹已付 {money(Decimal(v))}",
-             "ytd_burden": lambda v: f"本年政策内个人负担 {money(Decimal(v))}",
-             "ytd_critical": lambda v: f"本年大病/大额已付 {money(Decimal(v))}",
-             "ytd_outpatient": lambda v: f"本年门诊政策内费用 {money(Decimal(v))}"}
-    filled, kept = [], []
-    for attr, option, value in figures:
-        if getattr(args, attr) not in (None, ""):
-            kept.append(option)
-            continue
-        setattr(args, attr, value)
-        filled.append(f"{words[attr](value)}({option})")
-    span = f"{year} 年 {before} 以前" if before else f"{year} 年"
-    counted = f"{ytd.bills} 张账单" + (f",其中 {ytd.estimates} 张是估算" if ytd.estimates else "")
-    if not rows:
-        args.assumptions.append(f"账本里没有{person} {span}的账单:按本年第一笔计算")
-    elif filled:
-        args.assumptions.append(f"从账本({person},{span},{counted})填入:" + "、".join(filled)
-                                + (f";命令行给出的 {'、'.join(kept)} 优先" if kept else ""))
-    else:
-        args.assumptions.append(f"账本({person},{span},{counted})的数字没有用:命令行都给出了")
-    return warnings

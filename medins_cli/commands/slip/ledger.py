@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from medins_cli.commands.slip.common import DEFAULT_PERSON, SlipOptions
+from medins_cli.commands.claims import DEFAULT_PERSON
+from medins_cli.commands.slip.common import SlipOptions
 from medins_cli.errors import MedinsError, UsageError
 
 _SLIP_ONLY = ("over_limit", "eligible", "deductible", "fund_pay", "critical_illness_pay", "assistance_pay",
@@ -128,35 +129,32 @@ def _slip_entries(source: str | None, opts: SlipOptions, cfg: dict[str, Any]) ->
 
 def _expected(opts: SlipOptions, cfg: dict[str, Any]) -> Any:
     """An expected bill, estimated as ``medins estimate`` would with the year so far from the ledger."""
-    from medins_cli.commands.claims import ClaimArgs, build_claim, build_year, resolve_policy
-    from medins_cli.commands.slip.common import fill_from_ledger, ytd_args
+    from medins_cli.commands.claims import ClaimArgs, resolve_claim
+    from medins_cli.commands.slip.common import ytd_args
     from medins_cli.core.engine import estimate
-    from medins_cli.core.slip import parse_date
     from medins_cli.core.year import Entry
     from medins_cli.render.estimate import worded
 
     given = [f"--{k.replace('_', '-')}" for k in _SLIP_ONLY if opts.amounts.get(k) not in (None, "")]
     if given:
         raise UsageError(f"--estimate 的支付由 medins 按政策计算:不要写 {'、'.join(given)}(有结算单时不用 --estimate)")
+    person = opts.person or DEFAULT_PERSON
     args = ClaimArgs(region=opts.region, type=opts.type, visit=opts.visit, tier=opts.tier,
                      amount=opts.amounts.get("total"), self_pay=opts.amounts.get("self_pay"),
                      partial_self_pay=opts.amounts.get("partial_self_pay"), retired=opts.retired,
-                     admission=opts.admission, remote=opts.remote, policy_file=opts.policy_file, **ytd_args(opts))
-    person = opts.person or DEFAULT_PERSON
-    date = parse_date(opts.date, "--date") if opts.date else dt.date.today().isoformat()
-    policy = resolve_policy(args, cfg)
-    fill_from_ledger(args, policy, cfg, person, date)
-    claim = build_claim(args, cfg, date=date)
-    bd = estimate(policy, claim, build_year(args, claim.visit), explain=False)
+                     admission=opts.admission, remote=opts.remote, policy_file=opts.policy_file,
+                     date=opts.date or dt.date.today().isoformat(), person=person, **ytd_args(opts))
+    policy, claim, year, warnings, notes, _ = resolve_claim(args, cfg)
+    bd = estimate(policy, claim, year, explain=False)
     amounts = {"total": bd.total, "self_pay": bd.self_pay, "partial_self_pay": bd.partial_self_pay,
                "eligible": bd.eligible, "deductible": bd.deductible, "fund_pay": bd.fund_pay,
                "critical_illness_pay": bd.critical_illness_pay, "cash_pay": bd.out_of_pocket}
     from medins_cli.render.output import note
 
-    for message in [*args.assumptions, *worded(bd.warnings), *args.notes]:
+    for message in [*notes, *worded(bd.warnings), *warnings]:
         note(f"提示:{message}")
     note("预计账单的个人负担全部按现金记(个人账户付多少要等结算单)")
-    return Entry(None, person, date, "estimate", claim.visit, amounts, region=policy.region.name, plan=claim.plan,
+    return Entry(None, person, claim.date or "", "estimate", claim.visit, amounts, region=policy.region.name, plan=claim.plan,
                  tier=claim.tier, retired=claim.retired, admission=bd.admission, remote=claim.remote,
                  hospital=opts.hospital)
 
