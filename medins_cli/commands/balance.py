@@ -65,17 +65,17 @@ def balance(
     fmt: Annotated[Optional[str], o.format_option("table|markdown|plain|json")] = None,
     quiet: o.Quiet = False,
 ) -> None:
-    from medins_cli.commands import env as d
-    from medins_cli.commands.claims import ClaimArgs, load_config
+    from medins_cli.commands.claims import ClaimArgs
+    from medins_cli.commands.env import Env
     from medins_cli.core.money import ZERO, parse_amount
     from medins_cli.core.names import normalize_plan, normalize_remote
     from medins_cli.render import guides as rg
-    from medins_cli.render.output import FORMATS_DOC, resolve_format, set_quiet
+    from medins_cli.render.output import FORMATS_DOC, resolve_format
     from medins_cli.store import guides
 
-    set_quiet(quiet)
+    env = Env(quiet=quiet)
     form = resolve_format(fmt, FORMATS_DOC)
-    cfg = load_config()
+    cfg = env.config
     bal = parse_amount(balance_, "个人账户余额 --balance") if balance_ is not None else None
     fam = parse_amount(family, "家庭共济余额 --family") if family is not None else ZERO
     pay = parse_amount(salary, "月缴费基数 --salary") if salary is not None else None
@@ -103,11 +103,11 @@ def balance(
             normalize_remote(remote)  # a typo is still a usage error
         payload = guides.balance_info_payload(place, plan, focus=focus, projection=projection,
                                               hotline=_hotline(policy), warnings=warnings)
-        d.deliver(payload, rg.balance_doc, form)
+        env.deliver(payload, rg.balance_doc, form)
         return
 
     payload = _split(args, cfg, bal, fam, pay, n_months, want_projection, is_retired)
-    d.deliver(payload, rg.balance_doc, form)
+    env.deliver(payload, rg.balance_doc, form)
 
 
 def _months(text: str | None) -> int:

@@ -43,22 +43,22 @@ def checklist(
     quiet: o.Quiet = False,
 ) -> None:
     from medins_cli.commands import env as d
+    from medins_cli.commands.env import Env
     from medins_cli.render import guides as rg
-    from medins_cli.render.output import note, set_quiet
     from medins_cli.store import guides
 
-    set_quiet(quiet)
+    env = Env(quiet=quiet)
     form = d.choose_format(fmt, output)
     d.check_output(output, force)
     if list_ or scenario is None:
         if scenario is not None:
-            note("已忽略场景名:--list 列出全部场景")
-        d.deliver(guides.scenario_list_payload(), rg.scenario_list_doc, form, output, force)
+            env.note("已忽略场景名:--list 列出全部场景")
+        env.deliver(guides.scenario_list_payload(), rg.scenario_list_doc, form, output, force)
         return
     found = guides.find_scenario(scenario)
     place = _place(region)
     figures, figure_sources = _figures(found, place)
-    d.deliver(guides.checklist_payload(found, place, figures=figures, figure_sources=figure_sources),
+    env.deliver(guides.checklist_payload(found, place, figures=figures, figure_sources=figure_sources),
               rg.checklist_doc, form, output, force)
 
 

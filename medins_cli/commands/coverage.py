@@ -61,22 +61,22 @@ def coverage(
     fmt: Annotated[Optional[str], o.format_option("table|json|plain")] = None,
     quiet: o.Quiet = False,
 ) -> None:
-    from medins_cli.commands.claims import load_config
+    from medins_cli.commands.env import Env
     from medins_cli.core import coverage as rules_core
     from medins_cli.core.names import normalize_plan
     from medins_cli.core.slip import parse_date
     from medins_cli.errors import UsageError
     from medins_cli.render import coverage as present
-    from medins_cli.render.output import console, emit_json, emit_lines, emit_plain_mapping, resolve_format, set_quiet
+    from medins_cli.render.output import console, emit_json, emit_lines, emit_plain_mapping, resolve_format
     from medins_cli.store import rules
 
-    set_quiet(quiet)
+    env = Env(quiet=quiet)
     form = resolve_format(fmt, ("table", "json", "plain"))
     for flag, value in (("--gap", gap), ("--arrears", arrears), ("--continuous-years", continuous_years),
                         ("--claim-free-years", claim_free_years)):
         if value is not None and not 0 <= value <= 100:
             raise UsageError(f"{flag} 应在 0 到 100 年之间(收到 {value})")
-    cfg = load_config()
+    cfg = env.config
     plan_word = type_ or cfg.get("type")
     if not plan_word:
         raise UsageError("没有指定参保类型:请加 --type 居民 或 --type 职工")

@@ -1,4 +1,5 @@
-"""Where a guide command's result goes: the terminal, stdout, or an ``--output`` file.
+"""What a command runs in (:class:`Env`), and where a guide command's result goes: the terminal,
+stdout, or an ``--output`` file.
 
 The renderers (:mod:`medins_cli.render.guides`) only turn a payload into a document or text;
 choosing the format from ``--output``, refusing to overwrite, and writing the file atomically
@@ -12,7 +13,52 @@ from pathlib import Path
 from typing import Any, Callable
 
 from medins_cli.errors import UsageError, write_failed
-from medins_cli.render.output import FORMATS_DOC, note, resolve_format
+from medins_cli.render.output import FORMATS_DOC, note, resolve_format, set_quiet, set_raw_csv
+
+
+class Env:
+    """What a command runs in: whether it stays quiet, how it writes CSV, its streams, and the
+    config (read once, when first asked). httpie's ``Environment`` is the model: a command makes
+    one at the start and asks it, instead of reading globals and the config file here and there.
+
+    The renderers write through :mod:`medins_cli.render.output`, which keeps the quiet and raw-CSV
+    switches for the process; making an ``Env`` sets them.
+    """
+
+    __slots__ = ("quiet", "raw_csv", "_config")
+
+    def __init__(self, *, quiet: bool = False, raw_csv: bool = False) -> None:
+        self.quiet = quiet
+        self.raw_csv = raw_csv
+        self._config: dict[str, Any] | None = None
+        set_quiet(quiet)
+        set_raw_csv(raw_csv)
+
+    @property
+    def stdout(self) -> Any:
+        return sys.stdout  # looked up each time: CliRunner and the broken-pipe guard swap it
+
+    @property
+    def stderr(self) -> Any:
+        return sys.stderr
+
+    @property
+    def config(self) -> dict[str, Any]:
+        """The saved config (an unreadable one fails only when a value is asked of it)."""
+        if self._config is None:
+            from medins_cli.commands.claims import load_config
+
+            self._config = load_config()
+        return self._config
+
+    def note(self, text: str) -> None:
+        """A message for the person (stderr; nothing with --quiet)."""
+        note(text)
+
+    def deliver(self, payload: Any, build: Callable[[Any], Any], form: str, output: Path | None = None,
+                force: bool = False) -> None:
+        """The result, as :func:`deliver`."""
+        deliver(payload, build, form, output, force)
 
 
 def choose_format(fmt: str | None, output: Path | None) -> str:

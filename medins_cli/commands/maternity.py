@@ -47,16 +47,16 @@ def maternity(
 ) -> None:
     import datetime as dt
 
-    from medins_cli.commands.claims import load_config
+    from medins_cli.commands.env import Env
     from medins_cli.core.maternity import MaternityAsk, leave
     from medins_cli.core.money import parse_amount
     from medins_cli.core.slip import parse_date
     from medins_cli.errors import UsageError
     from medins_cli.render import maternity as present
-    from medins_cli.render.output import console, emit_json, emit_lines, emit_plain_mapping, resolve_format, set_quiet
+    from medins_cli.render.output import console, emit_json, emit_lines, emit_plain_mapping, resolve_format
     from medins_cli.store import rules
 
-    set_quiet(quiet)
+    env = Env(quiet=quiet)
     form = resolve_format(fmt, ("table", "json", "plain"))
     for flag, value, low, high in (("--babies", babies, 1, 9), ("--miscarriage-weeks", miscarriage_weeks, 1, 45),
                                    ("--child", child, 1, 9)):
@@ -64,7 +64,7 @@ def maternity(
             raise UsageError(f"{flag} 应在 {low} 到 {high} 之间(收到 {value})")
     if miscarriage_weeks is not None and (difficult or babies != 1):
         raise UsageError("--miscarriage-weeks 不能与 --difficult 或 --babies 同用:流产按怀孕周数算")
-    name = province or load_config().get("region")
+    name = province or env.config.get("region")
     if not name:
         raise UsageError("没有指定省份:请加 --province 广东(或先 medins config set region 某地)")
     where = province_of(name)

@@ -54,16 +54,17 @@ def plans(
     fmt: Annotated[Optional[str], o.format_option("table|json|plain")] = None,
     quiet: o.Quiet = False,
 ) -> None:
-    from medins_cli.commands.claims import ClaimArgs, load_config, resolve_policy
+    from medins_cli.commands.claims import ClaimArgs, resolve_policy
+    from medins_cli.commands.env import Env
     from medins_cli.core import contribution
     from medins_cli.core.money import parse_amount, parse_ratio
     from medins_cli.core.plans import plan_year, verdict
     from medins_cli.render import plans as present
-    from medins_cli.render.output import console, emit_json, emit_lines, emit_plain_mapping, resolve_format, set_quiet
+    from medins_cli.render.output import console, emit_json, emit_lines, emit_plain_mapping, resolve_format
     from medins_cli.store import bills as year_file
     from medins_cli.store import rules
 
-    set_quiet(quiet)
+    env = Env(quiet=quiet)
     form = resolve_format(fmt, ("table", "json", "plain"))
     if bills is None:
         from medins_cli.errors import UsageError
@@ -73,7 +74,7 @@ def plans(
         from medins_cli.errors import UsageError
 
         raise UsageError("--employee-contribution 已经给出一年的缴费:不要再写 --base 或 --rate")
-    cfg = load_config()
+    cfg = env.config
     who = contribution.normalize_status(status or ("退休" if cfg.get("retired") else "灵活就业"))
     args = ClaimArgs(region=region, policy_file=policy_file)
     policy = resolve_policy(args, cfg)

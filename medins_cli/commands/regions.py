@@ -33,9 +33,10 @@ def regions(
     fmt: Annotated[Optional[str], o.format_option("table|json|plain|csv")] = None,
     raw_csv: o.RawCsv = False,
 ) -> None:
-    from medins_cli.render.output import console, emit_json, emit_rows, note, resolve_format, set_raw_csv
+    from medins_cli.commands.env import Env
+    from medins_cli.render.output import console, emit_json, emit_rows, resolve_format
 
-    set_raw_csv(raw_csv)
+    env = Env(raw_csv=raw_csv)
     form = resolve_format(fmt)
     rows = region_rows(province)
     if confidence is not None:
@@ -43,10 +44,10 @@ def regions(
         rows = [r for r in rows if r["confidence"] == wanted]
     for r in rows:
         if r["problem"] and form != "json":
-            note(r["problem"])
+            env.note(r["problem"])
     if not rows:
         where = f"{province}的" if province else ""
-        note(f"没有{where}{'符合条件的' if confidence else ''}地区数据:可用 medins policy init 添加")
+        env.note(f"没有{where}{'符合条件的' if confidence else ''}地区数据:可用 medins policy init 添加")
     if form == "json":
         emit_json(rows)
     elif form in ("plain", "csv"):

@@ -65,17 +65,17 @@ def transfer_guide(
     quiet: o.Quiet = False,
 ) -> None:
     from medins_cli.commands import env as d
-    from medins_cli.commands.claims import ClaimArgs, load_config
+    from medins_cli.commands.claims import ClaimArgs
+    from medins_cli.commands.env import Env
     from medins_cli.core.names import normalize_plan
     from medins_cli.errors import UsageError
     from medins_cli.render import guides as rg
-    from medins_cli.render.output import set_quiet
     from medins_cli.store import guides
 
-    set_quiet(quiet)
+    env = Env(quiet=quiet)
     form = d.choose_format(fmt, output)
     d.check_output(output, force)
-    cfg = load_config()
+    cfg = env.config
     home_name = from_ or cfg.get("region")
     origin = guides.find_place(home_name) if home_name else None
     dest = guides.find_place(to) if to else None
@@ -89,12 +89,12 @@ def transfer_guide(
         if amount is not None:
             raise UsageError("--amount 只用于 --filing(估算不备案多付多少):请加 --filing,或去掉 --amount")
         payload = guides.transfer_payload(origin, dest, plan)
-        d.deliver(payload, rg.transfer_doc, form, output, force)
+        env.deliver(payload, rg.transfer_doc, form, output, force)
         return
     cost = _filing_cost(args, cfg) if amount is not None else None
     payload = guides.filing_payload(origin, dest, cost, plan)
     payload["warnings"] += args.notes
-    d.deliver(payload, rg.filing_doc, form, output, force)
+    env.deliver(payload, rg.filing_doc, form, output, force)
 
 
 def _filing_cost(args: Any, cfg: dict[str, Any]) -> dict[str, Any]:

@@ -66,13 +66,13 @@ def estimate(
     quiet: o.Quiet = False,
     raw_csv: o.RawCsv = False,
 ) -> None:
-    from medins_cli.commands.claims import ClaimArgs, check_confidence, load_config, resolve_claim
+    from medins_cli.commands.claims import ClaimArgs, check_confidence, resolve_claim
+    from medins_cli.commands.env import Env
     from medins_cli.core.engine import estimate as compute
     from medins_cli.errors import UsageError
-    from medins_cli.render.output import resolve_format, set_quiet, set_raw_csv
+    from medins_cli.render.output import resolve_format
 
-    set_quiet(quiet)
-    set_raw_csv(raw_csv)
+    env = Env(quiet=quiet, raw_csv=raw_csv)
     args = ClaimArgs(region=region, type=type_, visit=visit, tier=tier, amount=amount, self_pay=self_pay,
                      partial_self_pay=partial_self_pay, retired=retired, admission=admission, ytd_fund=ytd_fund,
                      ytd_outpatient=ytd_outpatient, remote=remote, policy_file=policy_file, ytd_burden=ytd_burden,
@@ -95,7 +95,7 @@ def estimate(
         if type_ is not None:
             args.notes.append("--compare plans 两种参保都算,--type 没有用")
         args.type = "employee"
-    policy, claim, year, _, _, minimum = resolve_claim(args, load_config())
+    policy, claim, year, _, _, minimum = resolve_claim(args, env.config)
     if compare == "plans":
         _compare_plans(policy, claim, year, form, args, minimum)
         return

@@ -32,12 +32,13 @@ def show(
     示例:medins policy show 绵阳 --type 居民;medins policy show 绵阳 -f yaml > 我的绵阳.yaml
     """
     from medins_cli.commands.claims import policy_age_warning
+    from medins_cli.commands.env import Env
     from medins_cli.core.names import normalize_plan
     from medins_cli.core.policy import policy_from_dict
-    from medins_cli.render.output import ORIGINS, console, emit_json, emit_lines, note, resolve_format, set_quiet
+    from medins_cli.render.output import ORIGINS, console, emit_json, emit_lines, resolve_format
     from medins_cli.store.regions import find_region, origin, read_policy_dict
 
-    set_quiet(quiet)
+    env = Env(quiet=quiet)
     form = resolve_format(fmt, ("table", "json", "yaml"))
     if form == "plain":  # piped without --format: the file format is the plain text of a policy
         form = "yaml"
@@ -51,9 +52,9 @@ def show(
         from medins_cli.store.yamlio import policy_text
 
         doc = file_document(normalised, plan, dates_as_text=form == "json")
-        note(f"{policy.region.name}:{ORIGINS[policy.origin or 'file']} {path}")
+        env.note(f"{policy.region.name}:{ORIGINS[policy.origin or 'file']} {path}")
         if stale:
-            note(f"提示:{stale}")
+            env.note(f"提示:{stale}")
         if form == "json":
             emit_json(doc)
         else:
@@ -91,13 +92,14 @@ def validate(
 
     示例:medins policy validate 我的城市.yaml;medins policy validate data/regions -f json
     """
+    from medins_cli.commands.env import Env
     from medins_cli.errors import ExitCode, UsageError
-    from medins_cli.render.output import emit_json, emit_lines, note, resolve_format, set_quiet
+    from medins_cli.render.output import emit_json, emit_lines, resolve_format
     from medins_cli.store.paths import user_data_dir
     from medins_cli.store.policy_check import Problem, alias_clashes, check_file_cached, same_region_files
     from medins_cli.store.regions import load_index
 
-    set_quiet(quiet)
+    env = Env(quiet=quiet)
     form = resolve_format(fmt, ("table", "json", "plain"))
     targets, missing = _targets(files, user_data_dir() / "regions")
     if not targets and not missing:
@@ -123,7 +125,7 @@ def validate(
     else:
         emit_lines(p.text() for p in problems)
         total = len(targets) + len(missing)
-        note(f"检查了 {total} 个文件:" + (f"{errors} 处错误,{warnings} 处提示" if problems else "没有问题"))
+        env.note(f"检查了 {total} 个文件:" + (f"{errors} 处错误,{warnings} 处提示" if problems else "没有问题"))
     if missing:
         raise SystemExit(int(ExitCode.USAGE))
     if errors or (strict and warnings):
@@ -158,12 +160,12 @@ def migrate(
 
     示例:medins policy migrate;medins policy migrate 我的城市.yaml
     """
+    from medins_cli.commands.env import Env
     from medins_cli.errors import ExitCode, MedinsError, UsageError
-    from medins_cli.render.output import note, set_quiet
     from medins_cli.store.migrate import migrate as migrate_file
     from medins_cli.store.paths import user_data_dir
 
-    set_quiet(quiet)
+    env = Env(quiet=quiet)
     targets, missing = _targets(files, user_data_dir() / "regions")
     if missing:
         raise UsageError(f"找不到 {'、'.join(map(str, missing))}:请检查路径")
@@ -182,10 +184,10 @@ def migrate(
             continue
         if result.status == "migrated":
             done += 1
-            note(f"已迁移 {path}(原文件备份为 {result.backup})")
+            env.note(f"已迁移 {path}(原文件备份为 {result.backup})")
         else:
-            note(f"{path} 已是 schema 2,没有改动")
-    note(f"共 {len(targets)} 个文件:迁移 {done} 个" + (f",{failed} 个没有迁移(原因见上)" if failed else ""))
+            env.note(f"{path} 已是 schema 2,没有改动")
+    env.note(f"共 {len(targets)} 个文件:迁移 {done} 个" + (f",{failed} 个没有迁移(原因见上)" if failed else ""))
     if failed:
         raise SystemExit(int(ExitCode.ERROR))
 
@@ -218,13 +220,13 @@ def init(
     """
     import sys
 
+    from medins_cli.commands.env import Env
     from medins_cli.core.names import normalize_plan
     from medins_cli.errors import UsageError, has_unsafe
-    from medins_cli.render.output import set_quiet
     from medins_cli.store.paths import atomic_write, user_data_dir
     from medins_cli.store.regions import check_name_length, find_region
 
-    set_quiet(quiet)
+    Env(quiet=quiet)  # interview (stderr) and notes obey --quiet
     plan = normalize_plan(type_) if type_ else None  # a typo is a usage error, in either mode
     clean = "".join(name.split())
     if has_unsafe(clean):  # an ESC or U+202E would end up in the file name, the file and every table

@@ -189,10 +189,10 @@ def list_(
 
     示例:medins slip list;medins slip list --person 妈妈 --year 2025 -f json
     """
+    from medins_cli.commands.env import Env
     from medins_cli.commands.slip import ledger as slip_ledger_cmd
-    from medins_cli.render.output import set_raw_csv
 
-    set_raw_csv(raw_csv)
+    Env(raw_csv=raw_csv)  # sets how the rows are written
     slip_ledger_cmd.list_entries(person, year, fmt)
 
 
@@ -223,10 +223,10 @@ def export(
 
     示例:medins slip export > 账本.json;medins slip export -f csv --year 2025 > 2025.csv
     """
+    from medins_cli.commands.env import Env
     from medins_cli.commands.slip import ledger as slip_ledger_cmd
-    from medins_cli.render.output import set_raw_csv
 
-    set_raw_csv(raw_csv)
+    Env(raw_csv=raw_csv)  # sets how the rows are written
     slip_ledger_cmd.export(person, year, fmt)
 
 

@@ -13,18 +13,18 @@ from medins_cli.errors import ExitCode, MedinsError, UsageError
 def run(source: str | None, opts: SlipOptions, *, person: str | None, learn: bool, yes: bool, fmt: str | None,
         quiet: bool) -> int:
     """Check one slip; returns the exit code (0 when it adds up, 1 when it does not)."""
-    from medins_cli.commands.claims import load_config
+    from medins_cli.commands.env import Env
     from medins_cli.commands.slip.common import read_slips
     from medins_cli.core.errors import CoreError
     from medins_cli.core.slip import tally as tally_slip
     from medins_cli.core.slip_check import compare, slip_claim
-    from medins_cli.render.output import resolve_format, set_quiet
+    from medins_cli.render.output import resolve_format
 
-    set_quiet(quiet)
+    env = Env(quiet=quiet)
     form = resolve_format(fmt, ("table", "json", "plain"))
     if learn and source == "-" and not yes:
         raise UsageError("结算单从标准输入读入时 --learn 没法询问:请加 --yes,或把结算单存成文件")
-    cfg = load_config()
+    cfg = env.config
     slips, warnings, read_notes = read_slips(source, opts)
     if len(slips) != 1:
         raise UsageError(f"文件里有 {len(slips)} 张结算单:slip check 一次核对一张(记账用 medins slip add)")

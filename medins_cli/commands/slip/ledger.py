@@ -20,13 +20,13 @@ def add(source: str | None, opts: SlipOptions, *, estimate: bool, allow_duplicat
     A bill already in the ledger, or twice in the file, is refused unless ``allow_duplicate``.
     Once stored, a failing stdout does not hide it: the one error line says what was stored
     (so the user does not add it again), exit 1."""
-    from medins_cli.commands.claims import load_config
-    from medins_cli.render.output import note, resolve_format, set_quiet
+    from medins_cli.commands.env import Env
+    from medins_cli.render.output import resolve_format
     from medins_cli.store import ledger
 
-    set_quiet(quiet)
+    env = Env(quiet=quiet)
     form = resolve_format(fmt, ("table", "json", "plain"))
-    cfg = load_config()
+    cfg = env.config
     if estimate:
         if source is not None:
             raise UsageError("--estimate 记的是按选项估算的账单:不要同时给结算单文件")
@@ -43,10 +43,10 @@ def add(source: str | None, opts: SlipOptions, *, estimate: bool, allow_duplicat
                           "同一张单不会记两次,整个文件都没有记入账本;确实是两张单请加 --allow-duplicate") from None
     added = [entry._replace(id=i) for entry, i in zip(entries, ids, strict=True)]
     for message in dict.fromkeys(messages):
-        note(f"提示:{message}")
+        env.note(f"提示:{message}")
     numbers = "、".join(f"#{e.id}" for e in added)
     _emit_committed(added, form, f"已记入账本({len(added)} 张)", f"已记入账本 {len(added)} 张(编号 {numbers})")
-    note(f"已记入账本 {ledger.ledger_path()}:{numbers}")
+    env.note(f"已记入账本 {ledger.ledger_path()}:{numbers}")
 
 
 def _described(entry: Any) -> str:
@@ -206,15 +206,15 @@ def export(person: str | None, year: int | None, fmt: str | None) -> None:
 
 
 def remove(slip_id: int, quiet: bool) -> None:
+    from medins_cli.commands.env import Env
     from medins_cli.core.money import money
-    from medins_cli.render.output import note, set_quiet
     from medins_cli.store import ledger
 
-    set_quiet(quiet)
+    env = Env(quiet=quiet)
     entry = ledger.remove(slip_id)
     if entry is None:
         raise UsageError(f"账本里没有编号 {slip_id}:用 medins slip list 查看编号")
-    note(f"已删除 #{slip_id}:{entry.person} {entry.date} 医疗费总额 {money(entry.amount('total'))}")
+    env.note(f"已删除 #{slip_id}:{entry.person} {entry.date} 医疗费总额 {money(entry.amount('total'))}")
 
 
 def year_summary(person: str | None, year: int | None, region: str | None, fmt: str | None, *,
