@@ -51,9 +51,9 @@ def test_every_source_is_used():
 
 def test_seed_sources_match_the_seed_list():
     src = guides.sources()
-    assert src["seed-000"]["title"] == "医保个人余额不足能报销吗" and src["seed-000"]["date"] == "2025-02-26"
-    assert src["seed-004"]["date"] == "2025-04-21"
-    assert all(s["confidence"] != "official" for s in src.values())  # only seed articles and notes so far
+    assert src["seed-000"].title == "医保个人余额不足能报销吗" and src["seed-000"].date == "2025-02-26"
+    assert src["seed-004"].date == "2025-04-21"
+    assert all(s.confidence != "official" for s in src.values())  # only seed articles and notes so far
 
 
 def _all_rules():

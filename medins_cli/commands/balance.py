@@ -69,6 +69,7 @@ def balance(
     from medins_cli.commands.env import Env
     from medins_cli.core.money import ZERO, parse_amount
     from medins_cli.core.names import normalize_plan, normalize_remote
+    from medins_cli.render import guide_payloads as gp
     from medins_cli.render import guides as rg
     from medins_cli.render.output import FORMATS_DOC, resolve_format
     from medins_cli.store import guides
@@ -101,7 +102,7 @@ def balance(
         focus = "remote" if remote is not None else None
         if remote is not None:
             normalize_remote(remote)  # a typo is still a usage error
-        payload = guides.balance_info_payload(place, plan, focus=focus, projection=projection,
+        payload = gp.balance_info_payload(guides.guide("balance", (place, "any")), place, plan, focus=focus, projection=projection,
                                               hotline=_hotline(policy), warnings=warnings)
         env.deliver(payload, rg.balance_doc, form)
         return
@@ -171,6 +172,7 @@ def _split(args: Any, cfg: dict[str, Any], bal: Decimal | None, fam: Decimal, pa
     from medins_cli.core.engine import estimate
     from medins_cli.core.money import ZERO
     from medins_cli.render import estimate as present
+    from medins_cli.render import guide_payloads as gp
     from medins_cli.store import guides
 
     policy, claim, year, warnings, notes, minimum = resolve_claim(args, cfg)
@@ -191,11 +193,10 @@ def _split(args: Any, cfg: dict[str, Any], bal: Decimal | None, fam: Decimal, pa
     est = present.breakdown_payload(policy, claim, bd, assumptions=notes)
     projection = _projection(pay, n_months, is_retired, claim.plan, policy) if want_projection else None
     place = guides.Place(policy.region.name, policy.region.province)
-    return guides.balance_split_payload(est, payment, place=place, balance=balance_used, family=fam,
-                                        account_allowed=allowed, account_reason=reason, projection=projection,
-                                        payable=account_payable(bd),
-                                        family_allowed=family_allowed, family_reason=family_reason,
-                                        warnings=warnings)
+    return gp.balance_split_payload(guides.guide("balance", (place, "any")), est, payment, balance=balance_used,
+                                    family=fam, account_allowed=allowed, account_reason=reason,
+                                    projection=projection, payable=account_payable(bd),
+                                    family_allowed=family_allowed, family_reason=family_reason, warnings=warnings)
 
 
 def _projection(salary: Decimal | None, months: int, retired: bool, plan: str | None, policy: Any) -> dict[str, Any]:

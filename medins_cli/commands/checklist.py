@@ -44,6 +44,7 @@ def checklist(
 ) -> None:
     from medins_cli.commands import env as d
     from medins_cli.commands.env import Env
+    from medins_cli.render import guide_payloads as gp
     from medins_cli.render import guides as rg
     from medins_cli.store import guides
 
@@ -53,13 +54,14 @@ def checklist(
     if list_ or scenario is None:
         if scenario is not None:
             env.note("已忽略场景名:--list 列出全部场景")
-        env.deliver(guides.scenario_list_payload(), rg.scenario_list_doc, form, output, force)
+        env.deliver(gp.scenario_list_payload(guides.scenarios()), rg.scenario_list_doc, form, output, force)
         return
     found = guides.find_scenario(scenario)
     place = _place(region)
     figures, figure_sources = _figures(found, place)
-    env.deliver(guides.checklist_payload(found, place, figures=figures, figure_sources=figure_sources),
-              rg.checklist_doc, form, output, force)
+    payload = gp.checklist_payload(guides.select(found, (place, "any")), place, figures=figures,
+                                   figure_sources=figure_sources)
+    env.deliver(payload, rg.checklist_doc, form, output, force)
 
 
 def _figures(scenario: dict[str, Any], place: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -69,14 +71,14 @@ def _figures(scenario: dict[str, Any], place: Any) -> tuple[list[dict[str, Any]]
     if place is None or not scenario.get("region_figures"):
         return [], []
     from medins_cli.render.estimate import sources_payload
-    from medins_cli.store import guides
+    from medins_cli.render.guide_payloads import figure_notes
     from medins_cli.store.regions import load_region
 
     try:
         policy = load_region(place.name)
     except MedinsError:  # a place the guides know without a data file, or a file it cannot use
         return [], []
-    figures = guides.figure_notes(policy, scenario["region_figures"])
+    figures = figure_notes(policy, scenario["region_figures"])
     return figures, sources_payload(policy, dict.fromkeys(f["source"] for f in figures))
 
 

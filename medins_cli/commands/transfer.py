@@ -69,6 +69,7 @@ def transfer_guide(
     from medins_cli.commands.env import Env
     from medins_cli.core.names import normalize_plan
     from medins_cli.errors import UsageError
+    from medins_cli.render import guide_payloads as gp
     from medins_cli.render import guides as rg
     from medins_cli.store import guides
 
@@ -88,11 +89,11 @@ def transfer_guide(
     if not filing:
         if amount is not None:
             raise UsageError("--amount 只用于 --filing(估算不备案多付多少):请加 --filing,或去掉 --amount")
-        payload = guides.transfer_payload(origin, dest, plan)
+        payload = gp.transfer_payload(guides.guide("transfer", (origin, "from"), (dest, "to")), origin, dest, plan)
         env.deliver(payload, rg.transfer_doc, form, output, force)
         return
     cost = _filing_cost(args, cfg) if amount is not None else None
-    payload = guides.filing_payload(origin, dest, cost, plan)
+    payload = gp.filing_payload(guides.guide("filing", (origin, "any")), origin, dest, cost, plan)
     payload["warnings"] += args.notes
     env.deliver(payload, rg.filing_doc, form, output, force)
 

@@ -12,9 +12,22 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any, Iterable, Mapping, NamedTuple
+from typing import Any, Iterable, Iterator, Mapping, NamedTuple
 
 from medins_cli.core.names import CONFIDENCE_RANK
+
+
+def walk_sources(data: Any) -> Iterator[str]:
+    """Every ``source`` value anywhere in nested dicts and lists (a guide file, a payload)."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key == "source" and isinstance(value, str):
+                yield value
+            else:
+                yield from walk_sources(value)
+    elif isinstance(data, list):
+        for value in data:
+            yield from walk_sources(value)
 
 
 class RuleSource(NamedTuple):

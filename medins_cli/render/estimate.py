@@ -138,18 +138,9 @@ def worded(messages: Iterable[str]) -> list[str]:
 
 
 def sources_payload(policy: Policy, ids: Iterable[str]) -> list[dict[str, Any]]:
-    out = []
-    for sid in ids:
-        src = policy.sources.get(sid)
-        if src is None:
-            continue
-        item = {"id": src.id, "title": src.title, "confidence": src.confidence}
-        for key in ("url", "publisher", "date", "effective"):
-            value = getattr(src, key)
-            if value:
-                item[key] = value
-        out.append(item)
-    return out
+    from medins_cli.render.sources import sources_payload as payload
+
+    return payload(policy.sources, ids)
 
 
 def data_file(policy: Policy) -> dict[str, Any] | None:
