@@ -5,12 +5,15 @@ when it runs short, and, with ``--amount``, who pays what of one bill."""
 # No `from __future__ import annotations`: typer resolves every command's option types when it
 # builds the app, on every run; real annotations save it evaluating strings (~5 ms for the three guides).
 from decimal import Decimal
-from typing import Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
 from medins_cli.commands import options as o
 from medins_cli.errors import guard
+
+if TYPE_CHECKING:
+    from medins_cli.commands.claims import ClaimArgs
 
 HELP = """医保个人账户:能付什么、钱从哪来、怎么查余额、余额不够怎么办;给出 --amount 时算出一张账单由谁付多少
 (统筹基金、大病保险、个人账户、家庭共济、现金)。
@@ -34,7 +37,9 @@ MAX_MONTHS = 600
 
 
 @guard
+@o.claim_options()
 def balance(
+    args: "ClaimArgs",
     balance_: Annotated[Optional[str], typer.Option("--balance", "-b", help="个人账户余额(元),如 120",
                                                     show_default=False)] = None,
     family: Annotated[Optional[str], typer.Option("--family", help="家庭共济:已绑定家人账户可用的余额(元)",
@@ -43,29 +48,9 @@ def balance(
                                                   show_default=False)] = None,
     months: Annotated[Optional[str], typer.Option("--months", help="估算多少个月的划入 [默认 12]",
                                                   show_default=False)] = None,
-    region: o.Region = None,
-    type_: o.Type = None,
-    visit: o.Visit = None,
-    tier: o.Tier = None,
-    amount: o.Amount = None,
-    self_pay: o.SelfPay = None,
-    partial_self_pay: o.PartialSelfPay = None,
-    retired: o.Retired = None,
-    admission: o.Admission = None,
-    ytd_fund: o.YtdFund = None,
-    ytd_outpatient: o.YtdOutpatient = None,
-    ytd_burden: o.YtdBurden = None,
-    ytd_critical: o.YtdCritical = None,
-    remote: o.Remote = None,
-    policy_file: o.PolicyFile = None,
-    min_confidence: o.MinConfidence = None,
-    person: o.Person = None,
-    ledger: o.Ledger = False,
-    date: o.BillDate = None,
     fmt: Annotated[Optional[str], o.format_option("table|markdown|plain|json")] = None,
     quiet: o.Quiet = False,
 ) -> None:
-    from medins_cli.commands.claims import ClaimArgs
     from medins_cli.commands.env import Env
     from medins_cli.core.money import ZERO, parse_amount
     from medins_cli.core.names import normalize_plan, normalize_remote
@@ -82,28 +67,24 @@ def balance(
     pay = parse_amount(salary, "月缴费基数 --salary") if salary is not None else None
     n_months = _months(months)
     want_projection = salary is not None or months is not None
-    args = ClaimArgs(region=region, type=type_, visit=visit, tier=tier, amount=amount, self_pay=self_pay,
-                     partial_self_pay=partial_self_pay, retired=retired, admission=admission, ytd_fund=ytd_fund,
-                     ytd_outpatient=ytd_outpatient, ytd_burden=ytd_burden, ytd_critical=ytd_critical, remote=remote,
-                     policy_file=policy_file, min_confidence=min_confidence, person=person, ledger=ledger, date=date)
-    is_retired = retired if retired is not None else bool(cfg.get("retired", False))
+    is_retired = args.retired if args.retired is not None else bool(cfg.get("retired", False))
 
-    if amount is None:
+    if args.amount is None:
         warnings: list[str] = []
         if balance_ is not None or family is not None:
             warnings.append("--balance / --family 要和 --amount 一起用,才能算出一张账单由谁付多少")
-        plan_word = type_ or cfg.get("type")
+        plan_word = args.type or cfg.get("type")
         plan = normalize_plan(plan_word) if plan_word else None
-        region_name = region or cfg.get("region")
+        region_name = args.region or cfg.get("region")
         place = guides.find_place(region_name) if region_name else None
-        policy = _policy_if_any(args, cfg) if want_projection else _hotline_policy(region_name, policy_file)
+        policy = _policy_if_any(args, cfg) if want_projection else _hotline_policy(region_name, args.policy_file)
         warnings += args.notes  # e.g. the policy is for a year already past
         projection = _projection(pay, n_months, is_retired, plan, policy) if want_projection else None
-        focus = "remote" if remote is not None else None
-        if remote is not None:
-            normalize_remote(remote)  # a typo is still a usage error
-        payload = gp.balance_info_payload(guides.guide("balance", (place, "any")), place, plan, focus=focus, projection=projection,
-                                              hotline=_hotline(policy), warnings=warnings)
+        focus = "remote" if args.remote is not None else None
+        if args.remote is not None:
+            normalize_remote(args.remote)  # a typo is still a usage error
+        payload = gp.balance_info_payload(guides.guide("balance", (place, "any")), place, plan, focus=focus,
+                                          projection=projection, hotline=_hotline(policy), warnings=warnings)
         env.deliver(payload, rg.balance_doc, form)
         return
 

@@ -1,7 +1,9 @@
 """Option declarations shared by several commands (typer only; no heavy imports)."""
 
+import functools
+import inspect
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Callable, Optional, TypeVar
 
 import typer
 
@@ -13,6 +15,8 @@ from medins_cli.commands.completion import (
     complete_type,
     complete_visit,
 )
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 Region = Annotated[Optional[str], typer.Option("--region", "-r", help="地区,如 绵阳、绵阳市、mianyang (默认取配置)",
                                               autocompletion=complete_region, show_default=False)]
@@ -50,7 +54,8 @@ Person = Annotated[Optional[str], typer.Option(
     show_default=False)]
 Ledger = Annotated[bool, typer.Option("--ledger", help="同 --person 本人")]
 BillDate = Annotated[Optional[str], typer.Option(
-    "--date", help="就诊日期(配合 --person:只计这一天以前的账单;默认今年全部)", show_default=False)]
+    "--date", help="就诊日期,如 2025-03-01:用当天有效的政策;配合 --person 只计这一天以前的账单 [默认 今天]",
+    show_default=False)]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="不在 stderr 打印提示")]
 RawCsv = Annotated[bool, typer.Option(
     "--raw-csv", help="CSV 原样写出:以 = + - @ 开头的文字格不加 ',控制字符不转义(见 docs/batch.md)")]
@@ -59,3 +64,49 @@ RawCsv = Annotated[bool, typer.Option(
 def format_option(choices: str, default_doc: str = "终端里为 table,管道中为 plain") -> object:
     choices = choices.replace("|", " | ")  # spaces: Rich wraps the help column there
     return typer.Option("--format", "-f", help=f"输出格式:{choices} (默认:{default_doc})", show_default=False)
+
+
+# ---- the claim options: declared once, given to every command that estimates a bill ----------
+
+#: (parameter, its option type, default, the ClaimArgs field): estimate's order, as --help lists them.
+CLAIM_PARAMS: tuple[tuple[str, object, object, str], ...] = (
+    ("region", Region, None, "region"), ("type_", Type, None, "type"), ("visit", Visit, None, "visit"),
+    ("tier", Tier, None, "tier"), ("amount", Amount, None, "amount"), ("self_pay", SelfPay, None, "self_pay"),
+    ("partial_self_pay", PartialSelfPay, None, "partial_self_pay"), ("retired", Retired, None, "retired"),
+    ("admission", Admission, None, "admission"), ("ytd_fund", YtdFund, None, "ytd_fund"),
+    ("ytd_outpatient", YtdOutpatient, None, "ytd_outpatient"), ("ytd_burden", YtdBurden, None, "ytd_burden"),
+    ("ytd_critical", YtdCritical, None, "ytd_critical"), ("remote", Remote, None, "remote"),
+    ("policy_file", PolicyFile, None, "policy_file"), ("min_confidence", MinConfidence, None, "min_confidence"),
+    ("person", Person, None, "person"), ("ledger", Ledger, False, "ledger"), ("date", BillDate, None, "date"),
+)
+
+
+def claim_options(*, leave_out: tuple[str, ...] = ()) -> Callable[[F], F]:
+    """Give a command the claim options (all but the parameters named in ``leave_out``); it receives
+    them as one ``args`` argument, a :class:`~medins_cli.commands.claims.ClaimArgs`.
+
+    typer reads a command's options from its signature, so the wrapper shows typer the claim
+    options followed by the command's own; the options are declared here once.
+    """
+    shown = [p for p in CLAIM_PARAMS if p[0] not in leave_out]
+
+    def decorate(func: F) -> F:
+        own = list(inspect.signature(func).parameters.values())
+        at = [p.name for p in own].index("args")  # the command's options before ``args`` are listed first
+        claim = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=kind)
+                 for name, kind, default, _ in shown]
+        params = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in own[:at]] + claim
+        params += [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in own[at + 1:]]
+
+        @functools.wraps(func)
+        def command(**kwargs: Any) -> Any:
+            from medins_cli.commands.claims import ClaimArgs
+
+            args = ClaimArgs(**{field: kwargs.pop(name) for name, _, _, field in shown})
+            return func(args=args, **kwargs)
+
+        command.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+        command.__annotations__ = {p.name: p.annotation for p in params}
+        return command  # type: ignore[return-value]
+
+    return decorate

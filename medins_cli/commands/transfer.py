@@ -5,13 +5,16 @@
 # No `from __future__ import annotations`: typer resolves every command's option types when it
 # builds the app, on every run; real annotations save it evaluating strings (~5 ms for the three guides).
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
 from medins_cli.commands import options as o
 from medins_cli.commands.completion import complete_region
 from medins_cli.errors import guard
+
+if TYPE_CHECKING:
+    from medins_cli.commands.claims import ClaimArgs
 
 HELP = """医保关系转移接续的步骤(谁来办、带什么、走什么渠道、多久),个人账户余额怎么转;加 --filing 看异地就医备案。
 
@@ -37,27 +40,13 @@ To = Annotated[Optional[str], typer.Option("--to", help="转入地 / 就医地,�
 
 
 @guard
+@o.claim_options(leave_out=("region", "remote"))  # --from is the region; --filing compares every way
 def transfer_guide(
     from_: From = None,
     to: To = None,
     filing: Annotated[bool, typer.Option("--filing", help="异地就医备案:备案类型、渠道、本省规定、不备案的代价")] = False,
-    type_: o.Type = None,
-    visit: o.Visit = None,
-    tier: o.Tier = None,
-    amount: o.Amount = None,
-    self_pay: o.SelfPay = None,
-    partial_self_pay: o.PartialSelfPay = None,
-    retired: o.Retired = None,
-    admission: o.Admission = None,
-    ytd_fund: o.YtdFund = None,
-    ytd_outpatient: o.YtdOutpatient = None,
-    ytd_burden: o.YtdBurden = None,
-    ytd_critical: o.YtdCritical = None,
-    policy_file: o.PolicyFile = None,
-    min_confidence: o.MinConfidence = None,
-    person: o.Person = None,
-    ledger: o.Ledger = False,
-    date: o.BillDate = None,
+    *,
+    args: "ClaimArgs",
     fmt: Annotated[Optional[str], o.format_option("table|markdown|plain|json")] = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="写入文件(默认格式按后缀:.md→markdown,.json→json,其他→plain)",
                                                    show_default=False)] = None,
@@ -65,7 +54,6 @@ def transfer_guide(
     quiet: o.Quiet = False,
 ) -> None:
     from medins_cli.commands import env as d
-    from medins_cli.commands.claims import ClaimArgs
     from medins_cli.commands.env import Env
     from medins_cli.core.names import normalize_plan
     from medins_cli.errors import UsageError
@@ -80,19 +68,16 @@ def transfer_guide(
     home_name = from_ or cfg.get("region")
     origin = guides.find_place(home_name) if home_name else None
     dest = guides.find_place(to) if to else None
-    args = ClaimArgs(region=home_name, type=type_, visit=visit, tier=tier, amount=amount, self_pay=self_pay,
-                     partial_self_pay=partial_self_pay, retired=retired, admission=admission, ytd_fund=ytd_fund,
-                     ytd_outpatient=ytd_outpatient, ytd_burden=ytd_burden, ytd_critical=ytd_critical,
-                     policy_file=policy_file, min_confidence=min_confidence, person=person, ledger=ledger, date=date)
-    plan_word = type_ or cfg.get("type")
+    args.region = home_name
+    plan_word = args.type or cfg.get("type")
     plan = normalize_plan(plan_word) if plan_word else None
     if not filing:
-        if amount is not None:
+        if args.amount is not None:
             raise UsageError("--amount 只用于 --filing(估算不备案多付多少):请加 --filing,或去掉 --amount")
         payload = gp.transfer_payload(guides.guide("transfer", (origin, "from"), (dest, "to")), origin, dest, plan)
         env.deliver(payload, rg.transfer_doc, form, output, force)
         return
-    cost = _filing_cost(args, cfg) if amount is not None else None
+    cost = _filing_cost(args, cfg) if args.amount is not None else None
     payload = gp.filing_payload(guides.guide("filing", (origin, "any")), origin, dest, cost, plan)
     payload["warnings"] += args.notes
     env.deliver(payload, rg.filing_doc, form, output, force)

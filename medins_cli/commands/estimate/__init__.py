@@ -1,12 +1,15 @@
 """``medins estimate``: how much of a bill insurance pays, and why."""
 
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from medins_cli.commands import options as o
 from medins_cli.commands.completion import complete_input_format
 from medins_cli.errors import guard
+
+if TYPE_CHECKING:
+    from medins_cli.commands.claims import ClaimArgs
 
 HELP = """估算一次住院或门诊费用中医保(统筹基金、大病保险)支付多少、个人负担多少。
 
@@ -29,26 +32,9 @@ HELP = """估算一次住院或门诊费用中医保(统筹基金、大病保险
 
 
 @guard
+@o.claim_options()
 def estimate(
-    region: o.Region = None,
-    type_: o.Type = None,
-    visit: o.Visit = None,
-    tier: o.Tier = None,
-    amount: o.Amount = None,
-    self_pay: o.SelfPay = None,
-    partial_self_pay: o.PartialSelfPay = None,
-    retired: o.Retired = None,
-    admission: o.Admission = None,
-    ytd_fund: o.YtdFund = None,
-    ytd_outpatient: o.YtdOutpatient = None,
-    ytd_burden: o.YtdBurden = None,
-    ytd_critical: o.YtdCritical = None,
-    remote: o.Remote = None,
-    policy_file: o.PolicyFile = None,
-    min_confidence: o.MinConfidence = None,
-    person: o.Person = None,
-    ledger: o.Ledger = False,
-    date: o.BillDate = None,
+    args: "ClaimArgs",
     explain: Annotated[bool, typer.Option("--explain", help="逐行列出计算公式和实际数字")] = False,
     compare: Annotated[Optional[str], typer.Option(
         "--compare", help="tiers:各级医院并排比较;plans:职工医保和城乡居民医保并排比较", show_default=False)] = None,
@@ -66,20 +52,15 @@ def estimate(
     quiet: o.Quiet = False,
     raw_csv: o.RawCsv = False,
 ) -> None:
-    from medins_cli.commands.claims import ClaimArgs, check_confidence, resolve_claim
+    from medins_cli.commands.claims import check_confidence, resolve_claim
     from medins_cli.commands.env import Env
     from medins_cli.core.engine import estimate as compute
     from medins_cli.errors import UsageError
     from medins_cli.render.output import resolve_format
 
     env = Env(quiet=quiet, raw_csv=raw_csv)
-    args = ClaimArgs(region=region, type=type_, visit=visit, tier=tier, amount=amount, self_pay=self_pay,
-                     partial_self_pay=partial_self_pay, retired=retired, admission=admission, ytd_fund=ytd_fund,
-                     ytd_outpatient=ytd_outpatient, remote=remote, policy_file=policy_file, ytd_burden=ytd_burden,
-                     ytd_critical=ytd_critical, min_confidence=min_confidence, date=date, person=person,
-                     ledger=ledger)
     if batch is not None:
-        if person is not None or ledger or date is not None:
+        if args.person is not None or args.ledger or args.date is not None:
             raise UsageError("--batch 不用账本:同一人的累计请用 --year-to-date(见 docs/batch.md)")
         _batch(batch, input_format, fmt, strict, year_to_date, explain, compare, args)
         return
@@ -90,9 +71,9 @@ def estimate(
     if compare is not None and explain:
         raise UsageError("--compare 和 --explain 不能一起用:先比较,再对选中的等级或参保类型加 --explain")
     if compare == "tiers":
-        args.tier = tier or "3"
+        args.tier = args.tier or "3"
     if compare == "plans":  # both plans are estimated: --type has nothing to choose
-        if type_ is not None:
+        if args.type is not None:
             args.notes.append("--compare plans 两种参保都算,--type 没有用")
         args.type = "employee"
     policy, claim, year, _, _, minimum = resolve_claim(args, env.config)
