@@ -130,7 +130,7 @@ def _compare(policy, claim, year, form: str, args, minimum: str | None) -> None:
     from medins_cli.core.engine import estimate as compute
     from medins_cli.errors import UsageError
     from medins_cli.render import estimate as present
-    from medins_cli.render.output import console, emit_json, emit_rows, note
+    from medins_cli.render.output import console, emit_json, emit_rows
 
     section = (policy.at(claim.date).plans.get(claim.plan) or {}).get(claim.visit)
     tiers = list(section.rule.tiers) if section is not None else [claim.tier]
@@ -153,13 +153,20 @@ def _compare(policy, claim, year, form: str, args, minimum: str | None) -> None:
         return
     if form in ("plain", "csv"):
         emit_rows(rows, form)
-        for w in warnings:
-            note(f"提示:{w}")
-        for n in notes:
-            note(f"说明:{n}")
-        note(present.disclaimer(policy))
+        _said_after_rows(warnings, notes, present.disclaimer(policy))
         return
     present.render_compare(console(), policy, claim, results, warnings, source_ids, notes)
+
+
+def _said_after_rows(warnings: list[str], notes: list[str], disclaimer: str) -> None:
+    """What plain and CSV rows cannot carry, on stderr: warnings, notes, the disclaimer."""
+    from medins_cli.render.output import note
+
+    for w in warnings:
+        note(f"提示:{w}")
+    for n in notes:
+        note(f"说明:{n}")
+    note(disclaimer)
 
 
 _COMPARE_WORDS = {"tiers": "tiers", "tier": "tiers", "医院等级": "tiers",
@@ -216,10 +223,6 @@ def _compare_plans(policy, claim, year, form: str, args, minimum: str | None) ->
         for plan, b in results:
             if isinstance(b, str):
                 note(f"提示:{PLANS[plan]}:{b}")
-        for w in warnings:
-            note(f"提示:{w}")
-        for n in notes:
-            note(f"说明:{n}")
-        note(present.disclaimer(policy))
+        _said_after_rows(warnings, notes, present.disclaimer(policy))
         return
     plans_view.render_compare(console(), policy, claim, results, warnings, source_ids, notes)
