@@ -17,7 +17,7 @@ TARGET = ROOT / "data" / "SOURCES.md"
 SEED = REGIONS / "index.json"
 
 CONFIDENCE = {"official": "官方原文 official", "observed": "本人结算单 observed", "secondary": "转述文章 secondary",
-              "unverified": "未核实 unverified"}
+              "unverified": "未核实 unverified", "placeholder": "疑似占位 placeholder"}
 PLANS = {"employee": "职工", "resident": "居民"}
 PARTS = {"inpatient": "住院", "outpatient": "门诊", "critical_illness": "大病", "remote": "异地", "account": "个人账户"}
 
