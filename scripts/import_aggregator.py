@@ -344,6 +344,8 @@ _ABOVE_CAP = [
     r"(?:超过|超出)[^。；，,]{0,20}(?:最高支付限额|封顶线|统筹限额|最高限额|限额)",
     r"(?:最高支付限额|封顶线|统筹限额)[^。；，,]{0,12}以上部分",
     r"封顶线[^。；]{0,12}[（(]超过由[^）)]*(?:大额|附加|互助)",
+    # 武汉、宜昌:「统筹基金年最高支付限额24万元，超过部分进入大额医保继续报销」
+    r"(?:最高支付限额|封顶线|统筹限额)[^。；]{0,16}(?:超过|超出)部分(?:进入|由)",
 ]
 
 
@@ -360,7 +362,8 @@ def above_cap_evidence(source: SourceFile, plan: str, basic_cap: Any) -> str | N
     patterns = list(_ABOVE_CAP)
     if basic_cap:
         wan = num(basic_cap) / 10000
-        patterns.append(r"(?:超过|超出)" + re.escape(f"{wan.normalize():f}") + r"万元以上部分")
+        # 西安's comment on its 大额 band: 「超过40万部分由大额补助支付90%」
+        patterns.append(r"(?:超过|超出)" + re.escape(f"{wan.normalize():f}") + r"万(?:元)?(?:以上)?(?:的)?部分")
     for text in texts:
         for sentence in re.split(r"[。；]", text):
             if any(re.search(p, sentence) for p in patterns) and re.search("大额|大病|互助|附加|补助|补充", sentence + text):
@@ -555,6 +558,12 @@ def critical_section(city: City, plan: str, basic_cap: Decimal | None, report: R
         notes.append(f"读法:按超过基本统筹封顶线的政策内费用支付(mode: above_cap),{why};"
                      f"分段上限按从封顶点起算的金额换算(聚合表各段金额减去第一段起点 {yuan(origin)})")
         report.count(report.readings, "above_cap (quoted text)" if evidence else "above_cap (first band starts at the cap)")
+        if not evidence:  # only the figures say "above the cap": the other reading is just as open
+            body["mode"] = {"value": "above_cap", "alternatives": [{"value": "on_burden", "source": "agg-file", "note": (
+                f"另一读法(聚合表的文字两种都没有写明):按本年政策内个人负担支付(on_burden)。聚合表起付线为 0、"
+                f"第一段从 {yuan(origin)} 元起,按个人负担读就是个人负担超过 {yuan(origin)} 元(恰好是基本统筹封顶线)的部分"
+                f"才支付:按这一读法估算时起付线取 {yuan(origin)} 元(本节没有 threshold)")}]}
+            report.count(report.readings, "… with on_burden as an alternative reading")
     else:
         threshold = num(cat.get("deductible") or 0)
         if threshold == 0:
@@ -583,7 +592,11 @@ def critical_section(city: City, plan: str, basic_cap: Decimal | None, report: R
                      "聚合表的引文没有写明按超过基本统筹封顶线的费用支付")
         if basic_cap is not None and threshold == basic_cap:
             notes.append("注意:起付线等于基本统筹的年度封顶线,可能是按超过封顶线的费用支付的大额补助,但引文没有这样写:"
-                         "按个人负担计算,实际可能支付更多")
+                         "按个人负担计算,实际可能支付更多(另一读法见 mode 的 alternatives)")
+            body["mode"] = {"value": "on_burden", "alternatives": [{"value": "above_cap", "source": "agg-file", "note": (
+                f"另一读法(聚合表的文字两种都没有写明):按超过基本统筹封顶线的政策内费用支付(above_cap)。起付线 "
+                f"{yuan(threshold)} 元恰好等于基本统筹的年度封顶线,聚合表的数字也可以这样读;按这一读法估算时不用起付线")}]}
+            report.count(report.readings, "… with above_cap as an alternative reading")
     if last_closed:
         notes.append(f"最后一段聚合表写到 {yuan(ends[-1])} 为止:按不设上限的最高段处理,由年度限额封顶")
     cap = _cap(cat.get("annualCap"), "年度限额", notes)
@@ -685,7 +698,8 @@ def city_document(city: City, rows: list[dict[str, str]], report: Report) -> dic
         body: dict[str, Any] = {}
         inpatient, in_notes = inpatient_section(city, plan, report)
         if split is not None and plan == "employee":
-            critical, ci_notes, ci_extra = split_cap(city, inpatient, in_notes, by_n[split["row"]], split, report)
+            row = by_n[split["row"]]
+            critical, ci_notes, ci_extra = split_cap(city, inpatient, in_notes, row, split, ids[row["url"]], report)
             failure = ""
         else:
             critical, ci_notes, ci_extra, failure = critical_section(city, plan, inpatient.get("annual_cap"), report)
@@ -743,8 +757,11 @@ PAGE_SECTIONS: dict[str, dict[str, Any]] = {
         "tiers": {"community": (100, "0.90"), "1": (300, "0.85"), "2": (500, "0.80"), "3": (600, "0.70"),
                   "3a": (1200, "0.65")},
         "how": ("网页转载大连市医疗保障事务服务中心的待遇表(成年居民):基层/一级/二级/其他三级/特殊三级;"
-                "特殊三级记为三甲(3a),其起付线网页写“1200(或850)”,取较高的 1200。未成年居民比例另为 95/90/85/75/75 %,"
-                "本格式不区分成年与未成年,未编码。网页没有给年度封顶线"),
+                "特殊三级记为三甲(3a),其起付线网页写“1200(或850)”,取较高的 1200(850 记为另一说法)。未成年居民比例另为 "
+                "95/90/85/75/75 %,本格式不区分成年与未成年,未编码。网页没有给年度封顶线"),
+        # the page's own second reading of a figure: (tier, field) → [(value, note)]
+        "alternatives": {("3a", "deductible"): [(850, "网页写“1200(或850)”:特殊三级的起付线也可能是 850 元"
+                                                     "(网页没有说哪些医院按 850)")]},
     },
 }
 
@@ -757,7 +774,9 @@ CAP_SPLITS: dict[str, dict[str, Any]] = {
     "南昌": {"row": "81", "expect": "10万", "basic": 100000, "combined": 500000,
              "how": "该页写统筹 10 万元、大病(大额)至 50 万元"},
     "大连": {"row": "78", "expect": "25万", "basic": 250000, "combined": 500000,
-             "how": "该页(内容农场,文字混乱)写统筹 25 万元、另有大额补充 35 万元;合计按聚合表的 50 万元计,大额额度取 25 万元"},
+             "how": "该页(内容农场,文字混乱)写统筹 25 万元、另有大额补充 35 万元;合计按聚合表的 50 万元计,大额额度取 25 万元",
+             "cap_alternative": (350000, "该页写另有大额补充 35 万元;本节按聚合表的合计 50 万元减去统筹 25 万元取 25 万元,"
+                                         "两者不能同时成立")},
 }
 
 
@@ -812,7 +831,10 @@ def page_section(city: City, section: dict[str, Any], page: dict[str, Any], by_n
     if (first["page_value"], second["page_value"]) != page["expect"]:
         raise SystemExit(f"ACCURACY.md 的{city.name}第 {'、'.join(page['rows'])} 行与脚本里抄录的数字不一致:请核对 PAGE_SECTIONS")
     old = _tiers_words(section["tiers"]) + (f",年度封顶 {yuan(section['annual_cap'])} 元" if "annual_cap" in section else "")
-    tiers = {k: {"deductible": Decimal(d), "ratio": Decimal(r)} for k, (d, r) in page["tiers"].items()}
+    tiers: dict[str, dict[str, Any]] = {k: {"deductible": Decimal(d), "ratio": Decimal(r)} for k, (d, r) in page["tiers"].items()}
+    for (tier, key), others in page.get("alternatives", {}).items():
+        tiers[tier][key] = {"value": tiers[tier][key], "alternatives": [
+            {"value": Decimal(value), "source": ids[first["url"]], "note": note} for value, note in others]}
     report.page_sections.append(f"{city.name} {PLAN_WORDS[page['plan']]}住院 ← {first['url']}")
     return {"tiers": tiers, "source": ids[first["url"]],
             "note": _sentences([page["how"], f"聚合表(未核实)的数字:{old}",
@@ -821,7 +843,7 @@ def page_section(city: City, section: dict[str, Any], page: dict[str, Any], by_n
 
 
 def split_cap(city: City, inpatient: dict[str, Any], in_notes: list[str], row: dict[str, str], split: dict[str, Any],
-              report: Report) -> tuple[dict[str, Any], list[str], list[str]]:
+              page_id: str, report: Report) -> tuple[dict[str, Any], list[str], list[str]]:
     """The aggregator's cap was 统筹 + 大额 together: the basic cap from the page, 大额 above it."""
     if split["expect"] not in row["page_value"]:
         raise SystemExit(f"ACCURACY.md 的{city.name}第 {split['row']} 行与脚本里抄录的数字不一致:请核对 CAP_SPLITS")
@@ -835,6 +857,10 @@ def split_cap(city: City, inpatient: dict[str, Any], in_notes: list[str], row: d
                       f"{pct(t['ratio'])}" for t in cat["tiers"])
     body: dict[str, Any] = {**({"name": cat["name"]} if cat.get("name") else {}), "mode": "above_cap",
                             "bands": [{"ratio": ratio}], "annual_cap": Decimal(split["combined"] - split["basic"])}
+    if "cap_alternative" in split:
+        value, note = split["cap_alternative"]
+        body["annual_cap"] = {"value": body["annual_cap"],
+                              "alternatives": [{"value": Decimal(value), "source": page_id, "note": note}]}
     notes = [f"读法:按超过基本统筹封顶线的政策内费用支付(mode: above_cap),依据独立网页({split['how']};{row['url']});"
              f"比例 {pct(ratio)} 取自聚合表;年度限额 = 合计 {yuan(split['combined'])} 元 − 统筹 {yuan(split['basic'])} 元",
              f"聚合表原为「{cat.get('name')}」:起付 {yuan(cat.get('deductible', 0))} 元,分段 {listed},"
