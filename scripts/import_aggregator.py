@@ -264,6 +264,7 @@ class Report:
     repeat: dict[str, int] = field(default_factory=dict)
     page_sections: list[str] = field(default_factory=list)
     cap_splits: list[str] = field(default_factory=list)
+    contradictions: list[str] = field(default_factory=list)
     accuracy_notes: int = 0
     hints: int = 0
 
@@ -371,6 +372,191 @@ def above_cap_evidence(source: SourceFile, plan: str, basic_cap: Any) -> str | N
     return None
 
 
+# ---- the aggregator against itself: figures its quoted notices give ----------------------------
+
+_Q_TIERS = {"基层": "community", "社区": "community", "一级": "1", "二级": "2", "三级": "3"}
+_Q_QUALIFIED_BEFORE = ("市属", "省属", "区属", "省级", "市级", "县级", "部属", "州级", "县域", "区级")
+_Q_QUALIFIED_AFTER = ("甲", "乙", "特", "及以上", "以上")
+#: Words after which a clause speaks of other people (retirees, students …): read only what comes before.
+_Q_TRUNCATE = ("退休", "学生", "儿童", "未成年", "特困", "低保", "少儿", "大学生")
+#: Clauses about other cases (referrals, out of area, contribution grades, later stays, age): skipped.
+_Q_SKIP = ("转诊", "异地", "市外", "省外", "县外", "域外", "档", "第二次", "二次", "多次", "周岁", "岁", "门诊")
+_Q_TOKEN = re.compile(r"(?P<tier>基层|社区|一级|二级|三级)|(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>万元|万|元|%)")
+_Q_CHAIN = re.compile(r"(?:医疗机构|医院|定点医疗机构|定点医院)?(?:/|及|和|、)")
+_Q_RANGE = re.compile(r"[-—~～至到]")
+_Q_OTHER_FUNDS = "大病|大额|互助|救助|补充|补助"
+_Q_CAP = re.compile(r"(?:最高支付限额|最高限额|限额|封顶线|封顶)(?:为|是|统一为)?(\d+(?:\.\d+)?)万元?")
+
+QuoteKey = tuple[str, str, "str | None"]  # (plan, deductible | ratio | annual_cap, tier or None)
+
+
+def _q_plain(text: str) -> str:
+    text = re.sub(r"（[^（）]*）|\([^()]*\)", "", text)  # asides: retirees, students, examples
+    # 「由800元下调至600元」: the figure in force is the second
+    text = re.sub(r"由\d+(?:\.\d+)?(?:元|%)(?:下调|上调|调整|提高|降低|调低|调高)?(?:至|为|到)", "", text)
+    return text.replace(",", "，").replace(";", "；").replace(" ", "")
+
+
+def _q_tokens(part: str) -> list[tuple[str, Any, int, int]]:
+    out: list[tuple[str, Any, int, int]] = []
+    for m in _Q_TOKEN.finditer(part):
+        if m.group("tier"):
+            before, after = part[max(0, m.start() - 2):m.start()], part[m.end():m.end() + 3]
+            qualified = before in _Q_QUALIFIED_BEFORE or after.startswith(_Q_QUALIFIED_AFTER)
+            out.append(("tier", None if qualified else _Q_TIERS[m.group("tier")], m.start(), m.end()))
+        elif m.group("unit") in ("元", "%"):
+            field_ = "deductible" if m.group("unit") == "元" else "ratio"
+            out.append(("num", (field_, num(m.group("num")) / (100 if field_ == "ratio" else 1)), m.start(), m.end()))
+    return out
+
+
+def quoted_figures(quote: str, plan: str | None = None) -> dict[QuoteKey, tuple[Decimal, str]]:
+    """The inpatient figures a quoted notice states — 起付线 and 比例 per tier (基层/社区/一级/二级/三级),
+    the basic fund's cap — read only where the words read one way: (plan, field, tier) → (value, the
+    sentence). ``plan`` is the plan of a quote that names none (职工/在职/居民); a quote that names both
+    is read only in sentences that name theirs. Lists are read
+    in order (「一级200元、二级400元、三级600元，在职报销94%、92%、90%」); qualified tiers (省属三级,
+    三级甲等), ranges (75%-78%), retirees, students, referrals and later stays are left out; a figure
+    the quote gives two ways is left out."""
+    found: dict[QuoteKey, tuple[Decimal, str]] = {}
+    bad: set[QuoteKey] = set()
+
+    def put(key: QuoteKey, value: Decimal, sentence: str) -> None:
+        if key in found and found[key][0] != value:
+            bad.add(key)
+        found.setdefault(key, (value, sentence))
+
+    def named(text: str) -> set[str]:
+        return {p for p, words in (("employee", ("职工", "在职")), ("resident", ("居民",))) if any(w in text for w in words)}
+
+    # A quote about one plan speaks of it throughout; one about both must name the plan in each sentence.
+    in_quote = named(quote)
+    default = next(iter(in_quote)) if len(in_quote) == 1 else None if in_quote else plan
+    section = None
+    for sentence in re.split(r"[。；]", _q_plain(quote)):
+        order: list[str | None] = []  # the sentence's tiers so far, in order
+        in_sentence = named(sentence)
+        plan = next(iter(in_sentence)) if len(in_sentence) == 1 else None if in_sentence else default
+        for clause in sentence.split("，"):
+            in_clause = named(clause)
+            if len(in_sentence) > 1 and len(in_clause) == 1:
+                plan = next(iter(in_clause))
+            elif len(in_sentence) > 1 and in_clause:
+                plan = None
+            if "住院" in clause:
+                section = "inpatient"
+            elif "门诊" in clause:
+                section = "outpatient"
+            elif re.search(_Q_OTHER_FUNDS, clause):
+                section = "other"
+            if plan is None or section != "inpatient" or any(w in clause for w in _Q_SKIP):
+                continue
+            part = clause[:min((clause.index(w) for w in _Q_TRUNCATE if w in clause), default=len(clause))]
+            cap = _Q_CAP.search(part)
+            if (cap and not re.search(_Q_OTHER_FUNDS + "|合计|合并|约|倍|加", part)
+                    and not _Q_RANGE.match(part[cap.end():cap.end() + 1] or "x")):
+                put((plan, "annual_cap", None), num(cap[1]) * 10000, sentence)
+            tokens = _q_tokens(part)
+            current: list[str | None] = []
+            i = 0
+            while i < len(tokens):
+                kind_, data, start, _ = tokens[i]
+                if kind_ == "tier":
+                    chained = i and tokens[i - 1][0] == "tier" and _Q_CHAIN.fullmatch(part[tokens[i - 1][3]:start])
+                    current = current + [data] if chained else [data]
+                    order.append(data)
+                    i += 1
+                    continue
+                run, ranged, j = [data], False, i + 1
+                while j < len(tokens) and tokens[j][0] == "num" and tokens[j][1][0] == data[0]:
+                    gap = part[tokens[j - 1][3]:tokens[j][2]]
+                    if _Q_RANGE.fullmatch(gap):
+                        ranged = True
+                    elif gap not in ("、", "/"):
+                        break
+                    run.append(tokens[j][1])
+                    j += 1
+                if _Q_RANGE.match(part[tokens[j - 1][3]:tokens[j - 1][3] + 1] or "x"):
+                    ranged = True
+                field_ = data[0]
+                if ranged or (field_ == "deductible" and "起付" not in sentence):
+                    pass
+                elif len(run) == 1:
+                    for tier in current:
+                        if tier is not None:
+                            put((plan, field_, tier), run[0][1], sentence)
+                else:  # a list: the sentence's tiers so far, in order, take the figures in order
+                    tiers = list(dict.fromkeys(order))
+                    if len(tiers) == len(run) and None not in tiers:
+                        for tier, (_, value) in zip(tiers, run, strict=True):
+                            put((plan, field_, tier), value, sentence)
+                i = j
+    return {k: v for k, v in found.items() if k not in bad}
+
+
+def city_quotes(source: SourceFile) -> dict[QuoteKey, list[tuple[Decimal, str, str]]]:
+    """(plan, field, tier) → [(value, docId, sentence)] over every document the aggregator quotes for
+    this city (one entry per distinct value). A quote that names no plan is read for the plan of the
+    sections citing it, when that is one plan."""
+    plans_of: dict[str, set[str]] = {}
+    for plan in ("employee", "resident"):
+        for part in ("inpatient", "outpatient", "catastrophic", "remoteMedical"):
+            doc_id = (source.data[plan].get(part) or {}).get("sourceDocId")
+            if doc_id:
+                plans_of.setdefault(doc_id, set()).add(plan)
+    out: dict[QuoteKey, list[tuple[Decimal, str, str]]] = {}
+    for doc in source.data.get("sourceDocs") or ():
+        plans = plans_of.get(doc["docId"], set())
+        read = quoted_figures(doc.get("summaryQuote") or "", next(iter(plans)) if len(plans) == 1 else None)
+        for key, (value, sentence) in read.items():
+            entries = out.setdefault(key, [])
+            if all(v != value for v, _, _ in entries):
+                entries.append((value, doc["docId"], sentence))
+    return out
+
+
+def _quote_words(field_: str, value: Decimal) -> str:
+    if field_ == "ratio":
+        return pct(value)
+    if field_ == "annual_cap" and value % 10000 == 0:
+        return f"{yuan(value / 10000)} 万元"
+    return f"{yuan(value)} 元"
+
+
+def plain(value: Any) -> Any:
+    """A figure's value, whether written bare or as ``{value, source, note, alternatives}``."""
+    return value["value"] if isinstance(value, dict) and "value" in value else value
+
+
+def with_quoted(city: City, plan: str, body: dict[str, Any], report: Report) -> None:
+    """Where the aggregator's quoted notice gives another 起付线, 比例 or cap than its own table, the
+    quoted figure becomes an alternative of that figure (sourced to the cited document)."""
+    docs = {d["docId"]: d for d in city.source.data.get("sourceDocs") or ()}
+    for (q_plan, field_, tier), entries in sorted(city.quotes.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] or "")):
+        if q_plan != plan:
+            continue
+        holder = body if tier is None else body["tiers"].get(tier)
+        if holder is None or field_ not in holder:
+            continue
+        ours = plain(holder[field_])
+        others = [(v, d, s) for v, d, s in entries if v != ours]
+        if not others:
+            continue
+        long = holder[field_] if isinstance(holder[field_], dict) else {"value": ours}
+        for value, doc_id, sentence in others:
+            doc = docs[doc_id]
+            said = sentence if len(sentence) <= 120 else sentence[:119] + "…"
+            long.setdefault("alternatives", []).append({
+                "value": value, "source": f"agg-{doc_id}",
+                "note": (f"聚合表引用的通知原文写作 {_quote_words(field_, value)},聚合表自己的表格写 "
+                         f"{_quote_words(field_, ours)}:{doc.get('docNumber') or '(无文号)'}《{doc.get('title')}》"
+                         f"的摘录「{said}」")})
+            report.contradictions.append(f"{city.name} {PLAN_WORDS[plan]}住院 {TIER_WORDS.get(tier or '', '')}"
+                                         f"{ {'deductible': '起付线', 'ratio': '比例', 'annual_cap': '封顶线'}[field_]}:"
+                                         f"表 {_quote_words(field_, ours)},引文 {_quote_words(field_, value)}")
+        holder[field_] = long
+
+
 # ---- one city → one policy document --------------------------------------------------------
 
 
@@ -382,6 +568,7 @@ class City:
     province: str
     pinyin: str
     file: str = ""  # file name in data/regions
+    quotes: dict[Any, Any] = field(default_factory=dict)  # city_quotes(source), read once
 
 
 def _tier_names(tiers: dict[str, Any]) -> str:
@@ -474,6 +661,7 @@ def inpatient_section(city: City, plan: str, report: Report) -> tuple[dict[str, 
     if sec.get("comprehensiveCap"):
         notes.append(f"聚合表另写:叠加大额/大病后的年度综合最高保障 {yuan(sec['comprehensiveCap'])} 元(未编码)")
     notes += [_cited(src, sec), _tier_names(sec["tierBenefits"]), _comments(src, plan, "inpatient")]
+    with_quoted(city, plan, body, report)
     return body, notes
 
 
@@ -702,7 +890,7 @@ def city_document(city: City, rows: list[dict[str, str]], report: Report) -> dic
             critical, ci_notes, ci_extra = split_cap(city, inpatient, in_notes, row, split, ids[row["url"]], report)
             failure = ""
         else:
-            critical, ci_notes, ci_extra, failure = critical_section(city, plan, inpatient.get("annual_cap"), report)
+            critical, ci_notes, ci_extra, failure = critical_section(city, plan, plain(inpatient.get("annual_cap")), report)
         if critical is None:
             in_notes.append(_sentences(ci_notes + ci_extra).rstrip("。"))
             target = report.dropped if failure == "dropped" else report.not_encoded
@@ -830,7 +1018,7 @@ def page_section(city: City, section: dict[str, Any], page: dict[str, Any], by_n
     first, second = (by_n[n] for n in page["rows"])
     if (first["page_value"], second["page_value"]) != page["expect"]:
         raise SystemExit(f"ACCURACY.md 的{city.name}第 {'、'.join(page['rows'])} 行与脚本里抄录的数字不一致:请核对 PAGE_SECTIONS")
-    old = _tiers_words(section["tiers"]) + (f",年度封顶 {yuan(section['annual_cap'])} 元" if "annual_cap" in section else "")
+    old = _tiers_words(section["tiers"]) + (f",年度封顶 {yuan(plain(section['annual_cap']))} 元" if "annual_cap" in section else "")
     tiers: dict[str, dict[str, Any]] = {k: {"deductible": Decimal(d), "ratio": Decimal(r)} for k, (d, r) in page["tiers"].items()}
     for (tier, key), others in page.get("alternatives", {}).items():
         tiers[tier][key] = {"value": tiers[tier][key], "alternatives": [
@@ -848,7 +1036,7 @@ def split_cap(city: City, inpatient: dict[str, Any], in_notes: list[str], row: d
     if split["expect"] not in row["page_value"]:
         raise SystemExit(f"ACCURACY.md 的{city.name}第 {split['row']} 行与脚本里抄录的数字不一致:请核对 CAP_SPLITS")
     cat = city.source.data["employee"]["catastrophic"]
-    agg_cap = inpatient.get("annual_cap")
+    agg_cap = plain(inpatient.get("annual_cap"))
     inpatient["annual_cap"] = Decimal(split["basic"])
     in_notes.insert(0, f"年度封顶线 {yuan(split['basic'])} 元取自独立网页({split['how']};{row['url']},{_date_words(row)}),"
                        f"聚合表写 {yuan(agg_cap) if agg_cap is not None else '未写'} 元,是统筹与大额合计的上限:按网页拆开,大额见大病/大额一节")
@@ -872,7 +1060,7 @@ def split_cap(city: City, inpatient: dict[str, Any], in_notes: list[str], row: d
 
 
 def _tiers_words(tiers: dict[str, Any]) -> str:
-    return "、".join(f"{TIER_WORDS[k]} {yuan(t['deductible']) if 'deductible' in t else '—'}/{pct(t['ratio'])}"
+    return "、".join(f"{TIER_WORDS[k]} {yuan(plain(t['deductible'])) if 'deductible' in t else '—'}/{pct(plain(t['ratio']))}"
                      for k, t in tiers.items() if "ratio" in t)
 
 
@@ -1067,7 +1255,7 @@ def plan_cities(files: list[SourceFile], existing: dict[str, dict[str, Any]]) ->
         full = src.data["cityName"]
         prov_text = src.data.get("provinceName") or ""
         province = province_name(prov_text) or ("新疆" if "新疆" in prov_text else prov_text)
-        cities.append(City(src, short_name(full), full, province, pinyin(src)))
+        cities.append(City(src, short_name(full), full, province, pinyin(src), quotes=city_quotes(src)))
     names = [c.name for c in cities]
     if len(set(names)) != len(names):
         raise SystemExit("两个城市的简称相同:请在 SHORT_NAMES 里区分")
@@ -1172,6 +1360,8 @@ def summary(report: Report, con: Any) -> None:
     con.print(f"按网页拆开的封顶线 {len(report.cap_splits)} 处:")
     for line in report.cap_splits:
         con.print(f"  · {line}")
+    cities = {line.split(" ", 1)[0] for line in report.contradictions}
+    con.print(f"聚合表引用的通知原文与它自己的表格不同、记为另一说法的数字 {len(report.contradictions)} 个({len(cities)} 个城市)")
     con.print(f"数据提示(validate 的 warning,不丢弃){report.hints} 条")
 
 

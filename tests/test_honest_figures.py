@@ -105,3 +105,56 @@ def test_a_pages_second_reading_is_an_alternative(run):
     assert special["value"] == 1200 and special["alternatives"][0]["value"] == 850
     ci = next(s for s in dalian["sections"] if s["plan"] == "employee" and s["kind"] == "critical_illness")
     assert ci["annual_cap"]["value"] == 250000 and ci["annual_cap"]["alternatives"][0]["value"] == 350000
+
+
+def _script():
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location("import_aggregator", DATA.parent / "scripts" / "import_aggregator.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_quoted_notice_is_read_only_where_it_reads_one_way():
+    from decimal import Decimal as D
+
+    read = _script().quoted_figures
+    foshan = ("职工医保住院起付线：一级及以下250元、二级500元、三级1000元；报销比例在职一级95%、二级91%、三级87%"
+              "（退休人员分别为97%、93%、89%）。基本医保年度封顶60万元。居民住院起付线同级，报销比例一级90%、二级85%、"
+              "三级75%。大病保险起付线1.5万元，报销比例60%-80%，年度限额40万元。")
+    got = {k: v for k, (v, _) in read(foshan).items()}
+    assert got[("resident", "ratio", "3")] == D("0.75") and got[("employee", "ratio", "3")] == D("0.87")
+    assert got[("employee", "deductible", "1")] == 250 and ("resident", "deductible", "1") not in got  # 「同级」
+    assert ("employee", "annual_cap", None) not in got  # a sentence naming no plan, in a quote about both
+    lists = "居民住院起付线一级200元、二级500元、三级800元，支付比例对应85%、80%、70%，限额30万元。"
+    got = {k: v for k, (v, _) in read(lists).items()}
+    assert [got[("resident", "ratio", t)] for t in "123"] == [D("0.85"), D("0.8"), D("0.7")]
+    assert got[("resident", "annual_cap", None)] == 300000
+    hefei = "居民住院起付线：一级200元/90%、二级500元/85%、市属三级700元/80%、省属三级1000元/75%，基本医保限额30万元。"
+    got = {k: v for k, (v, _) in read(hefei).items()}
+    assert got[("resident", "deductible", "2")] == 500 and ("resident", "ratio", "3") not in got  # 市属/省属: not "3"
+    assert read("住院起付线：一级300元（报销80%）、三级1300元（报销75%-78%），年度最高支付限额为20万-25万元。", "resident") \
+        == {("resident", "deductible", "1"): (D(300), "住院起付线：一级300元、三级1300元，年度最高支付限额为20万-25万元"),
+            ("resident", "deductible", "3"): (D(1300), "住院起付线：一级300元、三级1300元，年度最高支付限额为20万-25万元")}
+    assert read("职工统筹基金年度最高支付限额15万元，大额救助最高50万元。") == {}  # 住院? not said
+    assert read("职工住院统筹基金年度最高支付限额15万元，大额救助最高50万元。") == {
+        ("employee", "annual_cap", None): (D(150000), "职工住院统筹基金年度最高支付限额15万元，大额救助最高50万元")}
+    assert read("居民住院：二级医疗机构起付线由800元下调至600元，支付比例由78%上调至80%。")[
+        ("resident", "deductible", "2")][0] == 600
+
+
+def test_where_the_aggregator_contradicts_its_own_quote_both_figures_are_shown(run):
+    """佛山 居民: its quoted notice says 一级90%、二级85%、三级75%, its table 95/90/85 %."""
+    doc = run.json("policy", "show", "佛山", "-t", "居民")
+    tiers = next(s for s in doc["sections"] if s["kind"] == "inpatient")["tiers"]
+    assert [tiers[t]["ratio"]["value"] for t in "123"] == [0.95, 0.9, 0.85]
+    alternatives = [tiers[t]["ratio"]["alternatives"][0] for t in "123"]
+    assert [a["value"] for a in alternatives] == [0.9, 0.85, 0.75]
+    assert all(a["source"] == "agg-fs-medical-insurance-inpatient-2023" and a["note"].startswith("聚合表引用的通知原文写作")
+               for a in alternatives)
+    # the estimate itself still uses the table's figure (the range is the engine's business)
+    assert run.json("estimate", "-r", "佛山", "-t", "居民", "--tier", "3", "--amount", "8000")["fund_pay"] == 5780
