@@ -97,7 +97,8 @@ def render() -> str:
         "没有一条来源标为 official:官方原文须从医保局自己的文件读出并给出网址。各地以当地医保局公布为准。",
         "",
         "来源 id 以 `agg-` 开头的是公开聚合项目 china-medical-insurance 的数据文件(`agg-file`,附提交号的 GitHub 链接)"
-        "和它引用的文件(聚合项目引用、未核对,不附它给的网址);`page-` 开头的是 ACCURACY.md 用来对照的独立网页。"
+        "和它引用的文件(聚合项目引用、未核对,不附它给的网址);`agg-placeholder-…` 是与外省城市完全相同、疑似占位的表"
+        "(可信度 placeholder),`agg-shared-…` 是只与省内城市相同的表;`page-` 开头的是 ACCURACY.md 用来对照的独立网页。"
         "导入方法见 [regions/README.md](regions/README.md)。",
         "",
         "## 按省份 / By province",

@@ -265,6 +265,7 @@ class Report:
     page_sections: list[str] = field(default_factory=list)
     cap_splits: list[str] = field(default_factory=list)
     contradictions: list[str] = field(default_factory=list)
+    shared: dict[str, int] = field(default_factory=dict)
     accuracy_notes: int = 0
     hints: int = 0
 
@@ -1064,6 +1065,105 @@ def _tiers_words(tiers: dict[str, Any]) -> str:
                      for k, t in tiers.items() if "ratio" in t)
 
 
+# ---- tables the aggregator repeats for other cities: placeholders ------------------------------------
+
+PLACEHOLDER_PREFIX = "agg-placeholder-"  # a section's own source: identical to cities in other provinces
+SHARED_PREFIX = "agg-shared-"  # identical to cities in the same province only
+#: The source ids whose figures are the aggregator's table (the old value of a figure a page changed is
+#: kept as an alternative sourced to one of these).
+AGGREGATOR_TABLE = ("agg-file", PLACEHOLDER_PREFIX, SHARED_PREFIX)
+_NOT_FIGURES = ("plan", "kind", "effective", "until", "source", "note", "name")
+
+
+def _aggregators_value(value: Any, section_source: str) -> Any:
+    """A figure as the aggregator's table gives it: its value, or — where a page's figure replaced it —
+    the alternative that keeps the table's."""
+    if not (isinstance(value, dict) and "value" in value):
+        return value
+    own = value.get("source")
+    if own is None or own == section_source or str(own).startswith(AGGREGATOR_TABLE):
+        return value["value"]
+    return next(a["value"] for a in value["alternatives"] if a["source"] == section_source)
+
+
+def table_key(plan: str, kind_: str, section: dict[str, Any]) -> str:
+    """What makes two sections the same table: plan, kind and every figure (as the aggregator's table
+    gives it), not the notes, sources or the fund's name. A tier written as one band is its ratio."""
+    source = section["source"]
+    body: dict[str, Any] = {}
+    for key, value in section.items():
+        if key in _NOT_FIGURES:
+            continue
+        if key == "tiers":
+            tiers = {}
+            for tier_key, tier in value.items():
+                tier = {k: _aggregators_value(v, source) for k, v in tier.items()}
+                bands = tier.get("bands")
+                if isinstance(bands, list) and len(bands) == 1 and bands[0].get("upto") is None:
+                    tier = {**{k: v for k, v in tier.items() if k != "bands"}, "ratio": bands[0]["ratio"]}
+                tiers[str(tier_key)] = tier
+            body[key] = tiers
+        else:
+            body[key] = _aggregators_value(value, source)
+    return json.dumps([plan, kind_, _plain(body)], ensure_ascii=False, sort_keys=True)
+
+
+def shared_tables(docs: dict[str, dict[str, Any]]) -> dict[str, list[tuple[str, str, str]]]:
+    """table key → [(file, city, province)] of every imported section (source agg-file) with that key."""
+    groups: dict[str, list[tuple[str, str, str]]] = {}
+    for name, doc in sorted(docs.items()):
+        for plan, body in doc["plans"].items():
+            for kind_, section in body.items():
+                if section.get("source") == "agg-file":
+                    groups.setdefault(table_key(plan, kind_, section), []).append(
+                        (name, doc["region"]["name"], doc["region"].get("province") or ""))
+    return groups
+
+
+def mark_shared(name: str, doc: dict[str, Any], groups: dict[str, list[tuple[str, str, str]]], report: Report) -> None:
+    """A table identical to another city's gets a source of its own: ``agg-placeholder-<plan>-<kind>``
+    (confidence placeholder) when the group crosses a province line, ``agg-shared-<plan>-<kind>``
+    (unverified) when it stays inside one province."""
+    from medins_cli.core.names import PROVINCE_CODES
+
+    added: list[dict[str, Any]] = []
+    own = doc["region"].get("province") or ""
+    for plan, body in doc["plans"].items():
+        for kind_, section in body.items():
+            if section.get("source") != "agg-file":
+                continue
+            group = groups[table_key(plan, kind_, section)]
+            if len(group) < 2:
+                continue
+            provinces = sorted({p for _, _, p in group}, key=lambda p: (PROVINCE_CODES.get(p, "99"), p))
+            others = sorted((m for m in group if m[0] != name),
+                            key=lambda m: (m[2] == own, PROVINCE_CODES.get(m[2], "99"), m[0]))
+            listed = "、".join(f"{city}({province})" for _, city, province in others[:5]) + ("等" if len(others) > 5 else "")
+            what = f"{PLAN_WORDS[plan]}{SECTION_WORDS[kind_]}"
+            if len(provinces) > 1:
+                sid = f"{PLACEHOLDER_PREFIX}{plan}-{kind_}"
+                title = f"{PROJECT} 聚合表的{what}(疑似占位:与 {len(others)} 个城市完全相同,跨 {len(provinces)} 个省)"
+                spread = f"跨 {len(provinces)} 个省" + (f":{'、'.join(provinces)}" if len(provinces) <= 6 else "")
+                note = (f"与 {len(others)} 个城市({spread})完全相同,很可能是聚合项目的"
+                        f"占位数字,不是{doc['region']['name']}自己的:如 {listed}。比较的是这一节的全部数字(不比说明和来源);"
+                        "数字读自 agg-file,没有对照过官方文件")
+                confidence = "placeholder"
+                report.count(report.shared, f"placeholder {plan} {kind_}")
+            else:
+                sid = f"{SHARED_PREFIX}{plan}-{kind_}"
+                title = f"{PROJECT} 聚合表的{what}(与省内 {len(others)} 个城市相同)"
+                note = (f"与省内 {len(others)} 个城市相同:可能是全省统一政策,也可能是占位:如 {listed}。比较的是这一节的全部数字"
+                        "(不比说明和来源);数字读自 agg-file,没有对照过官方文件")
+                confidence = "unverified"
+                report.count(report.shared, f"province {plan} {kind_}")
+            section["source"] = sid
+            added.append({"id": sid, "title": title, "publisher": f"{PROJECT}(公开网络项目,非官方)",
+                          "confidence": confidence, "note": note + "。"})
+    if added:
+        at = next(i for i, s in enumerate(doc["sources"]) if s["id"] == "agg-file") + 1
+        doc["sources"][at:at] = added
+
+
 # ---- existing files: keep what is curated, add what is missing, note every difference --------
 
 
@@ -1307,6 +1407,7 @@ def build(snapshot: Path, regions: Path, report: Report, progress: Callable[[str
     if unknown:
         raise SystemExit(f"ACCURACY.md 的城市在快照里找不到:{'、'.join(sorted(unknown))}")
     out: dict[str, str | None] = {}
+    docs: dict[str, tuple[City, str, dict[str, Any]]] = {}
     for city in cities:
         if city.file in UNTOUCHED:
             report.untouched.append(f"{city.name}({city.file}):{UNTOUCHED[city.file]}")
@@ -1317,8 +1418,12 @@ def build(snapshot: Path, regions: Path, report: Report, progress: Callable[[str
             doc = merge(curated_part(existing[city.file]), doc, report)
             kind = "merged"
         drop_failing(doc, report)
-        out[city.file] = checked_text(doc, header_lines(kind, city), city.file)
-        (report.merged if kind == "merged" else report.written).append(city.file)
+        docs[city.file] = (city, kind, doc)
+    groups = shared_tables({name: doc for name, (_, _, doc) in docs.items()})
+    for name, (city, kind, doc) in docs.items():
+        mark_shared(name, doc, groups, report)
+        out[name] = checked_text(doc, header_lines(kind, city), name)
+        (report.merged if kind == "merged" else report.written).append(name)
     for name, line in first_lines.items():
         if line.startswith(GENERATED) and name not in out:
             out[name] = None
@@ -1362,6 +1467,7 @@ def summary(report: Report, con: Any) -> None:
         con.print(f"  · {line}")
     cities = {line.split(" ", 1)[0] for line in report.contradictions}
     con.print(f"聚合表引用的通知原文与它自己的表格不同、记为另一说法的数字 {len(report.contradictions)} 个({len(cities)} 个城市)")
+    con.print("与别的城市完全相同的表(节数):" + ",".join(f"{k} {v}" for k, v in sorted(report.shared.items())))
     con.print(f"数据提示(validate 的 warning,不丢弃){report.hints} 条")
 
 
