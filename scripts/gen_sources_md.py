@@ -98,7 +98,8 @@ def render() -> str:
         "",
         "来源 id 以 `agg-` 开头的是公开聚合项目 china-medical-insurance 的数据文件(`agg-file`,附提交号的 GitHub 链接)"
         "和它引用的文件(聚合项目引用、未核对,不附它给的网址);`agg-placeholder-…` 是与外省城市完全相同、疑似占位的表"
-        "(可信度 placeholder),`agg-shared-…` 是只与省内城市相同的表;`page-` 开头的是 ACCURACY.md 用来对照的独立网页。"
+        "(可信度 placeholder),`agg-shared-…` 是只与省内城市相同的表;`page-` 开头的是 ACCURACY.md 用来对照的独立网页,"
+        "`ev-` 开头的是证据核查(data/evidence)的网页。"
         "导入方法见 [regions/README.md](regions/README.md)。",
         "",
         "## 按省份 / By province",

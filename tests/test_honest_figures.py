@@ -255,3 +255,250 @@ def test_a_placeholder_tables_estimate_says_so_and_min_confidence_refuses_it(run
     shown = run.json("policy", "show", "南阳", "-t", "职工")
     inpatient = next(s for s in shown["sections"] if s["kind"] == "inpatient")
     assert inpatient["source"] == "agg-placeholder-employee-inpatient"
+
+
+# ---- the evidence pass: the importer's rules, on small synthetic evidence ---------------------------
+
+SYNTHETIC_CITY = {
+    "region": {"name": "示例", "level": "city", "province": "示例省"},
+    "sources": [{"id": "agg-file", "title": "聚合表", "confidence": "unverified"}],
+    "plans": {"employee": {
+        "inpatient": {"tiers": {"2": {"deductible": 500, "ratio": 0.88}, "3": {"deductible": 1200, "ratio": 0.85}},
+                      "annual_cap": 500000, "source": "agg-file"},
+        "critical_illness": {"mode": "on_burden", "threshold": 15000, "bands": [{"ratio": 0.8}], "source": "agg-file"}}},
+    "notes": [],
+}
+
+
+def _evidence(tmp_path, sources, findings, covers=None, name="shili"):
+    """Write one synthetic evidence file (the EVIDENCE-FORMAT) and read it back as the importer does."""
+    import copy
+
+    import yaml
+
+    ia = _script()
+    folder = tmp_path / "evidence"
+    folder.mkdir(exist_ok=True)
+    doc = {"region": "示例", "province": "示例省", "searched": "2026-12-06", "queries": ["q"],
+           "sources": sources, "findings": findings, "outcome": "found", "remarks": ""}
+    if covers is not None:
+        doc["covers"] = covers
+    (folder / f"{name}.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    city = ia.City(None, "示例", "示例市", "示例省", "shili", file="shili.yaml")
+    evidence = ia.read_evidence(folder, [city])["shili.yaml"]
+    return ia, copy.deepcopy(SYNTHETIC_CITY), evidence
+
+
+def _page(pid, url, kind, date=None, doc_number=None, quote="摘录"):
+    return {"id": pid, "url": url, "title": f"页面 {pid}", "date": date, "kind": kind, "doc_number": doc_number,
+            "quote": quote}
+
+
+def _finding(source, value, figure="deductible", tier="3", section="inpatient", year=None, note=""):
+    out = {"plan": "employee", "section": section, "figure": figure, "value": value, "year": year, "source": source,
+           "note": note}
+    if tier is not None:
+        out["tier"] = tier
+    return out
+
+
+def test_a_content_farm_alone_never_changes_a_figure(tmp_path):
+    import datetime as dt
+
+    pages = [_page("farm-a", "https://farm-a.example/1", "content_farm", dt.date(2025, 3, 1)),
+             _page("farm-b", "https://farm-b.example/2", "content_farm", dt.date(2025, 4, 1))]
+    ia, doc, ev = _evidence(tmp_path, pages, [_finding("farm-a", 880, year=2025), _finding("farm-b", 880, year=2025)])
+    result = ia.apply_evidence("shili.yaml", doc, ev, ia.Report())
+    figure = doc["plans"]["employee"]["inpatient"]["tiers"]["3"]["deductible"]
+    assert figure["value"] == 1200 and "source" not in figure and result.changed == []
+    [alternative] = figure["alternatives"]  # two farms, one value: one alternative, the other page named
+    assert alternative["value"] == 880 and alternative["source"] == "ev-farm-b"  # the newer page
+    assert "内容农场页面,仅供参考" in alternative["note"] and "另见 ev-farm-a" in alternative["note"]
+    sources = ia.page_sources_from_evidence(ev, result)
+    assert [s["confidence"] for s in sources] == ["unverified", "unverified"]
+    assert sources[0]["url"] == "https://farm-a.example/1" and "内容农场" in sources[0]["note"]
+
+
+def test_two_independent_dated_pages_change_a_figure_and_keep_the_old_one(tmp_path):
+    import datetime as dt
+    from decimal import Decimal
+
+    pages = [_page("portal", "https://portal.example/a", "portal", dt.date(2024, 5, 1), quote="三级 880元"),
+             _page("uni", "http://xxg.uni.example.edu/b", "institution", dt.date(2025, 1, 20), quote="三级医院 880"),
+             _page("farm", "https://farm.example/c", "content_farm", dt.date(2025, 1, 1))]
+    findings = [_finding("portal", 880, year=2024), _finding("uni", 880), _finding("farm", 1000)]
+    ia, doc, ev = _evidence(tmp_path, pages, findings)
+    result = ia.apply_evidence("shili.yaml", doc, ev, ia.Report())
+    figure = doc["plans"]["employee"]["inpatient"]["tiers"]["3"]["deductible"]
+    assert figure["value"] == Decimal(880) and figure["source"] == "ev-uni"  # the better kind first
+    assert "ev-portal" in figure["note"] and "secondary" in figure["note"]
+    old, farm = figure["alternatives"]
+    assert old == {"value": 1200, "source": "agg-file", "note": "改用独立网页的数字之前本文件的数字(聚合表,未核实)"}
+    assert farm["value"] == Decimal(1000) and farm["source"] == "ev-farm"
+    assert len(result.changed) == 2
+    by_id = {s["id"]: s for s in ia.page_sources_from_evidence(ev, result)}
+    assert by_id["ev-uni"]["confidence"] == by_id["ev-portal"]["confidence"] == "secondary"  # never official
+    assert "据此改动" in by_id["ev-uni"]["note"] and "1200 元 → 880 元" in by_id["ev-uni"]["note"]
+    # the document still validates, and the old figure is what the placeholder grouping compares
+    assert ia._aggregators_value(figure, "agg-file") == 1200
+
+
+def test_what_is_not_enough_to_change_a_figure(tmp_path):
+    import datetime as dt
+
+    cases = {
+        "one page": [_page("a", "https://a.example/1", "portal", dt.date(2024, 1, 1))],
+        "same domain twice": [_page("a", "https://a.example/1", "portal", dt.date(2024, 1, 1)),
+                              _page("b", "https://a.example/2", "news", dt.date(2024, 2, 1))],
+        "undated": [_page("a", "https://a.example/1", "portal"), _page("b", "https://b.example/2", "institution")],
+        "before 2023": [_page("a", "https://a.example/1", "portal", dt.date(2022, 6, 1)),
+                        _page("b", "https://b.example/2", "news", dt.date(2020, 1, 1))],
+        "authority, undated": [_page("a", "https://ybj.example.gov.cn/1", "authority")],
+        "reprint without 文号": [_page("a", "https://a.example/1", "reprint", dt.date(2024, 1, 1))],
+    }
+    for label, pages in cases.items():
+        ia, doc, ev = _evidence(tmp_path, pages, [_finding(p["id"], 880) for p in pages])
+        ia.apply_evidence("shili.yaml", doc, ev, ia.Report())
+        figure = doc["plans"]["employee"]["inpatient"]["tiers"]["3"]["deductible"]
+        assert figure["value"] == 1200 and [a["value"] for a in figure["alternatives"]] == [880], label
+
+
+def test_an_authority_page_or_a_dated_reprint_with_its_wenhao_is_enough(tmp_path):
+    import datetime as dt
+
+    for page in (_page("gov", "https://ybj.example.gov.cn/1", "authority", dt.date(2024, 3, 1)),
+                 _page("rep", "https://news.example/2", "reprint", dt.date(2023, 7, 1), doc_number="示医保发〔2023〕1号")):
+        ia, doc, ev = _evidence(tmp_path, [page], [_finding(page["id"], 0.9, figure="ratio")])
+        ia.apply_evidence("shili.yaml", doc, ev, ia.Report())
+        figure = doc["plans"]["employee"]["inpatient"]["tiers"]["3"]["ratio"]
+        assert float(figure["value"]) == 0.9 and figure["source"] == f"ev-{page['id']}"
+        assert [float(a["value"]) for a in figure["alternatives"]] == [0.85]
+
+
+def test_agreement_is_recorded_and_strong_agreement_blocks_a_change(tmp_path):
+    import datetime as dt
+
+    pages = [_page("gov", "https://ybj.example.gov.cn/1", "authority", dt.date(2024, 3, 1)),
+             _page("a", "https://a.example/1", "portal", dt.date(2024, 1, 1)),
+             _page("b", "https://b.example/2", "institution", dt.date(2024, 2, 1))]
+    findings = [_finding("gov", 1200), _finding("a", 880), _finding("b", 880)]
+    ia, doc, ev = _evidence(tmp_path, pages, findings)
+    result = ia.apply_evidence("shili.yaml", doc, ev, ia.Report())
+    figure = doc["plans"]["employee"]["inpatient"]["tiers"]["3"]["deductible"]
+    assert figure["value"] == 1200 and [a["value"] for a in figure["alternatives"]] == [880]
+    assert [f.page.id for f, _ in result.agree] == ["ev-gov"]
+    note = {s["id"]: s["note"] for s in ia.page_sources_from_evidence(ev, result)}["ev-gov"]
+    assert "与本文件一致:职工住院三级起付线 1200 元" in note
+
+
+def test_folded_caps_bands_and_modes_from_pages(tmp_path):
+    import datetime as dt
+
+    pages = [_page("p", "https://p.example/1", "portal", dt.date(2024, 8, 12), quote="基本 8 万,大病 42 万,合计 50 万")]
+    findings = [_finding("p", 80000, figure="annual_cap", tier=None, note="folded: 基本 8万 + 大病 42万"),
+                _finding("p", [{"upto": 40000, "ratio": 0.86}, {"upto": None, "ratio": 0.95}], figure="bands"),
+                _finding("p", "above_cap", figure="mode", tier=None, section="critical_illness"),
+                _finding("p", 0.9, figure="ratio", tier="1")]  # 一级: this file has no such tier
+    ia, doc, ev = _evidence(tmp_path, pages, findings)
+    result = ia.apply_evidence("shili.yaml", doc, ev, ia.Report())
+    inpatient = doc["plans"]["employee"]["inpatient"]
+    cap = inpatient["annual_cap"]
+    assert cap["value"] == 500000 and cap["alternatives"][0]["value"] == 80000
+    assert "把基本统筹的年度封顶线写作 80000 元" in cap["alternatives"][0]["note"]
+    tier = inpatient["tiers"]["3"]  # a flat ratio and a page's bands: the tier is written as bands
+    assert "ratio" not in tier and [float(b["ratio"]) for b in tier["bands"]["value"]] == [0.85]
+    assert [float(b["ratio"]) for b in tier["bands"]["alternatives"][0]["value"]] == [0.86, 0.95]
+    mode = doc["plans"]["employee"]["critical_illness"]["mode"]
+    assert mode["value"] == "on_burden" and mode["alternatives"][0]["value"] == "above_cap"
+    assert [why for _, why in result.not_applied] == ["本文件的职工住院没有一级这一级"]
+
+
+def test_a_province_document_applies_to_every_city_it_covers(tmp_path):
+    import datetime as dt
+
+    ia = _script()
+    import yaml
+
+    folder = tmp_path / "evidence"
+    folder.mkdir()
+    doc = {"region": "示例省", "province": "示例省", "searched": "2026-12-06", "queries": [],
+           "sources": [_page("farm", "https://farm.example/1", "content_farm", dt.date(2025, 3, 7))],
+           "findings": [_finding("farm", 238218, figure="annual_cap", tier=None, year=2023)],
+           "outcome": "found", "remarks": "", "covers": ["示例省 (the whole province)"]}
+    (folder / "PROVINCE-shili.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    cities = [ia.City(None, n, n + "市", "示例省", p, file=f"{p}.yaml") for n, p in (("甲", "jia"), ("乙", "yi"))]
+    cities.append(ia.City(None, "丙", "丙市", "别的省", "bing", file="bing.yaml"))
+    evidence = ia.read_evidence(folder, cities)
+    assert sorted(evidence) == ["jia.yaml", "yi.yaml"]
+    assert [p.id for p in evidence["jia.yaml"].pages] == ["ev-shili-farm"]
+
+
+# ---- the evidence pass in the shipped data ------------------------------------------------------------
+
+
+def test_the_shipped_evidence_files_keep_the_format():
+    import datetime as dt
+
+    from medins_cli.store.yamlio import load_yaml
+
+    ia = _script()
+    folder = DATA / "evidence"
+    files = sorted(folder.glob("*.yaml"))
+    assert len(files) == 73 and sum(p.name.startswith("PROVINCE-") for p in files) == 4
+    for path in files:
+        doc = load_yaml(path)
+        assert ia._evidence_problem(path.name, doc) is None, path.name
+        assert doc["outcome"] in ("found", "nothing_usable") and isinstance(doc["queries"], list), path.name
+        for src in doc["sources"]:
+            assert len(src["quote"]) <= 200 and (src["date"] is None or isinstance(src["date"], dt.date)), path.name
+        if not path.name.startswith("PROVINCE-"):
+            region = load_yaml(DATA / "regions" / path.name)["region"]
+            assert (region["name"], region["province"]) == (doc["region"], doc["province"]), path.name
+
+
+def test_pages_become_sources_with_their_urls_exactly_and_never_official(run):
+    from medins_cli.store.yamlio import load_yaml
+
+    kunming = run.json("policy", "show", "昆明")
+    evidence = load_yaml(DATA / "evidence" / "kunming.yaml")
+    pages = {s["id"]: s for s in kunming["sources"] if s["id"].startswith("ev-")}
+    assert {f"ev-{s['id']}": s["url"] for s in evidence["sources"]} == {k: s["url"] for k, s in pages.items()}
+    assert pages["ev-shbk-2024"]["confidence"] == "secondary" and pages["ev-jskk-5764885"]["confidence"] == "unverified"
+    assert "与本文件一致:" in pages["ev-shbk-2024"]["note"] and "职工住院三级比例 85%" in pages["ev-shbk-2024"]["note"]
+    inpatient = next(s for s in kunming["sections"] if s["plan"] == "employee" and s["kind"] == "inpatient")
+    cap = inpatient["annual_cap"]  # 8万 basic + 42万 大病 = the 50万 we show: the page's basic cap as an alternative
+    assert cap["value"] == 500000 and cap["alternatives"][0]["value"] == 80000
+    assert "把基本统筹的年度封顶线写作 80000 元" in cap["alternatives"][0]["note"]
+    assert inpatient["tiers"]["3"]["deductible"]["alternatives"][0]["value"] == 880
+    assert all(s["confidence"] != "official" for s in kunming["sources"])
+    guangxi = run.json("policy", "show", "桂林", "-t", "居民")  # PROVINCE-guangxi covers every 广西 city
+    cap = next(s for s in guangxi["sections"] if s["kind"] == "inpatient")["annual_cap"]
+    assert cap["alternatives"][0]["value"] == 238218 and "内容农场页面,仅供参考" in cap["alternatives"][0]["note"]
+
+
+def test_the_quality_index_matches_the_shipped_files():
+    """data/evidence/quality.json (what `regions --quality` reads) agrees with the region files."""
+    import json
+
+    index = json.loads((DATA / "evidence" / "quality.json").read_text(encoding="utf-8"))
+    imported = [p for p in sorted((DATA / "regions").glob("*.yaml"))
+                if p.read_text(encoding="utf-8").startswith("# medins-import:")]
+    assert sorted(index["regions"]) == sorted(p.stem for p in imported)
+    for path in imported:
+        doc = _shipped(path.name)
+        entry = index["regions"][path.stem]
+        shared = {f"{s['plan']}.{s['kind']}": s["source"] for s in doc["sections"]
+                  if s["source"].startswith(("agg-placeholder-", "agg-shared-"))}
+        assert {k: v["source"] for k, v in entry["shared"].items()} == shared, path.name
+        with_alternatives = 0
+        for section in doc["sections"]:
+            figures = [v for k, v in section.items() if k != "tiers"]
+            figures += [v for tier in (section.get("tiers") or {}).values() for v in tier.values()]
+            with_alternatives += sum(1 for v in figures if isinstance(v, dict) and v.get("alternatives"))
+        assert entry["figures_with_alternatives"] == with_alternatives, path.name
+        assert (entry["evidence"] is not None) == any(s["id"].startswith("ev-") for s in doc["sources"]) or \
+            entry["evidence"]["outcome"] == "nothing_usable", path.name
+    totals = index["totals"]
+    assert totals["figures_changed_by_evidence"] == 0  # no page met the rules (see data/evidence/README.md)
+    assert totals["alternatives_by_reason"]["self_contradiction"] == 110
+    assert totals["alternatives_by_reason"]["mode_reading"] == 36

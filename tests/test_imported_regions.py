@@ -289,12 +289,17 @@ def test_short_names():
 @pytest.mark.skipif(not (SNAPSHOT / "manifest").is_dir() or importlib.util.find_spec("json5") is None,
                     reason="needs the aggregator snapshot (../shared/aggregator) and json5; CI has neither")
 def test_reimport_reproduces_data_regions_byte_for_byte(tmp_path):
-    regions = tmp_path / "regions"
+    """With the evidence pass (data/evidence) re-applied: a re-import never loses it."""
+    regions, summary = tmp_path / "regions", tmp_path / "summary"
     shutil.copytree(DATA / "regions", regions)
     result = subprocess.run([sys.executable, str(REPO / "scripts" / "import_aggregator.py"), str(SNAPSHOT),
-                             "--regions", str(regions), "--quiet"], capture_output=True, text=True, timeout=600)
+                             "--regions", str(regions), "--summary", str(summary), "--quiet"],
+                            capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr
     names = sorted(p.name for p in (DATA / "regions").iterdir())
     assert sorted(p.name for p in regions.iterdir()) == names
     match, mismatch, errors = filecmp.cmpfiles(DATA / "regions", regions, names, shallow=False)
     assert mismatch == [] and errors == [], mismatch[:5]
+    for name in ("quality.json", "SUMMARY.md"):  # the per-city quality index is the import's too
+        assert (summary / name).read_bytes() == (DATA / "evidence" / name).read_bytes(), name
+    assert "ev-shbk-2024" in (regions / "kunming.yaml").read_text(encoding="utf-8")  # the evidence is in what we compared
