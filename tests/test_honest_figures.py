@@ -502,3 +502,31 @@ def test_the_quality_index_matches_the_shipped_files():
     assert totals["figures_changed_by_evidence"] == 0  # no page met the rules (see data/evidence/README.md)
     assert totals["alternatives_by_reason"]["self_contradiction"] == 110
     assert totals["alternatives_by_reason"]["mode_reading"] == 36
+
+
+# ---- claims that match the measurements ------------------------------------------------------------
+
+
+def test_no_claim_of_three_quarters_is_left_and_both_samples_are_said():
+    repo = DATA.parent
+    texts = [repo / "README.md", *sorted((repo / "docs").glob("*.md")), *sorted(DATA.rglob("*.md")),
+             *sorted((DATA / "regions").glob("*.yaml")), *sorted((repo / "medins_cli").rglob("*.py")),
+             *sorted((repo / "scripts").glob("*.py"))]
+    for path in texts:
+        text = path.read_text(encoding="utf-8")
+        assert "四分之三" not in text and "three quarters" not in text.lower(), path
+    for path in (repo / "README.md", DATA / "regions" / "README.md", DATA / "SOURCES.md"):
+        text = path.read_text(encoding="utf-8")
+        assert "196" in text and "270" in text and "31" in text and "92" in text and "占位" in text, path
+    imported = _shipped("kunming.yaml")
+    note = imported["notes"][0]["text"] + next(s["note"] for s in imported["sources"] if s["id"] == "agg-file")
+    assert "196 个一致" in note and "只有 31 次一致" in note and "agg-placeholder-" in note
+
+
+def test_the_caveat_lines_fit_80_columns():
+    from rich.cells import cell_len
+
+    from medins_cli.render.estimate import AGGREGATOR_CAVEAT, PLACEHOLDER_CAVEAT
+
+    assert cell_len(f"⚠ {AGGREGATOR_CAVEAT}") <= 80 and cell_len(f"⚠ {PLACEHOLDER_CAVEAT}") <= 80
+    assert "31/92" in AGGREGATOR_CAVEAT and "196/270" in AGGREGATOR_CAVEAT

@@ -187,7 +187,7 @@ def test_completion_offers_the_cities_a_shared_pinyin_means():
 def test_table_opens_with_what_aggregator_figures_are(run):
     out = run("estimate", "-r", "佛山", "--tier", "3", "--amount", "8000", "-t", "职工", "-f", "table").stdout
     first = out.splitlines()[0]
-    assert "公开聚合项目" in first and "未对照官方文件核实" in first and "四分之三" in first
+    assert "公开聚合项目" in first and "未对照官方文件核实" in first and "196/270" in first and "31/92" in first
     assert "佛山 · 职工医保" in out.splitlines()[1]
     compare = run("estimate", "-r", "佛山", "--amount", "8000", "-t", "居民", "--compare", "tiers", "-f", "table")
     assert "公开聚合项目" in compare.stdout.splitlines()[0]

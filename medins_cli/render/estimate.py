@@ -239,7 +239,7 @@ def render_limits(con: Any, bd: Breakdown) -> None:
 
 #: How a source from the public aggregator is recognised (its title, url or publisher names it).
 AGGREGATOR = "china-medical-insurance"
-AGGREGATOR_CAVEAT = "数字来自公开聚合项目,未对照官方文件核实;抽查约四分之三与其他公开网页一致"  # fits 80 columns
+AGGREGATOR_CAVEAT = "公开聚合项目的数字,未对照官方文件核实;与别处网页一致:首次 196/270,新近仅 31/92"  # fits 80 columns
 #: When a figure used comes from a table the aggregator repeats for cities in other provinces.
 PLACEHOLDER_CAVEAT = "疑似占位:这张表与外省城市的完全相同(公开聚合项目),未对照官方文件核实"  # fits 80 columns
 _WEAK = ("unverified", "placeholder")
