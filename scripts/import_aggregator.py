@@ -1723,7 +1723,9 @@ def quality_texts(index: dict[str, dict[str, Any]]) -> dict[str, str]:
              "| 地区 | 省份 | 证据:最好的一种 / 网页数 | 一致 / 不同 / 改动 / 未写入 | 占位表(跨省相同) | 省内相同的表 | 有另一说法的数字 |",
              "|---|---|---|---|---|---|---|"]
     parts = {"inpatient": "住院", "outpatient": "门诊", "critical_illness": "大病", "remote": "异地"}
-    for _, q in sorted(index.items(), key=lambda kv: (kv[1]["province"] or "", kv[0])):
+    from medins_cli.core.names import PROVINCE_CODES
+
+    for _, q in sorted(index.items(), key=lambda kv: (PROVINCE_CODES.get(kv[1]["province"] or "", "99"), kv[0])):
         e = q["evidence"]
         ev_cell = "—" if not e else (f"{e['best_kind'] or '无'} / {e['pages']}" + ("(无可用网页)" if e["outcome"] == "nothing_usable" else ""))
         counts = "—" if not e else f"{e['agree']} / {e['differ']} / {e['changed']} / {e['not_applied']}"
