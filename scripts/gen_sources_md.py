@@ -17,7 +17,7 @@ TARGET = ROOT / "data" / "SOURCES.md"
 SEED = REGIONS / "index.json"
 
 CONFIDENCE = {"official": "官方原文 official", "observed": "本人结算单 observed", "secondary": "转述文章 secondary",
-              "unverified": "未核实 unverified"}
+              "unverified": "未核实 unverified", "placeholder": "疑似占位 placeholder"}
 PLANS = {"employee": "职工", "resident": "居民"}
 PARTS = {"inpatient": "住院", "outpatient": "门诊", "critical_illness": "大病", "remote": "异地", "account": "个人账户"}
 
@@ -96,8 +96,16 @@ def render() -> str:
         "",
         "没有一条来源标为 official:官方原文须从医保局自己的文件读出并给出网址。各地以当地医保局公布为准。",
         "",
+        "聚合项目的数字与其他公开网页对照过两次:首次(ACCURACY.md,29 个城市)270 个数字中 196 个一致,但那次的搜索偏向一致的网页;"
+        "新近(ACCURACY-FRESH.md,另取 40 个城市)92 次比较只有 31 次一致(34 %),没有一个是医保局的网页。"
+        "**疑似占位**(placeholder)是聚合项目给外省城市写了一模一样数字的表:几乎肯定不是这个城市自己的政策,"
+        "`--min-confidence unverified` 会拒绝用到它的估算。各城市的证据核查、占位表和有另一说法的数字见 "
+        "[evidence/SUMMARY.md](evidence/SUMMARY.md)。",
+        "",
         "来源 id 以 `agg-` 开头的是公开聚合项目 china-medical-insurance 的数据文件(`agg-file`,附提交号的 GitHub 链接)"
-        "和它引用的文件(聚合项目引用、未核对,不附它给的网址);`page-` 开头的是 ACCURACY.md 用来对照的独立网页。"
+        "和它引用的文件(聚合项目引用、未核对,不附它给的网址);`agg-placeholder-…` 是与外省城市完全相同、疑似占位的表"
+        "(可信度 placeholder),`agg-shared-…` 是只与省内城市相同的表;`page-` 开头的是 ACCURACY.md 用来对照的独立网页,"
+        "`ev-` 开头的是证据核查(data/evidence)的网页。"
         "导入方法见 [regions/README.md](regions/README.md)。",
         "",
         "## 按省份 / By province",

@@ -9,12 +9,15 @@ SNAPSHOT_DIR is a verbatim copy of the data files of the web calculator china-me
 municipalities in ``index.ts``), ``src/data/types.ts``, ``manifest/*.tsv`` (path, commit, lengths,
 lastUpdated) and ``ACCURACY.md`` (its figures compared with independent public pages).
 
-Every figure it yields is ``unverified``; the documents the aggregator cites become sources
-"cited by the aggregator, not checked", without the aggregator's URLs (they reuse page ids
-across cities). How each field maps, and how the import treats files we already had, is in
+Every figure it yields is ``unverified`` (``placeholder`` where the aggregator repeats the table for
+cities in other provinces); the documents the aggregator cites become sources "cited by the
+aggregator, not checked", without the aggregator's URLs (they reuse page ids across cities). Where
+the aggregator's own quoted text or an ambiguous reading gives another figure, that figure is an
+alternative. Last, the evidence pass (data/evidence/*.yaml) is re-applied by the rules in
+data/evidence/README.md, and data/evidence/quality.json and SUMMARY.md are written. How each field maps, and how the import treats files we already had, is in
 data/regions/README.md ("导入聚合数据"). Same input → byte-identical output: the import reads
 the curated part of a file it merged into back from the file itself (what belongs to the
-import is marked by source ids starting ``agg-`` or ``page-``), so re-running is a fixed point.
+import is marked by source ids starting ``agg-``, ``page-`` or ``ev-``), so re-running is a fixed point.
 
 A script, not part of the package: it may import rich and json5 (``pip install json5``);
 medins itself never imports it.
@@ -42,13 +45,18 @@ REPO_URL = "https://github.com/good9527/china-medical-insurance"
 PROJECT = "china-medical-insurance"
 GENERATED = "# medins-import: generated"
 MERGED = "# medins-import: merged"
-OWNED_PREFIXES = ("agg-", "page-")  # source ids the import writes (and rewrites on every run)
+OWNED_PREFIXES = ("agg-", "page-", "ev-")  # source ids the import writes (and rewrites on every run)
 #: Files the import never rewrites, with the reason (said in its summary).
 UNTOUCHED = {
     "mianyang.yaml": "绵阳由维护者从同一聚合项目较新的文件(提交 9f157b25)手工整理并更正,导入不改动它",
 }
 SENTINEL_CAP = 9_999_999  # the aggregator writes 9999999 (or more) for "no limit"
-MEASURED = "抽查:该项目的 270 个数字与其他公开网页对照,约四分之三一致(ACCURACY.md:73 %)"
+#: Both samples, said wherever the aggregator's figures are (ACCURACY.md; ACCURACY-FRESH.md, the less biased one).
+MEASURED = ("与其他公开网页对照过两次:首次 29 个城市的 270 个数字中 196 个一致(ACCURACY.md);新近另取 40 个城市,"
+            "92 次比较只有 31 次一致(34 %,ACCURACY-FRESH.md),其中没有一个是医保局的网页")
+#: What a placeholder table is, in the same words everywhere.
+PLACEHOLDER_WORDS = ("来源 id 以 agg-placeholder- 开头的节是疑似占位的表:聚合项目给外省城市写了一模一样的数字,几乎肯定不是本市自己的"
+                     "(可信度 placeholder)")
 
 AGG_TIERS = (("community", "community"), ("tier1", "1"), ("tier2", "2"), ("tier3", "3"), ("tier3_top", "3a"))
 TIER_WORDS = {"community": "基层", "1": "一级", "2": "二级", "3": "三级", "3a": "三甲"}
@@ -264,6 +272,11 @@ class Report:
     repeat: dict[str, int] = field(default_factory=dict)
     page_sections: list[str] = field(default_factory=list)
     cap_splits: list[str] = field(default_factory=list)
+    contradictions: list[str] = field(default_factory=list)
+    shared: dict[str, int] = field(default_factory=dict)
+    evidence_changes: list[str] = field(default_factory=list)
+    evidence_alternatives: dict[str, int] = field(default_factory=dict)
+    summary_files: dict[str, str] = field(default_factory=dict)
     accuracy_notes: int = 0
     hints: int = 0
 
@@ -344,6 +357,8 @@ _ABOVE_CAP = [
     r"(?:超过|超出)[^。；，,]{0,20}(?:最高支付限额|封顶线|统筹限额|最高限额|限额)",
     r"(?:最高支付限额|封顶线|统筹限额)[^。；，,]{0,12}以上部分",
     r"封顶线[^。；]{0,12}[（(]超过由[^）)]*(?:大额|附加|互助)",
+    # 武汉、宜昌:「统筹基金年最高支付限额24万元，超过部分进入大额医保继续报销」
+    r"(?:最高支付限额|封顶线|统筹限额)[^。；]{0,16}(?:超过|超出)部分(?:进入|由)",
 ]
 
 
@@ -360,12 +375,198 @@ def above_cap_evidence(source: SourceFile, plan: str, basic_cap: Any) -> str | N
     patterns = list(_ABOVE_CAP)
     if basic_cap:
         wan = num(basic_cap) / 10000
-        patterns.append(r"(?:超过|超出)" + re.escape(f"{wan.normalize():f}") + r"万元以上部分")
+        # 西安's comment on its 大额 band: 「超过40万部分由大额补助支付90%」
+        patterns.append(r"(?:超过|超出)" + re.escape(f"{wan.normalize():f}") + r"万(?:元)?(?:以上)?(?:的)?部分")
     for text in texts:
         for sentence in re.split(r"[。；]", text):
             if any(re.search(p, sentence) for p in patterns) and re.search("大额|大病|互助|附加|补助|补充", sentence + text):
                 return sentence.strip()
     return None
+
+
+# ---- the aggregator against itself: figures its quoted notices give ----------------------------
+
+_Q_TIERS = {"基层": "community", "社区": "community", "一级": "1", "二级": "2", "三级": "3"}
+_Q_QUALIFIED_BEFORE = ("市属", "省属", "区属", "省级", "市级", "县级", "部属", "州级", "县域", "区级")
+_Q_QUALIFIED_AFTER = ("甲", "乙", "特", "及以上", "以上")
+#: Words after which a clause speaks of other people (retirees, students …): read only what comes before.
+_Q_TRUNCATE = ("退休", "学生", "儿童", "未成年", "特困", "低保", "少儿", "大学生")
+#: Clauses about other cases (referrals, out of area, contribution grades, later stays, age): skipped.
+_Q_SKIP = ("转诊", "异地", "市外", "省外", "县外", "域外", "档", "第二次", "二次", "多次", "周岁", "岁", "门诊")
+_Q_TOKEN = re.compile(r"(?P<tier>基层|社区|一级|二级|三级)|(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>万元|万|元|%)")
+_Q_CHAIN = re.compile(r"(?:医疗机构|医院|定点医疗机构|定点医院)?(?:/|及|和|、)")
+_Q_RANGE = re.compile(r"[-—~～至到]")
+_Q_OTHER_FUNDS = "大病|大额|互助|救助|补充|补助"
+_Q_CAP = re.compile(r"(?:最高支付限额|最高限额|限额|封顶线|封顶)(?:为|是|统一为)?(\d+(?:\.\d+)?)万元?")
+
+QuoteKey = tuple[str, str, "str | None"]  # (plan, deductible | ratio | annual_cap, tier or None)
+
+
+def _q_plain(text: str) -> str:
+    text = re.sub(r"（[^（）]*）|\([^()]*\)", "", text)  # asides: retirees, students, examples
+    # 「由800元下调至600元」: the figure in force is the second
+    text = re.sub(r"由\d+(?:\.\d+)?(?:元|%)(?:下调|上调|调整|提高|降低|调低|调高)?(?:至|为|到)", "", text)
+    return text.replace(",", "，").replace(";", "；").replace(" ", "")
+
+
+def _q_tokens(part: str) -> list[tuple[str, Any, int, int]]:
+    out: list[tuple[str, Any, int, int]] = []
+    for m in _Q_TOKEN.finditer(part):
+        if m.group("tier"):
+            before, after = part[max(0, m.start() - 2):m.start()], part[m.end():m.end() + 3]
+            qualified = before in _Q_QUALIFIED_BEFORE or after.startswith(_Q_QUALIFIED_AFTER)
+            out.append(("tier", None if qualified else _Q_TIERS[m.group("tier")], m.start(), m.end()))
+        elif m.group("unit") in ("元", "%"):
+            field_ = "deductible" if m.group("unit") == "元" else "ratio"
+            out.append(("num", (field_, num(m.group("num")) / (100 if field_ == "ratio" else 1)), m.start(), m.end()))
+    return out
+
+
+def quoted_figures(quote: str, plan: str | None = None) -> dict[QuoteKey, tuple[Decimal, str]]:
+    """The inpatient figures a quoted notice states — 起付线 and 比例 per tier (基层/社区/一级/二级/三级),
+    the basic fund's cap — read only where the words read one way: (plan, field, tier) → (value, the
+    sentence). ``plan`` is the plan of a quote that names none (职工/在职/居民); a quote that names both
+    is read only in sentences that name theirs. Lists are read
+    in order (「一级200元、二级400元、三级600元，在职报销94%、92%、90%」); qualified tiers (省属三级,
+    三级甲等), ranges (75%-78%), retirees, students, referrals and later stays are left out; a figure
+    the quote gives two ways is left out."""
+    found: dict[QuoteKey, tuple[Decimal, str]] = {}
+    bad: set[QuoteKey] = set()
+
+    def put(key: QuoteKey, value: Decimal, sentence: str) -> None:
+        if key in found and found[key][0] != value:
+            bad.add(key)
+        found.setdefault(key, (value, sentence))
+
+    def named(text: str) -> set[str]:
+        return {p for p, words in (("employee", ("职工", "在职")), ("resident", ("居民",))) if any(w in text for w in words)}
+
+    # A quote about one plan speaks of it throughout; one about both must name the plan in each sentence.
+    in_quote = named(quote)
+    default = next(iter(in_quote)) if len(in_quote) == 1 else None if in_quote else plan
+    section = None
+    for sentence in re.split(r"[。；]", _q_plain(quote)):
+        order: list[str | None] = []  # the sentence's tiers so far, in order
+        in_sentence = named(sentence)
+        plan = next(iter(in_sentence)) if len(in_sentence) == 1 else None if in_sentence else default
+        for clause in sentence.split("，"):
+            in_clause = named(clause)
+            if len(in_sentence) > 1 and len(in_clause) == 1:
+                plan = next(iter(in_clause))
+            elif len(in_sentence) > 1 and in_clause:
+                plan = None
+            if "住院" in clause:
+                section = "inpatient"
+            elif "门诊" in clause:
+                section = "outpatient"
+            elif re.search(_Q_OTHER_FUNDS, clause):
+                section = "other"
+            if plan is None or section != "inpatient" or any(w in clause for w in _Q_SKIP):
+                continue
+            part = clause[:min((clause.index(w) for w in _Q_TRUNCATE if w in clause), default=len(clause))]
+            cap = _Q_CAP.search(part)
+            if (cap and not re.search(_Q_OTHER_FUNDS + "|合计|合并|约|倍|加", part)
+                    and not _Q_RANGE.match(part[cap.end():cap.end() + 1] or "x")):
+                put((plan, "annual_cap", None), num(cap[1]) * 10000, sentence)
+            tokens = _q_tokens(part)
+            current: list[str | None] = []
+            i = 0
+            while i < len(tokens):
+                kind_, data, start, _ = tokens[i]
+                if kind_ == "tier":
+                    chained = i and tokens[i - 1][0] == "tier" and _Q_CHAIN.fullmatch(part[tokens[i - 1][3]:start])
+                    current = current + [data] if chained else [data]
+                    order.append(data)
+                    i += 1
+                    continue
+                run, ranged, j = [data], False, i + 1
+                while j < len(tokens) and tokens[j][0] == "num" and tokens[j][1][0] == data[0]:
+                    gap = part[tokens[j - 1][3]:tokens[j][2]]
+                    if _Q_RANGE.fullmatch(gap):
+                        ranged = True
+                    elif gap not in ("、", "/"):
+                        break
+                    run.append(tokens[j][1])
+                    j += 1
+                if _Q_RANGE.match(part[tokens[j - 1][3]:tokens[j - 1][3] + 1] or "x"):
+                    ranged = True
+                field_ = data[0]
+                if ranged or (field_ == "deductible" and "起付" not in sentence):
+                    pass
+                elif len(run) == 1:
+                    for tier in current:
+                        if tier is not None:
+                            put((plan, field_, tier), run[0][1], sentence)
+                else:  # a list: the sentence's tiers so far, in order, take the figures in order
+                    tiers = list(dict.fromkeys(order))
+                    if len(tiers) == len(run) and None not in tiers:
+                        for tier, (_, value) in zip(tiers, run, strict=True):
+                            put((plan, field_, tier), value, sentence)
+                i = j
+    return {k: v for k, v in found.items() if k not in bad}
+
+
+def city_quotes(source: SourceFile) -> dict[QuoteKey, list[tuple[Decimal, str, str]]]:
+    """(plan, field, tier) → [(value, docId, sentence)] over every document the aggregator quotes for
+    this city (one entry per distinct value). A quote that names no plan is read for the plan of the
+    sections citing it, when that is one plan."""
+    plans_of: dict[str, set[str]] = {}
+    for plan in ("employee", "resident"):
+        for part in ("inpatient", "outpatient", "catastrophic", "remoteMedical"):
+            doc_id = (source.data[plan].get(part) or {}).get("sourceDocId")
+            if doc_id:
+                plans_of.setdefault(doc_id, set()).add(plan)
+    out: dict[QuoteKey, list[tuple[Decimal, str, str]]] = {}
+    for doc in source.data.get("sourceDocs") or ():
+        plans = plans_of.get(doc["docId"], set())
+        read = quoted_figures(doc.get("summaryQuote") or "", next(iter(plans)) if len(plans) == 1 else None)
+        for key, (value, sentence) in read.items():
+            entries = out.setdefault(key, [])
+            if all(v != value for v, _, _ in entries):
+                entries.append((value, doc["docId"], sentence))
+    return out
+
+
+def _quote_words(field_: str, value: Decimal) -> str:
+    if field_ == "ratio":
+        return pct(value)
+    if field_ == "annual_cap" and value % 10000 == 0:
+        return f"{yuan(value / 10000)} 万元"
+    return f"{yuan(value)} 元"
+
+
+def plain(value: Any) -> Any:
+    """A figure's value, whether written bare or as ``{value, source, note, alternatives}``."""
+    return value["value"] if isinstance(value, dict) and "value" in value else value
+
+
+def with_quoted(city: City, plan: str, body: dict[str, Any], report: Report) -> None:
+    """Where the aggregator's quoted notice gives another 起付线, 比例 or cap than its own table, the
+    quoted figure becomes an alternative of that figure (sourced to the cited document)."""
+    docs = {d["docId"]: d for d in city.source.data.get("sourceDocs") or ()}
+    for (q_plan, field_, tier), entries in sorted(city.quotes.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] or "")):
+        if q_plan != plan:
+            continue
+        holder = body if tier is None else body["tiers"].get(tier)
+        if holder is None or field_ not in holder:
+            continue
+        ours = plain(holder[field_])
+        others = [(v, d, s) for v, d, s in entries if v != ours]
+        if not others:
+            continue
+        long = holder[field_] if isinstance(holder[field_], dict) else {"value": ours}
+        for value, doc_id, sentence in others:
+            doc = docs[doc_id]
+            said = sentence if len(sentence) <= 120 else sentence[:119] + "…"
+            long.setdefault("alternatives", []).append({
+                "value": value, "source": f"agg-{doc_id}",
+                "note": (f"聚合表引用的通知原文写作 {_quote_words(field_, value)},聚合表自己的表格写 "
+                         f"{_quote_words(field_, ours)}:{doc.get('docNumber') or '(无文号)'}《{doc.get('title')}》"
+                         f"的摘录「{said}」")})
+            report.contradictions.append(f"{city.name} {PLAN_WORDS[plan]}住院 {TIER_WORDS.get(tier or '', '')}"
+                                         f"{ {'deductible': '起付线', 'ratio': '比例', 'annual_cap': '封顶线'}[field_]}:"
+                                         f"表 {_quote_words(field_, ours)},引文 {_quote_words(field_, value)}")
+        holder[field_] = long
 
 
 # ---- one city → one policy document --------------------------------------------------------
@@ -379,6 +580,7 @@ class City:
     province: str
     pinyin: str
     file: str = ""  # file name in data/regions
+    quotes: dict[Any, Any] = field(default_factory=dict)  # city_quotes(source), read once
 
 
 def _tier_names(tiers: dict[str, Any]) -> str:
@@ -471,6 +673,7 @@ def inpatient_section(city: City, plan: str, report: Report) -> tuple[dict[str, 
     if sec.get("comprehensiveCap"):
         notes.append(f"聚合表另写:叠加大额/大病后的年度综合最高保障 {yuan(sec['comprehensiveCap'])} 元(未编码)")
     notes += [_cited(src, sec), _tier_names(sec["tierBenefits"]), _comments(src, plan, "inpatient")]
+    with_quoted(city, plan, body, report)
     return body, notes
 
 
@@ -555,6 +758,12 @@ def critical_section(city: City, plan: str, basic_cap: Decimal | None, report: R
         notes.append(f"读法:按超过基本统筹封顶线的政策内费用支付(mode: above_cap),{why};"
                      f"分段上限按从封顶点起算的金额换算(聚合表各段金额减去第一段起点 {yuan(origin)})")
         report.count(report.readings, "above_cap (quoted text)" if evidence else "above_cap (first band starts at the cap)")
+        if not evidence:  # only the figures say "above the cap": the other reading is just as open
+            body["mode"] = {"value": "above_cap", "alternatives": [{"value": "on_burden", "source": "agg-file", "note": (
+                f"另一读法(聚合表的文字两种都没有写明):按本年政策内个人负担支付(on_burden)。聚合表起付线为 0、"
+                f"第一段从 {yuan(origin)} 元起,按个人负担读就是个人负担超过 {yuan(origin)} 元(恰好是基本统筹封顶线)的部分"
+                f"才支付:按这一读法估算时起付线取 {yuan(origin)} 元(本节没有 threshold)")}]}
+            report.count(report.readings, "… with on_burden as an alternative reading")
     else:
         threshold = num(cat.get("deductible") or 0)
         if threshold == 0:
@@ -583,7 +792,11 @@ def critical_section(city: City, plan: str, basic_cap: Decimal | None, report: R
                      "聚合表的引文没有写明按超过基本统筹封顶线的费用支付")
         if basic_cap is not None and threshold == basic_cap:
             notes.append("注意:起付线等于基本统筹的年度封顶线,可能是按超过封顶线的费用支付的大额补助,但引文没有这样写:"
-                         "按个人负担计算,实际可能支付更多")
+                         "按个人负担计算,实际可能支付更多(另一读法见 mode 的 alternatives)")
+            body["mode"] = {"value": "on_burden", "alternatives": [{"value": "above_cap", "source": "agg-file", "note": (
+                f"另一读法(聚合表的文字两种都没有写明):按超过基本统筹封顶线的政策内费用支付(above_cap)。起付线 "
+                f"{yuan(threshold)} 元恰好等于基本统筹的年度封顶线,聚合表的数字也可以这样读;按这一读法估算时不用起付线")}]}
+            report.count(report.readings, "… with above_cap as an alternative reading")
     if last_closed:
         notes.append(f"最后一段聚合表写到 {yuan(ends[-1])} 为止:按不设上限的最高段处理,由年度限额封顶")
     cap = _cap(cat.get("annualCap"), "年度限额", notes)
@@ -634,6 +847,7 @@ def aggregator_sources(city: City) -> list[dict[str, Any]]:
         own["date"] = dt.date.fromisoformat(str(updated))
     own["confidence"] = "unverified"
     own["note"] = (f"{city.full}的全部数字读自这个文件(提交 {src.commit[:8]}),未经官方文件核实;{MEASURED}。"
+                   f"{PLACEHOLDER_WORDS}。"
                    "聚合表列出的医保局网址和文件网址没有收录:这些网址未经核实,且同一网页编号在不同城市重复出现。")
     sources = [own]
     for doc in src.data.get("sourceDocs") or ():
@@ -685,10 +899,11 @@ def city_document(city: City, rows: list[dict[str, str]], report: Report) -> dic
         body: dict[str, Any] = {}
         inpatient, in_notes = inpatient_section(city, plan, report)
         if split is not None and plan == "employee":
-            critical, ci_notes, ci_extra = split_cap(city, inpatient, in_notes, by_n[split["row"]], split, report)
+            row = by_n[split["row"]]
+            critical, ci_notes, ci_extra = split_cap(city, inpatient, in_notes, row, split, ids[row["url"]], report)
             failure = ""
         else:
-            critical, ci_notes, ci_extra, failure = critical_section(city, plan, inpatient.get("annual_cap"), report)
+            critical, ci_notes, ci_extra, failure = critical_section(city, plan, plain(inpatient.get("annual_cap")), report)
         if critical is None:
             in_notes.append(_sentences(ci_notes + ci_extra).rstrip("。"))
             target = report.dropped if failure == "dropped" else report.not_encoded
@@ -704,8 +919,9 @@ def city_document(city: City, rows: list[dict[str, str]], report: Report) -> dic
     page = PAGE_SECTIONS.get(city.name)
     if page is not None:
         plans[page["plan"]]["inpatient"] = page_section(city, plans[page["plan"]]["inpatient"], page, by_n, ids, report)
-    intro = (f"本文件中来源为 agg-file 的报销数字读自公开聚合项目 {PROJECT} 的 {src.path},未经官方文件核实(unverified);"
-             f"{MEASURED},并且它常把分段比例记成一个比例、把大额/大病的额度并进基本统筹封顶线。请以{city.full}医疗保障局公布为准")
+    intro = (f"本文件中来源 id 以 agg- 开头的报销数字读自公开聚合项目 {PROJECT} 的 {src.path},未经官方文件核实(unverified);"
+             f"{MEASURED};它常把分段比例记成一个比例、把大额/大病的额度并进基本统筹封顶线。{PLACEHOLDER_WORDS}。"
+             f"请以{city.full}医疗保障局公布为准")
     notes.insert(0, {"text": intro + "。", "source": "agg-file"})
     header = [h for h in src.header if not h.endswith("政策数据与官方文件溯源库")]
     if header:
@@ -743,8 +959,11 @@ PAGE_SECTIONS: dict[str, dict[str, Any]] = {
         "tiers": {"community": (100, "0.90"), "1": (300, "0.85"), "2": (500, "0.80"), "3": (600, "0.70"),
                   "3a": (1200, "0.65")},
         "how": ("网页转载大连市医疗保障事务服务中心的待遇表(成年居民):基层/一级/二级/其他三级/特殊三级;"
-                "特殊三级记为三甲(3a),其起付线网页写“1200(或850)”,取较高的 1200。未成年居民比例另为 95/90/85/75/75 %,"
-                "本格式不区分成年与未成年,未编码。网页没有给年度封顶线"),
+                "特殊三级记为三甲(3a),其起付线网页写“1200(或850)”,取较高的 1200(850 记为另一说法)。未成年居民比例另为 "
+                "95/90/85/75/75 %,本格式不区分成年与未成年,未编码。网页没有给年度封顶线"),
+        # the page's own second reading of a figure: (tier, field) → [(value, note)]
+        "alternatives": {("3a", "deductible"): [(850, "网页写“1200(或850)”:特殊三级的起付线也可能是 850 元"
+                                                     "(网页没有说哪些医院按 850)")]},
     },
 }
 
@@ -757,7 +976,9 @@ CAP_SPLITS: dict[str, dict[str, Any]] = {
     "南昌": {"row": "81", "expect": "10万", "basic": 100000, "combined": 500000,
              "how": "该页写统筹 10 万元、大病(大额)至 50 万元"},
     "大连": {"row": "78", "expect": "25万", "basic": 250000, "combined": 500000,
-             "how": "该页(内容农场,文字混乱)写统筹 25 万元、另有大额补充 35 万元;合计按聚合表的 50 万元计,大额额度取 25 万元"},
+             "how": "该页(内容农场,文字混乱)写统筹 25 万元、另有大额补充 35 万元;合计按聚合表的 50 万元计,大额额度取 25 万元",
+             "cap_alternative": (350000, "该页写另有大额补充 35 万元;本节按聚合表的合计 50 万元减去统筹 25 万元取 25 万元,"
+                                         "两者不能同时成立")},
 }
 
 
@@ -811,8 +1032,11 @@ def page_section(city: City, section: dict[str, Any], page: dict[str, Any], by_n
     first, second = (by_n[n] for n in page["rows"])
     if (first["page_value"], second["page_value"]) != page["expect"]:
         raise SystemExit(f"ACCURACY.md 的{city.name}第 {'、'.join(page['rows'])} 行与脚本里抄录的数字不一致:请核对 PAGE_SECTIONS")
-    old = _tiers_words(section["tiers"]) + (f",年度封顶 {yuan(section['annual_cap'])} 元" if "annual_cap" in section else "")
-    tiers = {k: {"deductible": Decimal(d), "ratio": Decimal(r)} for k, (d, r) in page["tiers"].items()}
+    old = _tiers_words(section["tiers"]) + (f",年度封顶 {yuan(plain(section['annual_cap']))} 元" if "annual_cap" in section else "")
+    tiers: dict[str, dict[str, Any]] = {k: {"deductible": Decimal(d), "ratio": Decimal(r)} for k, (d, r) in page["tiers"].items()}
+    for (tier, key), others in page.get("alternatives", {}).items():
+        tiers[tier][key] = {"value": tiers[tier][key], "alternatives": [
+            {"value": Decimal(value), "source": ids[first["url"]], "note": note} for value, note in others]}
     report.page_sections.append(f"{city.name} {PLAN_WORDS[page['plan']]}住院 ← {first['url']}")
     return {"tiers": tiers, "source": ids[first["url"]],
             "note": _sentences([page["how"], f"聚合表(未核实)的数字:{old}",
@@ -821,12 +1045,12 @@ def page_section(city: City, section: dict[str, Any], page: dict[str, Any], by_n
 
 
 def split_cap(city: City, inpatient: dict[str, Any], in_notes: list[str], row: dict[str, str], split: dict[str, Any],
-              report: Report) -> tuple[dict[str, Any], list[str], list[str]]:
+              page_id: str, report: Report) -> tuple[dict[str, Any], list[str], list[str]]:
     """The aggregator's cap was 统筹 + 大额 together: the basic cap from the page, 大额 above it."""
     if split["expect"] not in row["page_value"]:
         raise SystemExit(f"ACCURACY.md 的{city.name}第 {split['row']} 行与脚本里抄录的数字不一致:请核对 CAP_SPLITS")
     cat = city.source.data["employee"]["catastrophic"]
-    agg_cap = inpatient.get("annual_cap")
+    agg_cap = plain(inpatient.get("annual_cap"))
     inpatient["annual_cap"] = Decimal(split["basic"])
     in_notes.insert(0, f"年度封顶线 {yuan(split['basic'])} 元取自独立网页({split['how']};{row['url']},{_date_words(row)}),"
                        f"聚合表写 {yuan(agg_cap) if agg_cap is not None else '未写'} 元,是统筹与大额合计的上限:按网页拆开,大额见大病/大额一节")
@@ -835,6 +1059,10 @@ def split_cap(city: City, inpatient: dict[str, Any], in_notes: list[str], row: d
                       f"{pct(t['ratio'])}" for t in cat["tiers"])
     body: dict[str, Any] = {**({"name": cat["name"]} if cat.get("name") else {}), "mode": "above_cap",
                             "bands": [{"ratio": ratio}], "annual_cap": Decimal(split["combined"] - split["basic"])}
+    if "cap_alternative" in split:
+        value, note = split["cap_alternative"]
+        body["annual_cap"] = {"value": body["annual_cap"],
+                              "alternatives": [{"value": Decimal(value), "source": page_id, "note": note}]}
     notes = [f"读法:按超过基本统筹封顶线的政策内费用支付(mode: above_cap),依据独立网页({split['how']};{row['url']});"
              f"比例 {pct(ratio)} 取自聚合表;年度限额 = 合计 {yuan(split['combined'])} 元 − 统筹 {yuan(split['basic'])} 元",
              f"聚合表原为「{cat.get('name')}」:起付 {yuan(cat.get('deductible', 0))} 元,分段 {listed},"
@@ -846,8 +1074,670 @@ def split_cap(city: City, inpatient: dict[str, Any], in_notes: list[str], row: d
 
 
 def _tiers_words(tiers: dict[str, Any]) -> str:
-    return "、".join(f"{TIER_WORDS[k]} {yuan(t['deductible']) if 'deductible' in t else '—'}/{pct(t['ratio'])}"
+    return "、".join(f"{TIER_WORDS[k]} {yuan(plain(t['deductible'])) if 'deductible' in t else '—'}/{pct(plain(t['ratio']))}"
                      for k, t in tiers.items() if "ratio" in t)
+
+
+# ---- tables the aggregator repeats for other cities: placeholders ------------------------------------
+
+PLACEHOLDER_PREFIX = "agg-placeholder-"  # a section's own source: identical to cities in other provinces
+SHARED_PREFIX = "agg-shared-"  # identical to cities in the same province only
+#: The source ids whose figures are the aggregator's table (the old value of a figure a page changed is
+#: kept as an alternative sourced to one of these).
+AGGREGATOR_TABLE = ("agg-file", PLACEHOLDER_PREFIX, SHARED_PREFIX)
+_NOT_FIGURES = ("plan", "kind", "effective", "until", "source", "note", "name")
+
+
+def _aggregators_value(value: Any, section_source: str) -> Any:
+    """A figure as the aggregator's table gives it: its value, or — where a page's figure replaced it —
+    the alternative that keeps the table's."""
+    if not (isinstance(value, dict) and "value" in value):
+        return value
+    own = value.get("source")
+    if own is None or own == section_source or str(own).startswith(AGGREGATOR_TABLE):
+        return value["value"]
+    return next(a["value"] for a in value["alternatives"] if a["source"] == section_source)
+
+
+def table_key(plan: str, kind_: str, section: dict[str, Any]) -> str:
+    """What makes two sections the same table: plan, kind and every figure (as the aggregator's table
+    gives it), not the notes, sources or the fund's name. A tier written as one band is its ratio."""
+    source = section["source"]
+    body: dict[str, Any] = {}
+    for key, value in section.items():
+        if key in _NOT_FIGURES:
+            continue
+        if key == "tiers":
+            tiers = {}
+            for tier_key, tier in value.items():
+                tier = {k: _aggregators_value(v, source) for k, v in tier.items()}
+                bands = tier.get("bands")
+                if isinstance(bands, list) and len(bands) == 1 and bands[0].get("upto") is None:
+                    tier = {**{k: v for k, v in tier.items() if k != "bands"}, "ratio": bands[0]["ratio"]}
+                tiers[str(tier_key)] = tier
+            body[key] = tiers
+        else:
+            body[key] = _aggregators_value(value, source)
+    return json.dumps([plan, kind_, _plain(body)], ensure_ascii=False, sort_keys=True)
+
+
+def shared_tables(docs: dict[str, dict[str, Any]]) -> dict[str, list[tuple[str, str, str]]]:
+    """table key → [(file, city, province)] of every imported section (source agg-file) with that key."""
+    groups: dict[str, list[tuple[str, str, str]]] = {}
+    for name, doc in sorted(docs.items()):
+        for plan, body in doc["plans"].items():
+            for kind_, section in body.items():
+                if section.get("source") == "agg-file":
+                    groups.setdefault(table_key(plan, kind_, section), []).append(
+                        (name, doc["region"]["name"], doc["region"].get("province") or ""))
+    return groups
+
+
+def mark_shared(name: str, doc: dict[str, Any], groups: dict[str, list[tuple[str, str, str]]], report: Report) -> None:
+    """A table identical to another city's gets a source of its own: ``agg-placeholder-<plan>-<kind>``
+    (confidence placeholder) when the group crosses a province line, ``agg-shared-<plan>-<kind>``
+    (unverified) when it stays inside one province."""
+    from medins_cli.core.names import PROVINCE_CODES
+
+    added: list[dict[str, Any]] = []
+    own = doc["region"].get("province") or ""
+    for plan, body in doc["plans"].items():
+        for kind_, section in body.items():
+            if section.get("source") != "agg-file":
+                continue
+            group = groups[table_key(plan, kind_, section)]
+            if len(group) < 2:
+                continue
+            provinces = sorted({p for _, _, p in group}, key=lambda p: (PROVINCE_CODES.get(p, "99"), p))
+            others = sorted((m for m in group if m[0] != name),
+                            key=lambda m: (m[2] == own, PROVINCE_CODES.get(m[2], "99"), m[0]))
+            listed = "、".join(f"{city}({province})" for _, city, province in others[:5]) + ("等" if len(others) > 5 else "")
+            what = f"{PLAN_WORDS[plan]}{SECTION_WORDS[kind_]}"
+            if len(provinces) > 1:
+                sid = f"{PLACEHOLDER_PREFIX}{plan}-{kind_}"
+                title = f"{PROJECT} 聚合表的{what}(疑似占位:与 {len(others)} 个城市完全相同,跨 {len(provinces)} 个省)"
+                spread = f"跨 {len(provinces)} 个省" + (f":{'、'.join(provinces)}" if len(provinces) <= 6 else "")
+                note = (f"与 {len(others)} 个城市({spread})完全相同,很可能是聚合项目的"
+                        f"占位数字,不是{doc['region']['name']}自己的:如 {listed}。比较的是这一节的全部数字(不比说明和来源);"
+                        "数字读自 agg-file,没有对照过官方文件")
+                confidence = "placeholder"
+                report.count(report.shared, f"placeholder {plan} {kind_}")
+            else:
+                sid = f"{SHARED_PREFIX}{plan}-{kind_}"
+                title = f"{PROJECT} 聚合表的{what}(与省内 {len(others)} 个城市相同)"
+                note = (f"与省内 {len(others)} 个城市相同:可能是全省统一政策,也可能是占位:如 {listed}。比较的是这一节的全部数字"
+                        "(不比说明和来源);数字读自 agg-file,没有对照过官方文件")
+                confidence = "unverified"
+                report.count(report.shared, f"province {plan} {kind_}")
+            section["source"] = sid
+            added.append({"id": sid, "title": title, "publisher": f"{PROJECT}(公开网络项目,非官方)",
+                          "confidence": confidence, "note": note + "。"})
+    if added:
+        at = next(i for i, s in enumerate(doc["sources"]) if s["id"] == "agg-file") + 1
+        doc["sources"][at:at] = added
+
+
+# ---- the evidence pass: pages checked by hand (data/evidence), re-applied on every import ------------
+
+EVIDENCE = ROOT / "data" / "evidence"
+EVIDENCE_PREFIX = "ev-"
+#: Kinds of page, best first (data/evidence/*.yaml: EVIDENCE-FORMAT).
+EVIDENCE_KINDS = {"authority": "医保局或政府网站原文", "reprint": "转载通知并写明文号", "institution": "大学或医院等机构网站",
+                  "news": "新闻网站", "portal": "门户网站", "qa": "问答网站", "content_farm": "内容农场"}
+RECENT = dt.date(2023, 1, 1)  # evidence older than this (or undated) only ever gives alternatives
+FARM_WORDS = "内容农场页面,仅供参考"
+#: Findings the evidence file itself says do not describe our figure (another scheme, other people, a
+#: superseded pre-merger rule): recorded in the page's note, never an alternative.
+#: (slug, page id, plan, section, figure, tier) → why.
+NOT_COMPARABLE: dict[tuple[str, str, str, str, str, str | None], str] = {
+    ("ningbo", "kidbbs-1374479", "resident", "inpatient", "bands", "3"): "只是大学生的规定",
+    ("ningbo", "ljsggw-67074103", "employee", "inpatient", "bands", "3"): "只写了退休人员的分段比例(在职没有写)",
+    ("suzhou-jiangsu", "lettuce-4891", "resident", "inpatient", "bands", None): "写的是学生少儿和大学生",
+    ("suzhou-jiangsu", "lettuce-4891", "resident", "inpatient", "annual_cap", None): "写的是学生少儿和大学生",
+    ("huhehaote", "tax100-2003", "employee", "inpatient", "deductible", "3a"): "2003 年的规定(呼政办发〔2003〕22号),早已废止",
+    ("huhehaote", "tax100-2003", "employee", "inpatient", "bands", "3a"): "2003 年的规定(呼政办发〔2003〕22号),早已废止",
+    ("heze", "vnp-1581399", "resident", "inpatient", "bands", "3"): "城乡居民合并以前的城镇居民规定",
+    ("heze", "vnp-1581399-b", "employee", "inpatient", "bands", None): "多年以前的规定,也没有分医院等级",
+    ("weifang", "wybk-175cc822", "employee", "critical_illness", "threshold", None):
+        "写的是职工大病保险(大额之外的第三层),不是本节的职工大额医疗救助",
+    ("weifang", "wybk-175cc822", "employee", "critical_illness", "mode", None):
+        "写的是职工大病保险(大额之外的第三层),不是本节的职工大额医疗救助",
+    ("beijing", "moshrss-10510", "employee", "critical_illness", "mode", None):
+        "写的是大额医疗互助(并在住院封顶线里),本节是职工大病医疗保障(二次报销),不是同一种待遇",
+    ("xuzhou", "jsjk-4587214", "employee", "inpatient", "bands", "3"): "核查记录说这些分段看来是居民的规定",
+}
+_FIELD_WORDS = {"deductible": "起付线", "ratio": "比例", "bands": "分段比例", "annual_cap": "年度封顶线",
+                "threshold": "起付线", "mode": "支付方式", "retiree_ratio": "退休人员比例"}
+
+
+@dataclass(frozen=True)
+class Page:
+    id: str  # our source id (ev-…)
+    url: str  # exactly as the evidence file records it
+    title: str | None
+    date: dt.date | None
+    kind: str
+    doc_number: str | None
+    quote: str
+    origin: str  # the evidence file it comes from (kunming, PROVINCE-guangxi …)
+
+    @property
+    def domain(self) -> str:
+        return _domain(self.url)
+
+    @property
+    def recent(self) -> bool:
+        return self.date is not None and self.date >= RECENT
+
+
+@dataclass(frozen=True)
+class Finding:
+    plan: str
+    section: str
+    figure: str
+    tier: str | None
+    value: Any
+    year: int | None
+    page: Page
+    note: str
+
+    @property
+    def current(self) -> bool:
+        """Dated 2023 or later, and not about an older policy year."""
+        return self.page.recent and (self.year is None or self.year >= RECENT.year)
+
+    def decides_alone(self) -> bool:
+        """(a) the authority's own page, or (b) a reprint that quotes the notice and its 文号 — dated."""
+        return self.current and (self.page.kind == "authority" or (self.page.kind == "reprint" and bool(self.page.doc_number)))
+
+    def independent(self) -> bool:
+        """Counts toward (c): two pages on different domains, dated, not content farms."""
+        return self.current and self.page.kind != "content_farm"
+
+
+@dataclass
+class Evidence:
+    """What the evidence files say about one city: its pages and findings (the city's own file and the
+    province documents that cover it), and the file's outcome."""
+
+    pages: list[Page] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    outcome: str | None = None
+
+
+def _evidence_problem(where: str, doc: Any) -> str | None:
+    if not isinstance(doc, dict) or not isinstance(doc.get("region"), str):
+        return f"{where}:不是证据文件的格式(见 EVIDENCE-FORMAT)"
+    ids = set()
+    for src in doc.get("sources") or ():
+        if not isinstance(src, dict) or src.get("kind") not in EVIDENCE_KINDS or not isinstance(src.get("id"), str):
+            return f"{where}:来源 {src!r} 的 id 或 kind 不对"
+        if not re.fullmatch(r"https?://\S+", str(src.get("url") or "")):
+            return f"{where}:来源 {src['id']} 的 url 不是一个网址"
+        if len(str(src.get("quote") or "")) > 200:
+            return f"{where}:来源 {src['id']} 的摘录超过 200 字"
+        if src.get("date") is not None and not isinstance(src["date"], dt.date):
+            return f"{where}:来源 {src['id']} 的 date 不是日期"
+        ids.add(src["id"])
+    for f in doc.get("findings") or ():
+        if not isinstance(f, dict) or f.get("source") not in ids:
+            return f"{where}:发现 {f!r} 的 source 不在 sources 里"
+        if f.get("plan") not in PLAN_WORDS or f.get("section") not in ("inpatient", "outpatient", "critical_illness"):
+            return f"{where}:发现 {f!r} 的 plan 或 section 不对"
+    return None
+
+
+def read_evidence(folder: Path, cities: list[City]) -> dict[str, Evidence]:
+    """Evidence per city file name (kunming.yaml → its Evidence): data/evidence/<slug>.yaml and the
+    PROVINCE-*.yaml documents applied to every city they ``cover`` (a province name, or a slug)."""
+    from medins_cli.store.yamlio import load_yaml
+
+    by_file: dict[str, Evidence] = {}
+    if not folder.is_dir():
+        return by_file
+    files = {c.file: c for c in cities}
+    by_province: dict[str, list[str]] = {}
+    for c in cities:
+        by_province.setdefault(c.province, []).append(c.file)
+    for path in sorted(folder.glob("*.yaml")):
+        doc = load_yaml(path)
+        problem = _evidence_problem(path.name, doc)
+        if problem:
+            raise SystemExit(f"证据文件有误:{problem}")
+        origin = path.stem
+        province_doc = origin.startswith("PROVINCE-")
+        prefix = f"{EVIDENCE_PREFIX}{origin.removeprefix('PROVINCE-')}-" if province_doc else EVIDENCE_PREFIX
+        pages = {s["id"]: Page(prefix + s["id"], s["url"], s.get("title"), s.get("date"), s["kind"],
+                               s.get("doc_number"), str(s.get("quote") or ""), origin) for s in doc.get("sources") or ()}
+        findings = [Finding(f["plan"], f["section"], f["figure"], None if f.get("tier") is None else str(f["tier"]),
+                            f["value"], f.get("year"), pages[f["source"]], str(f.get("note") or ""))
+                    for f in doc.get("findings") or ()]
+        if province_doc:
+            targets: list[str] = []
+            for cover in doc.get("covers") or ():
+                word = str(cover).split(" ", 1)[0].strip()
+                targets += by_province.get(word, []) or ([f"{word}.yaml"] if f"{word}.yaml" in files else [])
+                if not by_province.get(word) and f"{word}.yaml" not in files:
+                    raise SystemExit(f"证据文件 {path.name} 的 covers「{cover}」既不是省份也不是地区文件名")
+        else:
+            if f"{origin}.yaml" not in files:
+                raise SystemExit(f"证据文件 {path.name} 没有对应的 data/regions/{origin}.yaml")
+            if files[f"{origin}.yaml"].name != doc["region"]:
+                raise SystemExit(f"证据文件 {path.name} 写的地区「{doc['region']}」与 {origin}.yaml 的不同")
+            targets = [f"{origin}.yaml"]
+        for target in dict.fromkeys(targets):
+            ev = by_file.setdefault(target, Evidence())
+            ev.pages += [p for p in pages.values() if p.id not in {q.id for q in ev.pages}]
+            ev.findings += findings
+            ev.files.append(f"data/evidence/{path.name}")
+            if not province_doc:
+                ev.outcome = str(doc.get("outcome"))
+    return by_file
+
+
+# -- the rules, on plain values ------------------------------------------------------------------------
+
+
+def _same(a: Any, b: Any) -> bool:
+    return _canonical(a) == _canonical(b)
+
+
+def _canonical(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_canonical(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _canonical(v) for k, v in sorted(value.items()) if v is not None}
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        return num(value).normalize()
+    return value
+
+
+@dataclass
+class Decision:
+    """What the findings about one figure do to it: change it (to ``change``, on ``because``), add
+    alternatives (value → the findings that give it), or only agree."""
+
+    change: Any = None
+    because: list[Finding] = field(default_factory=list)
+    alternatives: list[tuple[Any, list[Finding]]] = field(default_factory=list)
+    agree: list[Finding] = field(default_factory=list)
+
+
+def decide(ours: Any, findings: list[Finding]) -> Decision:
+    """The evidence rules. A figure changes only when (a) an authority page states the new value, (b) a
+    dated reprint quoting the notice and its 文号 does, or (c) two independent pages (different domains,
+    not content farms), dated 2023 or later, agree on it — and no evidence as strong backs our value or
+    another one. Otherwise every differing value is an alternative; an agreeing page adds nothing."""
+    out = Decision()
+    values: list[tuple[Any, list[Finding]]] = []
+    for f in findings:
+        if _same(f.value, ours):
+            out.agree.append(f)
+            continue
+        entry = next((e for e in values if _same(e[0], f.value)), None)
+        if entry is None:
+            values.append((f.value, [f]))
+        else:
+            entry[1].append(f)
+
+    def strong(fs: list[Finding]) -> list[Finding]:
+        alone = [f for f in fs if f.decides_alone()]
+        if alone:
+            return alone
+        independent = [f for f in fs if f.independent()]
+        return independent if len({f.page.domain for f in independent}) >= 2 else []
+
+    winners = [(value, strong(fs)) for value, fs in values if strong(fs)]
+    if len(winners) == 1 and not strong(out.agree):
+        out.change, out.because = winners[0]
+    out.alternatives = [(value, fs) for value, fs in values if out.because == [] or not _same(value, out.change)]
+    return out
+
+
+# -- applying it to a city's document ----------------------------------------------------------------------
+
+
+def _value_words(figure: str, value: Any) -> str:
+    if figure in ("ratio", "retiree_ratio"):
+        return pct(value)
+    if figure == "bands":
+        return "分段 " + "、".join(f"≤{yuan(b['upto'])} {pct(b['ratio'])}" if b.get("upto") is not None else f"以上 {pct(b['ratio'])}"
+                                  for b in value)
+    if figure == "mode":
+        return {"above_cap": "above_cap(按超过基本统筹封顶线的费用支付)", "on_burden": "on_burden(按个人负担支付)"}.get(value, str(value))
+    return f"{yuan(value)} 元"
+
+
+def _page_rank(f: Finding) -> tuple[int, int, str]:
+    """Best page first: its kind (authority … content farm), then the newest, then its id."""
+    return list(EVIDENCE_KINDS).index(f.page.kind), -(f.page.date or dt.date.min).toordinal(), f.page.id
+
+
+def _page_words(f: Finding) -> str:
+    when = f"页面日期 {f.page.date.isoformat()}" if f.page.date else "页面未注明日期"
+    year = f",所说政策年度 {f.year}" if f.year else ""
+    return f"独立网页 {f.page.domain}({EVIDENCE_KINDS[f.page.kind]},{when}{year};来源 {f.page.id})"
+
+
+def _our_bands(value: Any) -> list[dict[str, Decimal]] | None:
+    """The evidence's bands ([{upto, ratio}, …, {upto: null or N, ratio}]) in our form (the last band
+    without upto), or None when they are not in order."""
+    if not isinstance(value, list) or not value:
+        return None
+    bands = [{"upto": num(b["upto"]), "ratio": num(b["ratio"])} if b.get("upto") is not None else {"ratio": num(b["ratio"])}
+             for b in value]
+    bands[-1] = {"ratio": bands[-1]["ratio"]}
+    limits = [b["upto"] for b in bands[:-1]]
+    if any("upto" not in b for b in bands[:-1]) or any(a >= b for a, b in zip(limits, limits[1:], strict=False)):
+        return None
+    if any(not 0 <= b["ratio"] <= 1 for b in bands):
+        return None
+    return bands
+
+
+def _folded(f: Finding, ours: Any) -> bool:
+    """A page's basic-fund cap below ours where the page (or the checker) says the rest is 大额/大病."""
+    return (f.section == "inpatient" and f.figure == "annual_cap" and num(f.value) < num(ours)
+            and bool(re.search(r"fold|大额|大病|\+", f.note + f.page.quote, re.I)))
+
+
+@dataclass
+class EvidenceResult:
+    """Per city: what the evidence did (for the page notes, the summary and quality.json)."""
+
+    agree: list[tuple[Finding, str]] = field(default_factory=list)
+    differ: list[tuple[Finding, str]] = field(default_factory=list)
+    changed: list[tuple[Finding, str]] = field(default_factory=list)
+    not_applied: list[tuple[Finding, str]] = field(default_factory=list)
+
+
+def _holder(doc: dict[str, Any], f: Finding) -> tuple[dict[str, Any] | None, str, str, str]:
+    """(the dict holding the figure, its key, the section's source, what it is in words) — or None and why."""
+    section = doc["plans"].get(f.plan, {}).get(f.section)
+    what = f"{PLAN_WORDS[f.plan]}{SECTION_WORDS[f.section]}"
+    if section is None:
+        return None, "", "", f"本文件没有{what}这一节"
+    if not owned(section.get("source")):
+        return None, "", "", f"{what}是本项目整理的,导入不改动"
+    key = f.figure
+    if f.figure in ("deductible", "ratio", "bands", "retiree_ratio") and f.section == "inpatient":
+        if f.tier is None:
+            return None, "", "", "网页没有分医院等级"
+        tier = section["tiers"].get(f.tier)
+        if tier is None:
+            return None, "", "", f"本文件的{what}没有{TIER_WORDS.get(f.tier, f.tier)}这一级"
+        return tier, key, section["source"], f"{what}{TIER_WORDS.get(f.tier, f.tier)}"
+    if f.figure in ("annual_cap", "mode", "threshold") or (f.figure == "bands" and f.section == "critical_illness"):
+        if f.figure == "threshold" and plain(section.get("mode", "on_burden")) != "on_burden":
+            return None, "", "", f"本文件的{what}按超过封顶线支付,没有起付线"
+        if f.figure != "mode" and key not in section:
+            return None, "", "", f"本文件的{what}没有写{_FIELD_WORDS[key]}"
+        return section, key, section["source"], what
+    return None, "", "", f"证据的数字类型 {f.figure} 本格式不收录"
+
+
+def apply_evidence(name: str, doc: dict[str, Any], ev: Evidence, report: Report) -> EvidenceResult:
+    """Re-apply the evidence pass to one city's document (schema 1 working form): the rules of
+    :func:`decide`; the old value of a changed figure and every other differing page value kept as
+    alternatives; agreements and what could not be applied said in each page's source note."""
+    result = EvidenceResult()
+    slug = name.removesuffix(".yaml")
+    groups: dict[tuple[int, str], list[Finding]] = {}  # (id of the holder, the field group) → findings
+    holders: dict[tuple[int, str], tuple[dict[str, Any], str, str]] = {}
+    for f in ev.findings:
+        why = NOT_COMPARABLE.get((slug, f.page.id.removeprefix(EVIDENCE_PREFIX), f.plan, f.section, f.figure, f.tier))
+        if why:
+            result.not_applied.append((f, f"不可比:{why}"))
+            continue
+        holder, key, source, what = _holder(doc, f)
+        if holder is None:
+            result.not_applied.append((f, what))
+            continue
+        if key == "retiree_ratio":
+            section = doc["plans"][f.plan][f.section]
+            bonus = plain(holder.get("retiree_bonus", section.get("retiree_bonus", 0)))
+            ratio = plain(holder.get("ratio"))
+            if ratio is not None and _same(num(ratio) + num(bonus), f.value):
+                result.agree.append((f, f"{what}退休人员比例 {pct(num(ratio) + num(bonus))}(比例加退休加点)"))
+            else:
+                result.not_applied.append((f, "本格式的退休比例写作加点,网页的退休比例只记在这里"))
+            continue
+        if key == "bands" and f.section == "inpatient" and _our_bands(f.value) is None:
+            result.not_applied.append((f, "网页的分段不能按本格式读(各段上限不是递增)"))
+            continue
+        group = "rate" if key in ("ratio", "bands") and f.section == "inpatient" else key
+        groups.setdefault((id(holder), group), []).append(f)
+        holders[(id(holder), group)] = (holder, source, what)
+    for (_, group), findings in groups.items():
+        holder, section_source, what = holders[(_, group)]
+        _apply_group(holder, group, findings, section_source, what, result, report)
+    return result
+
+
+def _apply_group(holder: dict[str, Any], group: str, findings: list[Finding], section_source: str, what: str,
+                 result: EvidenceResult, report: Report) -> None:
+    banded = group == "rate" and ("bands" in holder or any(f.figure == "bands" for f in findings))
+    key = "bands" if banded else ("ratio" if group == "rate" else group)
+
+    def ours_as(value: Any) -> Any:
+        return [{"ratio": value}] if banded and not isinstance(value, list) else value
+
+    def page_value(f: Finding) -> Any:
+        if f.figure == "bands":
+            return _our_bands(f.value)
+        if f.figure == "mode":
+            return f.value
+        return ours_as(num(f.value))
+
+    current = holder["ratio"] if banded and "bands" not in holder else holder.get(key)
+    if key == "mode" and current is None:
+        current = "on_burden"  # the default, not written
+    long = dict(current) if isinstance(current, dict) and "value" in current else {"value": current}
+    long["value"] = ours_as(long["value"])
+    if banded:
+        long["alternatives"] = [{**a, "value": ours_as(a["value"])} for a in long.get("alternatives") or ()]
+    ours = long["value"]
+    shaped = [Finding(f.plan, f.section, f.figure, f.tier, page_value(f), f.year, f.page, f.note) for f in findings]
+    decision = decide(ours, shaped)
+    field_words = _FIELD_WORDS[key]
+    for f in decision.agree:
+        result.agree.append((f, f"{what}{field_words} {_value_words(key, f.value)}"))
+    alternatives = list(long.get("alternatives") or [])
+    if decision.because:
+        old_source = long.get("source") or section_source
+        alternatives.append({"value": ours, "source": old_source,
+                             "note": "改用独立网页的数字之前本文件的数字(聚合表,未核实)"})
+        because = sorted(decision.because, key=_page_rank)
+        first = because[0]
+        others = "、".join(dict.fromkeys(f.page.id for f in because[1:] if f.page.id != first.page.id))
+        long["value"] = decision.change
+        long["source"] = first.page.id
+        long["note"] = (f"据{_page_words(first)}" + (f"与 {others}" if others else "") + f"改为 {_value_words(key, decision.change)};"
+                        "没有读到医保局原文,可信度按转述文章(secondary)")
+        for f in decision.because:
+            result.changed.append((f, f"{what}{field_words} {_value_words(key, ours)} → {_value_words(key, decision.change)}"))
+        report.evidence_changes.append(f"{what}{field_words}")
+    for value, fs in decision.alternatives:
+        best = sorted(fs, key=_page_rank)[0]
+        also = list(dict.fromkeys(f.page.id for f in fs if f.page.id != best.page.id))
+        folded = key == "annual_cap" and all(_folded(f, ours) for f in fs)
+        if folded:
+            head = (f"{_page_words(best)}把基本统筹的年度封顶线写作 {_value_words(key, value)};本文件的 "
+                    f"{_value_words(key, ours)} 很可能把大额/大病的额度也算了进去(聚合表常这样合并)")
+        else:
+            head = f"{_page_words(best)}写作 {_value_words(key, value)}"
+        parts = [head]
+        if also:
+            parts.append(f"另见 {'、'.join(also)}")
+        if best.page.kind == "content_farm":
+            parts.append(FARM_WORDS)
+        if not best.current:
+            parts.append("页面早于 2023 年或未注明日期:只作另一说法")
+        elif best.page.kind != "content_farm":
+            parts.append("只有这一个够格的网页,不足以改动本文件的数字")
+        if best.note:
+            parts.append(f"核查记录:{best.note}")
+        alternatives.append({"value": value, "source": best.page.id, "note": ";".join(parts)})
+        for f in fs:
+            result.differ.append((f, f"{what}{field_words}:网页 {_value_words(key, value)},本文件 {_value_words(key, ours)}"
+                                     + ("(封顶线合并)" if folded else "")))
+        report.count(report.evidence_alternatives, "folded cap" if folded else f"page: {best.page.kind}")
+    if alternatives:
+        long["alternatives"] = alternatives
+    if set(long) == {"value"}:
+        return
+    if banded and "ratio" in holder:
+        del holder["ratio"]
+    holder[key] = long
+
+
+def page_sources_from_evidence(ev: Evidence, result: EvidenceResult) -> list[dict[str, Any]]:
+    """One source per evidence page: url exactly as recorded, its kind, date, quote, and what it did here."""
+    sources = []
+    for page in ev.pages:
+        said: list[str] = []
+        for label, items in (("据此改动", result.changed), ("与本文件一致", result.agree), ("记为另一说法", result.differ),
+                             ("未写入", result.not_applied)):
+            mine = [text for f, text in items if f.page.id == page.id]
+            if mine:
+                said.append(f"{label}:" + ";".join(dict.fromkeys(mine)))
+        entry: dict[str, Any] = {
+            "id": page.id,
+            "title": f"{page.title or '(证据文件没有记下标题)'}(独立网页 {page.domain};{EVIDENCE_KINDS[page.kind]})",
+            "url": page.url,
+        }
+        if page.date:
+            entry["date"] = page.date
+        entry["confidence"] = "unverified" if page.kind == "content_farm" else "secondary"
+        entry["note"] = _sentences([
+            f"证据核查(data/evidence/{page.origin}.yaml,{page.kind}):{EVIDENCE_KINDS[page.kind]}"
+            + (f",引文号 {page.doc_number}" if page.doc_number else "")
+            + (f";{FARM_WORDS}" if page.kind == "content_farm" else "")
+            + ";本项目只读过该页的摘录,网页本身不是医保局的原文",
+            f"摘录:{quote(page.quote)}" if page.quote else "",
+            *said])
+        sources.append(entry)
+    return sources
+
+
+# ---- per-city quality index: data/evidence/quality.json and SUMMARY.md ------------------------------------
+
+QUALITY_FILE = "quality.json"
+SUMMARY_FILE = "SUMMARY.md"
+
+
+def _alternative_reason(path: str, alt: dict[str, Any]) -> str:
+    source = str(alt.get("source"))
+    note = str(alt.get("note") or "")
+    if source.startswith(EVIDENCE_PREFIX):
+        return "folded_cap" if "把基本统筹的年度封顶线写作" in note else "evidence"
+    if note.startswith("改用独立网页的数字之前"):
+        return "old_value"
+    if path.endswith("mode"):
+        return "mode_reading"
+    if source.startswith("page-"):
+        return "accuracy_page"
+    if source.startswith("agg-") and not source.startswith(AGGREGATOR_TABLE):
+        return "self_contradiction"
+    return "other"
+
+
+def _figures(section: dict[str, Any]) -> Iterable[tuple[str, dict[str, Any]]]:
+    for key, value in section.items():
+        if key == "tiers":
+            for tier_key, tier in value.items():
+                for sub, v in tier.items():
+                    if isinstance(v, dict) and "value" in v:
+                        yield f"tiers.{tier_key}.{sub}", v
+        elif isinstance(value, dict) and "value" in value:
+            yield key, value
+
+
+def city_quality(name: str, doc: dict[str, Any], ev: Evidence | None, result: EvidenceResult | None) -> dict[str, Any]:
+    """What ``regions --quality`` needs for one imported city (see data/evidence/README.md)."""
+    sources = {s["id"]: s for s in doc["sources"]}
+    shared: dict[str, Any] = {}
+    with_alternatives = 0
+    reasons: dict[str, int] = {}
+    for plan, body in doc["plans"].items():
+        for kind_, section in body.items():
+            sid = str(section.get("source"))
+            if sid.startswith((PLACEHOLDER_PREFIX, SHARED_PREFIX)):
+                m = re.search(r"与(?:省内)? (\d+) 个城市(?:[(\uff08]跨 (\d+) 个省)?", sources[sid]["note"])
+                assert m is not None
+                shared[f"{plan}.{kind_}"] = {"scope": "placeholder" if sid.startswith(PLACEHOLDER_PREFIX) else "province",
+                                             "source": sid, "other_cities": int(m[1]),
+                                             "provinces": int(m[2]) if m[2] else 1}
+            for path, figure in _figures(section):
+                alternatives = figure.get("alternatives") or ()
+                if alternatives:
+                    with_alternatives += 1
+                for alt in alternatives:
+                    reason = _alternative_reason(path, alt)
+                    reasons[reason] = reasons.get(reason, 0) + 1
+    evidence: dict[str, Any] | None = None
+    if ev is not None and result is not None:
+        kinds: dict[str, int] = {}
+        for page in ev.pages:
+            kinds[page.kind] = kinds.get(page.kind, 0) + 1
+        evidence = {"files": ev.files, "outcome": ev.outcome, "pages": len(ev.pages),
+                    "best_kind": next((k for k in EVIDENCE_KINDS if k in kinds), None), "kinds": kinds,
+                    "findings": len(ev.findings), "agree": len(result.agree), "differ": len(result.differ),
+                    "changed": len(result.changed), "not_applied": len(result.not_applied),
+                    "independent_page_agrees": any(f.page.kind != "content_farm" for f, _ in result.agree)}
+    return {"name": doc["region"]["name"], "province": doc["region"].get("province"), "file": f"data/regions/{name}",
+            "evidence": evidence, "shared": shared, "figures_with_alternatives": with_alternatives,
+            "alternatives_by_reason": dict(sorted(reasons.items()))}
+
+
+def quality_texts(index: dict[str, dict[str, Any]]) -> dict[str, str]:
+    """quality.json (machine-readable, one entry per imported city) and SUMMARY.md (the same, for people)."""
+    totals = {"cities": len(index),
+              "with_evidence": sum(1 for q in index.values() if q["evidence"]),
+              "with_an_agreeing_independent_page": sum(1 for q in index.values()
+                                                       if q["evidence"] and q["evidence"]["independent_page_agrees"]),
+              "figures_changed_by_evidence": sum(q["evidence"]["changed"] for q in index.values() if q["evidence"]),
+              "placeholder_sections": sum(1 for q in index.values() for s in q["shared"].values() if s["scope"] == "placeholder"),
+              "province_shared_sections": sum(1 for q in index.values() for s in q["shared"].values() if s["scope"] == "province"),
+              "figures_with_alternatives": sum(q["figures_with_alternatives"] for q in index.values())}
+    reasons: dict[str, int] = {}
+    for q in index.values():
+        for k, v in q["alternatives_by_reason"].items():
+            reasons[k] = reasons.get(k, 0) + v
+    totals["alternatives_by_reason"] = dict(sorted(reasons.items()))
+    data = {"about": ("Per imported city: the evidence pass (data/evidence/<slug>.yaml), tables shared with other "
+                      "cities (placeholder: across provinces; province: inside one), and figures carrying alternatives. "
+                      "Written by scripts/import_aggregator.py; see data/evidence/README.md."),
+            "totals": totals, "regions": dict(sorted(index.items()))}
+    lines = ["# 证据与数据质量一览 / Evidence and data quality per city", "",
+             "<!-- 由 scripts/import_aggregator.py 生成(与 quality.json 同源),请勿手改。 -->", "",
+             f"导入的城市 {totals['cities']} 个;有证据核查的 {totals['with_evidence']} 个,其中有独立网页(非内容农场)与本项目一致的 "
+             f"{totals['with_an_agreeing_independent_page']} 个;据证据改动的数字 {totals['figures_changed_by_evidence']} 个。"
+             f"疑似占位的表(跨省完全相同){totals['placeholder_sections']} 节,只在省内相同的 {totals['province_shared_sections']} 节;"
+             f"有另一说法的数字 {totals['figures_with_alternatives']} 个(按原因:"
+             + "、".join(f"{k} {v}" for k, v in totals["alternatives_by_reason"].items()) + ")。", "",
+             "原因:`mode_reading` 大额的另一种读法;`self_contradiction` 聚合表引用的通知原文与它的表格不同;`evidence` 证据网页的不同数字;"
+             "`folded_cap` 证据网页的基本统筹封顶线(本文件的封顶线把大额/大病并了进去);`accuracy_page` ACCURACY.md 的网页;"
+             "`old_value` 据证据改动前的数字。", "",
+             "| 地区 | 省份 | 证据:最好的一种 / 网页数 | 一致 / 不同 / 改动 / 未写入 | 占位表(跨省相同) | 省内相同的表 | 有另一说法的数字 |",
+             "|---|---|---|---|---|---|---|"]
+    parts = {"inpatient": "住院", "outpatient": "门诊", "critical_illness": "大病", "remote": "异地"}
+    from medins_cli.core.names import PROVINCE_CODES
+
+    for _, q in sorted(index.items(), key=lambda kv: (PROVINCE_CODES.get(kv[1]["province"] or "", "99"), kv[0])):
+        e = q["evidence"]
+        ev_cell = "—" if not e else (f"{e['best_kind'] or '无'} / {e['pages']}" + ("(无可用网页)" if e["outcome"] == "nothing_usable" else ""))
+        counts = "—" if not e else f"{e['agree']} / {e['differ']} / {e['changed']} / {e['not_applied']}"
+
+        def shared_cell(scope: str, q: dict[str, Any] = q) -> str:
+            cells = [f"{PLAN_WORDS[k.split('.')[0]]}{parts[k.split('.')[1]]}({s['other_cities']})"
+                     for k, s in q["shared"].items() if s["scope"] == scope]
+            return "、".join(cells) or "—"
+        lines.append(f"| {q['name']} | {q['province']} | {ev_cell} | {counts} | {shared_cell('placeholder')} | "
+                     f"{shared_cell('province')} | {q['figures_with_alternatives'] or '—'} |")
+    return {QUALITY_FILE: json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n",
+            SUMMARY_FILE: "\n".join(lines) + "\n"}
 
 
 # ---- existing files: keep what is curated, add what is missing, note every difference --------
@@ -1027,7 +1917,7 @@ def header_lines(kind: str, city: City) -> list[str]:
     if kind == "generated":
         lines.append("# 不要手改本文件:下次导入会重写它。要更正,见 data/regions/README.md 的“导入聚合数据”。")
     else:
-        lines.append("# 本项目原有的内容保留;来源 id 以 agg-、page- 开头的部分属于导入,下次导入会重写。")
+        lines.append("# 本项目原有的内容保留;来源 id 以 agg-、page-、ev- 开头的部分属于导入,下次导入会重写。")
     return lines
 
 
@@ -1041,7 +1931,7 @@ def plan_cities(files: list[SourceFile], existing: dict[str, dict[str, Any]]) ->
         full = src.data["cityName"]
         prov_text = src.data.get("provinceName") or ""
         province = province_name(prov_text) or ("新疆" if "新疆" in prov_text else prov_text)
-        cities.append(City(src, short_name(full), full, province, pinyin(src)))
+        cities.append(City(src, short_name(full), full, province, pinyin(src), quotes=city_quotes(src)))
     names = [c.name for c in cities]
     if len(set(names)) != len(names):
         raise SystemExit("两个城市的简称相同:请在 SHORT_NAMES 里区分")
@@ -1079,9 +1969,10 @@ def load_existing(regions: Path) -> tuple[dict[str, dict[str, Any]], dict[str, s
     return docs, first_lines
 
 
-def build(snapshot: Path, regions: Path, report: Report, progress: Callable[[str], None] = lambda _: None
-          ) -> dict[str, str | None]:
-    """file name → its new text (None: remove a generated file the snapshot no longer has)."""
+def build(snapshot: Path, regions: Path, report: Report, progress: Callable[[str], None] = lambda _: None,
+          evidence: Path = EVIDENCE) -> dict[str, str | None]:
+    """file name → its new text (None: remove a generated file the snapshot no longer has); the
+    per-city quality index goes to ``report.summary_files``."""
     files = read_snapshot(snapshot, progress)
     rows = read_accuracy(snapshot)
     existing, first_lines = load_existing(regions)
@@ -1093,6 +1984,7 @@ def build(snapshot: Path, regions: Path, report: Report, progress: Callable[[str
     if unknown:
         raise SystemExit(f"ACCURACY.md 的城市在快照里找不到:{'、'.join(sorted(unknown))}")
     out: dict[str, str | None] = {}
+    docs: dict[str, tuple[City, str, dict[str, Any]]] = {}
     for city in cities:
         if city.file in UNTOUCHED:
             report.untouched.append(f"{city.name}({city.file}):{UNTOUCHED[city.file]}")
@@ -1103,8 +1995,20 @@ def build(snapshot: Path, regions: Path, report: Report, progress: Callable[[str
             doc = merge(curated_part(existing[city.file]), doc, report)
             kind = "merged"
         drop_failing(doc, report)
-        out[city.file] = checked_text(doc, header_lines(kind, city), city.file)
-        (report.merged if kind == "merged" else report.written).append(city.file)
+        docs[city.file] = (city, kind, doc)
+    groups = shared_tables({name: doc for name, (_, _, doc) in docs.items()})
+    checked = read_evidence(evidence, cities)
+    quality: dict[str, dict[str, Any]] = {}
+    for name, (city, kind, doc) in docs.items():
+        mark_shared(name, doc, groups, report)
+        ev = checked.get(name)
+        result = apply_evidence(name, doc, ev, report) if ev is not None else None
+        if ev is not None and result is not None:
+            doc["sources"] += page_sources_from_evidence(ev, result)
+        quality[name.removesuffix(".yaml")] = city_quality(name, doc, ev, result)
+        out[name] = checked_text(doc, header_lines(kind, city), name)
+        (report.merged if kind == "merged" else report.written).append(name)
+    report.summary_files = quality_texts(quality)
     for name, line in first_lines.items():
         if line.startswith(GENERATED) and name not in out:
             out[name] = None
@@ -1146,6 +2050,11 @@ def summary(report: Report, con: Any) -> None:
     con.print(f"按网页拆开的封顶线 {len(report.cap_splits)} 处:")
     for line in report.cap_splits:
         con.print(f"  · {line}")
+    cities = {line.split(" ", 1)[0] for line in report.contradictions}
+    con.print(f"聚合表引用的通知原文与它自己的表格不同、记为另一说法的数字 {len(report.contradictions)} 个({len(cities)} 个城市)")
+    con.print(f"证据:改动的数字 {len(report.evidence_changes)} 个,另一说法 "
+              + ",".join(f"{k} {v}" for k, v in sorted(report.evidence_alternatives.items())))
+    con.print("与别的城市完全相同的表(节数):" + ",".join(f"{k} {v}" for k, v in sorted(report.shared.items())))
     con.print(f"数据提示(validate 的 warning,不丢弃){report.hints} 条")
 
 
@@ -1153,6 +2062,9 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("snapshot", type=Path, help="the aggregator snapshot folder")
     parser.add_argument("--regions", type=Path, default=ROOT / "data" / "regions", help="the regions folder to write")
+    parser.add_argument("--evidence", type=Path, default=EVIDENCE, help="the evidence folder to apply (data/evidence)")
+    parser.add_argument("--summary", type=Path, default=None,
+                        help="where quality.json and SUMMARY.md go (default: the evidence folder)")
     parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if any file would change")
     parser.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     args = parser.parse_args(argv)
@@ -1168,7 +2080,17 @@ def main(argv: list[str]) -> int:
     with Progress(TextColumn("读取聚合文件"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
                   console=con, transient=True, disable=args.quiet) as bar:
         task = bar.add_task("", total=total)
-        out = build(args.snapshot, args.regions, report, lambda rel: bar.update(task, advance=1, description=rel))
+        out = build(args.snapshot, args.regions, report, lambda rel: bar.update(task, advance=1, description=rel),
+                    evidence=args.evidence)
+    summary_dir = args.summary or args.evidence
+    for name, text in sorted(report.summary_files.items()):
+        target = summary_dir / name
+        if target.exists() and target.read_text(encoding="utf-8") == text:
+            continue
+        report.changed.append(str(target))
+        if not args.check:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
     for name, text in sorted(out.items()):
         target = args.regions / name
         current = target.read_text(encoding="utf-8") if target.exists() else None

@@ -187,7 +187,7 @@ def test_completion_offers_the_cities_a_shared_pinyin_means():
 def test_table_opens_with_what_aggregator_figures_are(run):
     out = run("estimate", "-r", "佛山", "--tier", "3", "--amount", "8000", "-t", "职工", "-f", "table").stdout
     first = out.splitlines()[0]
-    assert "公开聚合项目" in first and "未对照官方文件核实" in first and "四分之三" in first
+    assert "公开聚合项目" in first and "未对照官方文件核实" in first and "196/270" in first and "31/92" in first
     assert "佛山 · 职工医保" in out.splitlines()[1]
     compare = run("estimate", "-r", "佛山", "--amount", "8000", "-t", "居民", "--compare", "tiers", "-f", "table")
     assert "公开聚合项目" in compare.stdout.splitlines()[0]
@@ -207,7 +207,8 @@ def test_policy_show_lists_cited_documents_as_not_checked(run):
     out = "".join(run("policy", "show", "佛山", "-f", "table").stdout.split())  # the table may fold long titles
     assert "佛医保发〔2023〕15号《佛山市基本医疗保险住院与大病保险待遇保障办法》(聚合项目引用,未核对)[未核实]" in out
     doc = run.json("policy", "show", "佛山")
-    cited = [s for s in doc["sources"] if s["id"].startswith("agg-") and s["id"] != "agg-file"]
+    cited = [s for s in doc["sources"] if s["id"].startswith("agg-") and s["id"] != "agg-file"
+             and not s["id"].startswith(("agg-placeholder-", "agg-shared-"))]  # the aggregator's tables, not documents
     assert [s["title"] for s in cited][1] == "佛医保发〔2023〕15号《佛山市基本医疗保险住院与大病保险待遇保障办法》(聚合项目引用,未核对)"
     assert cited and all(s["confidence"] == "unverified" and "url" not in s for s in cited)  # never the aggregator's URLs
     assert doc["sources"][0]["url"].startswith("https://github.com/good9527/china-medical-insurance/blob/")
@@ -253,7 +254,7 @@ def test_regions_confidence_filter_and_counts(run):
     assert {r["name"] for r in secondary} >= {"海南", "四川", "盱眙"}
     assert run.json("regions", "-c", "none") == []
     table = run("regions", "-p", "广东", "-f", "table").stdout
-    assert "按可信度:未核实 21 个" in table
+    assert "按可信度:疑似占位 21 个" in table  # every 广东 file has at least one table repeated in other provinces
     bad = run("regions", "--confidence", "maybe")
     assert bad.exit_code == ExitCode.USAGE and "none(无数据)" in bad.stderr
 
@@ -288,12 +289,17 @@ def test_short_names():
 @pytest.mark.skipif(not (SNAPSHOT / "manifest").is_dir() or importlib.util.find_spec("json5") is None,
                     reason="needs the aggregator snapshot (../shared/aggregator) and json5; CI has neither")
 def test_reimport_reproduces_data_regions_byte_for_byte(tmp_path):
-    regions = tmp_path / "regions"
+    """With the evidence pass (data/evidence) re-applied: a re-import never loses it."""
+    regions, summary = tmp_path / "regions", tmp_path / "summary"
     shutil.copytree(DATA / "regions", regions)
     result = subprocess.run([sys.executable, str(REPO / "scripts" / "import_aggregator.py"), str(SNAPSHOT),
-                             "--regions", str(regions), "--quiet"], capture_output=True, text=True, timeout=600)
+                             "--regions", str(regions), "--summary", str(summary), "--quiet"],
+                            capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr
     names = sorted(p.name for p in (DATA / "regions").iterdir())
     assert sorted(p.name for p in regions.iterdir()) == names
     match, mismatch, errors = filecmp.cmpfiles(DATA / "regions", regions, names, shallow=False)
     assert mismatch == [] and errors == [], mismatch[:5]
+    for name in ("quality.json", "SUMMARY.md"):  # the per-city quality index is the import's too
+        assert (summary / name).read_bytes() == (DATA / "evidence" / name).read_bytes(), name
+    assert "ev-shbk-2024" in (regions / "kunming.yaml").read_text(encoding="utf-8")  # the evidence is in what we compared

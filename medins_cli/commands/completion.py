@@ -33,7 +33,7 @@ def complete_province(incomplete: str) -> list[str]:
 
 def complete_regions_confidence(incomplete: str) -> list[str]:
     """``medins regions --confidence``: the levels, and none (regions without any source)."""
-    return _starting(["official", "observed", "secondary", "unverified", "none"], incomplete)
+    return _starting(["official", "observed", "secondary", "unverified", "placeholder", "none"], incomplete)
 
 
 def _starting(words: list[str], incomplete: str) -> list[str]:
@@ -57,7 +57,7 @@ def complete_remote(incomplete: str) -> list[str]:
 
 
 def complete_confidence(incomplete: str) -> list[str]:
-    return _starting(["official", "observed", "secondary", "unverified"], incomplete)
+    return _starting(["official", "observed", "secondary", "unverified", "placeholder"], incomplete)
 
 
 def complete_scenario(incomplete: str) -> list[str]:

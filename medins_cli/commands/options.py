@@ -43,7 +43,7 @@ YtdBurden = Annotated[Optional[str], typer.Option("--ytd-burden", help="本年�
 YtdCritical = Annotated[Optional[str], typer.Option("--ytd-critical", help="本年大病保险/大额补助已支付(计入其封顶线)",
                                                    show_default=False)]
 MinConfidence = Annotated[Optional[str], typer.Option(
-    "--min-confidence", help="数字来源至少要这么可信,否则退出码 1:official | observed | secondary | unverified(默认取配置)",
+    "--min-confidence", help="数字来源至少要这么可信,否则退出码 1:official | observed | secondary | unverified | placeholder(默认取配置)",
     autocompletion=complete_confidence, show_default=False)]
 Remote = Annotated[Optional[str], typer.Option("--remote", help="异地就医:filed(已备案) | transfer(转诊) | unfiled(未备案) | emergency(急诊)",
                                               autocompletion=complete_remote, show_default=False)]

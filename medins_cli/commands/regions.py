@@ -28,7 +28,7 @@ def regions(
         "--province", "-p", help="只列这个省份的地区,如 四川", autocompletion=complete_province,
         show_default=False)] = None,
     confidence: Annotated[Optional[str], typer.Option(
-        "--confidence", "-c", help="只列来源最弱可信度为这一级的地区:official|observed|secondary|unverified|none(无数据)",
+        "--confidence", "-c", help="只列来源最弱可信度为这一级的地区:official|observed|secondary|unverified|placeholder|none(无数据)",
         autocompletion=complete_regions_confidence, show_default=False)] = None,
     fmt: Annotated[Optional[str], o.format_option("table|json|plain|csv")] = None,
     raw_csv: o.RawCsv = False,
@@ -59,7 +59,7 @@ def regions(
 
 
 def _confidence(text: str) -> str | None:
-    """A confidence level (official/observed/secondary/unverified, 官方/转述/未核实 …) or None for
+    """A confidence level (official/observed/secondary/unverified/placeholder, 官方/转述/未核实/占位 …) or None for
     regions without any source (none/无数据)."""
     from medins_cli.core.errors import ClaimError
     from medins_cli.core.names import normalize_confidence

@@ -77,7 +77,7 @@ class Figure(NamedTuple):
 class Source(NamedTuple):
     id: str
     title: str
-    confidence: str  # official | observed | secondary | unverified
+    confidence: str  # official | observed | secondary | unverified | placeholder
     url: str | None = None
     publisher: str | None = None
     date: str | None = None

@@ -30,8 +30,11 @@ def province_name(text: str) -> str | None:
 
 REMOTES = {"filed": "异地已备案", "transfer": "异地转诊备案", "unfiled": "异地未备案", "emergency": "异地急诊抢救"}
 #: Source confidence, weakest first: figures read from the authority's own document (official),
-#: off the user's own settlement slip (observed), from articles (secondary), or anything else.
-CONFIDENCE_RANK = ("unverified", "secondary", "observed", "official")
+#: off the user's own settlement slip (observed), from articles (secondary), anything else
+#: (unverified), and tables the aggregator repeats word for word for cities in other provinces
+#: (placeholder: almost surely not the city's own figures).
+CONFIDENCE_RANK = ("placeholder", "unverified", "secondary", "observed", "official")
+CONFIDENCE_CHOICES = "official|observed|secondary|unverified|placeholder"
 
 _PLAN_WORDS = {
     "employee": "employee", "职工": "employee", "职工医保": "employee", "zhigong": "employee",
@@ -108,8 +111,8 @@ def normalize_remote(text: str) -> str:
 
 
 def normalize_confidence(text: str) -> str:
-    """official/observed/secondary/unverified (官方/结算单/转述/未核实) → the key."""
-    return _lookup(_CONFIDENCE_WORDS, text, "可信度", "official|observed|secondary|unverified")
+    """official/observed/secondary/unverified/placeholder (官方/结算单/转述/未核实/占位) → the key."""
+    return _lookup(_CONFIDENCE_WORDS, text, "可信度", CONFIDENCE_CHOICES)
 
 
 _CONFIDENCE_WORDS = {
@@ -117,4 +120,5 @@ _CONFIDENCE_WORDS = {
     "observed": "observed", "结算单": "observed", "本人结算单": "observed",
     "secondary": "secondary", "转述": "secondary", "转述文章": "secondary",
     "unverified": "unverified", "未核实": "unverified",
+    "placeholder": "placeholder", "占位": "placeholder", "疑似占位": "placeholder",
 }

@@ -254,7 +254,9 @@ def _data_hint(policy: Policy, source_ids: tuple[str, ...] | list[str], today: d
         src = policy.sources.get(sid)
         if src is None:
             continue
-        if src.confidence == "unverified":
+        if src.confidence == "placeholder":
+            parts.append(f"数据疑似聚合项目的占位数字(来源 {src.id})")
+        elif src.confidence == "unverified":
             parts.append(f"数据未经核实(来源 {src.id})")
         elif src.confidence == "secondary":
             parts.append(f"数据来自转述文章(来源 {src.id})")

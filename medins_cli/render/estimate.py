@@ -302,18 +302,22 @@ def render_limits(con: Any, bd: Breakdown) -> None:
 
 #: How a source from the public aggregator is recognised (its title, url or publisher names it).
 AGGREGATOR = "china-medical-insurance"
-AGGREGATOR_CAVEAT = "数字来自公开聚合项目,未对照官方文件核实;抽查约四分之三与其他公开网页一致"  # fits 80 columns
+AGGREGATOR_CAVEAT = "公开聚合项目的数字,未对照官方文件核实;与别处网页一致:首次 196/270,新近仅 31/92"  # fits 80 columns
+#: When a figure used comes from a table the aggregator repeats for cities in other provinces.
+PLACEHOLDER_CAVEAT = "疑似占位:这张表与外省城市的完全相同(公开聚合项目),未对照官方文件核实"  # fits 80 columns
+_WEAK = ("unverified", "placeholder")
 
 
 def aggregator_caveat(policy: Policy, source_ids: Iterable[str]) -> str | None:
-    """One line for the top of a table when every figure used comes from unverified sources and
-    the aggregator is among them (what it is, and how far it held up when checked), else None."""
+    """One line for the top of a table when every figure used comes from unverified (or placeholder)
+    sources and the aggregator is among them (what it is, and how far it held up when checked), else
+    None. A placeholder table gets the stronger line."""
     sources = [policy.sources[sid] for sid in dict.fromkeys(source_ids) if sid in policy.sources]
-    if not sources or any(src.confidence != "unverified" for src in sources):
+    if not sources or any(src.confidence not in _WEAK for src in sources):
         return None
     if not any(AGGREGATOR in " ".join(filter(None, (src.title, src.url, src.publisher))) for src in sources):
         return None
-    return AGGREGATOR_CAVEAT
+    return PLACEHOLDER_CAVEAT if any(src.confidence == "placeholder" for src in sources) else AGGREGATOR_CAVEAT
 
 
 def render_caveat(con: Any, policy: Policy, source_ids: Iterable[str]) -> None:

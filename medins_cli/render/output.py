@@ -18,7 +18,8 @@ from medins_cli.errors import UsageError, message_line, visible
 FORMATS_ROWS = ("table", "json", "plain", "csv")
 FORMATS_DOC = ("table", "json", "plain", "markdown")
 DISCLAIMER = "以上为按公开资料的估算,仅供参考;实际以参保地医保局的结算和解释为准。"
-CONFIDENCE = {"official": "官方原文", "observed": "本人结算单", "secondary": "转述文章", "unverified": "未核实"}
+CONFIDENCE = {"official": "官方原文", "observed": "本人结算单", "secondary": "转述文章", "unverified": "未核实",
+              "placeholder": "疑似占位"}
 #: Where a policy file was found (``Policy.origin``), in words.
 ORIGINS = {"shipped": "内置数据", "user": "用户数据文件", "file": "指定的数据文件"}
 

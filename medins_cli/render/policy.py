@@ -24,7 +24,8 @@ DESCRIBED = ("inpatient", "outpatient", "critical_illness", "remote", "account")
 
 
 def _ratio(tier: TierRule) -> str:
-    return bands_text(tier.bands) if tier.banded else percent(tier.bands[0].ratio)
+    # one band with no limit is a flat ratio (a tier is written as bands when a page gives other bands)
+    return bands_text(tier.bands) if len(tier.bands) > 1 else percent(tier.bands[0].ratio)
 
 
 def bands_text(bands: Iterable[Band], start: Decimal | None = None) -> str:

@@ -44,5 +44,5 @@ def render_regions(con: Any, rows: list[dict[str, Any]], province: str | None) -
     if any(r["stale"] for r in rows):
         con.print(Text(f"黄色年度:早于 {dt.date.today().year} 年的政策,数字可能已调整,请以当地医保局最新通知为准",
                        style="yellow"))
-    con.print(Text("可信度是该地各来源中最弱的一级:官方原文 > 本人结算单 > 转述文章 > 未核实。详情:medins policy show 地区;"
+    con.print(Text("可信度是该地各来源中最弱的一级:官方原文 > 本人结算单 > 转述文章 > 未核实 > 疑似占位。详情:medins policy show 地区;"
                    "添加或更正:medins policy init 地区", style="dim"))

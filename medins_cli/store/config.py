@@ -65,7 +65,7 @@ KEYS: dict[str, tuple[str, Callable[[str], Any]]] = {
     "type": ("参保类型:employee(职工)或 resident(居民)", _plan),
     "retired": ("是否退休:true 或 false(只对职工医保有意义)", _bool),
     "tier": ("默认医院等级:1|2|3|3a|community", _tier),
-    "min_confidence": ("估算只用至少这么可信的数字:official|observed|secondary|unverified", _confidence),
+    "min_confidence": ("估算只用至少这么可信的数字:official|observed|secondary|unverified|placeholder", _confidence),
 }
 
 

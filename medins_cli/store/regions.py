@@ -192,7 +192,7 @@ def _names_in_broken(path: Path) -> list[str]:
     return [n for n in names if n]
 
 
-CONFIDENCE_ORDER = tuple(reversed(CONFIDENCE_RANK))  # strongest first: official, observed, secondary, unverified
+CONFIDENCE_ORDER = tuple(reversed(CONFIDENCE_RANK))  # strongest first: official … placeholder
 _PARTS = ("inpatient", "outpatient", "critical_illness")
 
 

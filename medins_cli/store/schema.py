@@ -50,7 +50,8 @@ class SourceModel(_Strict):
     date: Optional[dt.date] = None
     effective: Optional[dt.date] = None
     # official: read from the authority's own document; observed: off the user's own settlement slip;
-    # secondary: articles, Q&A, reprints; unverified: anything else (e.g. a public aggregator)
+    # secondary: articles, Q&A, reprints; unverified: anything else (e.g. a public aggregator);
+    # placeholder: a table the aggregator repeats for cities in other provinces
     confidence: Literal[tuple(reversed(CONFIDENCE_RANK))]  # type: ignore[valid-type]
     note: Optional[str] = None
 

@@ -315,7 +315,7 @@ class BasicFund(Kind):
         paths["ratio"] = [(f"{tier_path}.bands" if tier.banded else f"{tier_path}.ratio",
                            tier.bands if tier.banded else tier.bands[0].ratio)]
         bands = tuple(Band(b.upto, adjust_ratio(b.ratio, bonus, ctx.remote_rule)) for b in tier.bands)
-        if tier.banded:
+        if len(bands) > 1:  # one band with no limit reads as a flat ratio
             ratio_note = "分段 " + " / ".join(
                 (f"≤{fmt(b.upto)} {pct(b.ratio)}" if b.upto is not None else f"以上 {pct(b.ratio)}") for b in bands)
         else:
