@@ -112,3 +112,45 @@ def test_the_persons_own_slip_settles_a_figure(run, tmp_path):
     # the 大额 reading keeps its range
     big = run.json("estimate", "--policy-file", _file(tmp_path, text), *EMP, "--amount", "100000")
     assert big["range"]["out_of_pocket"] == [17150, 50000]
+
+
+AT_THE_CAP = """\
+schema: 2
+region: {name: 封顶市, province: 四川}
+sources:
+  - {id: agg, title: 聚合表, confidence: unverified}
+sections:
+  - plan: employee
+    kind: inpatient
+    effective: 2026-01-01
+    tiers:
+      "3": {deductible: 1000, ratio: 0.8}
+    annual_cap: 100000
+    source: agg
+  - plan: employee
+    kind: critical_illness
+    effective: 2026-01-01
+    mode: {value: above_cap, alternatives: [{value: on_burden, source: agg, note: 也可能按个人负担}]}
+    bands: [{upto: 50000, ratio: 0.8}, {ratio: 0.9}]
+    annual_cap: 300000
+    source: agg
+"""
+
+
+def test_da_e_read_on_the_burden_starts_at_the_basic_cap(run, tmp_path):
+    """大额 above the cap (no threshold; bands counted from the cap) read the other way: the burden must
+    pass the basic cap (100000) first, and the bands become absolute burdens (upto 150000)."""
+    path = _file(tmp_path, AT_THE_CAP)
+    # The fund pays (E − 1000) × 80 % and reaches its cap 100000 at E = 126000.
+    data = run.json("estimate", "--policy-file", path, *EMP, "--amount", "200000")
+    # above the cap 200000 − 126000 = 74000: 50000 × 80 % + 24000 × 90 % = 61600; the person 38400
+    assert (data["fund_pay"], data["critical_illness_pay"], data["out_of_pocket"]) == (100000, 61600, 38400)
+    # on the burden: 200000 − 100000 = 100000 does not pass the threshold 100000: 0; the person 100000
+    assert data["range"]["critical_illness_pay"] == [0, 61600]
+    assert data["range"]["out_of_pocket"] == [38400, 100000]
+    big = run.json("estimate", "--policy-file", path, *EMP, "--amount", "400000")
+    # above the cap 274000: 40000 + 224000 × 90 % = 241600; the person 400000 − 100000 − 241600 = 58400
+    assert (big["critical_illness_pay"], big["out_of_pocket"]) == (241600, 58400)
+    # on the burden 300000: 100000–150000 × 80 % = 40000, 150000–300000 × 90 % = 135000: 175000
+    assert big["range"]["critical_illness_pay"] == [175000, 241600]
+    assert big["range"]["out_of_pocket"] == [58400, 125000]

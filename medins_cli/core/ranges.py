@@ -34,6 +34,7 @@ class Variant(NamedTuple):
     value: Any
     source: str
     note: str | None
+    also: tuple[tuple[str, Any], ...] = ()  # other figures the reading changes with it (path, value)
 
 
 class End(NamedTuple):
@@ -91,16 +92,36 @@ def _used(payer: Any, path: str) -> bool:
     return True
 
 
-def _usable(section: Section, path: str, alternative: Alternative) -> bool:
-    """An alternative that can be computed: 大病 on the year's burden needs a threshold to start from."""
-    return not (path == "mode" and alternative.value == "on_burden" and not getattr(section.rule, "threshold", None))
+def _with(section: Section, path: str, alternative: Alternative, cap: Decimal | None,
+          ) -> tuple[tuple[str, Any], ...] | None:
+    """What else changes when ``path`` reads as ``alternative`` (None: it cannot be computed).
+
+    大额 read on the year's burden instead of above the basic cap, in a section with no threshold of
+    its own (its first band starts at the cap): the burden must pass the basic fund's cap before it
+    pays, so the threshold is that cap and the bands (counted from the cap) become absolute burdens.
+    """
+    if path != "mode" or alternative.value != "on_burden" or getattr(section.rule, "threshold", None):
+        return ()
+    if cap is None:
+        return None  # no cap to start from: this reading cannot be estimated
+    bands = tuple(Band(None if b.upto is None else b.upto + cap, b.ratio) for b in section.rule.bands)
+    return (("threshold", cap), ("bands", bands))
 
 
-def readings(policy: Policy, rule: Rule) -> tuple[list[list[Variant]], list[Variant]]:
+def _fund_cap(rule: Rule, retired: bool) -> Decimal | None:
+    """The basic fund's annual cap for this kind of bill (the retirees' when they have their own)."""
+    fund = rule.payers[0].section.rule
+    if retired and rule.plan == "employee" and getattr(fund, "retiree_annual_cap", None) is not None:
+        return fund.retiree_annual_cap  # type: ignore[no-any-return]
+    return getattr(fund, "annual_cap", None)
+
+
+def readings(policy: Policy, rule: Rule, retired: bool = False) -> tuple[list[list[Variant]], list[Variant]]:
     """For each figure this kind of bill uses that has alternatives: its readings, the data's first;
     and the figures not varied because the person's own slip gave them."""
     out = []
     settled = []
+    cap = _fund_cap(rule, retired)
     for payer in rule.payers:
         section = payer.section
         for path, fig in section.figures.items():
@@ -112,11 +133,11 @@ def readings(policy: Policy, rule: Rule) -> tuple[list[list[Variant]], list[Vari
                 settled.append(Variant(section.position, section.kind, path, _point(section.rule, path), source,
                                        fig.note))
                 continue  # the person's own slip: no range for this figure
-            usable = [a for a in fig.alternatives if _usable(section, path, a)]
+            usable = [(a, also) for a in fig.alternatives if (also := _with(section, path, a, cap)) is not None]
             if usable:
                 point = Variant(section.position, section.kind, path, _point(section.rule, path), source, fig.note)
-                out.append([point] + [Variant(section.position, section.kind, path, a.value, a.source, a.note)
-                                      for a in usable])
+                out.append([point] + [Variant(section.position, section.kind, path, a.value, a.source, a.note, also)
+                                      for a, also in usable])
     return out, settled
 
 
@@ -124,7 +145,10 @@ def _apply(policy: Policy, combo: tuple[Variant, ...]) -> Policy:
     sections = list(policy.sections)
     for reading in combo:
         i = next(i for i, s in enumerate(sections) if s.position == reading.section)
-        sections[i] = sections[i]._replace(rule=replace_figure(sections[i].rule, reading.path, reading.value))
+        changed = replace_figure(sections[i].rule, reading.path, reading.value)
+        for path, value in reading.also:
+            changed = replace_figure(changed, path, value)
+        sections[i] = sections[i]._replace(rule=changed)
     return policy._replace(sections=tuple(sections))
 
 
@@ -135,7 +159,7 @@ class Ranger:
 
     def __init__(self, policy: Policy, rule: Rule, plan: str, visit: str, tier: str, retired: bool,
                  remote: str | None, day: str | None) -> None:
-        options, self.settled = readings(policy, rule)
+        options, self.settled = readings(policy, rule, retired)
         count = 1
         for choices in options:
             count *= len(choices)
