@@ -531,3 +531,21 @@ def test_the_caveat_lines_fit_80_columns():
 
     assert cell_len(f"⚠ {AGGREGATOR_CAVEAT}") <= 80 and cell_len(f"⚠ {PLACEHOLDER_CAVEAT}") <= 80
     assert "31/92" in AGGREGATOR_CAVEAT and "196/270" in AGGREGATOR_CAVEAT
+
+
+def test_a_placeholder_is_the_first_warning_in_every_format_and_in_batch(run):
+    # 沧州's 职工 异地 table is the one 283 cities share (agg-placeholder-employee-remote)
+    bill = ["-r", "沧州", "-t", "职工", "--tier", "3", "--visit", "门诊", "--amount", "8000", "--remote", "unfiled"]
+    first = ("疑似占位:职工医保异地就医的数字与 283 个城市(跨 30 个省)完全相同,很可能是聚合项目的占位数字,"
+             "不是沧州自己的")
+    data = run.json("estimate", *bill)
+    assert data["warnings"][0].startswith(first)
+    assert run("estimate", *bill, "-f", "plain").stdout.split("warnings: ", 1)[1].startswith(first)
+    assert first[:20] in run("estimate", *bill, "-f", "table").stdout
+    rows = "region,type,tier,visit,amount,remote\n沧州,职工,3,门诊,8000,unfiled\n沧州,职工,3,门诊,8000,filed\n绵阳,职工,3,住院,8000,\n"
+    out = run("estimate", "--batch", "-", "-f", "jsonl", input=rows)
+    import json
+
+    warnings = [json.loads(line)["warnings"] for line in out.stdout.splitlines()]
+    assert warnings[0][0].startswith(first) and warnings[1][0].startswith(first)
+    assert not any(w.startswith("疑似占位") for w in warnings[2])  # 绵阳's 住院 uses no placeholder table

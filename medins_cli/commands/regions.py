@@ -20,6 +20,8 @@ HELP = """列出已知地区:省份、政策年度、已有哪些数据(职工/�
   medins regions --province 广东 --confidence secondary
 
   medins regions --format csv > regions.csv
+
+  medins regions --quality --province 云南      (每个城市:证据、占位的表、有另一说法的数字)
 """
 
 @guard
@@ -30,6 +32,8 @@ def regions(
     confidence: Annotated[Optional[str], typer.Option(
         "--confidence", "-c", help="只列来源最弱可信度为这一级的地区:official|observed|secondary|unverified|placeholder|none(无数据)",
         autocompletion=complete_regions_confidence, show_default=False)] = None,
+    quality: Annotated[bool, typer.Option(
+        "--quality", help="每个导入的城市:证据核查找到的最好网页、与外省或省内城市相同的表、有另一说法的数字")] = False,
     fmt: Annotated[Optional[str], o.format_option("table|json|plain|csv")] = None,
     raw_csv: o.RawCsv = False,
 ) -> None:
@@ -38,6 +42,9 @@ def regions(
 
     env = Env(raw_csv=raw_csv)
     form = resolve_format(fmt)
+    if quality:
+        _quality(env, province, confidence, form)
+        return
     rows = region_rows(province)
     if confidence is not None:
         wanted = _confidence(confidence)
@@ -56,6 +63,33 @@ def regions(
         from medins_cli.render.regions import render_regions
 
         render_regions(console(), rows, province)
+
+
+def _quality(env: Any, province: str | None, confidence: str | None, form: str) -> None:
+    from medins_cli.errors import UsageError
+    from medins_cli.render import regions as view
+    from medins_cli.render.output import console, emit_json, emit_rows
+    from medins_cli.store.quality import quality
+
+    if confidence is not None:
+        raise UsageError("--quality 列出全部导入的城市,不能和 --confidence 一起用")
+    rows = quality()
+    if province:
+        from medins_cli.core.names import PROVINCE_CODES
+        from medins_cli.store.regions import region_key
+
+        want = region_key(province)
+        if want not in {region_key(p) for p in PROVINCE_CODES}:
+            raise UsageError(f"不认识的省份「{province}」:请写省份简称,如 四川、广东、北京")
+        rows = [r for r in rows if region_key(r.province) == want]
+    if not rows:
+        env.note(f"没有{province or ''}的导入城市")
+    if form == "json":
+        emit_json([view.quality_payload(r) for r in rows])
+    elif form in ("plain", "csv"):
+        emit_rows([view.flat_quality(view.quality_payload(r)) for r in rows], form)
+    else:
+        view.render_quality(console(), rows, province)
 
 
 def _confidence(text: str) -> str | None:

@@ -197,7 +197,7 @@ def breakdown_payload(policy: Policy, claim: Claim, bd: Breakdown, *, notes: Ite
                       for lim in bd.limits]
     data["data_file"] = data_file(policy)
     data["sources"] = sources_payload(policy, used_sources(bd, span))
-    data["warnings"] = worded(bd.warnings) + list(notes)
+    data["warnings"] = placeholder_warnings(policy, bd.sources) + worded(bd.warnings) + list(notes)
     data["notes"] = breakdown_notes(policy, bd, assumptions) + settled_notes(policy, span)
     if shows_range(span):
         data["range"] = range_payload(span)
@@ -308,6 +308,27 @@ PLACEHOLDER_CAVEAT = "疑似占位:这张表与外省城市的完全相同(公�
 _WEAK = ("unverified", "placeholder")
 
 
+def placeholder_warnings(policy: Policy, source_ids: Iterable[str]) -> list[str]:
+    """One warning for each placeholder table the figures used came from (shown first): which table,
+    and how many cities in how many provinces share it, as the data file says."""
+    from medins_cli.core.benefits import kind as kind_of
+    from medins_cli.core.names import PLANS
+
+    out = []
+    for sid in dict.fromkeys(source_ids):
+        src = policy.sources.get(sid)
+        if src is None or src.confidence != "placeholder":
+            continue
+        said = (src.note or "").split(":如")[0].split("。")[0] or "与外省城市的表完全相同,很可能是聚合项目的占位数字"
+        section = next((s for s in policy.sections if s.source == sid), None)
+        what = ""
+        if section is not None:
+            k = kind_of(section.kind)
+            what = f"{PLANS.get(section.plan, section.plan)}{k.label if k is not None else section.kind}的数字"
+        out.append(f"疑似占位:{what}{said}(可信度 placeholder,可用 --min-confidence unverified 拒绝)")
+    return out
+
+
 def aggregator_caveat(policy: Policy, source_ids: Iterable[str]) -> str | None:
     """One line for the top of a table when every figure used comes from unverified (or placeholder)
     sources and the aggregator is among them (what it is, and how far it held up when checked), else
@@ -392,7 +413,7 @@ def render_breakdown(con: Any, policy: Policy, claim: Claim, bd: Breakdown, *, e
             value = "" if step.value is None else f" = {step.value}"
             con.print(f"  {i}. {step.label}:{step.formula}{value}", highlight=False)
     region_notes = [n.text for n in policy.notes] if explain else []
-    render_messages(con, worded(bd.warnings) + list(notes),
+    render_messages(con, placeholder_warnings(policy, bd.sources) + worded(bd.warnings) + list(notes),
                     [*dict.fromkeys([*assumptions, *bd.notes]), *settled_notes(policy, span), *region_notes])
     render_sources(con, policy, used_sources(bd, span))
     render_data_file(con, policy)

@@ -146,6 +146,7 @@ class _Rules:
         self.min_confidence = confidence_floor(d, cfg)
         self.memo: dict[tuple[str, ...], Rule | str] = {}
         self.rangers: dict[int, Ranger | None] = {}  # id of a memoised Rule → its other readings (None: none)
+        self.placeholders: dict[int, list[str]] = {}  # id of a memoised Rule → its placeholder warnings (first)
         self.policies: dict[str, Policy | str] = {}  # region words and file paths → policy (or why not)
         self.defaulted_type = False
 
@@ -156,6 +157,7 @@ class _Rules:
             if len(self.memo) >= _RULE_CACHE_MAX:
                 self.memo.clear()
                 self.rangers.clear()
+                self.placeholders.clear()
             try:
                 hit = self._resolve(*words, day=day)
             except CoreError as exc:
@@ -185,6 +187,10 @@ class _Rules:
         check_confidence(policy, rule.sources, self.min_confidence)  # too weak a source: that row's error
         ranger = Ranger(policy, rule, *kind) if any(s.figures for s in policy.sections) else None
         self.rangers[id(rule)] = ranger if ranger else None
+        if any(policy.sources[s].confidence == "placeholder" for s in rule.sources if s in policy.sources):
+            from medins_cli.render.estimate import placeholder_warnings
+
+            self.placeholders[id(rule)] = placeholder_warnings(policy, rule.sources)
         return rule
 
     def _policy(self, region: str | None) -> Policy:
@@ -389,6 +395,8 @@ class _Runner:
         bound, said = rule.outcome(bill, year, out)
         worded = self.worded
         warnings = [worded.get(w) or self._word(w) for w in said] if said else []
+        if self.rules.placeholders:
+            warnings[:0] = self.rules.placeholders.get(id(rule), ())
         if yo or adm != 1 or yb or yc:
             warnings += _ignored(rule.visit, adm, yo, yb, yc)
         paid = out.paid
