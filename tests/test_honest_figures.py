@@ -46,7 +46,6 @@ def test_placeholder_is_the_weakest_confidence(run, isolated_dirs):
 
 def test_the_json_schema_and_completion_know_placeholder():
     from medins_cli.commands.completion import complete_confidence, complete_regions_confidence
-
     from medins_cli.store.schema import json_schema
 
     assert "placeholder" in str(json_schema())
