@@ -1,5 +1,6 @@
 """``medins policy show|validate|init|schema``: read, check and write region policy files."""
 
+import sys
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
@@ -11,7 +12,8 @@ from medins_cli.errors import guard
 
 app = typer.Typer(
     cls=Group,
-    help="地区政策数据:查看(show)、检查(validate)、新建(init)、迁移到新格式(migrate)、格式说明(schema)。\n\n"
+    help="地区政策数据:查看(show)、检查(validate)、新建(init)、迁移到新格式(migrate)、格式说明(schema)、"
+    "把结算单学到的数字寄给项目(contribute)。\n\n"
     "示例:\n\n  medins policy show 绵阳\n\n  medins policy init 我的城市\n\n"
     "  medins policy validate ~/.local/share/medins/regions/我的城市.yaml\n\n  medins policy schema > policy.schema.json",
     no_args_is_help=True,
@@ -394,6 +396,65 @@ def _next_steps(name: str, path: Path, in_user_dir: bool, known: Optional[dict[s
     else:
         note(f"估算:medins estimate --policy-file {path} --tier 3 --amount 8000"
              "(或把文件放进用户数据目录的 regions/)")
+
+
+@app.command("contribute", cls=Command)
+@guard
+def contribute(
+    region: Annotated[str, typer.Argument(help="地区名,如 绵阳(你用 slip check --learn 或手改过的那个地区)",
+                                          show_default=False, autocompletion=o.complete_region)],
+    output: Annotated[Optional[Path], typer.Option(
+        "--output", "-o", help="写到这个文件(- 为标准输出)[默认 medins-contribution-<地区>-<日期>.yaml]",
+        show_default=False)] = None,
+    fmt: Annotated[Optional[str], o.format_option("yaml|json", "yaml")] = None,
+    force: Annotated[bool, typer.Option("--force", help="--output 的文件已存在时覆盖")] = False,
+    quiet: o.Quiet = False,
+) -> None:
+    """写出一个可以寄给项目的文件:你自己的地区文件里与内置数据不同的数字(结算单学到的、你手改的),
+    每个带来源;不含姓名、身份证号、住院号、医院名。项目怎样审核见 CONTRIBUTING.md。
+
+    示例:medins policy contribute 绵阳;medins policy contribute 绵阳 -o - -f json
+    """
+    import datetime as dt
+
+    from medins_cli import __version__
+    from medins_cli.commands import env as d
+    from medins_cli.commands.env import Env
+    from medins_cli.errors import ExitCode, MedinsError, UsageError, write_failed
+    from medins_cli.render.contribute import contribution_payload
+    from medins_cli.render.output import emit_json
+    from medins_cli.store.contribute import contribution, contribution_text
+    from medins_cli.store.paths import atomic_write
+
+    env = Env(quiet=quiet)
+    form = (fmt or "yaml").strip().lower()
+    if form not in ("yaml", "json"):
+        raise UsageError(f"不认识的格式「{fmt}」:contribute 只写 yaml 或 json")
+    today = dt.date.today().isoformat()
+    found = contribution(region)
+    if not found.figures:
+        raise MedinsError(f"你的{found.region}文件 {found.user_file} 与内置数据没有不同的数字,也没有结算单学到的数字:"
+                          "没有可以提交的。用 medins slip check 结算单 --learn 从本人结算单学到数字", ExitCode.ERROR)
+    payload = contribution_payload(found, made=today, version=__version__)
+    if output is not None and str(output) == "-":
+        if form == "json":
+            emit_json(payload)
+        else:
+            from medins_cli.errors import visible
+
+            sys.stdout.write(visible(contribution_text(payload), layout=True))
+        return
+    target = output or Path(f"medins-contribution-{found.region}-{today}.{form}")
+    d.check_output(target, force)
+    import json
+
+    text = (json.dumps(payload, ensure_ascii=False, indent=2) + "\n") if form == "json" else contribution_text(payload)
+    try:
+        atomic_write(target, text)
+    except OSError as exc:
+        raise write_failed(target, exc) from None
+    env.note(f"已写入 {target}:{len(found.figures)} 个数字(来自 {found.user_file})。寄出前请自己看一遍;"
+             "怎样提交和审核见 CONTRIBUTING.md")
 
 
 @app.command("schema", cls=Command)
