@@ -304,9 +304,12 @@ def test_a_huge_salary_is_not_called_a_bill(run):
 
 
 def test_a_place_without_figures_is_known_not_unknown(run):
-    result = run("estimate", "-r", "安宁", "--tier", "3", "--amount", "100")
-    _check(result, ExitCode.USAGE, "安宁", "还没有报销数据", "--policy-file")
+    # 琼海 is a county-level city 海南 administers itself: no city's figures are its own
+    result = run("estimate", "-r", "琼海", "--tier", "3", "--amount", "100")
+    _check(result, ExitCode.USAGE, "琼海", "没有它的报销数据", "不属于任何地级市", "--policy-file")
     assert "不认识" not in result.stderr
+    # 安宁 is a guide place (云南) but also 兰州's 安宁区: asked back, never guessed
+    _check(run("estimate", "-r", "安宁", "--tier", "3", "--amount", "100"), ExitCode.USAGE, "昆明", "兰州")
 
 
 def test_batch_messages_have_spaces_around_latin_words(run, tmp_path):

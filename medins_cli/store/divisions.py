@@ -130,6 +130,19 @@ def lookup(name: str, *, folder: Path | None = None) -> list[Division]:
     return sorted(found, key=lambda d: (_LEVEL_ORDER[d.level], d.code))
 
 
+def short_matches(name: str, *, folder: Path | None = None) -> list[Division]:
+    """Divisions whose short name is ``name``, even when another division has it as its full or
+    other name (巢湖: 合肥市 by its old name, and 巢湖市 by its short one), each by code."""
+    table = _table(folder)
+    key = fold(name, table)
+    return sorted((_division(row) for row in table.find(key)[1]), key=lambda d: d.code) if key else []
+
+
+def every(*, folder: Path | None = None) -> list[Division]:
+    """Every division, by code (suggestions compare a name that matched nothing with all of them)."""
+    return [_division(row) for row in _table(folder).rows()]
+
+
 def by_code(code: str, *, folder: Path | None = None) -> Division | None:
     row = _table(folder).row(code) if code.isdigit() else None
     return None if row is None else _division(row)

@@ -127,6 +127,9 @@ class Place(NamedTuple):
 
     name: str
     province: str | None = None
+    #: Said once on stderr when the name asked for was a district, county, old or short name
+    #: (顺德区 属于 佛山,按佛山计算): :func:`medins_cli.store.regions.resolution_note`.
+    note: str | None = None
 
     def keys(self) -> set[str]:
         from medins_cli.store.regions import region_key
@@ -163,11 +166,26 @@ def _rule_regions() -> set[str]:
 def find_place(query: str) -> Place:
     """A region the guides know: from data/regions (name, alias, pinyin), else data/guides/places.yaml,
     else any region a guide rule names. Unknown → UsageError with suggestions."""
-    from medins_cli.store.regions import AmbiguousRegion, RegionNameTooLong, find_region, region_key
+    from medins_cli.store.regions import (
+        AmbiguousPlace,
+        AmbiguousRegion,
+        PlaceWithoutFile,
+        RegionNameTooLong,
+        find_region,
+        region_key,
+        resolution_note,
+    )
 
     try:
         entry = find_region(query)
-        return Place(str(entry["name"]), entry.get("province"))
+        return Place(str(entry["name"]), entry.get("province"), resolution_note(entry))
+    except (AmbiguousPlace, PlaceWithoutFile) as exc:  # 安宁 (昆明's or 兰州's), 琼海 (海南's own), 广东
+        known = _place_table().get(region_key(query))
+        if known is not None:  # a place the guides were told about: its province decides
+            return known
+        if isinstance(exc, PlaceWithoutFile):
+            return Place(*exc.place)  # no figures, but a place: its province's rules apply
+        raise
     except (AmbiguousRegion, RegionNameTooLong):
         raise  # 苏州 or 宿州: asking back is the answer, not a guess among the guide places; too long: no name
     except UsageError as exc:

@@ -243,6 +243,8 @@ def _load() -> dict[str, Any]:
     files = _scan()
     old = {e["path"]: e for e in cached["entries"]} if valid else {}
     if valid and [(e["path"], e.get("stamp")) for e in cached["entries"]] == files:
+        if cached.get("folders") == folders and all(k in cached for k in ("table", "ambiguous", "twins")):
+            return cached  # nothing changed: the keys were worked out from these very files
         entries = cached["entries"]
     else:
         entries = [
@@ -363,7 +365,7 @@ def _found(index: dict[str, Any], number: int) -> dict[str, Any]:
     return entry
 
 
-def _quick_lookup(key: str) -> tuple[dict[str, Any] | list[dict[str, Any]] | None, bool]:
+def _quick_lookup(key: str, typed: str | None = None) -> tuple[dict[str, Any] | list[dict[str, Any]] | None, bool]:
     """The entry for ``key`` from its shard (a list of entries when the key names several
     regions), and whether that shard is current.
 
@@ -371,10 +373,15 @@ def _quick_lookup(key: str) -> tuple[dict[str, Any] | list[dict[str, Any]] | Non
     its cost does not grow with the number of regions. A shard is current while no region
     file was added, removed or renamed; an entry counts only if its file is unchanged.
     (Editing another file's aliases in place is seen by the next miss or ``medins regions``.)
+    A place name resolved before (``typed`` as :func:`_typed` makes it: 顺德区) is in the
+    same shard (:func:`_remember`), so naming a district costs what naming its city does.
     """
     shard = read_cache(_shard_path(key))
     if not isinstance(shard, dict) or shard.get("tag") != INDEX_TAG or shard.get("folders") != _folders_signature():
         return None, False
+    place = (shard.get("places") or {}).get(typed) if typed is not None else None
+    if place is not None and place.get("stamp") == _stamp(place["path"]):
+        return dict(place), True
     several = (shard.get("ambiguous") or {}).get(key)
     if several:
         if any(e.get("stamp") != _stamp(e["path"]) for e in several):
@@ -427,6 +434,20 @@ class AmbiguousRegion(UsageError):
     """A name several regions share (the pinyin suzhou): the message names the choices."""
 
 
+class AmbiguousPlace(AmbiguousRegion):
+    """A place name whose divisions are pooled by different regions (朝阳区: 北京 and 长春)."""
+
+
+class PlaceWithoutFile(UsageError):
+    """A real place that no region file answers for: a province, or a county-level unit that a
+    province runs itself (琼海). ``place`` is its (name, province) for the guides, which need no
+    figures (checklist -r 琼海 applies 海南's rules)."""
+
+    def __init__(self, message: str, place: tuple[str, str | None]) -> None:
+        super().__init__(message)
+        self.place = place
+
+
 def ambiguity_message(query: str, entries: list[dict[str, Any]]) -> str:
     """「suzhou」: 你是指 苏州(江苏) 还是 宿州(安徽)? — the regions one name could mean."""
     names = [f"{e['name']}({e.get('province') or e['name']})" for e in entries]
@@ -434,15 +455,60 @@ def ambiguity_message(query: str, entries: list[dict[str, Any]]) -> str:
     return f"「{query}」不止一个地区,你是指 {choice}?请写中文名,如 --region {entries[0]['name']}"
 
 
+def _typed(query: str) -> str:
+    """A name as typed, only without spaces and in lower case (顺德区, 朝阳区): what a resolved
+    place is remembered by (:func:`region_key` would cut 朝阳区 to 朝阳, another place)."""
+    return "".join(str(query).split()).lower()
+
+
+def _shadowed(typed: str, key: str, entry: dict[str, Any]) -> bool:
+    """True when ``typed`` is a district or county (区/县) whose bare name is a city's or a
+    province's (朝阳区 is 北京's or 长春's, not 辽宁's 朝阳; 海南区 is 乌海's): asked of the
+    division table. A name the table or the region's own file gives (铁岭县) resolves the same."""
+    code = str(entry.get("code") or "")
+    return (typed[len(key):] in ("区", "县") and typed.startswith(key) and "resolved_from" not in entry
+            and code.endswith("00"))
+
+
+#: At most this many resolved place names are remembered per index shard (16 shards).
+_PLACES_PER_SHARD = 256
+
+
+def _remember(key: str, typed: str, entry: dict[str, Any]) -> None:
+    """Keep a resolved place name (顺德区 → 佛山's entry, with how) in the shard of ``key``, so the
+    next run finds it on the everyday path without the division table. The shards are rewritten
+    (and these forgotten) whenever a region file is added, removed or renamed."""
+    path = _shard_path(key)
+    shard = read_cache(path)
+    if not isinstance(shard, dict) or shard.get("tag") != INDEX_TAG or shard.get("folders") != _folders_signature():
+        return
+    places = shard.setdefault("places", {})
+    if typed in places or len(places) < _PLACES_PER_SHARD:
+        places[typed] = entry
+        write_cache(path, shard)
+
+
+def resolution_note(entry: dict[str, Any]) -> str | None:
+    """The one line to say when the name asked for was a district, county, old or short name
+    (顺德区 属于 佛山,按佛山计算), else None."""
+    resolved = entry.get("resolved_from")
+    return str(resolved["note"]) if isinstance(resolved, dict) and resolved.get("note") else None
+
+
 def find_region(query: str) -> dict[str, Any]:
     """The index entry for a region name, alias or pinyin; a usage error with suggestions if unknown,
-    or naming the choices when the name belongs to several regions (never one picked silently)."""
+    or naming the choices when the name belongs to several regions (never one picked silently).
+
+    A name the index does not know is looked up in the division table
+    (:mod:`medins_cli.store.placenames`): a district, county or old name gives its city's entry,
+    with ``resolved_from`` (see :func:`resolution_note`)."""
     check_name_length(query)
     key = region_key(query)
-    quick, current = _quick_lookup(key)
+    typed = _typed(query)
+    quick, current = _quick_lookup(key, typed)
     if isinstance(quick, list):
         raise AmbiguousRegion(ambiguity_message(query, quick))
-    if quick is not None:
+    if quick is not None and not _shadowed(typed, key, quick):
         return quick
     index = _load()  # a miss, an edited file or no cache yet: check every file
     if not current:
@@ -451,18 +517,29 @@ def find_region(query: str) -> dict[str, Any]:
     if several:
         raise AmbiguousRegion(ambiguity_message(query, [index["entries"][n] for n in several]))
     number = index["table"].get(key)
-    if number is None:
-        close = suggest(query, index["entries"])
-        hint = f"你是不是要找:{'、'.join(close)}?" if close else ""
-        broken = [e["path"] for e in index["entries"] if e.get("broken") and origin(e["path"]) == "user"]
-        if broken:  # the region may be in a file that does not parse: say so before suggesting a new one
-            hint += (f"注意:用户数据目录里有读不了的地区文件 {'、'.join(broken[:3])}"
-                     f"{' 等' if len(broken) > 3 else ''}(用 medins policy validate 查看问题);")
-        raise UsageError(
-            f"不认识的地区「{query}」。{hint}用 medins regions 查看已有地区;"
-            f"要添加新地区:medins policy init {query}(照当地医保局通知填写),或用 --policy-file"
-        )
-    return _found(index, number)
+    if number is not None and not _shadowed(typed, key, index["entries"][number]):
+        return _found(index, number)
+    from medins_cli.store import placenames
+
+    resolved = placenames.resolve(query, index)
+    if resolved is not None:
+        entry = _found(index, resolved[0])
+        if resolved[1] is not None:
+            entry["resolved_from"] = resolved[1]
+        _remember(key, typed, entry)
+        return entry
+    if number is not None:  # 区/县 after a city's name, and no division of that name: the city
+        return _found(index, number)
+    close = placenames.suggestions(query, index, suggest(query, index["entries"]))
+    hint = f"你是不是要找:{'、'.join(close)}?" if close else ""
+    broken = [e["path"] for e in index["entries"] if e.get("broken") and origin(e["path"]) == "user"]
+    if broken:  # the region may be in a file that does not parse: say so before suggesting a new one
+        hint += (f"注意:用户数据目录里有读不了的地区文件 {'、'.join(broken[:3])}"
+                 f"{' 等' if len(broken) > 3 else ''}(用 medins policy validate 查看问题);")
+    raise UsageError(
+        f"不认识的地区「{query}」。{hint}用 medins regions 查看已有地区;"
+        f"要添加新地区:medins policy init {query}(照当地医保局通知填写),或用 --policy-file"
+    )
 
 
 def read_policy_dict(path: Path) -> dict[str, Any]:
@@ -499,8 +576,8 @@ def load_region_entry(query: str) -> tuple[Policy, dict[str, Any]]:
 
     try:
         entry = find_region(query)
-    except RegionNameTooLong:
-        raise
+    except (RegionNameTooLong, AmbiguousRegion, PlaceWithoutFile):
+        raise  # too long; several places (asked back); a place without figures (said why)
     except UsageError:
         place = _guide_place(query)
         if place is None:
