@@ -176,8 +176,9 @@ _later: list[str] = []
 
 def note_later(message: str) -> None:
     """A note for stderr, written only if the command then succeeds (:func:`guard`): when it
-    fails, its one error line says everything."""
-    _later.append(message)
+    fails, its one error line says everything. The same note twice is said once."""
+    if message not in _later:
+        _later.append(message)
 
 
 def _flush_later() -> None:

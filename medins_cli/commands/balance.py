@@ -51,6 +51,7 @@ def balance(
     fmt: Annotated[Optional[str], o.format_option("table|markdown|plain|json")] = None,
     quiet: o.Quiet = False,
 ) -> None:
+    from medins_cli.commands.claims import find_place
     from medins_cli.commands.env import Env
     from medins_cli.core.money import ZERO, parse_amount
     from medins_cli.core.names import normalize_plan, normalize_remote
@@ -76,7 +77,7 @@ def balance(
         plan_word = args.type or cfg.get("type")
         plan = normalize_plan(plan_word) if plan_word else None
         region_name = args.region or cfg.get("region")
-        place = guides.find_place(region_name) if region_name else None
+        place = find_place(region_name) if region_name else None
         policy = _policy_if_any(args, cfg) if want_projection else _hotline_policy(region_name, args.policy_file)
         warnings += args.notes  # e.g. the policy is for a year already past
         projection = _projection(pay, n_months, is_retired, plan, policy) if want_projection else None

@@ -84,8 +84,7 @@ def _figures(scenario: dict[str, Any], place: Any) -> tuple[list[dict[str, Any]]
 
 def _place(region: Optional[str]) -> Any:
     """The region the user asked for, else the config's; None when neither is set."""
-    from medins_cli.commands.claims import load_config
-    from medins_cli.store import guides
+    from medins_cli.commands.claims import find_place, load_config
 
     name = region or load_config().get("region")
-    return guides.find_place(name) if name else None
+    return find_place(name) if name else None

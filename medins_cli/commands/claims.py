@@ -40,6 +40,9 @@ class ClaimArgs:
     person: str | None = None  # --person: the year so far from this person's ledger
     ledger: bool = False  # --ledger: the same, for DEFAULT_PERSON
     notes: list[str] = field(default_factory=list)  # warnings about how the options were read
+    #: How the region name was read when it was not a region's own (顺德区 → 佛山): ``{"query",
+    #: "division", "code", "note"}`` (store.regions.find_region), shown in JSON as ``resolved_from``.
+    resolved_from: dict[str, Any] | None = None
     assumptions: list[str] = field(default_factory=list)  # what the estimate assumed (shown as notes)
 
 
@@ -149,19 +152,22 @@ def _resolve_policy(args: ClaimArgs, cfg: dict[str, Any]) -> Policy:
     if not region:
         raise UsageError("没有指定地区:请加 --region 绵阳,或先运行 medins config set region 绵阳")
     if args.region:
-        return _load_region(region)
+        return _load_region(region, args)
     try:
-        return _load_region(region)
+        return _load_region(region, args)
     except UsageError:  # the config may name a place the guides know but no region file covers
         raise UsageError(f"配置的地区「{region}」还没有报销数据:估算请用 --region 指定有数据的地区(medins regions),"
                          "或用 --policy-file 提供该地数据") from None
 
 
-def _load_region(query: str) -> Policy:
-    """The region's policy; when the user has several files for it, a note (stderr) says which one is used."""
-    from medins_cli.store.regions import load_region_entry, twin_warning
+def _load_region(query: str, args: ClaimArgs) -> Policy:
+    """The region's policy; when the user has several files for it, a note (stderr) says which one
+    is used; when the name was a district or county, a note says whose figures (顺德区 属于 佛山)."""
+    from medins_cli.store.regions import load_region_entry, resolution_note, twin_warning
 
     policy, entry = load_region_entry(query)
+    args.resolved_from = entry.get("resolved_from")
+    say_resolved(resolution_note(entry))
     warning = twin_warning(entry)
     if warning:
         from medins_cli.errors import note_later
@@ -170,6 +176,48 @@ def _load_region(query: str) -> Policy:
         if not is_quiet():
             note_later(warning)
     return policy
+
+
+def say_resolved(note: str | None) -> None:
+    """The one line that says a place name was taken as its city's (顺德区 属于 佛山,按佛山计算):
+    on stderr once the command succeeds, not with --quiet, and once however often it is asked."""
+    if note:
+        from medins_cli.errors import note_later
+        from medins_cli.render.output import is_quiet
+
+        if not is_quiet():
+            note_later(note)
+
+
+def load_region(name: str) -> Policy:
+    """:func:`medins_cli.store.regions.load_region`, saying (:func:`say_resolved`) when a district,
+    county or old name was taken as its city."""
+    from medins_cli.store.regions import load_region_entry, resolution_note
+
+    policy, entry = load_region_entry(name)
+    say_resolved(resolution_note(entry))
+    return policy
+
+
+def find_region(name: str) -> dict[str, Any]:
+    """:func:`medins_cli.store.regions.find_region`, saying (:func:`say_resolved`) when a district,
+    county or old name was taken as its city."""
+    from medins_cli.store.regions import find_region as find
+    from medins_cli.store.regions import resolution_note
+
+    entry = find(name)
+    say_resolved(resolution_note(entry))
+    return entry
+
+
+def find_place(name: str) -> Any:
+    """:func:`medins_cli.store.guides.find_place`, saying (:func:`say_resolved`) when a district,
+    county or old name was taken as its city."""
+    from medins_cli.store import guides
+
+    place = guides.find_place(name)
+    say_resolved(place.note)
+    return place
 
 
 def parse_count(text: str | int | None, what: str, default: int = 1) -> int:

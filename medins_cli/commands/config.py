@@ -69,7 +69,7 @@ def set_(key: KeyArg, value: Annotated[str, typer.Argument(help="新值,如 绵�
     from medins_cli.store import config
 
     if config.check_key(key) == "region":  # a region with data, or a place the guides know (安宁: checklists only)
-        from medins_cli.store.guides import find_place
+        from medins_cli.commands.claims import find_place
 
         value = find_place(value).name
     stored = config.parse_value(key, value)

@@ -129,7 +129,7 @@ def _place(name: Optional[str], *, explicit: bool) -> tuple[Optional[str], tuple
 
     if not name:
         return None, (), None
-    from medins_cli.store.regions import load_region
+    from medins_cli.commands.claims import load_region
 
     try:
         policy = load_region(name)

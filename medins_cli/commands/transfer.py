@@ -54,6 +54,7 @@ def transfer_guide(
     quiet: o.Quiet = False,
 ) -> None:
     from medins_cli.commands import env as d
+    from medins_cli.commands.claims import find_place
     from medins_cli.commands.env import Env
     from medins_cli.core.names import normalize_plan
     from medins_cli.errors import UsageError
@@ -66,8 +67,8 @@ def transfer_guide(
     d.check_output(output, force)
     cfg = env.config
     home_name = from_ or cfg.get("region")
-    origin = guides.find_place(home_name) if home_name else None
-    dest = guides.find_place(to) if to else None
+    origin = find_place(home_name) if home_name else None
+    dest = find_place(to) if to else None
     args.region = home_name
     plan_word = args.type or cfg.get("type")
     plan = normalize_plan(plan_word) if plan_word else None

@@ -172,9 +172,11 @@ def breakdown_notes(policy: Policy, bd: Breakdown, assumptions: Iterable[str] = 
 
 
 def breakdown_payload(policy: Policy, claim: Claim, bd: Breakdown, *, notes: Iterable[str] = (),
-                      explain: bool = False, assumptions: Iterable[str] = (), span: Any = None) -> dict[str, Any]:
+                      explain: bool = False, assumptions: Iterable[str] = (), span: Any = None,
+                      resolved_from: dict[str, Any] | None = None) -> dict[str, Any]:
     """The JSON contract of ``medins estimate --format json`` (``notes`` here are warnings about
-    the options; ``assumptions`` go first among the payload's notes)."""
+    the options; ``assumptions`` go first among the payload's notes; ``resolved_from`` says how a
+    place name that is not a region's own was read: :func:`resolved_payload`)."""
     data: dict[str, Any] = {
         "region": policy.region.name,
         "province": policy.region.province,
@@ -186,6 +188,7 @@ def breakdown_payload(policy: Policy, claim: Claim, bd: Breakdown, *, notes: Ite
         "retired": claim.retired and claim.plan == "employee",  # as applied: residents have no retiree rules
         "admission": bd.admission,
         "remote": claim.remote,
+        "resolved_from": resolved_payload(resolved_from),
     }
     data.update(breakdown_fields(bd))
     data["bound"] = bd.bound
@@ -222,11 +225,21 @@ def title(policy: Policy, claim: Claim, tier_used: str | None = None, admission:
     return " · ".join(parts) + f"({policy.label_year}年数据)"
 
 
+def resolved_payload(resolved: dict[str, Any] | None) -> dict[str, Any] | None:
+    """How the region name was read when it was a district, county, old or short name (顺德区):
+    ``{"query": "顺德区", "division": "顺德区", "code": "440606"}`` (GB/T 2260); None for a region's
+    own name. The one-line note goes to stderr, not here."""
+    if not resolved:
+        return None
+    return {"query": resolved.get("query"), "division": resolved.get("division"), "code": resolved.get("code")}
+
+
 def plain_breakdown(payload: dict[str, Any]) -> dict[str, Any]:
     """The plain (``key: value``) view of a payload: scalars only, lists joined."""
     later = ("tier_used", "bound", "critical_illness_name")  # added in 0.3: after the 0.2 keys, whose order stays
     out = {k: v for k, v in payload.items()
-           if k not in ("data_file", "sources", "steps", "warnings", "notes", "disclaimer", "limits", "lines", *later)}
+           if k not in ("data_file", "sources", "steps", "warnings", "notes", "disclaimer", "limits", "lines",
+                        "resolved_from", *later)}
     out["data_file"] = (payload.get("data_file") or {}).get("path")
     out["data_origin"] = (payload.get("data_file") or {}).get("origin")
     out["sources"] = [f"{s['id']}({s['confidence']})" for s in payload["sources"]]

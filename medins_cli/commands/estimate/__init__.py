@@ -110,7 +110,7 @@ def _show(policy, claim, breakdown, form: str, explain: bool, args, span=None) -
 
     notes = args.notes
     payload = present.breakdown_payload(policy, claim, breakdown, notes=notes, explain=explain,
-                                        assumptions=args.assumptions, span=span)
+                                        assumptions=args.assumptions, span=span, resolved_from=args.resolved_from)
     if form == "json":
         emit_json(payload)
     elif form == "plain":
@@ -147,7 +147,7 @@ def _compare(policy, claim, year, form: str, args, minimum: str | None) -> None:
     rows = [{"tier": t, **present.breakdown_fields(b), "ratio": b.ratio_note, "bound": b.bound} for t, b in results]
     if form == "json":
         emit_json({"region": policy.region.name, "year": policy.label_year, "plan": claim.plan, "visit": claim.visit,
-                   "compare": "tiers", "rows": rows, "data_file": present.data_file(policy),
+                   "resolved_from": present.resolved_payload(args.resolved_from), "compare": "tiers", "rows": rows, "data_file": present.data_file(policy),
                    "sources": present.sources_payload(policy, source_ids),
                    "warnings": warnings, "notes": notes, "disclaimer": present.disclaimer(policy)})
         return
@@ -214,7 +214,8 @@ def _compare_plans(policy, claim, year, form: str, args, minimum: str | None) ->
     rows = plans_view.compare_rows(results)
     if form == "json":
         emit_json({"region": policy.region.name, "year": policy.label_year, "visit": claim.visit, "tier": claim.tier,
-                   "retired": claim.retired, "compare": "plans", "rows": rows, "data_file": present.data_file(policy),
+                   "retired": claim.retired, "resolved_from": present.resolved_payload(args.resolved_from),
+                   "compare": "plans", "rows": rows, "data_file": present.data_file(policy),
                    "sources": present.sources_payload(policy, source_ids),
                    "warnings": warnings, "notes": notes, "disclaimer": present.disclaimer(policy)})
         return

@@ -194,7 +194,7 @@ class _Rules:
         return rule
 
     def _policy(self, region: str | None) -> Policy:
-        from medins_cli.store.regions import find_region, load_policy, twin_warning
+        from medins_cli.store.regions import find_region, load_policy, resolution_note, twin_warning
 
         if self.policy_file is not None:
             region = str(self.policy_file)
@@ -204,6 +204,8 @@ class _Rules:
         if hit is None:
             try:
                 entry = None if self.policy_file is not None else find_region(region)
+                if entry is not None and (said := resolution_note(entry)):
+                    note(said)  # once per name: 顺德区 属于 佛山,按佛山计算
                 path = region if entry is None else str(entry["path"])
                 hit = self.policies.get(path)
                 if hit is None:

@@ -33,12 +33,12 @@ def show(
 
     示例:medins policy show 绵阳 --type 居民;medins policy show 绵阳 -f yaml > 我的绵阳.yaml
     """
-    from medins_cli.commands.claims import policy_age_warning
+    from medins_cli.commands.claims import find_region, policy_age_warning
     from medins_cli.commands.env import Env
     from medins_cli.core.names import normalize_plan
     from medins_cli.core.policy import policy_from_dict
     from medins_cli.render.output import ORIGINS, console, emit_json, emit_lines, resolve_format
-    from medins_cli.store.regions import find_region, origin, read_policy_dict
+    from medins_cli.store.regions import origin, read_policy_dict
 
     env = Env(quiet=quiet)
     form = resolve_format(fmt, ("table", "json", "yaml"))

@@ -219,13 +219,12 @@ def remove(slip_id: int, quiet: bool) -> None:
 
 def year_summary(person: str | None, year: int | None, region: str | None, fmt: str | None, *,
                  explain: bool = False) -> None:
-    from medins_cli.commands.claims import load_config, policy_age_warning
+    from medins_cli.commands.claims import load_config, load_region, policy_age_warning
     from medins_cli.core.names import normalize_plan
     from medins_cli.core.year import includes_partial, summarise, year_limits
     from medins_cli.render.output import console, emit_json, emit_plain_mapping, resolve_format
     from medins_cli.render.slips import plain_year, render_year, year_payload
     from medins_cli.store import ledger
-    from medins_cli.store.regions import load_region
 
     form = resolve_format(fmt, ("table", "json", "plain"))
     who = person or DEFAULT_PERSON
