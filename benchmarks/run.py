@@ -1,4 +1,4 @@
-"""medins benchmarks: start-up, batch throughput, many regions, regions and validate over the shipped data, memory.
+"""medins benchmarks: start-up, batch, many regions, district names, regions and validate over shipped data, memory.
 
     python benchmarks/run.py            # the full run (about a minute or two)
     python benchmarks/run.py --quick    # fewer repeats and smaller files (goals checked the same way)
@@ -206,6 +206,41 @@ def main() -> int:
     cpu = median_cpu(many["many"]) / median_cpu(many["today"])
     report("400 more regions: one estimate", f"{ratio:.3f}× today's data ({median_s(many['many']) * 1000:.0f} ms / "
            f"{median_s(many['today']) * 1000:.0f} ms; cpu {cpu:.3f}×)", "≤ 1.05×", ratio <= 1.05)
+
+    # ---- a district (顺德区) costs what its city (佛山) does ---------------------------------
+    # Warm: the index remembers a place name once resolved, so the division table is read only
+    # the first time a name is asked. First time: each run gets a copy of the cache as it was
+    # before 顺德区 was ever asked (the index warm, as after any earlier estimate).
+    city_cmd = [*medins, "estimate", "--region", "佛山", "--tier", "3", "--amount", "8000", "--format", "json"]
+    district_cmd = [*medins, "estimate", "--region", "顺德区", "--tier", "3", "--amount", "8000", "--format", "json"]
+    env_place = env_for("place")
+    for _ in range(2):
+        expect(run_once(city_cmd, env_place), 0, "estimate for 佛山")
+    before = work / "place-cache-before-district"
+    shutil.copytree(env_place["MEDINS_CACHE_DIR"], before)
+    for _ in range(2):
+        expect(run_once(district_cmd, env_place), 0, "estimate for 顺德区")
+    place = interleaved({"city": lambda: run_once(city_cmd, env_place),
+                         "district": lambda: run_once(district_cmd, env_place)}, region_rounds)
+    ratio = median_s(place["district"]) / median_s(place["city"])
+    cpu = median_cpu(place["district"]) / median_cpu(place["city"])
+    report("district name (顺德区) vs its city (佛山)", f"{ratio:.3f}× ({median_s(place['district']) * 1000:.0f} ms / "
+           f"{median_s(place['city']) * 1000:.0f} ms; cpu {cpu:.3f}×)", "≤ 1.05×", ratio <= 1.05)
+    copies = iter(range(10**6))
+
+    def fresh_copy() -> dict[str, str]:
+        target = work / "place-first" / str(next(copies))
+        shutil.copytree(before, target)
+        return dict(env_place, MEDINS_CACHE_DIR=str(target))
+
+    first_place = interleaved({"city": lambda: run_once(city_cmd, fresh_copy()),
+                               "district": lambda: run_once(district_cmd, fresh_copy())}, region_rounds)
+    ratio = median_s(first_place["district"]) / median_s(first_place["city"])
+    cpu = median_cpu(first_place["district"]) / median_cpu(first_place["city"])
+    extra = (median_s(first_place["district"]) - median_s(first_place["city"])) * 1000
+    report("district name asked for the first time", f"{ratio:.3f}× its city ({extra:+.1f} ms: division table read "
+           f"once; cpu {cpu:.3f}×)", "≤ 1.15×", ratio <= 1.15)
+    shutil.rmtree(work / "place-first", ignore_errors=True)
 
     # ---- every shipped region: medins regions and policy validate ------------------------
     # warm (caches filled by earlier runs) and the first run after install (an empty cache dir;
