@@ -88,12 +88,13 @@ def maternity(
 
 
 def province_of(name: str) -> str:
-    """A province from a province's name (广东、广东省) or a region medins knows (佛山 → 广东)."""
+    """A province from a province's name (广东、广东省、guangdong) or a place medins knows (佛山, 顺德区 → 广东)."""
     from medins_cli.core.names import province_name
     from medins_cli.errors import UsageError
+    from medins_cli.store.placenames import province_word
     from medins_cli.store.rules_schema import MAINLAND
 
-    found = province_name(name)
+    found = province_word(name)
     if found is None:
         from medins_cli.store.regions import find_region
 

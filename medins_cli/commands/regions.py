@@ -75,12 +75,9 @@ def _quality(env: Any, province: str | None, confidence: str | None, form: str) 
         raise UsageError("--quality 列出全部导入的城市,不能和 --confidence 一起用")
     rows = quality()
     if province:
-        from medins_cli.core.names import PROVINCE_CODES
         from medins_cli.store.regions import region_key
 
-        want = region_key(province)
-        if want not in {region_key(p) for p in PROVINCE_CODES}:
-            raise UsageError(f"不认识的省份「{province}」:请写省份简称,如 四川、广东、北京")
+        want = province_key(province)
         rows = [r for r in rows if region_key(r.province) == want]
     if not rows:
         env.note(f"没有{province or ''}的导入城市")
@@ -110,7 +107,6 @@ def _confidence(text: str) -> str | None:
 def region_rows(province: str | None = None) -> list[dict[str, Any]]:
     """One row per region name: the file in use (a user file overrides a shipped one)."""
     from medins_cli.core.names import PROVINCE_CODES
-    from medins_cli.errors import UsageError
     from medins_cli.render.output import note
     from medins_cli.store.regions import file_rank, load_index, origin, region_key, twin_warning
 
@@ -133,10 +129,7 @@ def region_rows(province: str | None = None) -> list[dict[str, Any]]:
     entries = sorted(in_use.values(), key=lambda e: (PROVINCE_CODES.get(e.get("province", ""), "99"),
                                                       e.get("level") != "province", e.get("code") or "", e["name"]))
     if province is not None:
-        want = region_key(province)
-        provinces = {region_key(p) for p in PROVINCE_CODES} | {region_key(e.get("province", "")) for e in entries}
-        if want not in provinces:
-            raise UsageError(f"不认识的省份「{province}」:请写省份简称,如 四川、广东、北京")
+        want = province_key(province, {region_key(e.get("province", "")) for e in entries})
         entries = [e for e in entries if region_key(e.get("province", "")) == want or e.get("broken")]  # say it
     import datetime as dt
 
@@ -155,6 +148,26 @@ def region_rows(province: str | None = None) -> list[dict[str, Any]]:
             "overrides": overridden.get(e["name"]), "broken": problem is not None, "problem": problem or "",
         })
     return rows
+
+
+def province_key(word: str, others: Any = ()) -> str:
+    """The province ``--province`` names, as :func:`~medins_cli.store.regions.region_key` makes it:
+    the words ``--region`` takes for a province (广东, 广东省, guangdong, 廣東, ＧＵＡＮＧＤＯＮＧ,
+    新疆维吾尔自治区, 广西壮族自治区), or a province only a user's file names (``others``, as keys)."""
+    from medins_cli.errors import UsageError
+    from medins_cli.store.regions import check_name_length, region_key
+
+    check_name_length(word)
+    if region_key(word) in others:
+        return region_key(word)
+    from medins_cli.store.placenames import province_of_place, province_word
+
+    found = province_word(word)
+    if found is None:
+        inside = province_of_place(word)
+        where = f"「{word}」不是省份,它在{inside}:请写 --province {inside}" if inside else f"不认识的省份「{word}」"
+        raise UsageError(f"{where}(省份可写 四川、广东省、guangdong、新疆维吾尔自治区)")
+    return region_key(found)
 
 
 def _flat(row: dict[str, Any]) -> dict[str, Any]:

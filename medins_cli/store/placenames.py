@@ -274,6 +274,13 @@ def province_word(text: str) -> str | None:
     return province_name(provinces[0].short or provinces[0].name) if len(provinces) == 1 else None
 
 
+def province_of_place(text: str) -> str | None:
+    """The province of the one place ``text`` names, if it names one below a province (佛山 → 广东)."""
+    hits = [d for d in divisions.lookup(text) if d.level != "province"]
+    provinces = {_province(d) for d in hits}
+    return provinces.pop() if len(provinces) == 1 else None
+
+
 def _province_pinyin() -> dict[str, str]:
     """Pinyin → province, from data/guides/places.yaml (beijing, shaanxi, neimenggu …)."""
     from medins_cli.store import guides

@@ -292,11 +292,11 @@ def _check_loads(text: str, path: Path) -> None:
 
 
 def _province(text: str) -> str:
-    """The short name of a province-level region (四川省 → 四川); a usage error if unknown."""
-    from medins_cli.core.names import province_name
+    """The short name of a province-level region (四川省, sichuan → 四川); a usage error if unknown."""
     from medins_cli.errors import UsageError
+    from medins_cli.store.placenames import province_word
 
-    name = province_name(text)
+    name = province_word(text)
     if name is None:
         raise UsageError(f"不认识的省份「{text}」:请写省级行政区的简称,如 四川、广东、北京")
     return name

@@ -348,9 +348,9 @@ def interview(name: str, ask: Ask, say: Callable[[str], None], *, province: str 
 
 
 def _province(text: str) -> str:
-    from medins_cli.core.names import province_name
+    from medins_cli.store.placenames import province_word
 
-    name = province_name(text)
+    name = province_word(text)
     if name is None:
         raise ValueError(f"不认识的省份「{text}」:请写省级行政区的简称,如 四川")
     return name
