@@ -42,11 +42,14 @@ def folded(text: str) -> str:
     return divisions.fold(text).translate(_MARKS)
 
 
-def resolve(query: str, index: dict[str, Any]) -> tuple[int, dict[str, Any] | None] | None:
+def resolve(query: str, index: dict[str, Any], shadowed: int | None = None) -> tuple[int, dict[str, Any] | None] | None:
     """The index entry number of the region for ``query``, and what it was resolved from (for
     the note and JSON; None when only the spelling was folded: 廣州 is 广州); None when no
     division has that name. Raises :class:`AmbiguousRegion` (several places) or
-    :class:`PlaceWithoutFile` (a place medins has no figures for)."""
+    :class:`PlaceWithoutFile` (a place medins has no figures for).
+
+    ``shadowed`` is the entry whose name ``query`` is with 区/县 added (朝阳区 and 辽宁's 朝阳): it
+    stands when the division is in its city (铁岭县 and 铁岭, or a user's 顺德 file for 佛山's 顺德区)."""
     from medins_cli.store.regions import ambiguity_message
 
     key = region_key(folded(query))
@@ -58,6 +61,12 @@ def resolve(query: str, index: dict[str, Any]) -> tuple[int, dict[str, Any] | No
         if number is not None:
             return number, None
     hits = _named(query)
+    inside = [d for d in hits if shadowed is not None and d.city == index["entries"][shadowed].get("code")]
+    if inside and shadowed is not None:  # 铁岭县 in 铁岭: the note says so; a user's 顺德 file (佛山's code) for 顺德区: theirs, as named
+        entry = index["entries"][shadowed]
+        city = divisions.by_code(inside[0].city or "")
+        named = city is not None and region_key(entry["name"]) in {region_key(n) for n in (city.name, city.short) if n}
+        return shadowed, _resolved(query, inside[0], entry) if named else None
     return _pick(query, hits, index) if hits else None
 
 
@@ -90,37 +99,47 @@ def _within(d: Division, parent: Division) -> bool:
 
 
 def _codes(index: dict[str, Any]) -> dict[str, int]:
-    """Division code → the index entry in use for it (a user file before a shipped one)."""
+    """Division code → an index entry in use with that code (a user file before a shipped one).
+    天津's file has its 市辖区 code (120100): it answers for 120000 too."""
     entries = index["entries"]
     folder = _user_folder()
     codes: dict[str, int] = {}
     for number in sorted(set(index["table"].values()), key=lambda n: file_rank(entries[n], folder)):
-        code = entries[number].get("code")
+        code = str(entries[number].get("code") or "")
         if code:
-            codes.setdefault(str(code), number)
+            codes.setdefault(code, number)
+            if code.endswith("0100") and code[:2] + "0000" in MUNICIPALITIES:
+                codes.setdefault(code[:2] + "0000", number)
     return codes
+
+
+#: The four 直辖市 (GB/T 2260): their districts are pooled by the municipality.
+MUNICIPALITIES = frozenset({"110000", "120000", "310000", "500000"})
+
+
+def _region_for(code: str, index: dict[str, Any], codes: dict[str, int]) -> int | None:
+    """The entry for the division ``code``: the region named as the division is (so a user's file
+    for 佛山 overrides the shipped one) when its code agrees or it has none; else one with that code."""
+    pooled = divisions.by_code(code)
+    for name in (pooled.short, pooled.name) if pooled else ():
+        number = index["table"].get(region_key(name)) if name else None
+        if number is None:
+            continue
+        own = str(index["entries"][number].get("code") or "")
+        if not own or own == code or codes.get(code) == number:  # no code, the same, or 天津's 120100
+            return number
+    return codes.get(code)
 
 
 def _number(d: Division, index: dict[str, Any], codes: dict[str, int]) -> int | None:
     """The entry of the region that pools ``d``: a file for the unit itself (仙桃, 杨凌), the
-    兵团's for its cities, else its city's (by code, or by name for a user's file without one)."""
-    if d.code in codes:
-        return codes[d.code]
+    兵团's for its cities, else its city's."""
+    own = _region_for(d.code, index, codes)
+    if own is not None:
+        return own
     if d.flag == "xpcc":
         return index["table"].get(XPCC_KEY)
-    city = d.city
-    if city is None:
-        return None
-    if city in codes:
-        return codes[city]
-    if city.endswith("0000") and city[:2] + "0100" in codes:  # a municipality's file by its 市辖区 code (天津 120100)
-        return codes[city[:2] + "0100"]
-    pooled = divisions.by_code(city)
-    for name in (pooled.short, pooled.name) if pooled else ():
-        number = index["table"].get(region_key(name)) if name else None
-        if number is not None and not index["entries"][number].get("code"):
-            return number
-    return None
+    return _region_for(d.city, index, codes) if d.city is not None else None
 
 
 def _province(d: Division) -> str:

@@ -521,11 +521,10 @@ def find_region(query: str) -> dict[str, Any]:
         return _found(index, number)
     from medins_cli.store import placenames
 
-    resolved = placenames.resolve(query, index)
+    resolved = placenames.resolve(query, index, number)
     if resolved is not None:
         entry = _found(index, resolved[0])
-        if resolved[1] is not None:
-            entry["resolved_from"] = resolved[1]
+        entry["resolved_from"] = resolved[1]  # None when only the spelling was folded (廣州) or 铁岭县 is 铁岭's
         _remember(key, typed, entry)
         return entry
     if number is not None:  # 区/县 after a city's name, and no division of that name: the city
