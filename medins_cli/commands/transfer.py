@@ -33,6 +33,8 @@ HELP = """医保关系转移接续的步骤(谁来办、带什么、走什么渠
   medins transfer-guide --from 广州 --to 南京 --format json
 """
 
+EPILOG = o.words_epilog()
+
 From = Annotated[Optional[str], typer.Option("--from", "--region", "-r", help="转出地 / 参保地,如 广州(默认取配置)",
                                             autocompletion=complete_region, show_default=False)]
 To = Annotated[Optional[str], typer.Option("--to", help="转入地 / 就医地,如 南京", autocompletion=complete_region,

@@ -194,7 +194,7 @@ def migrate(
         raise SystemExit(int(ExitCode.ERROR))
 
 
-@app.command("init", cls=Command)
+@app.command("init", epilog=o.words_epilog(), cls=Command)
 @guard
 def init(
     name: Annotated[str, typer.Argument(help="地区名,如 德阳、某某县", show_default=False)],
