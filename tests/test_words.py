@@ -70,6 +70,16 @@ def test_the_words_of_an_estimate_table_go_back_in(run):
     assert again["fund_pay"] == 4777.5  # (8000 − 650) × 65 %
 
 
+def test_the_ways_transfer_guide_prints_go_back_into_remote(run):
+    plain = run("transfer-guide", "--filing", "--from", "绵阳", "-t", "职工", "--tier", "3", "--amount", "8000",
+                "-f", "plain").stdout
+    printed = {m.group(1) for m in re.finditer(r"^(.+?):个人负担:", plain, re.M)}
+    assert printed == {"已备案", "转诊备案", "未备案", "急诊抢救(未备案)"}
+    keys = {run.json("estimate", "-r", "绵阳", "-t", "职工", "--tier", "3", "--amount", "8000", "--remote", label)
+            ["remote"] for label in printed}
+    assert keys == {"filed", "transfer", "unfiled", "emergency"}
+
+
 @pytest.mark.parametrize("word, key, tier_used, fund", [
     ("三乙", "3", "3", 6090), ("三级乙等", "3", "3", 6090), ("三级医院", "3", "3", 6090),
     ("三甲", "3a", "3", 6090), ("三级甲等医院", "3a", "3", 6090),  # 绵阳 has no 三甲 figures: 三级's
