@@ -46,8 +46,8 @@ CONFIDENCE_CHOICES = "official|observed|secondary|unverified|placeholder"
 #: A 三级 hospital that is not 甲等 (三乙, 三级乙等) is tier ``3``; 三甲 is ``3a``, which falls back to
 #: ``3`` where the data has no 三甲 figures. 社区卫生服务中心 and 乡镇卫生院 are the 基层 tier
 #: (``community``): the aggregator's own tier names say so (e.g. 基层=「基层社区及乡镇卫生院」, 乌鲁木齐).
-#: The old plan names are today's 城乡居民医保 (城镇居民, 新农合) or 职工医保 (城镇职工); 灵活就业 is a
-#: 职工 plan the person pays alone, and says so (PLAN_WORD_NOTES).
+#: The old plan names are today's 城乡居民医保 (城镇居民, 新农合) or 职工医保 (城镇职工); 灵活就业 reads as
+#: 职工医保 with a note that such people may be in 城乡居民医保 instead (PLAN_WORD_NOTES).
 ACCEPTED: dict[str, dict[str, tuple[str, ...]]] = {
     "plan": {
         "employee": ("职工", "城镇职工", "灵活就业", "灵活就业人员", "zhigong", "worker"),
