@@ -30,6 +30,8 @@ HELP = """估算一次住院或门诊费用中医保(统筹基金、大病保险
   medins estimate --batch claims.csv > results.csv      (批量,见 docs/batch.md)
 """
 
+EPILOG = o.words_epilog()
+
 
 @guard
 @o.claim_options()
