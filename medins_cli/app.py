@@ -63,7 +63,8 @@ def build_app(only: str | None = None) -> typer.Typer:
         if sub:
             app.add_typer(getattr(module, attr), name=name)
         else:
-            app.command(name, help=getattr(module, "HELP", None), cls=Command)(getattr(module, attr))
+            app.command(name, help=getattr(module, "HELP", None), epilog=getattr(module, "EPILOG", None),
+                        cls=Command)(getattr(module, attr))
     return app
 
 

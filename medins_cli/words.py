@@ -27,6 +27,9 @@ _WORDS: dict[str, dict[str, str]] = {
                                   "请检查账本(medins slip list)里是否记重了",
         "no_plan": "{region}的数据没有{plan_name}的规则(已有:{known}):换 --type,或用 --policy-file 提供该地数据",
         "no_visit": "{region}{plan_name}的数据缺少{visit_name}报销规则:换 --visit,或用 --policy-file 补充该地数据",
+        "no_tier": "{where}的数据没有{name}医院的数字(只有:{known}),算不出这一级医院报销多少:"
+                   "可用 medins policy show {region} -f yaml 导出,补上这一级(当地这一级不纳入统筹就写 ratio: 0)"
+                   "后用 --policy-file 读入,或放进用户数据目录",
         "no_rules@shipped": "{region}的数据还没有可计算的报销规则(只有地区信息或说明文字):"
                             "可用 medins policy init {region} 按当地医保局通知填写(存进用户数据目录,覆盖内置数据),"
                             "或用 --policy-file 提供该地数据;medins regions 列出可估算的地区",
@@ -62,6 +65,8 @@ _WORDS: dict[str, dict[str, str]] = {
                                   "请检查 --year-to-date 的 person 和 date 列",
         "no_plan": "{region}的数据没有{plan_name}的规则(已有:{known}):换 type 列,或用 --policy-file 提供该地数据",
         "no_visit": "{region}{plan_name}的数据缺少{visit_name}报销规则:换 visit 列,或用 --policy-file 补充该地数据",
+        "no_tier": "{where}的数据没有{name}医院的数字(只有:{known}),算不出这一级医院报销多少:"
+                   "请检查 tier 列,或用 --policy-file 补上这一级(当地这一级不纳入统筹就写 ratio: 0)",
         "no_rules@shipped": "{region}的数据还没有可计算的报销规则(只有地区信息或说明文字):"
                             "可用 medins policy init {region} 按当地医保局通知填写,或用 --policy-file 提供该地数据",
         "retired_ignored": "城乡居民医保不区分退休,已忽略 retired 列",

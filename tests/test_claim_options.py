@@ -25,8 +25,8 @@ CLAIM_OPTIONS = ("--region", "--type", "--visit", "--tier", "--amount", "--self-
 LEFT_OUT = {
     ("estimate",): set(),
     ("balance",): set(),
-    # --filing estimates the bill filed, unfiled and as an emergency side by side
-    ("transfer-guide",): {"--remote"},
+    # every claim option: --from is also --region; --remote puts the person's own way first (--filing)
+    ("transfer-guide",): set(),
     # a slip is compared with the figures whatever their confidence: testing them is the point
     ("slip", "check"): {"--min-confidence"},
     # a slip is always added to a person's ledger (--person, default 本人)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -121,6 +122,39 @@ def test_show_a_file_path_and_unknown_region(run):
     assert unknown.exit_code == ExitCode.USAGE and unknown.stderr.startswith("错误:不认识的地区")
     missing = run("policy", "show", "nowhere/x.yaml")
     assert missing.exit_code == ExitCode.USAGE and "找不到政策文件" in missing.stderr
+
+
+def test_show_takes_the_region_as_an_option_or_from_the_config(run, monkeypatch):
+    # issue 20, item 5: -r/--region as every other command, the positional still works, and the configured region
+    by_position = run("policy", "show", "绵阳", "-f", "json").stdout
+    assert run("policy", "show", "-r", "绵阳", "-f", "json").stdout == by_position
+    assert run("policy", "show", "--region", "mianyang", "-f", "json").stdout == by_position
+    assert run("policy", "show", "绵阳", "-r", "绵阳市", "-f", "json").exit_code == 0  # said twice, the same place
+    none = run("policy", "show")
+    assert none.exit_code == ExitCode.USAGE and none.stdout == ""
+    assert "没有指定地区" in none.stderr and "config set region" in none.stderr
+    assert run("config", "set", "region", "绵阳").exit_code == 0
+    assert run("policy", "show", "-f", "json").stdout == by_position
+    assert "孝感" in run("policy", "show", "-r", "孝感", "-f", "json").stdout  # the option wins over the config
+    path = run("policy", "show", "-r", str(EXAMPLE), "-f", "table")
+    assert path.exit_code == 0 and "示例市" in path.stdout
+    both = run("policy", "show", "绵阳", "-r", "武汉")
+    assert both.exit_code == ExitCode.USAGE and "只写一个" in both.stderr and both.stdout == ""
+
+
+def test_show_supports_every_format_its_help_names(run, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")
+    help_text = " ".join(run("policy", "show", "--help").stdout.split())
+    named = re.search(r"输出格式:(.*?)\(", help_text).group(1)
+    formats = [f.strip() for f in named.split("|")]
+    assert formats == ["table", "json", "yaml", "plain"] and "管道中为 yaml" in help_text
+    for fmt in formats:
+        result = run("policy", "show", "绵阳", "-f", fmt)
+        assert result.exit_code == 0, (fmt, result.stderr)
+    assert run("policy", "show", "绵阳", "-f", "plain").stdout == run("policy", "show", "绵阳", "-f", "yaml").stdout
+    assert run("policy", "show", "绵阳").stdout == run("policy", "show", "绵阳", "-f", "yaml").stdout  # piped: yaml
+    refused = run("policy", "show", "绵阳", "-f", "csv")
+    assert refused.exit_code == ExitCode.USAGE and "table|json|yaml|plain" in refused.stderr
 
 
 def test_show_warns_when_the_policy_year_is_past(run, tmp_path):

@@ -137,7 +137,9 @@ def test_completion_from_the_data():
     assert "绵阳" in completion.complete_region("")
     assert completion.complete_region("绵") == ["绵阳"]
     assert completion.complete_region("mian") == ["mianyang"]  # pinyin once something is typed
-    assert completion.complete_tier("") == ["1", "2", "3", "3a", "community", "一级", "二级", "三级", "三甲", "社区"]
+    assert completion.complete_tier("")[:5] == ["community", "1", "2", "3", "3a"]  # the keys first
+    assert {"三级", "三乙", "三级乙等", "三级甲等", "三甲"} <= set(completion.complete_tier("三"))  # core.names.ACCEPTED
+    assert "三乙" not in completion.complete_tier("二")
     assert completion.complete_type("e") == ["employee"]
     assert completion.complete_input_format("j") == ["jsonl"]
     assert isinstance(completion.complete_scenario(""), list)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -170,6 +171,80 @@ def test_filing_cost_unknown_without_remote_data(run):
     assert data["cost"]["known"] is False and "盱眙" in data["cost"]["reason"]
     place = run.json("transfer-guide", "--filing", "--from", "安宁", "--tier", "3", "--amount", "8000", "-t", "职工")
     assert place["cost"]["known"] is False
+
+
+# ---- referrals (issue 20, item 3) ----------------------------------------------------------------
+# 乌鲁木齐 居民 住院 三级 (data/regions/wulumuqi.yaml): 起付 800, 60 %; 异地 × 1 已备案, × 0.85 转诊和急诊,
+# × 0.6 未备案; 大病保险 on the year's burden above 12 000 at 60 % (up to 50 000). A bill of 80 000:
+#   已备案 79 200 × 60 % = 47 520; burden 32 480 → 大病 (32 480 − 12 000) × 60 % = 12 288; 个人 20 192
+#   转诊   79 200 × 51 % = 40 392; burden 39 608 → 大病 27 608 × 60 % = 16 564.80; 个人 23 043.20
+#   未备案 79 200 × 36 % = 28 512; burden 51 488 → 大病 38 000 × 60 % + 1 488 × 65 % = 23 767.20;
+#          个人 80 000 − 28 512 − 23 767.20 = 27 720.80
+URUMQI = ["transfer-guide", "--filing", "--from", "乌鲁木齐", "--to", "北京", "-t", "居民", "--tier", "3",
+          "--amount", "80000"]
+
+
+def test_filing_cost_has_the_referral_row_a_referred_patient_reads_in_estimate(run):
+    cost = run.json(*URUMQI)["cost"]
+    assert cost["yours"] is None and list(k for k in ("filed", "transfer", "unfiled", "emergency") if k in cost) == [
+        "filed", "transfer", "unfiled", "emergency"]
+    assert (cost["filed"]["fund_pay"], cost["filed"]["critical_illness_pay"], cost["filed"]["out_of_pocket"]) == (
+        47520, 12288, 20192)
+    assert (cost["transfer"]["fund_pay"], cost["transfer"]["critical_illness_pay"]) == (40392, 16564.8)
+    assert cost["transfer"]["out_of_pocket"] == 23043.2 and cost["transfer"]["remote_applied"] == "异地转诊备案:比例 × 0.85"
+    referred = run.json("estimate", "-r", "乌鲁木齐", "-t", "居民", "--tier", "3", "--amount", "80000", "--remote", "转诊")
+    assert referred["fund_pay"] + referred["critical_illness_pay"] == 56956.8  # 40 392 + 16 564.80
+    assert (referred["fund_pay"], referred["critical_illness_pay"], referred["out_of_pocket"]) == (
+        cost["transfer"]["fund_pay"], cost["transfer"]["critical_illness_pay"], cost["transfer"]["out_of_pocket"])
+    # without --remote, 不备案多付 is against 已备案, as before: 27 720.80 − 20 192 = 7 528.80
+    assert (cost["extra_cost"], cost["extra_cost_basis"]) == (7528.8, "filed")
+    plain = run(*URUMQI, "-f", "plain").stdout
+    assert "转诊备案:医保支付:56,956.80" in plain and "转诊备案:个人负担:23,043.20" in plain
+
+
+def test_remote_puts_the_persons_own_way_first_and_counts_not_filing_against_it(run):
+    cost = run.json(*URUMQI, "--remote", "转诊")["cost"]
+    assert cost["yours"] == "transfer"
+    # 未备案 27 720.80 − 转诊 23 043.20 = 4 677.60
+    assert (cost["unfiled"]["fund_pay"], cost["unfiled"]["critical_illness_pay"], cost["unfiled"]["out_of_pocket"]) == (
+        28512, 23767.2, 27720.8)
+    assert (cost["extra_cost"], cost["extra_cost_basis"]) == (4677.6, "transfer")
+    plain = run(*URUMQI, "--remote", "转诊", "-f", "plain").stdout
+    table = plain[plain.index("【不备案的代价"):]
+    rows = [line for line in table.splitlines()[1:] if ":" in line and not line.startswith("-")]
+    assert rows[0].startswith("转诊备案(你的情况):医保支付:56,956.80")
+    assert rows[1].startswith("转诊备案(你的情况):个人负担:23,043.20")
+    assert "不备案多付:4,677.60(未备案个人负担 − 转诊备案个人负担)" in table
+    markdown = run(*URUMQI, "--remote", "转诊", "-f", "markdown").stdout
+    assert "| **转诊备案(你的情况):医保支付** | **56,956.80** |" in markdown
+    # an unfiled person: their row first, 不备案多付 still against 已备案
+    unfiled = run.json(*URUMQI, "--remote", "unfiled")["cost"]
+    assert unfiled["yours"] == "unfiled" and (unfiled["extra_cost"], unfiled["extra_cost_basis"]) == (7528.8, "filed")
+    assert run(*URUMQI, "--remote", "未备案", "-f", "plain").stdout.count("未备案(你的情况):") == 2
+
+
+def test_remote_without_a_rule_for_it_is_estimated_as_estimate_does(run):
+    # tests/policies/example.yaml 职工 has no 转诊 rule: estimate uses the local ratio and says it is a bound;
+    # 二级 500 / 88 %: (10 000 − 500) × 88 % = 8 360; 未备案 − 20 points: 9 500 × 68 % = 6 460 → 3 540 − 1 640 = 1 900
+    on = ["--policy-file", str(Path(__file__).parent / "policies" / "example.yaml"), "-t", "职工", "--tier", "2",
+          "--amount", "10000", "--remote", "transfer"]
+    cost = run.json("transfer-guide", "--filing", *on)["cost"]
+    assert (cost["transfer"]["fund_pay"], cost["transfer"]["bound"]) == (8360, "upper")
+    assert (cost["extra_cost"], cost["extra_cost_basis"]) == (1900, "transfer")
+    assert any("异地转诊备案" in w and "上限" in w for w in cost["warnings"])
+    estimate = run.json("estimate", *on)
+    assert (estimate["fund_pay"], estimate["bound"]) == (8360, "upper")
+    plain = run("transfer-guide", "--filing", *on, "-f", "plain").stdout
+    assert "转诊备案(你的情况):医保支付:至多 8,360.00" in plain and "不备案多付:至多 1,900.00" in plain
+
+
+def test_remote_needs_filing_and_an_amount(run):
+    for args in (["--from", "绵阳", "--remote", "转诊"], ["--filing", "--from", "绵阳", "--remote", "转诊"]):
+        result = run("transfer-guide", *args)
+        assert result.exit_code == 2 and "--remote" in result.stderr and result.stdout == ""
+        assert len(result.stderr.strip().splitlines()) == 1
+    result = run(*URUMQI, "--remote", "月球")
+    assert result.exit_code == 2 and "异地就医类型" in result.stderr
 
 
 def test_filing_cost_needs_tier(run):

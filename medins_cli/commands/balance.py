@@ -33,6 +33,7 @@ HELP = """医保个人账户:能付什么、钱从哪来、怎么查余额、余
   medins balance --salary 6000 --months 12 -r 绵阳
 """
 
+EPILOG = o.words_epilog()
 MAX_MONTHS = 600
 
 

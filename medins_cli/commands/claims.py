@@ -265,12 +265,14 @@ def build_claim(args: ClaimArgs, cfg: dict[str, Any], *, require_amount: bool = 
     """A core Claim (the bill and what decides its rules) from raw option values, falling back to the config."""
     from medins_cli.core.model import Bill
     from medins_cli.core.money import ZERO, parse_amount
-    from medins_cli.core.names import normalize_plan, normalize_remote, normalize_tier, normalize_visit
+    from medins_cli.core.names import normalize_plan, normalize_remote, normalize_tier, normalize_visit, plan_note
 
     plan_word = args.type or cfg.get("type")
     if plan_word is None:
         plan_word = "employee"
         args.notes.append("未指定参保类型,按职工医保计算(可用 --type resident,或 medins config set type)")
+    elif (said := plan_note(plan_word)) is not None:
+        args.assumptions.append(said)
     tier_word = args.tier or cfg.get("tier")
     if tier_word is None:
         raise UsageError("没有指定医院等级:请加 --tier 1|2|3|community(一级/二级/三级/社区)")

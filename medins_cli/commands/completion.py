@@ -40,20 +40,29 @@ def _starting(words: list[str], incomplete: str) -> list[str]:
     return [w for w in words if w.startswith(incomplete)]
 
 
+def _accepted(kind: str, incomplete: str) -> list[str]:
+    """The keys, the labels medins prints, then the other words of core.names.ACCEPTED (the table the
+    option reads) that start so."""
+    from medins_cli.core.names import ACCEPTED, LABELS
+
+    words = [*ACCEPTED[kind], *LABELS[kind].values(), *(w for ws in ACCEPTED[kind].values() for w in ws)]
+    return _starting([w for w in dict.fromkeys(words) if "(" not in w], incomplete)  # a shell would need quotes
+
+
 def complete_type(incomplete: str) -> list[str]:
-    return _starting(["employee", "resident", "职工", "居民"], incomplete)
+    return _accepted("plan", incomplete)
 
 
 def complete_visit(incomplete: str) -> list[str]:
-    return _starting(["inpatient", "outpatient", "住院", "门诊"], incomplete)
+    return _accepted("visit", incomplete)
 
 
 def complete_tier(incomplete: str) -> list[str]:
-    return _starting(["1", "2", "3", "3a", "community", "一级", "二级", "三级", "三甲", "社区"], incomplete)
+    return _accepted("tier", incomplete)
 
 
 def complete_remote(incomplete: str) -> list[str]:
-    return _starting(["filed", "transfer", "unfiled", "emergency"], incomplete)
+    return _accepted("remote", incomplete)
 
 
 def complete_confidence(incomplete: str) -> list[str]:

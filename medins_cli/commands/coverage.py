@@ -25,6 +25,7 @@ HELP = """缴费后什么时候开始享受待遇、为什么(每条规则带来
 
   medins coverage -t 职工 --last-paid 2025-06 --pay-date 2025-10-15 -f json
 """
+EPILOG = o.words_epilog()
 
 
 @guard

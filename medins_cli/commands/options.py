@@ -20,13 +20,13 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 Region = Annotated[Optional[str], typer.Option("--region", "-r", help="地区,如 绵阳、绵阳市、mianyang (默认取配置)",
                                               autocompletion=complete_region, show_default=False)]
-Type = Annotated[Optional[str], typer.Option("--type", "-t", help="参保类型:职工 | 居民 | employee | resident(默认取配置)",
+Type = Annotated[Optional[str], typer.Option("--type", "-t", help="参保类型:职工 | 居民 | employee | resident(默认取配置;城镇居民、新农合、灵活就业等写法见帮助末尾「可用的写法」)",
                                             autocompletion=complete_type, show_default=False)]
 Visit = Annotated[Optional[str], typer.Option("--visit", help="就诊类型:住院 | 门诊 | inpatient | outpatient [默认 住院]",
                                              autocompletion=complete_visit, show_default=False)]
-Tier = Annotated[Optional[str], typer.Option("--tier", help="医院等级:1 | 2 | 3 | 3a | community(一级/二级/三级/三甲/社区/基层)",
+Tier = Annotated[Optional[str], typer.Option("--tier", help="医院等级:1 | 2 | 3 | 3a | community(一级/二级/三级/三甲/社区/基层;三乙、三级医院、社区卫生服务中心等写法见帮助末尾「可用的写法」)",
                                             autocompletion=complete_tier, show_default=False)]
-Amount = Annotated[Optional[str], typer.Option("--amount", "-a", help="费用总额(元),如 8000、8,000、8000元、0.8万、8千",
+Amount = Annotated[Optional[str], typer.Option("--amount", "-a", help="费用总额(元),如 8000、8,000、8000元、0.8万、8千(全角 ８０００．５ 也认)",
                                               show_default=False)]
 SelfPay = Annotated[Optional[str], typer.Option("--self-pay", help="全自费(目录外,丙类)金额", show_default=False)]
 PartialSelfPay = Annotated[Optional[str], typer.Option("--partial-self-pay", help="乙类先行自付金额", show_default=False)]
@@ -59,6 +59,19 @@ BillDate = Annotated[Optional[str], typer.Option(
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="不在 stderr 打印提示")]
 RawCsv = Annotated[bool, typer.Option(
     "--raw-csv", help="CSV 原样写出:以 = + - @ 开头的文字格不加 ',控制字符不转义(见 docs/batch.md)")]
+
+
+def words_epilog() -> str:
+    """The words --type, --visit, --tier and --remote accept (core.names.ACCEPTED, the one table), for
+    the end of a command's help. typer joins single newlines: each paragraph is one line."""
+    from medins_cli.core.names import ACCEPTED, ENDINGS, LABELS
+
+    lines = ["可用的写法(不分大小写,空格不计;全角字母和数字也认,如 ３、３ａ):"]
+    for kind, option in (("plan", "--type"), ("visit", "--visit"), ("tier", "--tier"), ("remote", "--remote")):
+        keys = ";".join(f"{LABELS[kind][key]}({key}):{'、'.join(words)}" for key, words in ACCEPTED[kind].items())
+        endings = "".join(f"「{e}」" for e in ENDINGS[kind])
+        lines.append(f"{option} {keys}" + (f";末尾可加{endings}" if endings else ""))
+    return "\n\n".join(lines)
 
 
 def format_option(choices: str, default_doc: str = "终端里为 table,管道中为 plain") -> object:

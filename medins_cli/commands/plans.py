@@ -26,6 +26,7 @@ amount、self_pay、partial_self_pay、remote 列;两种参保都按日期先后
 
   medins plans -r 佛山 --bills 2026.csv --status 退休 --employee-contribution 0 --explain
 """
+EPILOG = o.words_epilog()
 
 
 @guard

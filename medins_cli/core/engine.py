@@ -9,7 +9,6 @@ out_of_pocket = total − every payer's line. Rounding half-up to the fen happen
 once; :meth:`Rule.pay` then pays any number of bills with it (batch mode keeps one per combination).
 """
 
-from __future__ import annotations
 
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal

@@ -8,7 +8,6 @@ module knows none of the kinds. Policies are built from the normalised dict the 
 (:func:`medins_cli.core.policy.policy_from_dict`), so nothing here needs pydantic or yaml.
 """
 
-from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal

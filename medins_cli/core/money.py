@@ -7,6 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
 from medins_cli.core.errors import ClaimError
+from medins_cli.core.names import half_width
 
 if TYPE_CHECKING:  # fractions is imported only when 大额 above the cap is computed
     from fractions import Fraction
@@ -16,8 +17,8 @@ ZERO = Decimal("0")
 ONE = Decimal("1")
 MAX_AMOUNT = Decimal("1000000000")  # 1e9 yuan: anything larger is a typo, not a hospital bill
 
-_STRIP = str.maketrans("", "", " 　¥￥")
-_GROUPED = re.compile(r"[+-]?\d{1,3}(?:[,，]\d{3})+(?:\.\d*)?")
+_STRIP = str.maketrans("", "", " ¥￥")  # after half_width (the ideographic space is " " by then)
+_GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?")
 
 
 def money(value: Decimal) -> str:
@@ -52,7 +53,8 @@ def parse_ratio(text: str | Decimal, what: str = "") -> Decimal:
 
 
 def parse_amount(text: str | int | Decimal, what: str = "金额") -> Decimal:
-    """Parse ``8000``, ``8000.5``, ``8,000``, ``8000元``, ``0.8万``, ``8千`` into Decimal yuan.
+    """Parse ``8000``, ``8000.5``, ``8,000``, ``8000元``, ``0.8万``, ``8千`` into Decimal yuan; full-width
+    digits and point (``８０００．５``) read as their half-width forms.
 
     A leading ``=`` is the option syntax (``-a=8000``), not part of the number.
 
@@ -64,7 +66,7 @@ def parse_amount(text: str | int | Decimal, what: str = "金额") -> Decimal:
     elif isinstance(text, int):
         value = Decimal(text)
     else:
-        raw = str(text).strip().translate(_STRIP)
+        raw = half_width(str(text)).strip().translate(_STRIP)
         if raw.startswith("="):  # `-a=8000`: click passes "=8000" for a short option
             raw = raw[1:]
             text = raw
@@ -73,10 +75,10 @@ def parse_amount(text: str | int | Decimal, what: str = "金额") -> Decimal:
             raw = raw[:-1]
         if raw.endswith(("万", "千")):
             raw, multiplier = raw[:-1], Decimal(10000 if raw.endswith("万") else 1000)
-        if "," in raw or "，" in raw:
+        if "," in raw:  # a full-width comma is "," by now
             if not _GROUPED.fullmatch(raw):  # "1,50" is not 150: commas only as thousands separators
                 raise ClaimError(f"{what}「{text}」的逗号位置不对:逗号只能作千位分隔,如 8,000 或 12,345.67")
-            raw = raw.replace(",", "").replace("，", "")
+            raw = raw.replace(",", "")
         try:
             value = Decimal(raw) * multiplier if "_" not in raw else Decimal("x")
         except (InvalidOperation, ValueError):

@@ -36,32 +36,90 @@ REMOTES = {"filed": "异地已备案", "transfer": "异地转诊备案", "unfile
 CONFIDENCE_RANK = ("placeholder", "unverified", "secondary", "observed", "official")
 CONFIDENCE_CHOICES = "official|observed|secondary|unverified|placeholder"
 
-_PLAN_WORDS = {
-    "employee": "employee", "职工": "employee", "职工医保": "employee", "zhigong": "employee",
-    "城镇职工": "employee", "worker": "employee",
-    "resident": "resident", "居民": "resident", "居民医保": "resident", "城乡居民": "resident",
-    "城乡居民医保": "resident", "jumin": "resident",
+#: Every word accepted for a plan, a visit, a hospital tier and an out-of-area kind, by the key it
+#: means: the one table the normalisers below read, printed by ``--help`` (commands/options.py) and
+#: README "可用的写法", tested both ways in tests/test_words.py. Besides these words, each key itself
+#: and each label medins prints (PLANS, VISITS, TIERS, REMOTES) is accepted, in any case, with
+#: full-width letters and digits (``３``, ``ＩＮ``), spaces anywhere, and an ending of ENDINGS left on
+#: (``三级医院``, ``城镇职工基本医疗保险``).
+#:
+#: A 三级 hospital that is not 甲等 (三乙, 三级乙等) is tier ``3``; 三甲 is ``3a``, which falls back to
+#: ``3`` where the data has no 三甲 figures. 社区卫生服务中心 and 乡镇卫生院 are the 基层 tier
+#: (``community``): the aggregator's own tier names say so (e.g. 基层=「基层社区及乡镇卫生院」, 乌鲁木齐).
+#: The old plan names are today's 城乡居民医保 (城镇居民, 新农合) or 职工医保 (城镇职工); 灵活就业 reads as
+#: 职工医保 with a note that such people may be in 城乡居民医保 instead (PLAN_WORD_NOTES).
+ACCEPTED: dict[str, dict[str, tuple[str, ...]]] = {
+    "plan": {
+        "employee": ("职工", "城镇职工", "灵活就业", "灵活就业人员", "zhigong", "worker"),
+        "resident": ("居民", "城乡居民", "城镇居民", "新农合", "新型农村合作医疗", "jumin"),
+    },
+    "visit": {
+        "inpatient": ("zhuyuan",),
+        "outpatient": ("门诊", "普通门诊", "menzhen"),
+    },
+    "tier": {
+        "community": ("社区", "基层", "社区卫生服务中心", "社区卫生服务站", "乡镇卫生院", "卫生院", "c", "0",
+                      "shequ", "jiceng"),
+        "1": ("一", "一甲", "一级甲等", "一乙", "一级乙等"),
+        "2": ("二", "二甲", "二级甲等", "二乙", "二级乙等"),
+        "3": ("三", "三乙", "三级乙等"),
+        "3a": ("三甲", "三级甲", "sanjia"),
+    },
+    "remote": {
+        "filed": ("已备案", "备案"),
+        "transfer": ("转诊", "转诊备案", "异地转诊", "referral"),
+        "unfiled": ("未备案",),
+        "emergency": ("急诊", "急诊抢救", "急诊抢救(未备案)"),
+    },
 }
-_VISIT_WORDS = {
-    "inpatient": "inpatient", "住院": "inpatient", "zhuyuan": "inpatient",
-    "outpatient": "outpatient", "门诊": "outpatient", "门诊统筹": "outpatient",
-    "普通门诊": "outpatient", "menzhen": "outpatient",
-}
-_TIER_WORDS = {
-    "community": "community", "社区": "community", "基层": "community", "c": "community",
-    "0": "community", "shequ": "community", "jiceng": "community",
-    "1": "1", "一级": "1", "一": "1",
-    "2": "2", "二级": "2", "二": "2",
-    "3": "3", "三级": "3", "三": "3",
-    "3a": "3a", "三甲": "3a", "三级甲等": "3a", "三级甲": "3a", "sanjia": "3a",
-    "二甲": "2", "二级甲等": "2", "一甲": "1", "一级甲等": "1",
-}
-_REMOTE_WORDS = {
-    "filed": "filed", "已备案": "filed", "备案": "filed",
-    "unfiled": "unfiled", "未备案": "unfiled",
-    "emergency": "emergency", "急诊": "emergency", "急诊抢救": "emergency",
-    "transfer": "transfer", "转诊": "transfer", "转诊备案": "transfer", "referral": "transfer",
-}
+#: Endings a word may carry: 三级医院, 职工医保, 城乡居民基本医疗保险.
+ENDINGS = {"plan": ("基本医疗保险", "医疗保险", "医保"), "tier": ("医院",), "visit": (), "remote": ()}
+LABELS = {"plan": PLANS, "visit": VISITS, "tier": TIERS, "remote": REMOTES}
+#: What a word means beyond its key, said once when it is read.
+#: (灵活就业: seed article 001 《医保卡里面个人账户余额是干嘛的》, 2025-04-19, its 相关推荐 on 无业人员参保.)
+_FLEXIBLE = ("灵活就业人员可以个人身份参加职工医保(个人全额缴费,待遇与职工医保相同),也可以参加城乡居民医保:"
+             "这里按职工医保计算,参加的是居民医保请用 --type 居民(据《医保卡里面个人账户余额是干嘛的》,"
+             "2025-04-19,转述文章)")
+PLAN_WORD_NOTES = {"灵活就业": _FLEXIBLE, "灵活就业人员": _FLEXIBLE}
+
+
+#: Full-width ASCII (U+FF01–FF5E) and the ideographic space → their half-width forms.
+_HALF_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
+def half_width(text: str) -> str:
+    """Full-width letters, digits and punctuation as typed by a Chinese input method made half-width:
+    ``３`` → ``3``, ``８０００．５`` → ``8000.5``, ``ＩＮ`` → ``IN``. Nothing else changes (not NFKC:
+    ``8000²`` must stay an error, not become 80002)."""
+    return str(text).translate(_HALF_WIDTH)
+
+
+def fold(text: str) -> str:
+    """The form words are looked up in: half-width (:func:`half_width`), lower case, no spaces anywhere."""
+    return "".join(half_width(text).lower().split())
+
+
+_TABLES: dict[str, dict[str, str]] = {}
+
+
+def _table(kind: str) -> dict[str, str]:
+    """Folded word → key for one kind of ACCEPTED, with its keys and printed labels (built on first use)."""
+    table = _TABLES.get(kind)
+    if table is None:
+        table = {fold(label): key for key, label in LABELS[kind].items()}
+        table.update({fold(key): key for key in ACCEPTED[kind]})
+        table.update({fold(w): key for key, words in ACCEPTED[kind].items() for w in words})
+        _TABLES[kind] = table
+    return table
+
+
+def plan_note(text: str) -> str | None:
+    """What a plan word means beyond its key (灵活就业 → 按职工医保计算 …), or None."""
+    key = fold(text)
+    for word in (key, *(key[: -len(e)] for e in ENDINGS["plan"] if key.endswith(e))):
+        if word in PLAN_WORD_NOTES:
+            return PLAN_WORD_NOTES[word]
+    return None
 
 
 _YES = frozenset({"1", "true", "yes", "y", "on", "是", "退休", "retired", "退休人员", "职工退休", "离退休"})
@@ -70,26 +128,29 @@ _NO = frozenset({"0", "false", "no", "n", "off", "否", "在职", "在职人员"
 
 def yes_no(text: str) -> bool | None:
     """true/yes/是/退休 … → True, false/no/否/在职 … → False, anything else → None (the caller says why)."""
-    key = str(text).strip().lower()
+    key = fold(text)
     return True if key in _YES else False if key in _NO else None
 
 
-def _lookup(table: dict[str, str], text: str, what: str, choices: str) -> str:
-    key = str(text).strip().lower()
-    try:
+def _lookup(kind: str, text: str, what: str, choices: str) -> str:
+    table = _CONFIDENCE_WORDS if kind == "confidence" else _table(kind)
+    key = fold(text)
+    if key in table:
         return table[key]
-    except KeyError:
-        raise ClaimError(f"不认识的{what}「{text}」:可选 {choices}") from None
+    for ending in ENDINGS.get(kind, ()):
+        if key.endswith(ending) and key[: -len(ending)] in table:
+            return table[key[: -len(ending)]]
+    raise ClaimError(f"不认识的{what}「{text}」:可选 {choices}")
 
 
 def normalize_plan(text: str) -> str:
     """职工/居民/employee/resident → ``employee`` | ``resident``."""
-    return _lookup(_PLAN_WORDS, text, "参保类型", "职工|居民|employee|resident")
+    return _lookup("plan", text, "参保类型", "职工|居民|employee|resident")
 
 
 def normalize_visit(text: str) -> str:
     """住院/门诊/inpatient/outpatient → ``inpatient`` | ``outpatient``."""
-    return _lookup(_VISIT_WORDS, text, "就诊类型", "住院|门诊|inpatient|outpatient")
+    return _lookup("visit", text, "就诊类型", "住院|门诊|inpatient|outpatient")
 
 
 TIER_CHOICES = "1|2|3|3a|community(或 一级/二级/三级/三甲/社区/基层)"
@@ -98,7 +159,7 @@ TIER_CHOICES = "1|2|3|3a|community(或 一级/二级/三级/三甲/社区/基层
 def normalize_tier(text: str) -> str:
     """1/一级/一甲, 2/二级/二甲, 3/三级, 3a/三甲/三级甲等, community/社区/基层 → ``community`` | ``1`` |
     ``2`` | ``3`` | ``3a``."""
-    return _lookup(_TIER_WORDS, text, "医院等级", TIER_CHOICES)
+    return _lookup("tier", text, "医院等级", TIER_CHOICES)
 
 
 REMOTE_CHOICES = "filed|transfer|unfiled|emergency(已备案/转诊/未备案/急诊)"
@@ -107,12 +168,12 @@ REMOTE_CHOICES = "filed|transfer|unfiled|emergency(已备案/转诊/未备案/�
 def normalize_remote(text: str) -> str:
     """filed/transfer/unfiled/emergency (已备案/转诊/未备案/急诊) → ``filed`` | ``transfer`` |
     ``unfiled`` | ``emergency``."""
-    return _lookup(_REMOTE_WORDS, text, "异地就医类型", REMOTE_CHOICES)
+    return _lookup("remote", text, "异地就医类型", REMOTE_CHOICES)
 
 
 def normalize_confidence(text: str) -> str:
     """official/observed/secondary/unverified/placeholder (官方/结算单/转述/未核实/占位) → the key."""
-    return _lookup(_CONFIDENCE_WORDS, text, "可信度", CONFIDENCE_CHOICES)
+    return _lookup("confidence", text, "可信度", CONFIDENCE_CHOICES)
 
 
 _CONFIDENCE_WORDS = {

@@ -10,7 +10,6 @@ With a few figures in doubt every combination is tried; with many, each alternat
 are then those of single changes, and :attr:`Range.exhaustive` says so).
 """
 
-from __future__ import annotations
 
 import itertools
 from decimal import Decimal

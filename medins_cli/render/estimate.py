@@ -12,7 +12,6 @@ from medins_cli.core.model import Breakdown, Claim, Policy
 from medins_cli.core.money import round_fen
 from medins_cli.core.names import PLANS, REMOTES, TIERS, VISITS
 from medins_cli.render.output import CONFIDENCE, DISCLAIMER, ORIGINS, money, percent
-from medins_cli.words import CLI, word
 
 BREAKDOWN_FIELDS = (
     "total", "self_pay", "partial_self_pay", "eligible", "deductible",
@@ -134,7 +133,12 @@ def settled_notes(policy: Policy, span: Any) -> list[str]:
 
 def worded(messages: Iterable[str]) -> list[str]:
     """The core's warnings in the command line's words (option names)."""
-    return [word(m, CLI) for m in messages]
+    said = list(messages)
+    if not said:
+        return said
+    from medins_cli.words import CLI, word  # the wording tables: only when there is something to word
+
+    return [word(m, CLI) for m in said]
 
 
 def sources_payload(policy: Policy, ids: Iterable[str]) -> list[dict[str, Any]]:

@@ -45,6 +45,7 @@ class Section:
     entries: list[Entry] = field(default_factory=list)
     rows: list[tuple[Any, ...]] = field(default_factory=list)  # table: label, value, note[, source id]
     emphasis: bool = False
+    strong: tuple[int, ...] = ()  # table: the rows (by index) to set in bold, e.g. the reader's own case
 
 
 @dataclass
@@ -132,6 +133,10 @@ def _entry_lines(sec: Section, nums: dict[str, int], *, strong: bool, sub: str) 
     return out
 
 
+def _strong(text: str, on: bool) -> str:
+    return f"**{text}**" if on and text else text
+
+
 def to_markdown(doc: Doc) -> str:
     """A Markdown version ready to print or paste: `- [ ]` boxes, numbered steps, sources."""
     nums = doc.numbers()
@@ -144,7 +149,8 @@ def to_markdown(doc: Doc) -> str:
         out += [f"## {sec.title}", ""]
         if sec.style == "table":
             out += ["| 项目 | 金额(元) | 说明 |", "|---|---:|---|"]
-            out += [f"| {_cell(a)} | {_cell(b)} | {_cell(c)} |" for a, b, c in _rows(sec, nums)]
+            out += [f"| {_strong(_cell(a), i in sec.strong)} | {_strong(_cell(b), i in sec.strong)} | {_cell(c)} |"
+                    for i, (a, b, c) in enumerate(_rows(sec, nums))]
         out += _entry_lines(sec, nums, strong=True, sub="    - ")
         out.append("")
     legend = doc.legend()
@@ -204,7 +210,7 @@ def print_rich(doc: Doc) -> None:
         con.print()
         con.print(Text(sec.title, style="bold red" if sec.emphasis else "bold underline"))
         if sec.style == "table":
-            con.print(_money_table(_rows(sec, nums)))
+            con.print(_money_table(_rows(sec, nums), sec.strong))
         rows: list[tuple[Any, Any]] = []
         for i, e in enumerate(sec.entries, 1):
             mark = {"boxes": "☐ ", "steps": f"{i}. "}.get(sec.style, "· ")
@@ -286,16 +292,16 @@ def _keep_ref_company(body: Any, con: Any, width: int) -> Any:
     return body[:cut] + Text("\n") + body[cut:]
 
 
-def _money_table(rows: list[tuple[str, str, str]]) -> Any:
-    """项目 | 金额 | 说明: amounts are never wrapped or cut; labels and notes fold."""
+def _money_table(rows: list[tuple[str, str, str]], strong: tuple[int, ...] = ()) -> Any:
+    """项目 | 金额 | 说明: amounts are never wrapped or cut; labels and notes fold; ``strong`` rows in bold."""
     from rich.table import Table
 
     table = Table(show_header=True, header_style="bold")
     table.add_column("项目", overflow="fold")
     table.add_column("金额(元)", justify="right", no_wrap=True)
     table.add_column("说明", style="dim", overflow="fold")
-    for a, b, c in rows:
-        table.add_row(a, b, c)
+    for i, (a, b, c) in enumerate(rows):
+        table.add_row(a, b, c, style="bold" if i in strong else None)
     return table
 
 
@@ -426,20 +432,36 @@ def filing_doc(p: dict[str, Any]) -> Doc:
     return doc
 
 
+#: The ways out-of-area care is settled, as the filing comparison names them (each is also a word
+#: --remote accepts: core.names.ACCEPTED).
+REMOTE_ROWS = {"filed": "已备案", "transfer": "转诊备案", "unfiled": "未备案", "emergency": "急诊抢救(未备案)"}
+YOURS = "(你的情况)"
+
+
 def _cost_section(cost: dict[str, Any]) -> Section:
     title = f"不备案的代价:这笔 {money(Decimal(str(cost['amount'])))} 元的账单"
     if not cost["known"]:
         return Section(title, entries=[Entry(f"无法估算:{cost['reason']}")], emphasis=True)
+    yours = cost.get("yours")
     rows: list[tuple[Any, ...]] = []
-    for key, label in (("filed", "已备案"), ("unfiled", "未备案"), ("emergency", "急诊抢救(未备案)")):
+    strong: list[int] = []
+    for key in sorted(REMOTE_ROWS, key=lambda k: k != yours):  # the person's own way first
         part = cost.get(key)
         if part is None:
             continue
-        rows.append((f"{label}:医保支付", money(part["fund_pay"] + part["critical_illness_pay"]), part["ratio"],
-                     str(cost["sources"][0]["id"]) if cost.get("sources") else None))
-        rows.append((f"{label}:个人负担", money(part["out_of_pocket"]), part.get("remote_applied") or ""))
-    rows.append(("不备案多付", money(cost["extra_cost"]), "未备案个人负担 − 已备案个人负担"))
-    sec = Section(title, "table", rows=rows, emphasis=True)
+        label = REMOTE_ROWS[key] + (YOURS if key == yours else "")
+        if key == yours:
+            strong += [len(rows), len(rows) + 1]
+        upper = part.get("bound") == "upper"  # the data has no rule for this way: the local ratio, a bound
+        rows.append((f"{label}:医保支付", ("至多 " if upper else "") + money(part["fund_pay"] + part["critical_illness_pay"]),
+                     part["ratio"], str(cost["sources"][0]["id"]) if cost.get("sources") else None))
+        rows.append((f"{label}:个人负担", ("至少 " if upper else "") + money(part["out_of_pocket"]),
+                     part.get("remote_applied") or ("数据没有这一项的规则,按本地比例" if upper else "")))
+    basis = cost.get("extra_cost_basis") or "filed"
+    upper = (cost.get(basis) or {}).get("bound") == "upper"
+    rows.append(("不备案多付", ("至多 " if upper else "") + money(cost["extra_cost"]),
+                 f"未备案个人负担 − {REMOTE_ROWS[basis]}个人负担"))
+    sec = Section(title, "table", rows=rows, emphasis=True, strong=tuple(strong))
     sec.entries = [Entry(w) for w in (*cost.get("warnings", []), *cost.get("notes", []))]
     return sec
 

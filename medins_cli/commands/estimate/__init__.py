@@ -30,6 +30,8 @@ HELP = """估算一次住院或门诊费用中医保(统筹基金、大病保险
   medins estimate --batch claims.csv > results.csv      (批量,见 docs/batch.md)
 """
 
+EPILOG = o.words_epilog()
+
 
 @guard
 @o.claim_options()
@@ -87,9 +89,12 @@ def estimate(
         raise UsageError("csv 只用于多行结果(--compare tiers 或 --batch);单次估算请用 json 或 plain")
     breakdown = compute(policy, claim, year, explain=explain or form == "table")
     check_confidence(policy, breakdown.sources, minimum)
-    from medins_cli.core.ranges import estimate_range
+    span = None
+    if any(s.figures for s in policy.sections):  # figures with sources of their own (maybe rivals): ranges apply
+        from medins_cli.core.ranges import estimate_range
 
-    _show(policy, claim, breakdown, form, explain, args, estimate_range(policy, claim, year))
+        span = estimate_range(policy, claim, year)
+    _show(policy, claim, breakdown, form, explain, args, span)
 
 
 def _batch(source: str, input_format: str | None, fmt: str | None, strict: bool, year_to_date: bool,

@@ -20,32 +20,48 @@ app = typer.Typer(
 )
 
 
+ShowRegion = Annotated[Optional[str], typer.Option(
+    "--region", "-r", help="地区名(如 绵阳),或一个政策文件的路径;同位置参数(默认取配置)",
+    autocompletion=o.complete_region, show_default=False)]
+ShowType = Annotated[Optional[str], typer.Option(
+    "--type", "-t", help="只看一种参保类型:职工 | 居民 | employee | resident(默认两种都显示)",
+    autocompletion=o.complete_type, show_default=False)]
+
+
 @app.command("show", cls=Command)
 @guard
 def show(
-    region: Annotated[str, typer.Argument(help="地区名(如 绵阳),或一个政策文件的路径", show_default=False,
-                                          autocompletion=o.complete_region)],
-    type_: o.Type = None,
-    fmt: Annotated[Optional[str], o.format_option("table|json|yaml(json/yaml 为政策文件格式)")] = None,
+    region: Annotated[Optional[str], typer.Argument(help="地区名(如 绵阳),或一个政策文件的路径(默认取配置)",
+                                                    show_default=False, autocompletion=o.complete_region)] = None,
+    region_option: ShowRegion = None,
+    type_: ShowType = None,
+    fmt: Annotated[Optional[str], o.format_option(
+        "table|json|yaml|plain(json/yaml 为政策文件格式;plain 同 yaml)", "终端里为 table,管道中为 yaml")] = None,
     quiet: o.Quiet = False,
 ) -> None:
     """显示一个地区的全部政策数字:各级医院起付线和比例、退休加点、多次住院、封顶线、大病、异地、来源与生效日期。
 
-    示例:medins policy show 绵阳 --type 居民;medins policy show 绵阳 -f yaml > 我的绵阳.yaml
+    示例:medins policy show 绵阳 --type 居民;medins policy show -r 绵阳 -f yaml > 我的绵阳.yaml;medins policy show(配置的地区)
     """
     from medins_cli.commands.claims import find_region, policy_age_warning
     from medins_cli.commands.env import Env
     from medins_cli.core.names import normalize_plan
     from medins_cli.core.policy import policy_from_dict
+    from medins_cli.errors import UsageError
     from medins_cli.render.output import ORIGINS, console, emit_json, emit_lines, resolve_format
     from medins_cli.store.regions import origin, read_policy_dict
 
     env = Env(quiet=quiet)
-    form = resolve_format(fmt, ("table", "json", "yaml"))
-    if form == "plain":  # piped without --format: the file format is the plain text of a policy
+    form = resolve_format(fmt, ("table", "json", "yaml", "plain"))
+    if form == "plain":  # piped without --format, or asked for: the file format is the plain text of a policy
         form = "yaml"
     plan = normalize_plan(type_) if type_ else None
-    path = _policy_path(region, find_region)
+    wanted = region or region_option or env.config.get("region")
+    if not wanted:
+        raise UsageError("没有指定地区:请写 medins policy show 绵阳(或 -r 绵阳),或先 medins config set region 绵阳")
+    path = _policy_path(wanted, find_region)
+    if region and region_option and _policy_path(region_option, find_region).resolve() != path.resolve():
+        raise UsageError(f"地区写了两次,是两个地方(「{region}」和 -r「{region_option}」):只写一个")
     normalised = read_policy_dict(path)
     policy = policy_from_dict(normalised)._replace(file=str(path), origin=origin(str(path)))
     stale = policy_age_warning(policy)
@@ -194,7 +210,7 @@ def migrate(
         raise SystemExit(int(ExitCode.ERROR))
 
 
-@app.command("init", cls=Command)
+@app.command("init", epilog=o.words_epilog(), cls=Command)
 @guard
 def init(
     name: Annotated[str, typer.Argument(help="地区名,如 德阳、某某县", show_default=False)],

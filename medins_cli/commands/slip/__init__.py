@@ -86,7 +86,7 @@ CHECK_HELP = """核对一张结算单:各项加起来对不对;和按地区政�
 """
 
 
-@app.command("check", help=CHECK_HELP, cls=Command)
+@app.command("check", help=CHECK_HELP, epilog=o.words_epilog(), cls=Command)
 @guard
 def check(
     source: SlipFile = None,
@@ -143,7 +143,7 @@ ADD_HELP = """把结算单记进本地账本(按人、按年),之后 medins esti
 """
 
 
-@app.command("add", help=ADD_HELP, cls=Command)
+@app.command("add", help=ADD_HELP, epilog=o.words_epilog(), cls=Command)
 @guard
 def add(
     source: SlipFile = None,

@@ -15,17 +15,13 @@ section with ``kind: <key>`` is then validated, estimated, explained, shown and 
 See docs/architecture.md.
 """
 
-from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Mapping, NamedTuple
+from typing import Any, Mapping, NamedTuple
 
 from medins_cli.core.benefits.spec import Spec
 from medins_cli.core.messages import Msg
-from medins_cli.core.model import Bill, Limit, PayLine, Policy, Section, Step, YearSoFar
-
-if TYPE_CHECKING:
-    from medins_cli.core.model import Dated, RemoteRule
+from medins_cli.core.model import Bill, Dated, Limit, PayLine, Policy, RemoteRule, Section, Step, YearSoFar
 
 
 class Prep(NamedTuple):
@@ -70,7 +66,7 @@ class Paid(NamedTuple):
 class Prepared:
     """A payer ready for bills of one kind (see :meth:`Kind.prepare`). Subclasses compute."""
 
-    kind: Kind
+    kind: "Kind"
     section: Section
     plan: str
     retired: bool

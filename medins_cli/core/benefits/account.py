@@ -1,7 +1,6 @@
 """The personal account (个人账户) of 职工医保: figures a command reads (``balance``), not a payer of
 bills — who pays the person's share from it is :mod:`medins_cli.core.account`."""
 
-from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any, Mapping, NamedTuple

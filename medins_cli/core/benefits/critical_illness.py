@@ -7,7 +7,6 @@
 Rounding half-up to the fen happens at the pay.
 """
 
-from __future__ import annotations
 
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Mapping, NamedTuple

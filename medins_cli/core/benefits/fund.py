@@ -368,15 +368,23 @@ class BasicFund(Kind):
 
 
 def tier_of(prep: Prep, rule: InpatientRule | OutpatientRule) -> tuple[str, TierRule]:
-    """The tier asked for; 三甲 (``3a``) without its own figures falls back to 三级."""
+    """The tier asked for; 三甲 (``3a``) without its own figures falls back to 三级.
+
+    One rule for a tier, in every city, inpatient or outpatient: a tier the data gives ratio 0 is
+    outside 统筹 and pays 0, with the reason (``tier_not_covered``); a tier the data has no figures
+    for is not guessed (another tier's ratio could be far off: the tier may be outside 统筹), so it
+    is an error (exit 1, code ``no_tier``) that says what the data has and how to add the tier."""
     tier = rule.tiers.get(prep.tier)
     if tier is None and prep.tier == "3a" and "3" in rule.tiers:
         return "3", rule.tiers["3"]
     if tier is None:
-        known = "、".join(f"{k}({TIERS.get(k, k)})" for k in rule.tiers) or "无"
+        region, name = prep.policy.region.name, TIERS.get(prep.tier, prep.tier)
+        known = "、".join(TIERS.get(k, k) for k in rule.tiers) or "无"
+        where = f"{region}{PLANS[prep.plan]}{VISITS[prep.visit]}"
         raise PolicyDataError(
-            f"{prep.policy.region.name}{PLANS[prep.plan]}{VISITS[prep.visit]}没有「{TIERS.get(prep.tier, prep.tier)}」"
-            f"医院的数据:可选 {known}", usage=True, code="no_tier", tier=prep.tier)
+            f"{where}的数据没有{name}医院的数字(只有:{known}),算不出这一级医院报销多少:"
+            "要补上这一级,写进该地的数据(当地这一级不纳入统筹就写比例 0)",
+            code="no_tier", tier=prep.tier, where=where, name=name, known=known, region=region)
     return prep.tier, tier
 
 

@@ -1,7 +1,6 @@
 """Out-of-area care (异地就医): a modifier. The home region's ratios apply, changed by the kind of
 filing: × a factor, or minus some points (``filed``, ``transfer`` 转诊, ``unfiled``, ``emergency``)."""
 
-from __future__ import annotations
 
 from typing import Any, Mapping, NamedTuple
 

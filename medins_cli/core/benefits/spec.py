@@ -13,7 +13,6 @@ A field with ``figure=True`` may be written as a bare value or as ``{value, sour
 alternatives: [{value, source, note}]}``: a source of its own, and what other sources say.
 """
 
-from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any, Callable, Mapping, NamedTuple
@@ -31,7 +30,7 @@ class Field(NamedTuple):
     figure: bool = True  # may carry its own source and alternatives
     default: Any = None
     choices: tuple[str, ...] = ()
-    fields: tuple[Field, ...] = ()  # tiers / record: the fields of each entry
+    fields: "tuple[Field, ...]" = ()  # tiers / record: the fields of each entry
     doc: str = ""  # the template's comment for this field
     example: str = ""  # the template's example value (YAML)
     question: str = ""  # policy init's question ("" = not asked)
