@@ -200,12 +200,16 @@ def main() -> int:
         expect(run_once(json_cmd, env_many), 0, "estimate with 400 extra regions")
     expect(run_once([*medins, "estimate", "-r", synth_names[-1], "--tier", "3", "--amount", "8000", "-f", "json"],
                     env_many), 0, "estimate for a synthetic region")
+    def report_ratio(label: str, runs: list[Run], baseline: list[Run], what: str, limit: float) -> None:
+        """One command's median against another's measured in the same rounds (wall clock; cpu beside)."""
+        ratio = median_s(runs) / median_s(baseline)
+        cpu = median_cpu(runs) / median_cpu(baseline)
+        report(label, f"{ratio:.3f}× {what} ({median_s(runs) * 1000:.0f} ms / {median_s(baseline) * 1000:.0f} ms; "
+               f"cpu {cpu:.3f}×)", f"≤ {limit}×", ratio <= limit)
+
     many = interleaved({"today": lambda: run_once(json_cmd, env),
                         "many": lambda: run_once(json_cmd, env_many)}, region_rounds)
-    ratio = median_s(many["many"]) / median_s(many["today"])
-    cpu = median_cpu(many["many"]) / median_cpu(many["today"])
-    report("400 more regions: one estimate", f"{ratio:.3f}× today's data ({median_s(many['many']) * 1000:.0f} ms / "
-           f"{median_s(many['today']) * 1000:.0f} ms; cpu {cpu:.3f}×)", "≤ 1.05×", ratio <= 1.05)
+    report_ratio("400 more regions: one estimate", many["many"], many["today"], "today's data", 1.05)
 
     # ---- a district (顺德区) costs what its city (佛山) does ---------------------------------
     # Warm: the index remembers a place name once resolved, so the division table is read only
@@ -222,10 +226,7 @@ def main() -> int:
         expect(run_once(district_cmd, env_place), 0, "estimate for 顺德区")
     place = interleaved({"city": lambda: run_once(city_cmd, env_place),
                          "district": lambda: run_once(district_cmd, env_place)}, region_rounds)
-    ratio = median_s(place["district"]) / median_s(place["city"])
-    cpu = median_cpu(place["district"]) / median_cpu(place["city"])
-    report("district name (顺德区) vs its city (佛山)", f"{ratio:.3f}× ({median_s(place['district']) * 1000:.0f} ms / "
-           f"{median_s(place['city']) * 1000:.0f} ms; cpu {cpu:.3f}×)", "≤ 1.05×", ratio <= 1.05)
+    report_ratio("district name (顺德区) vs its city (佛山)", place["district"], place["city"], "the city's", 1.05)
     copies = iter(range(10**6))
 
     def fresh_copy() -> dict[str, str]:
@@ -235,11 +236,8 @@ def main() -> int:
 
     first_place = interleaved({"city": lambda: run_once(city_cmd, fresh_copy()),
                                "district": lambda: run_once(district_cmd, fresh_copy())}, region_rounds)
-    ratio = median_s(first_place["district"]) / median_s(first_place["city"])
-    cpu = median_cpu(first_place["district"]) / median_cpu(first_place["city"])
-    extra = (median_s(first_place["district"]) - median_s(first_place["city"])) * 1000
-    report("district name asked for the first time", f"{ratio:.3f}× its city ({extra:+.1f} ms: division table read "
-           f"once; cpu {cpu:.3f}×)", "≤ 1.15×", ratio <= 1.15)
+    report_ratio("district name asked for the first time", first_place["district"], first_place["city"],
+                 "the city's (the division table read once)", 1.15)
     shutil.rmtree(work / "place-first", ignore_errors=True)
 
     # ---- every shipped region: medins regions and policy validate ------------------------

@@ -232,13 +232,18 @@ def _aliases_doc(path: Path = ALIASES) -> dict[str, Any]:
     return doc
 
 
-def load_aliases(path: Path = ALIASES) -> list[dict[str, Any]]:
-    entries = _aliases_doc(path)["aliases"]
+def _entries(path: Path, section: str, name: str, required: set[str]) -> list[dict[str, Any]]:
+    """The entries of one section of data/division_aliases.yaml, each with the keys it must have."""
+    entries: list[dict[str, Any]] = _aliases_doc(path).get(section) or []
     for entry in entries:
-        missing = {"alias", "code", "source"} - entry.keys()
+        missing = required - entry.keys()
         if missing:
-            raise SystemExit(f"{path.name}: alias {entry.get('alias')!r} lacks {sorted(missing)}")
+            raise SystemExit(f"{path.name}: {section} {entry.get(name)!r} lacks {sorted(missing)}")
     return entries
+
+
+def load_aliases(path: Path = ALIASES) -> list[dict[str, Any]]:
+    return _entries(path, "aliases", "alias", {"alias", "code", "source"})
 
 
 def add_alternates(rows: list[Row], aliases: list[dict[str, Any]]) -> None:
@@ -259,12 +264,7 @@ def add_alternates(rows: list[Row], aliases: list[dict[str, Any]]) -> None:
 
 
 def load_pooling(path: Path = ALIASES) -> list[dict[str, Any]]:
-    entries = _aliases_doc(path).get("pooling") or []
-    for entry in entries:
-        missing = {"region", "counties", "source"} - entry.keys()
-        if missing:
-            raise SystemExit(f"{path.name}: pooling {entry.get('region')!r} lacks {sorted(missing)}")
-    return entries
+    return _entries(path, "pooling", "region", {"region", "counties", "source"})
 
 
 def apply_pooling(rows: list[Row], pooling: list[dict[str, Any]]) -> None:
