@@ -18,7 +18,7 @@ from medins_cli.commands.completion import (
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-Region = Annotated[Optional[str], typer.Option("--region", "-r", help="地区,如 绵阳、绵阳市、mianyang (默认取配置)",
+Region = Annotated[Optional[str], typer.Option("--region", "-r", help="地区,如 绵阳、绵阳市、mianyang;区县、旧名也行,如 顺德区、昆山(按统筹它的城市算;默认取配置)",
                                               autocompletion=complete_region, show_default=False)]
 Type = Annotated[Optional[str], typer.Option("--type", "-t", help="参保类型:职工 | 居民 | employee | resident(默认取配置;城镇居民、新农合、灵活就业等写法见帮助末尾「可用的写法」)",
                                             autocompletion=complete_type, show_default=False)]
