@@ -470,8 +470,9 @@ def _shadowed(typed: str, key: str, entry: dict[str, Any]) -> bool:
             and code.endswith("00"))
 
 
-#: At most this many resolved place names are remembered per index shard (16 shards).
-_PLACES_PER_SHARD = 256
+#: At most this many resolved place names are remembered per index shard (16 shards, about 1,000
+#: names): each is a whole entry (~400 bytes), and every lookup reads its shard (~20 KB without them).
+_PLACES_PER_SHARD = 64
 
 
 def _remember(key: str, typed: str, entry: dict[str, Any]) -> None:
