@@ -61,12 +61,13 @@ def resolve(query: str, index: dict[str, Any], shadowed: int | None = None) -> t
         if number is not None:
             return number, None
     hits = _named(query)
-    inside = [d for d in hits if shadowed is not None and d.city == index["entries"][shadowed].get("code")]
-    if inside and shadowed is not None:  # 铁岭县 in 铁岭: the note says so; a user's 顺德 file (佛山's code) for 顺德区: theirs, as named
+    if shadowed is not None:
         entry = index["entries"][shadowed]
-        city = divisions.by_code(inside[0].city or "")
-        named = city is not None and region_key(entry["name"]) in {region_key(n) for n in (city.name, city.short) if n}
-        return shadowed, _resolved(query, inside[0], entry) if named else None
+        inside = [d for d in hits if d.city == entry.get("code")]
+        if inside:  # 铁岭县 in 铁岭 (said in a note); a user's 顺德 file with 佛山's code for 顺德区 (theirs, as named)
+            city = divisions.by_code(inside[0].city or "")
+            named = city is not None and region_key(entry["name"]) in {region_key(n) for n in (city.name, city.short) if n}
+            return shadowed, _resolved(query, inside[0], entry) if named else None
     return _pick(query, hits, index) if hits else None
 
 
@@ -98,6 +99,10 @@ def _within(d: Division, parent: Division) -> bool:
     return d.parent == parent.code
 
 
+#: The four 直辖市 (GB/T 2260): their districts are pooled by the municipality.
+MUNICIPALITIES = frozenset({"110000", "120000", "310000", "500000"})
+
+
 def _codes(index: dict[str, Any]) -> dict[str, int]:
     """Division code → an index entry in use with that code (a user file before a shipped one).
     天津's file has its 市辖区 code (120100): it answers for 120000 too."""
@@ -111,10 +116,6 @@ def _codes(index: dict[str, Any]) -> dict[str, int]:
             if code.endswith("0100") and code[:2] + "0000" in MUNICIPALITIES:
                 codes.setdefault(code[:2] + "0000", number)
     return codes
-
-
-#: The four 直辖市 (GB/T 2260): their districts are pooled by the municipality.
-MUNICIPALITIES = frozenset({"110000", "120000", "310000", "500000"})
 
 
 def _region_for(code: str, index: dict[str, Any], codes: dict[str, int]) -> int | None:
@@ -216,10 +217,11 @@ def _without_file(query: str, d: Division, index: dict[str, Any]) -> PlaceWithou
     province = _province(d)
     add = f"估算请用 --policy-file 提供该地数据,或用 medins policy init {d.short or d.name} 照当地医保局通知填写"
     if d.level == "province":
-        names = [e["name"] for n in sorted(set(index["table"].values()))
-                 if (e := index["entries"][n]).get("level") == "city" and region_key(e.get("province") or "") == province]
+        cities = [e for n in set(index["table"].values())
+                  if (e := index["entries"][n]).get("level") == "city" and region_key(e.get("province") or "") == province]
+        names = [e["name"] for e in sorted(cities, key=lambda e: str(e.get("code") or "999999"))]  # 广州 first
         example = f",如 {'、'.join(names[:2])}" if names else ""
-        return PlaceWithoutFile(f"「{_shown(query)}」是省级行政区:医保按城市统筹,请写城市名{example}"
+        return PlaceWithoutFile(f"「{_shown(query)}」是省级行政区:请写城市名(医保多按城市统筹){example}"
                                 f"(medins regions -p {province} 列出该省的地区)", (province, province))
     if d.directly_administered:
         who = "新疆生产建设兵团管理的城市" if d.flag == "xpcc" else f"{province}直辖的县级行政区"
