@@ -36,6 +36,7 @@ class Entry:
     detail: str | None = None
     region: str | None = None  # set when the entry comes from a region's own rule
     sub: tuple[str, ...] = ()  # extra lines under the entry (what to bring, channel, duration)
+    style: str | None = None  # this entry's mark when not its section's (a note among boxes is a bullet)
 
 
 @dataclass
@@ -122,9 +123,10 @@ def _entry_lines(sec: Section, nums: dict[str, int], *, strong: bool, sub: str) 
     """A section's entries as text lines: `- [ ]` boxes, numbered steps or `-` bullets."""
     out: list[str] = []
     for i, e in enumerate(sec.entries, 1):
-        if sec.style == "boxes":
+        style = e.style or sec.style
+        if style == "boxes":
             out.append(f"- [ ] {_line(e, nums, strong=strong)}")
-        elif sec.style == "steps":
+        elif style == "steps":
             out.append(f"{i}. {_line(e, nums)}")
         else:
             out.append(f"- {_line(e, nums)}")
@@ -207,8 +209,9 @@ def print_rich(doc: Doc) -> None:
             con.print(_money_table(_rows(sec, nums)))
         rows: list[tuple[Any, Any]] = []
         for i, e in enumerate(sec.entries, 1):
-            mark = {"boxes": "☐ ", "steps": f"{i}. "}.get(sec.style, "· ")
-            rows.append((Text(f"  {mark}"), _entry_text(e, sec.style, nums)))
+            style = e.style or sec.style
+            mark = {"boxes": "☐ ", "steps": f"{i}. "}.get(style, "· ")
+            rows.append((Text(f"  {mark}"), _entry_text(e, style, nums)))
             rows += [(Text(""), Padding(Text(s, style="dim"), (0, 0, 0, 2))) for s in e.sub]
         if rows:
             con.print(_hanging(rows))
@@ -330,6 +333,9 @@ def checklist_doc(p: dict[str, Any]) -> Doc:
               sources=p["sources"], footer=[p["disclaimer"]])
     doc.add("什么时候用", texts(p["when"]))
     doc.add("要带的材料", [_item_entry(i) for i in p["items"]], "boxes")
+    for part in p.get("parts", ()):  # only in one situation: a child's claim, an agent, care out of the area
+        doc.add(part["title"], [_item_entry(i) for i in part["items"]]
+                + [Entry(n["text"], n["source"], style="bullets") for n in part["notes"]], "boxes")
     doc.add("交到哪里、期限、到账",
             _labelled("交到", p["submit"]) + _labelled("期限", p["deadline"]) + _labelled("到账", p["payment_time"]))
     doc.add("步骤", texts(p["steps"]), "steps")
