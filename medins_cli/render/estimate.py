@@ -241,15 +241,17 @@ def title(policy: Policy, claim: Claim, tier_used: str | None = None, admission:
 
 def plain_breakdown(payload: dict[str, Any]) -> dict[str, Any]:
     """The plain (``key: value``) view of a payload: scalars only, lists joined."""
-    later = ("tier_used", "bound", "critical_illness_name", "year_basis", "year_label")  # added later: after the 0.2 keys
+    later = ("tier_used", "bound", "critical_illness_name")  # added in 0.3: after the 0.2 keys, whose order stays
     out = {k: v for k, v in payload.items()
-           if k not in ("data_file", "sources", "steps", "warnings", "notes", "disclaimer", "limits", "lines", *later)}
+           if k not in ("data_file", "sources", "steps", "warnings", "notes", "disclaimer", "limits", "lines", *later,
+                        "year_basis", "year_label")}
     out["data_file"] = (payload.get("data_file") or {}).get("path")
     out["data_origin"] = (payload.get("data_file") or {}).get("origin")
     out["sources"] = [f"{s['id']}({s['confidence']})" for s in payload["sources"]]
     out["warnings"] = payload["warnings"]
-    out.update((k, payload[k]) for k in later if k in payload)
+    out.update((k, payload[k]) for k in later)
     out["notes"] = payload["notes"]
+    out.update((k, payload[k]) for k in ("year_basis", "year_label"))  # what the year means (added after notes)
     for field, (low, high) in ((f, payload["range"][f]) for f in RANGE_FIELDS if "range" in payload):
         out[f"range.{field}"] = f"{low:.2f}–{high:.2f}"
     return out

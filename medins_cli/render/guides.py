@@ -82,14 +82,20 @@ def texts(rows: Iterable[dict[str, Any]], region_key: str = "region") -> list[En
     return [Entry(r["text"], r.get("source"), region=r.get(region_key)) for r in rows]
 
 
-def source_label(src: dict[str, Any]) -> str:
+def source_label(src: dict[str, Any], *, url: bool = True) -> str:
     parts = [str(src["title"])]
     if src.get("date"):
         parts.append(str(src["date"]))
     parts.append(CONFIDENCE.get(str(src.get("confidence")), str(src.get("confidence"))))
-    if src.get("url"):
+    if url and src.get("url"):
         parts.append(str(src["url"]))
     return " · ".join(parts)
+
+
+def _legend_text(src: dict[str, Any]) -> str:
+    """A source in the terminal's legend: its URL (one long word) on a line of its own, so that the
+    wrapping never leaves a lone "·" before it."""
+    return source_label(src, url=False) + (f"\n{src['url']}" if src.get("url") else "")
 
 
 # ---- text renderers ----------------------------------------------------------------------
@@ -219,7 +225,7 @@ def print_rich(doc: Doc) -> None:
     if legend:
         con.print()
         con.print(Text("来源:", style="bold"))
-        con.print(_hanging([(Text(f"  [{n}] "), Text(source_label(src), style="green" if src.get("confidence") ==
+        con.print(_hanging([(Text(f"  [{n}] "), Text(_legend_text(src), style="green" if src.get("confidence") ==
                                                            "official" else "yellow")) for n, src in legend]))
     for footer in doc.footer:
         con.print(Text(footer, style="italic"))
