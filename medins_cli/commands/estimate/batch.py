@@ -429,8 +429,7 @@ class _Runner:
             self.whole_bill = True
         bound, said = rule.outcome(bill, year, out)
         worded = self.worded
-        warnings = [(self._blamed(w, words[4], burden_cell) if w.code in BLAMES else worded.get(w) or self._word(w))
-                    if isinstance(w, Msg) else w for w in said] if said else []
+        warnings = [worded.get(w) or self._word(w, words[4], burden_cell) for w in said] if said else []
         if self.rules.placeholders:
             warnings[:0] = self.rules.placeholders.get(id(rule), ())
         if yo or adm != 1 or yb or yc:
@@ -460,8 +459,11 @@ class _Runner:
             origin = None if burden_cell else "option" if d.ytd_burden else "carried"
         return word(message, BATCH, origin)
 
-    def _word(self, message: Any) -> str:
-        """A warning in batch words, remembered (most rows repeat the same few)."""
+    def _word(self, message: Any, retired_cell: str = "", burden_cell: str = "") -> str:
+        """A warning in batch words, remembered (most rows repeat the same few); one that blames a
+        value is worded for this row (where its value came from) and not remembered."""
+        if getattr(message, "code", None) in BLAMES:
+            return self._blamed(message, retired_cell, burden_cell)
         text = word(message, BATCH)
         if len(self.worded) < 10_000:
             self.worded[message] = text
