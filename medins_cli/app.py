@@ -43,8 +43,13 @@ def _root(
     """medins:医保报销估算与办事指南。"""
 
 
-def build_app(only: str | None = None) -> typer.Typer:
-    """The medins app with every command, or with just ``only``."""
+def build_app(only: str | None = None, *, listing: bool = False) -> typer.Typer:
+    """The medins app with every command, or with just ``only``.
+
+    ``listing``: for ``medins --help`` (and bare ``medins``), which shows each command's name and
+    summary only: every command is a stand-in with its help and no options, so typer does not
+    convert eleven commands' options (a third of what ``medins --help`` cost; the help it draws is
+    the same, which tests/test_help.py checks)."""
     from medins_cli.commands.helpfmt import Command, Group
 
     app = typer.Typer(
@@ -57,15 +62,25 @@ def build_app(only: str | None = None) -> typer.Typer:
         context_settings={"help_option_names": ["-h", "--help"]},
     )
     app.callback()(_root)
-    for name in COMMANDS if only is None else [only]:
+    names = list(COMMANDS) if only is None else [only]
+    if listing:  # typer lists a group after the plain commands: the same order
+        names.sort(key=lambda name: COMMANDS[name][2])
+    for name in names:
         module_name, attr, sub = COMMANDS[name]
         module = importlib.import_module(f"medins_cli.commands.{module_name}")
-        if sub:
+        if listing:
+            summary = getattr(module, attr).info.help if sub else getattr(module, "HELP", None)
+            app.command(name, help=summary, cls=Command)(_listed)
+        elif sub:
             app.add_typer(getattr(module, attr), name=name)
         else:
             app.command(name, help=getattr(module, "HELP", None), epilog=getattr(module, "EPILOG", None),
                         cls=Command)(getattr(module, attr))
     return app
+
+
+def _listed() -> None:
+    """A command as ``medins --help`` lists it (see :func:`build_app`); never run."""
 
 
 def __getattr__(name: str) -> Any:
@@ -117,7 +132,9 @@ def main() -> None:
     from medins_cli.errors import ExitCode, error
 
     try:
-        result = build_app(_running_command())(standalone_mode=False, prog_name="medins")
+        command = _running_command()
+        listing = command is None and sys.argv[1:] in ([], ["--help"], ["-h"])
+        result = build_app(command, listing=listing)(standalone_mode=False, prog_name="medins")
     except KeyboardInterrupt:
         error("已中断")
         raise SystemExit(int(ExitCode.INTERRUPTED)) from None

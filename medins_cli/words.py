@@ -12,7 +12,7 @@ all word through here.
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, Mapping
 
 CLI = "cli"
 BATCH = "batch"
@@ -36,7 +36,10 @@ _WORDS: dict[str, dict[str, str]] = {
         "no_rules@file": "{region}的数据还没有可计算的报销规则(只有地区信息或说明文字):"
                          "请按当地医保局通知在 {file} 的 sections 里填写数字(medins policy validate 检查)",
         "retired_ignored": "城乡居民医保不区分退休,已忽略 --retired",
+        "retired_ignored@config": "城乡居民医保不区分退休:配置里的 retired(medins config set retired)对这张账单不适用,已忽略",
         "ci_burden_unused": "{name}按超过封顶线的费用支付,不看个人负担:已忽略 --ytd-burden",
+        "ci_burden_unused@ledger": "{name}按超过封顶线的费用支付,不看个人负担:账本填入的本年政策内个人负担"
+                                   "(--person)没有用到",
         "ci_burden_hint": "{name}起付线按全年累计:本年此前的政策内个人负担请用 --ytd-burden 给出,"
                           "这里按这张账单是本年第一笔计算",
         "slip_data_hint": "{said}:结算单更可信(可用 --learn 记下这张单的数字)",
@@ -70,11 +73,26 @@ _WORDS: dict[str, dict[str, str]] = {
         "no_rules@shipped": "{region}的数据还没有可计算的报销规则(只有地区信息或说明文字):"
                             "可用 medins policy init {region} 按当地医保局通知填写,或用 --policy-file 提供该地数据",
         "retired_ignored": "城乡居民医保不区分退休,已忽略 retired 列",
+        "retired_ignored@option": "城乡居民医保不区分退休,已忽略 --retired",
+        "retired_ignored@config": "城乡居民医保不区分退休:配置里的 retired(medins config set retired)对这一行不适用,已忽略",
         "ci_burden_unused": "{name}按超过封顶线的费用支付,不看个人负担:已忽略 ytd_burden 列",
+        "ci_burden_unused@option": "{name}按超过封顶线的费用支付,不看个人负担:已忽略 --ytd-burden",
+        "ci_burden_unused@carried": "{name}按超过封顶线的费用支付,不看个人负担:同一人前面各行累计的政策内个人负担"
+                                    "(--year-to-date)没有用到",
         "ci_burden_hint": "{name}起付线按全年累计:本年此前的政策内个人负担请填 ytd_burden 列"
                           "(或用 --year-to-date),这里按这张账单是本年第一笔计算",
     },
 }
+
+
+#: The value a code blames (a ClaimArgs field, a batch column): it is worded after where that value
+#: came from, so a warning never says "已忽略 --retired" to someone who never typed it.
+BLAMES = {"retired_ignored": "retired", "ci_burden_unused": "ytd_burden"}
+
+#: Where a value came from (the keys of ``origins``): typed as an option, the config, the ledger
+#: (``--person``), a batch column, or carried from a person's earlier rows (``--year-to-date``).
+#: A value with no entry came the front end's usual way (CLI: the option; batch: the row's column).
+ORIGINS = ("option", "config", "ledger", "column", "carried")
 
 
 def _show(value: Any) -> Any:
@@ -112,14 +130,17 @@ _BUILT = {  # codes whose words are built from a list
 }
 
 
-def word(message: Any, front: str = CLI, variant: str | None = None) -> str:
+def word(message: Any, front: str = CLI, variant: str | None = None, origins: Mapping[str, str] | None = None) -> str:
     """``message`` (a Msg, a CoreError or any text) in ``front``'s words; ``variant`` picks a
-    wording of the same code (``@ledger`` when the figure came from the ledger …). A message whose
-    parameters hold other messages says them in the same words."""
+    wording of the same code (``@ledger`` when the figure came from the ledger …). ``origins``
+    (value → where it came from, see :data:`ORIGINS`) picks the wording of a code that blames a
+    value (:data:`BLAMES`). A message whose parameters hold other messages says them in the same words."""
     code = getattr(message, "code", None)
     text = str(message)
     if code is None:
         return text
+    if variant is None and origins and code in BLAMES:
+        variant = origins.get(BLAMES[code])
     raw = getattr(message, "params", None) or {}
     if code in _BUILT:
         return _BUILT[code](raw, front)
@@ -139,5 +160,5 @@ def word(message: Any, front: str = CLI, variant: str | None = None) -> str:
     return text
 
 
-def words(messages: Any, front: str = CLI) -> list[str]:
-    return [word(m, front) for m in messages]
+def words(messages: Any, front: str = CLI, origins: Mapping[str, str] | None = None) -> list[str]:
+    return [word(m, front, origins=origins) for m in messages]

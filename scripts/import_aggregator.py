@@ -930,8 +930,10 @@ def city_document(city: City, rows: list[dict[str, str]], report: Report) -> dic
         notes.append({"text": year_note + "。", "source": "agg-file"})
     notes += accuracy_notes(rows, ids)
     report.accuracy_notes += len(rows)
-    return {"schema": 1, "region": region, "year": year, "sources": aggregator_sources(city) + page_sources_,
-            "plans": plans, "notes": notes}
+    # what the year is: the aggregator's update (lastUpdated), else the newest document it cites
+    basis = "cited" if year_note else "updated"
+    return {"schema": 1, "region": region, "year": year, "year_basis": basis,
+            "sources": aggregator_sources(city) + page_sources_, "plans": plans, "notes": notes}
 
 
 def _province_prefix(province: str) -> str:
@@ -1021,8 +1023,27 @@ def accuracy_notes(rows: list[dict[str, str]], ids: dict[str, str]) -> list[dict
                 f"{_date_words(row)}):"
                 f"{row['plan']} {row['item']}:网页 {row['page_value']},聚合表 {row['agg_value']} — {words}{rest}"
                 + (f"。ACCURACY.md 备注:{row['note']}" if row["note"] else "") + f"。网页:{row['url']}")
-        notes.append({"text": text, "source": ids[row["url"]]})
+        notes.append({"text": text, "source": ids[row["url"]], **note_scope(row["plan"], row["item"])})
     return notes
+
+
+#: The benefit kind an ACCURACY.md item is about, by its first words (none: the whole plan, e.g. the fund's cap).
+_ITEM_KINDS = (("市外住院", "remote"), ("住院", "inpatient"), ("门诊+住院", None), ("普通门诊", "outpatient"),
+               ("门诊", "outpatient"), ("门急诊", "outpatient"), ("门(急)诊", "outpatient"),
+               ("大病保险", "critical_illness"), ("大额医疗补助", "critical_illness"))
+
+
+def note_scope(plan: str, item: str) -> dict[str, str]:
+    """What a comparison note is about (``plan``, ``kind``), so that an estimate shows it only when it
+    uses that plan and kind: a 居民 estimate does not list comparisons of 职工 figures."""
+    out: dict[str, str] = {}
+    for word, key in PLAN_WORDS.items():
+        if plan.startswith(key):
+            out["plan"] = word
+    kind = next((k for prefix, k in _ITEM_KINDS if item.startswith(prefix)), None)
+    if kind is not None:
+        out["kind"] = kind
+    return out
 
 
 def page_section(city: City, section: dict[str, Any], page: dict[str, Any], by_n: dict[str, dict[str, str]],
@@ -1801,8 +1822,11 @@ def merge(base: dict[str, Any], new: dict[str, Any], report: Report) -> dict[str
                 mine[section] = figures
                 conflicts.append(f"{PLAN_WORDS[plan]}{SECTION_WORDS[section]}:本文件的数字不完整,换用聚合表的;原数字见说明")
     order = [p for p in ("employee", "resident") if p in plans]
+    theirs = int(new["year"]) >= int(base.get("year") or 0)  # the year shown is the later one, with what it means
     merged = {
         "schema": 1, "region": region, "year": max(int(base.get("year") or 0), int(new["year"])),
+        **({"year_basis": new["year_basis"]} if theirs else
+           {"year_basis": base["year_basis"]} if base.get("year_basis") else {}),
         "sources": list(base.get("sources") or []) + new["sources"],
         "plans": {p: {s: plans[p][s] for s in ("inpatient", "outpatient", "critical_illness", "remote", "account")
                       if s in plans[p]} for p in order},

@@ -16,7 +16,7 @@ REQUIRED_NAMES = [
     "门诊特定病种（门特/门慢）认定", "家庭共济绑定", "没带医保卡就医(医保电子凭证)",
 ]
 CHECKLIST_KEYS = {
-    "guide", "id", "name", "aliases", "summary", "region", "when", "items", "submit", "deadline",
+    "guide", "id", "name", "aliases", "summary", "region", "when", "items", "parts", "submit", "deadline",
     "payment_time", "steps", "notes", "examples", "warnings", "sources", "disclaimer",
 }
 
@@ -74,6 +74,12 @@ def test_every_item_and_note_shows_a_known_source(run, scenario):
         assert item["form"] in FORMS
     for entry in data["when"] + data["steps"] + data["notes"]:
         assert entry["source"] in listed
+    for part in data["parts"]:
+        assert set(part) == {"id", "title", "items", "notes"} and part["items"]
+        for item in part["items"]:
+            assert item["source"] in listed and item["form"] in FORMS
+            assert set(item) == {"name", "required", "form", "note", "source", "region"}
+        assert all(n["source"] in listed for n in part["notes"])
     for key in ("submit", "deadline", "payment_time"):
         assert data[key] is None or data[key]["source"] in listed
     for src in data["sources"]:
@@ -317,3 +323,75 @@ def test_filing_checklist_speaks_of_the_account_as_an_employee_thing(run):
     for entry in data["steps"] + data["notes"]:
         if "个人账户" in entry["text"]:
             assert "职工" in entry["text"], entry["text"]  # 城乡居民医保 has no personal account
+
+
+# ---- the parts people need in one situation: a referral, a child's claim, an agent, care elsewhere --------
+
+
+def _part(data, pid):
+    return next(p for p in data["parts"] if p["id"] == pid)
+
+
+def _source(data, sid):
+    return next(s for s in data["sources"] if s["id"] == sid)
+
+
+def test_filing_lists_the_referral_letter_and_who_issues_it(run):
+    data = run.json("checklist", "异地就医备案")
+    referral = _part(data, "referral")
+    assert "转诊" in referral["title"]
+    letter = next(i for i in referral["items"] if i["name"].startswith("转诊证明"))
+    assert letter["required"] is True and "医院开具" in letter["note"]
+    assert _source(data, letter["source"])["title"] == "医保个人账户门诊怎么用"  # seed 004: 转诊转院需医院开具证明
+    # who issues it, as one unnamed place's Q&A says (labelled as such, unverified)
+    said = next(n for n in referral["notes"] if "首诊" in n["text"])
+    assert said["text"].startswith("一篇未注明城市的问答称") and _source(data, said["source"])["confidence"] == "unverified"
+    # 江苏's own rule (三级医院, 半年) only as a labelled example elsewhere
+    assert any(e["text"].startswith("以江苏省内转诊为例:") and "三级医院" in e["text"] for e in data["examples"])
+    assert not any("三级医院" in i["note"] for i in referral["items"])
+
+
+def test_inpatient_claim_has_a_childs_an_agents_and_an_out_of_area_part(run):
+    data = run.json("checklist", "住院手工报销")
+    assert [p["id"] for p in data["parts"]] == ["minor", "agent", "remote-claim"]
+    minor = [i["name"] for i in _part(data, "minor")["items"]]
+    assert minor[0] == "监护人身份证" and any("户口" in n for n in minor) and "出生医学证明" in minor
+    agent = {i["name"]: i for i in _part(data, "agent")["items"]}
+    assert agent["代办人身份证"]["required"] is True and agent["授权委托书"]["required"] is False
+    assert "委托书" in agent["授权委托书"]["note"] and "以当地窗口为准" in agent["授权委托书"]["note"]
+    remote = [i["name"] for i in _part(data, "remote-claim")["items"]]
+    assert "异地就医备案凭证" in remote and any(n.startswith("转诊证明") for n in remote)
+    # the web pages cited are listed with their URL and as unverified
+    pages = [s for s in data["sources"] if s.get("url")]
+    assert pages and all(s["confidence"] == "unverified" and s["url"].startswith("http") for s in pages)
+    # the main list is unchanged: the conditional documents are not "required" for everyone
+    assert "监护人身份证" not in [i["name"] for i in data["items"]]
+
+
+def test_one_citys_newborn_rule_is_only_an_example_except_there(run):
+    anywhere = run.json("checklist", "住院手工报销")
+    assert any(e["text"].startswith("以三明新生儿为例:") for e in anywhere["examples"])
+    assert all(i["region"] is None for i in anywhere["items"])
+    sanming = run.json("checklist", "住院手工报销", "--region", "三明")
+    assert "父母身份证" in _items(sanming, "三明")
+    assert not any(e["example"] == "三明新生儿" for e in sanming["examples"])
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "plain", "table"])
+def test_parts_show_in_every_text_format(run, fmt):
+    out = run("checklist", "住院手工报销", "--format", fmt).stdout
+    for words in ("为未成年人报销", "监护人身份证", "由他人代办时另带", "授权委托书", "异地就医备案凭证", "转诊证明(转诊单)"):
+        assert words in out, words
+    filing = run("checklist", "异地就医备案", "--format", fmt).stdout
+    assert "转诊证明(转诊转院证明)" in filing and "由医院开具" in filing
+    if fmt == "markdown":
+        assert "## 由他人代办时另带\n\n- [ ] **代办人身份证**" in out
+        assert "\n- 一篇问答称:参保人因年老" in out  # a part's note is a bullet, not a box
+    if fmt == "plain":
+        assert "【由他人代办时另带】\n- [ ] 代办人身份证" in out
+
+
+def test_outpatient_claim_and_maternity_carry_the_parts_that_fit(run):
+    assert [p["id"] for p in run.json("checklist", "门诊手工报销")["parts"]] == ["minor", "agent", "remote-claim"]
+    assert [p["id"] for p in run.json("checklist", "生育")["parts"]] == ["agent"]
+    assert run.json("checklist", "家庭共济")["parts"] == []

@@ -31,3 +31,37 @@ def test_readme_starts_with_the_two_setup_commands():
     assert second.endswith("pytest")
     ci = (Path(__file__).resolve().parents[1] / ".ci" / "run").read_text(encoding="utf-8")
     assert second in ci  # CI runs the README's test command
+
+
+# ---- the README's first example and its JSON are what medins prints today ------------------------
+
+EXAMPLE = ("estimate", "--region", "绵阳", "--tier", "3", "--amount", "8000", "--type", "职工")
+
+
+def _readme_block(opening: str, kind: str = "text") -> str:
+    """The README's ``kind`` code block that contains ``opening``."""
+    start = README.rindex(f"```{kind}\n", 0, README.index(opening))
+    body = README[start + len(f"```{kind}\n"):]
+    return body[:body.index("\n```")]
+
+
+def test_readme_table_example_is_what_estimate_prints(run):
+    shown = _readme_block("$ medins estimate --region 绵阳 --tier 3 --amount 8000 --type 职工").splitlines()[1:]
+    out = [line.rstrip() for line in run(*EXAMPLE, "--format", "table").stdout.splitlines()]
+    assert shown[:16] == out[:16]  # the caveat, the title (with what its year means), the table and the bars
+    assert "(数据更新于 2026 年)" in shown[1]
+
+
+def test_readme_json_example_is_what_estimate_prints(run):
+    import json
+    import re
+
+    block = _readme_block('"region": "绵阳", "province": "四川"', "json")
+    data = run.json(*EXAMPLE)
+    nested = ("  \"limits", "  \"data_file", "  \"sources", "  \"lines")  # shown in part ("…")
+    shown = {k: v for line in block.splitlines() if line.startswith("  \"") and not line.startswith(nested)
+             for k, v in re.findall(r'"(\w+)": ("[^"…]*"|-?\d+(?:\.\d+)?|null|true|false|\[\])(?=[,}\n]|$)', line)}
+    assert len(shown) >= 25
+    for key, literal in shown.items():
+        assert data[key] == json.loads(literal), key
+    assert set(data) <= set(re.findall(r'"(\w+)":', block)), set(data) - set(re.findall(r'"(\w+)":', block))

@@ -97,9 +97,27 @@ def test_scenario_names_for_completion():
     assert complete_scenario("住院") == ["住院手工报销"]
 
 
+#: The web pages the guides cite (found with the project's search of stored public pages, issue 20),
+#: each URL exactly as that search gave it; no other URL may appear anywhere in the guides.
+CITED_PAGES = {
+    "https://m.jiusongjiankang.com/health/news/5744041.html",
+    "https://www.jiusongjiankang.com/health/news/5006139.html",
+    "https://www.jiusongjiankang.com/health/news/2466008.html",
+    "http://huaxiashiwen.com/news/yiliaobx/886470.html",
+    "http://m.bbbaike.com/baike/techan/192951.html",
+}
+
+
 def test_no_invented_document_numbers_urls_or_phones():
-    text = "\n".join(p.read_text(encoding="utf-8") for p in GUIDES.glob("*.yaml"))
-    assert "http" not in text  # no URL: the seeds give none
+    text = "\n".join(p.read_text(encoding="utf-8") for p in GUIDES.glob("*.yaml") if p.stem != "sources")
+    assert "http" not in text  # URLs only as a source's url, never in a guide's text
+    urls = {s.url for s in guides.sources().values() if s.url}
+    assert urls == CITED_PAGES
+    sources_text = (GUIDES / "sources.yaml").read_text(encoding="utf-8")
+    assert len(re.findall(r"https?://", sources_text)) == len(CITED_PAGES)  # each once, in its url field
+    # a web page (not a seed article) is at most secondary; content farms and undated Q&A are unverified
+    assert all(s.confidence == "unverified" for s in guides.sources().values() if s.url)
+    text += sources_text
     # the one 文号 is the one POLICY-NOTES cites (as "待核实")
     assert set(re.findall(r"[\u4e00-\u9fff]+〔\d{4}〕\d+号", text)) == {"医保发〔2022〕22号"}
     assert not re.findall(r"\b\d{3,4}-\d{7,8}\b", text)  # no phone numbers

@@ -59,3 +59,40 @@ def test_help_is_chinese(run, path, command):
                     "[required]", "[default", "Install completion", "Show completion"):
         assert english not in out, english
     assert "显示帮助" in out and "用法" in out
+
+
+@pytest.mark.parametrize("width", [80, 100])
+@pytest.mark.parametrize("argv", [["--help"], ["-h"], []])
+def test_the_quick_root_help_is_the_whole_apps(run, monkeypatch, capsys, width, argv):
+    """`medins --help` (and bare `medins`) lists the commands from stand-ins that have no options
+    (medins_cli.app.build_app(listing=True)): what it prints is what the whole app prints."""
+    import sys
+
+    from medins_cli.app import main
+
+    monkeypatch.setenv("COLUMNS", str(width))
+    monkeypatch.setattr(sys, "argv", ["medins", *argv])
+    try:
+        main()
+    except SystemExit as stop:  # bare `medins`: help, then exit 0
+        assert stop.code in (0, None)
+    quick = capsys.readouterr().out
+    whole = run("--help").stdout
+    assert quick.rstrip("\n") == whole.rstrip("\n")  # bare `medins` ends without help's last blank line, as before
+    assert "estimate" in quick and "slip" in quick
+
+
+def test_help_leaves_the_rich_modules_it_skipped_importable(run):
+    """Help imports typer's Rich helpers with stand-ins for rich.markdown and rich.traceback (unused
+    by medins' help); afterwards the real modules import as usual, and the stand-ins forward to them."""
+    import importlib
+    import sys
+
+    assert run("estimate", "--help").exit_code == 0
+    rich_utils = sys.modules["typer.rich_utils"]
+    markdown = importlib.import_module("rich.markdown")
+    assert hasattr(markdown, "MarkdownIt") or hasattr(markdown, "Markdown")
+    assert isinstance(rich_utils.Markdown("x"), markdown.Markdown)  # a stand-in makes the real thing
+    traceback = importlib.import_module("rich.traceback")
+    assert hasattr(traceback, "install")
+    assert rich_utils.Traceback.from_exception.__func__ is traceback.Traceback.from_exception.__func__

@@ -478,3 +478,16 @@ def test_the_same_slip_added_twice_at_the_same_moment_is_stored_once(tmp_path):
     assert sorted(p.returncode for p in procs) == [0, 1], outs
     assert "与账本里的 #1 相同" in "".join(err for _, err in outs)
     assert len(json.loads(_medins(env, "slip", "list", "-f", "json").stdout)) == 1
+
+
+def test_year_says_what_the_person_paid_next_to_the_burden(run, mum):
+    data = run.json("slip", "year", "--person", "妈妈", "--year", "2025")
+    # burden is what 大额's threshold counts (eligible − fund), not what she paid: account 1400 + cash 5097
+    assert data["burden_for_critical_illness"] == data["burden"] == 5297
+    assert data["paid_by_person"] == 6497  # 1400 + 0 + 5097
+    assert data["paid_by_person"] == data["account_pay"] + data["family_pay"] + data["cash_pay"]
+    lines = run("slip", "year", "--person", "妈妈", "--year", "2025", "-f", "plain").stdout.splitlines()
+    at = lines.index("burden: 5297.00")
+    assert lines[at + 1:at + 3] == ["burden_for_critical_illness: 5297.00", "paid_by_person: 6497.00"]
+    table = run("slip", "year", "--person", "妈妈", "--year", "2025", "-f", "table").stdout
+    assert "本人实际支付" in table and "6,497.00" in table

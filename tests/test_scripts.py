@@ -54,7 +54,8 @@ def test_estimate_json_writes_nothing_else(run):
 PLAIN_KEYS = ["region", "province", "year", "plan", "visit", "tier", "retired", "admission", "remote", "total",
               "self_pay", "partial_self_pay", "eligible", "deductible", "fund_pay", "critical_illness_pay",
               "out_of_pocket", "effective_ratio", "ratio", "cap_left", "remote_applied", "data_file", "data_origin",
-              "sources", "warnings", "tier_used", "bound", "critical_illness_name", "notes"]  # 0.3 keys appended
+              "sources", "warnings", "tier_used", "bound", "critical_illness_name", "notes",  # 0.3 keys appended
+              "year_basis", "year_label"]  # what the year means (issue 20), appended after them
 
 
 def test_plain_is_stable_key_value_lines(run):
@@ -183,7 +184,8 @@ def test_installed_batch_of_100000_rows_with_a_few_bad_ones(tmp_path):
     assert len(rows) == 100_000
     assert [r["id"] for r in rows if r["error"]] == ["1000", "50000", "99999"]
     errors = result.stderr.splitlines()
-    assert errors[0] == f"绵阳:使用内置数据 {shipped_data_dir() / 'regions' / 'mianyang.yaml'}"  # which file, once per region
-    errors = [e for e in errors if not e.startswith(("绵阳", "提示"))]
+    # which file, once, at the end (issue 20: one summary line; per region only with -v)
+    assert errors[-2] == f"数据文件:绵阳用内置数据 {shipped_data_dir() / 'regions' / 'mianyang.yaml'}"
+    errors = [e for e in errors if not e.startswith(("数据文件", "提示"))]
     assert [e.split(":")[0] for e in errors[:3]] == ["第 1002 行", "第 50002 行", "第 100001 行"]
     assert errors[-1] == "错误:3 行出错(共 100000 行):原因见输出的 error 列"

@@ -160,7 +160,7 @@ def _split(args: Any, cfg: dict[str, Any], bal: Decimal | None, fam: Decimal, pa
 
     policy, claim, year, warnings, notes, minimum = resolve_claim(args, cfg)
     bd = estimate(policy, claim, year, explain=False)
-    check_confidence(policy, bd.sources, minimum)
+    check_confidence(policy, bd.sources, minimum, args.origins.get("min_confidence"))
     warnings = list(warnings)
     use = account_use(claim)  # out-of-area rules: the account and 家庭共济 alike; residents have no account
     allowed, reason, family_allowed, family_reason = use.account, use.account_reason, use.family, use.family_reason
@@ -173,7 +173,7 @@ def _split(args: Any, cfg: dict[str, Any], bal: Decimal | None, fam: Decimal, pa
         warnings.append("城乡居民医保没有个人账户,已忽略 --balance")
     balance_used = ZERO if claim.plan == "resident" else bal
     payment = split_payment(bd, balance_used, fam, account_allowed=allowed, family_allowed=family_allowed)
-    est = present.breakdown_payload(policy, claim, bd, assumptions=notes)
+    est = present.breakdown_payload(policy, claim, bd, assumptions=notes, origins=args.origins)
     projection = _projection(pay, n_months, is_retired, claim.plan, policy) if want_projection else None
     place = guides.Place(policy.region.name, policy.region.province)
     return gp.balance_split_payload(guides.guide("balance", (place, "any")), est, payment, balance=balance_used,

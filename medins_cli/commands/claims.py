@@ -44,6 +44,9 @@ class ClaimArgs:
     #: "division", "code", "note"}`` (store.regions.find_region), shown in JSON as ``resolved_from``.
     resolved_from: dict[str, Any] | None = None
     assumptions: list[str] = field(default_factory=list)  # what the estimate assumed (shown as notes)
+    #: where a value came from when not typed as its option: field → "config" | "ledger" (see
+    #: medins_cli.words.ORIGINS); a warning about a value names that place, not an option never typed
+    origins: dict[str, str] = field(default_factory=dict)
 
 
 DEFAULT_PERSON = "本人"  # whose ledger --ledger (and a slip without a person) means
@@ -239,11 +242,15 @@ def confidence_floor(args: ClaimArgs, cfg: dict[str, Any]) -> str | None:
         word = args.min_confidence or cfg.get("min_confidence")
     except ConfigUnreadable:  # a config that may not be read is not used at all (a note says so)
         word = None
+    if word and not args.min_confidence:
+        args.origins["min_confidence"] = "config"
     return normalize_confidence(word) if word else None
 
 
-def check_confidence(policy: Policy, source_ids: Iterable[str], minimum: str | None) -> None:
-    """Refuse (exit 1) when a source of the figures used is less sure than ``minimum``."""
+def check_confidence(policy: Policy, source_ids: Iterable[str], minimum: str | None, origin: str | None = None) -> None:
+    """Refuse (exit 1) when a source of the figures used is less sure than ``minimum``; the refusal
+    says which regions have figures that sure, and how to list them. ``origin`` is "config" when the
+    minimum came from the config (it is named there, not as an option never typed)."""
     if minimum is None:
         return
     from medins_cli.core.names import CONFIDENCE_RANK
@@ -254,10 +261,30 @@ def check_confidence(policy: Policy, source_ids: Iterable[str], minimum: str | N
         level = src.confidence if src is not None else "unverified"
         if CONFIDENCE_RANK.index(level) < floor:
             title = src.title if src is not None else sid
+            said = (f"配置里的 min_confidence {minimum}(medins config set min_confidence)" if origin == "config"
+                    else f"--min-confidence {minimum}")
+            relax = ("加 --min-confidence 更低的一级(或 medins config unset min_confidence)"
+                     if origin == "config" else "放宽 --min-confidence")
             raise MedinsError(
-                f"{policy.region.name}的这部分数字来自「{title}」(可信度 {level}),低于 --min-confidence {minimum}:"
-                "没有给出估算。要用它请放宽 --min-confidence,或用 --policy-file 提供更可信的数据",
+                f"{policy.region.name}的这部分数字来自「{title}」(可信度 {level}),低于 {said}:没有给出估算。"
+                f"{_confident_regions(minimum)}要用它请{relax},或用 --policy-file 提供更可信的数据",
                 ExitCode.ERROR)
+
+
+def _confident_regions(minimum: str) -> str:
+    """How many regions an estimate at ``minimum`` could use, and the commands that list them."""
+    from medins_cli.core.names import CONFIDENCE_RANK
+    from medins_cli.store.regions import estimable_by_confidence
+
+    levels = [(level, names) for level, names in estimable_by_confidence().items()
+              if names and CONFIDENCE_RANK.index(level) >= CONFIDENCE_RANK.index(minimum)]
+    if not levels:
+        return f"没有哪个地区的数字全部达到 {minimum} 或更可信。"
+    count = sum(len(names) for _, names in levels)
+    names = [n for _, found in levels for n in found]
+    shown = f"({'、'.join(names)})" if count <= 5 else ""
+    how = "、".join(f"medins regions --confidence {level}" for level, _ in levels)
+    return f"数字全部达到 {minimum} 或更可信、可以估算的地区有 {count} 个{shown},用 {how} 查看。"
 
 
 def build_claim(args: ClaimArgs, cfg: dict[str, Any], *, require_amount: bool = True,
@@ -283,6 +310,8 @@ def build_claim(args: ClaimArgs, cfg: dict[str, Any], *, require_amount: bool = 
     else:
         total = parse_amount(args.amount, "费用总额 --amount")
     retired = args.retired if args.retired is not None else bool(cfg.get("retired", False))
+    if args.retired is None and retired:
+        args.origins["retired"] = "config"
     if args.self_pay is None and args.partial_self_pay is None and args.amount is not None:
         args.assumptions.append(WHOLE_BILL_ASSUMED)
     bill = Bill(total, _amount(args.self_pay, "全自费 --self-pay"),
@@ -399,6 +428,7 @@ def fill_from_ledger(args: ClaimArgs, policy: Policy | None, cfg: dict[str, Any]
             kept.append(option)
             continue
         setattr(args, attr, value)
+        args.origins[attr] = "ledger"
         filled.append(f"{words[attr](value)}({option})")
     span = f"{year} 年 {before} 以前" if before else f"{year} 年"
     counted = f"{ytd.bills} 张账单" + (f",其中 {ytd.estimates} 张是估算" if ytd.estimates else "")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 def complete_region(incomplete: str) -> list[str]:
     """Region names from the data; once something is typed, aliases and pinyin too (mian → mianyang).
@@ -41,11 +43,15 @@ def _starting(words: list[str], incomplete: str) -> list[str]:
 
 
 def _accepted(kind: str, incomplete: str) -> list[str]:
-    """The keys, the labels medins prints, then the other words of core.names.ACCEPTED (the table the
-    option reads) that start so."""
+    """Nothing typed yet: the keys and each one's first (shortest) word, a short list to choose from.
+    Something typed: the keys, the labels medins prints, then the other words of core.names.ACCEPTED
+    (the table the option reads) that start so."""
     from medins_cli.core.names import ACCEPTED, LABELS
 
-    words = [*ACCEPTED[kind], *LABELS[kind].values(), *(w for ws in ACCEPTED[kind].values() for w in ws)]
+    if not incomplete:
+        words = [*ACCEPTED[kind], *(ws[0] for ws in ACCEPTED[kind].values() if ws)]
+    else:
+        words = [*ACCEPTED[kind], *LABELS[kind].values(), *(w for ws in ACCEPTED[kind].values() for w in ws)]
     return _starting([w for w in dict.fromkeys(words) if "(" not in w], incomplete)  # a shell would need quotes
 
 
@@ -81,3 +87,32 @@ def complete_scenario(incomplete: str) -> list[str]:
 
 def complete_input_format(incomplete: str) -> list[str]:
     return _starting(["csv", "jsonl"], incomplete)
+
+
+def complete_person(incomplete: str) -> list[str]:
+    """``--person``: the names already in the ledger (nothing when there is no ledger yet: completion
+    never creates one)."""
+    try:
+        from medins_cli.store.ledger import ledger_path, persons
+
+        if not ledger_path().is_file():
+            return []
+        names = persons()
+    except Exception:  # noqa: BLE001 - a locked or broken ledger: no names, never a traceback
+        return []
+    return [n for n in names if n.startswith(incomplete)]
+
+
+def complete_config_key(incomplete: str) -> list[str]:
+    """``config set|get|unset KEY``: the config's keys."""
+    from medins_cli.store.config import KEYS
+
+    return _starting(list(KEYS), incomplete)
+
+
+def complete_config_value(ctx: Any, incomplete: str) -> list[str]:
+    """``config set KEY VALUE``: the values that key takes (regions for region, true/false for retired …)."""
+    key = (getattr(ctx, "params", None) or {}).get("key")
+    values = {"type": complete_type, "tier": complete_tier, "min_confidence": complete_confidence,
+              "region": complete_region, "retired": lambda text: _starting(["true", "false"], text)}
+    return values[key](incomplete) if key in values else []

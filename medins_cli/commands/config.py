@@ -4,6 +4,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from medins_cli.commands.completion import complete_config_key, complete_config_value
 from medins_cli.commands.helpfmt import Command, Group
 from medins_cli.errors import guard
 
@@ -14,7 +15,8 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-KeyArg = Annotated[str, typer.Argument(help="配置项:region | type | retired | tier | min_confidence", show_default=False)]
+KeyArg = Annotated[str, typer.Argument(help="配置项:region | type | retired | tier | min_confidence", show_default=False,
+                                       autocompletion=complete_config_key)]
 Fmt = Annotated[Optional[str], typer.Option("--format", "-f", help="输出格式:table|json|plain", show_default=False)]
 ValueFmt = Annotated[Optional[str], typer.Option("--format", "-f", help="输出格式:plain | json(默认 plain)",
                                                  show_default=False)]
@@ -63,7 +65,8 @@ def get(key: KeyArg, fmt: ValueFmt = None) -> None:
 
 @app.command("set", cls=Command)
 @guard
-def set_(key: KeyArg, value: Annotated[str, typer.Argument(help="新值,如 绵阳、职工、true、3", show_default=False)]) -> None:
+def set_(key: KeyArg, value: Annotated[str, typer.Argument(help="新值,如 绵阳、职工、true、3", show_default=False,
+                                                           autocompletion=complete_config_value)]) -> None:
     """设置一个配置项(会先检查值是否有效)。"""
     from medins_cli.render.output import note, plain_value
     from medins_cli.store import config

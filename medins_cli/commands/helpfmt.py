@@ -11,11 +11,14 @@ click's fixed English strings ("Show this message and exit.", "Usage:", "Options
 Chinese. The wrapping itself is Rich's; nothing here measures or breaks lines by hand.
 
 Importing this module costs nothing at start-up: typer's Rich helpers are imported only in
-``format_help``.
+``format_help``, and then without the two Rich modules help never uses (:func:`_rich_utils`).
 """
 
 from __future__ import annotations
 
+import importlib
+import sys
+import types
 from typing import Any
 
 import typer.core
@@ -29,7 +32,7 @@ def _chinese_rich_help() -> None:
     if _PATCHED["done"]:
         return
     _PATCHED["done"] = True
-    from typer import rich_utils as ru
+    ru = _rich_utils()
 
     from medins_cli.render.helptext import folded
 
@@ -50,6 +53,47 @@ def _chinese_rich_help() -> None:
             return folded(_original(*args, **kwargs))
 
         setattr(ru, name, wrapped)
+
+
+#: Modules typer.rich_utils imports for what medins' help never does: Markdown help text
+#: (``rich_markup_mode="markdown"``; markdown-it, ~27 ms) and pretty tracebacks (pygments, ~15 ms).
+_UNUSED_BY_HELP = {"rich.markdown": "Markdown", "rich.traceback": "Traceback"}
+
+
+class _Deferred(type):
+    """A stand-in class for one of those names: used at all (never, in help), it is the real one."""
+
+    _where: tuple[str, str]
+
+    def _real(cls) -> Any:
+        module, name = cls._where
+        return getattr(importlib.import_module(module), name)
+
+    def __call__(cls, *args: Any, **kwargs: Any) -> Any:
+        return cls._real()(*args, **kwargs)
+
+    def __getattr__(cls, name: str) -> Any:
+        return getattr(cls._real(), name)
+
+
+def _rich_utils() -> Any:
+    """``typer.rich_utils``, imported with stand-ins for the modules of :data:`_UNUSED_BY_HELP` when
+    they are not loaded yet; the stand-ins leave ``sys.modules`` at once, so any later import gets
+    the real module. About a third of what drawing ``--help`` cost (see README "启动速度")."""
+    if "typer.rich_utils" in sys.modules:
+        return sys.modules["typer.rich_utils"]
+    placed = {}
+    for module, name in _UNUSED_BY_HELP.items():
+        if module not in sys.modules:
+            stand_in = types.ModuleType(module)
+            setattr(stand_in, name, _Deferred(name, (), {"_where": (module, name)}))
+            placed[module] = sys.modules[module] = stand_in
+    try:
+        return importlib.import_module("typer.rich_utils")
+    finally:
+        for module, stand_in in placed.items():
+            if sys.modules.get(module) is stand_in:
+                del sys.modules[module]
 
 
 #: typer's own options (shell completion), in Chinese.

@@ -9,6 +9,7 @@ import typer
 
 from medins_cli.commands.completion import (
     complete_confidence,
+    complete_person,
     complete_region,
     complete_remote,
     complete_tier,
@@ -51,7 +52,7 @@ PolicyFile = Annotated[Optional[Path], typer.Option("--policy-file", help="用�
                                                    show_default=False)]
 Person = Annotated[Optional[str], typer.Option(
     "--person", help="从这个人的账本(medins slip add)填入本年累计:--admission、--ytd-*(命令行给出的优先)",
-    show_default=False)]
+    autocompletion=complete_person, show_default=False)]
 Ledger = Annotated[bool, typer.Option("--ledger", help="同 --person 本人")]
 BillDate = Annotated[Optional[str], typer.Option(
     "--date", help="就诊日期,如 2025-03-01:用当天有效的政策;配合 --person 只计这一天以前的账单 [默认 今天]",

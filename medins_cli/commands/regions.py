@@ -108,15 +108,11 @@ def region_rows(province: str | None = None) -> list[dict[str, Any]]:
     """One row per region name: the file in use (a user file overrides a shipped one)."""
     from medins_cli.core.names import PROVINCE_CODES
     from medins_cli.render.output import note
-    from medins_cli.store.regions import file_rank, load_index, origin, region_key, twin_warning
+    from medins_cli.store.regions import origin, region_key, regions_in_use, twin_warning
 
-    groups: dict[str, list[dict[str, Any]]] = {}
-    for entry in load_index():  # one region's files: the shipped one, the user's (which override it)
-        groups.setdefault(region_key(entry["name"]), []).append(entry)
     in_use: dict[str, dict[str, Any]] = {}
     overridden: dict[str, str] = {}
-    for group in groups.values():
-        group.sort(key=file_rank)  # the file an estimate uses first
+    for group in regions_in_use():  # one region's files, the one an estimate uses first (a user file overrides)
         name = group[0]["name"]
         in_use[name] = group[0]
         shipped = [e["path"] for e in group[1:] if origin(e["path"]) == "shipped"]

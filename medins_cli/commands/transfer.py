@@ -137,8 +137,8 @@ def _filing_cost(args: Any, cfg: dict[str, Any]) -> dict[str, Any]:
         parts[kind] = {"fund_pay": bd.fund_pay, "critical_illness_pay": bd.critical_illness_pay,
                        "out_of_pocket": bd.out_of_pocket, "ratio": bd.ratio_note, "remote_applied": bd.remote_applied,
                        "bound": bd.bound}
-        check_confidence(policy, bd.sources, minimum)
-        warnings += present.worded(bd.warnings)
+        check_confidence(policy, bd.sources, minimum, args.origins.get("min_confidence"))
+        warnings += present.worded(bd.warnings, args.origins)
         source_ids += bd.sources
     basis = yours if yours in FILED_KINDS else "filed"
     extra = round_fen(parts["unfiled"]["out_of_pocket"] - parts[basis]["out_of_pocket"])

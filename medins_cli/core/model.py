@@ -11,7 +11,7 @@ module knows none of the kinds. Policies are built from the normalised dict the 
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any, Mapping, NamedTuple
+from typing import Any, Iterable, Mapping, NamedTuple
 
 from medins_cli.core.messages import Msg
 
@@ -96,6 +96,12 @@ class Region(NamedTuple):
 class Note(NamedTuple):
     text: str
     source: str
+    plan: str | None = None  # the plan it is about (an estimate of the other plan does not show it)
+    kind: str | None = None  # the benefit kind it is about (shown only by an estimate that uses it)
+
+    def about(self, plan: str, kinds: Iterable[str]) -> bool:
+        """Whether the note concerns an estimate of ``plan`` that used the benefit ``kinds``."""
+        return (self.plan is None or self.plan == plan) and (self.kind is None or self.kind in kinds)
 
 
 class Section(NamedTuple):
@@ -134,6 +140,10 @@ class Dated(NamedTuple):
     outside: tuple[Section, ...]
 
 
+#: What a policy's ``year`` means (its ``year_basis``), in words.
+YEAR_WORDS = {"policy": "{year} 年政策", "updated": "数据更新于 {year} 年", "cited": "所引文件最新为 {year} 年"}
+
+
 class Policy(NamedTuple):
     region: Region
     year: int | None  # the year the figures were last checked (schema 1's `year`); a label, not a date
@@ -142,6 +152,18 @@ class Policy(NamedTuple):
     notes: tuple[Note, ...] = ()
     file: str | None = None  # where the policy was read from, when it came from a file
     origin: str | None = None  # shipped | user | file (how the loader found it)
+    #: what ``year`` is: the policy year the figures describe (``policy``), the year the source last
+    #: updated its table (``updated``: the public aggregator's lastUpdated), or the newest year among
+    #: the documents it cites (``cited``)
+    year_basis: str = "policy"
+
+    @property
+    def year_words(self) -> str | None:
+        """What ``label_year`` means, in words for a title: 「2025 年政策」「数据更新于 2026 年」「所引文件最新为 2023 年」."""
+        year = self.label_year
+        if year is None:
+            return None
+        return YEAR_WORDS.get(self.year_basis, YEAR_WORDS["policy"]).format(year=year)
 
     def at(self, day: str | dt.date | None = None) -> Dated:
         """The version of every (plan, kind) in force on ``day`` (today by default): the latest one

@@ -80,10 +80,10 @@ def policy_from_dict(raw: Mapping[str, Any]) -> Policy:
             source=body["source"], rule=k.build(body), note=body.get("note"),
             figures=_figures(figures, {p: leaf_type(k.spec.fields, p.split(".")) for p in figures}), position=index,
         ))
-    notes = tuple(Note(n["text"], n["source"]) for n in raw.get("notes") or ())
+    notes = tuple(Note(n["text"], n["source"], n.get("plan"), n.get("kind")) for n in raw.get("notes") or ())
     year = raw.get("year")
     return Policy(region=region, year=None if year is None else int(year), sources=sources,
-                  sections=tuple(sections), notes=notes)
+                  sections=tuple(sections), notes=notes, year_basis=raw.get("year_basis") or "policy")
 
 
 def _iso(value: Any) -> str | None:

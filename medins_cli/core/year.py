@@ -107,6 +107,12 @@ class YearSummary(NamedTuple):
     def burden(self) -> Decimal:
         return self.so_far.burden
 
+    @property
+    def paid_by_person(self) -> Decimal:
+        """What the person paid: personal account, 家庭共济 and cash (not ``burden``, which is the
+        policy-range share left after the basic fund, before 大病/大额 paid part of it)."""
+        return self.account_pay + self.family_pay + self.cash_pay
+
     def ytd_fund(self, visit: str) -> Decimal:
         return self.so_far.fund(visit)
 

@@ -6,7 +6,7 @@ Payload builders are plain Python; the ``render_*`` functions draw with Rich and
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 from medins_cli.core.model import Breakdown, Claim, Policy
 from medins_cli.core.money import round_fen
@@ -131,14 +131,15 @@ def settled_notes(policy: Policy, span: Any) -> list[str]:
     return [f"{v.path} 来自本人结算单(来源 {v.source}),没有按其他来源的说法列出范围" for v in span.settled]
 
 
-def worded(messages: Iterable[str]) -> list[str]:
-    """The core's warnings in the command line's words (option names)."""
+def worded(messages: Iterable[str], origins: Mapping[str, str] | None = None) -> list[str]:
+    """The core's warnings in the command line's words (option names); ``origins`` says where a value
+    not typed as its option came from (the config, the ledger), so its warning names that place."""
     said = list(messages)
     if not said:
         return said
     from medins_cli.words import CLI, word  # the wording tables: only when there is something to word
 
-    return [word(m, CLI) for m in said]
+    return [word(m, CLI, origins=origins) for m in said]
 
 
 def sources_payload(policy: Policy, ids: Iterable[str]) -> list[dict[str, Any]]:
@@ -169,15 +170,24 @@ def disclaimer(policy: Policy) -> str:
     return DISCLAIMER
 
 
-def breakdown_notes(policy: Policy, bd: Breakdown, assumptions: Iterable[str] = ()) -> list[str]:
+def region_notes(policy: Policy, claim: Claim, bd: Breakdown) -> list[str]:
+    """The region's own notes that concern this estimate: those about no plan and kind in particular,
+    or about its plan and a benefit kind it used (a 居民 estimate does not list notes on 职工 data).
+    ``medins policy show`` lists them all."""
+    used = {line.kind for line in bd.lines} | {claim.visit} | ({"remote"} if claim.remote else set())
+    return [n.text for n in policy.notes if n.about(claim.plan, used)]
+
+
+def breakdown_notes(policy: Policy, claim: Claim, bd: Breakdown, assumptions: Iterable[str] = ()) -> list[str]:
     """What the reader should know, in order: the estimate's assumptions, the notes of the
-    policy sections it used, then the region's own notes."""
-    return list(dict.fromkeys([*assumptions, *bd.notes, *(n.text for n in policy.notes)]))
+    policy sections it used, then the region's own notes about this estimate."""
+    return list(dict.fromkeys([*assumptions, *bd.notes, *region_notes(policy, claim, bd)]))
 
 
 def breakdown_payload(policy: Policy, claim: Claim, bd: Breakdown, *, notes: Iterable[str] = (),
                       explain: bool = False, assumptions: Iterable[str] = (), span: Any = None,
-                      resolved_from: dict[str, Any] | None = None) -> dict[str, Any]:
+                      resolved_from: dict[str, Any] | None = None,
+                      origins: Mapping[str, str] | None = None) -> dict[str, Any]:
     """The JSON contract of ``medins estimate --format json`` (``notes`` here are warnings about
     the options; ``assumptions`` go first among the payload's notes; ``resolved_from`` says how a
     place name that is not a region's own was read: :func:`resolved_payload`)."""
@@ -204,15 +214,22 @@ def breakdown_payload(policy: Policy, claim: Claim, bd: Breakdown, *, notes: Ite
                       for lim in bd.limits]
     data["data_file"] = data_file(policy)
     data["sources"] = sources_payload(policy, used_sources(bd, span))
-    data["warnings"] = placeholder_warnings(policy, bd.sources) + worded(bd.warnings) + list(notes)
-    data["notes"] = breakdown_notes(policy, bd, assumptions) + settled_notes(policy, span)
+    data["warnings"] = placeholder_warnings(policy, bd.sources) + worded(bd.warnings, origins) + list(notes)
+    data["notes"] = breakdown_notes(policy, claim, bd, assumptions) + settled_notes(policy, span)
     if shows_range(span):
         data["range"] = range_payload(span)
     if explain:
         data["steps"] = [step_payload(s) for s in bd.steps]
     data["lines"] = lines_payload(bd)
+    data.update(year_fields(policy))
     data["disclaimer"] = disclaimer(policy)
     return data
+
+
+def year_fields(policy: Policy) -> dict[str, Any]:
+    """What ``year`` means: ``year_basis`` (policy | updated | cited) and ``year_label`` in words
+    (「数据更新于 2026 年」: the aggregator's update, not the year of the notices it cites)."""
+    return {"year_basis": policy.year_basis, "year_label": policy.year_words}
 
 
 def title(policy: Policy, claim: Claim, tier_used: str | None = None, admission: int = 1) -> str:
@@ -226,7 +243,7 @@ def title(policy: Policy, claim: Claim, tier_used: str | None = None, admission:
         parts.append(f"本年第{admission}次住院")
     if claim.remote:
         parts.append(REMOTES[claim.remote])
-    return " · ".join(parts) + f"({policy.label_year}年数据)"
+    return " · ".join(parts) + (f"({policy.year_words})" if policy.year_words else "")
 
 
 def resolved_payload(resolved: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -243,13 +260,14 @@ def plain_breakdown(payload: dict[str, Any]) -> dict[str, Any]:
     later = ("tier_used", "bound", "critical_illness_name")  # added in 0.3: after the 0.2 keys, whose order stays
     out = {k: v for k, v in payload.items()
            if k not in ("data_file", "sources", "steps", "warnings", "notes", "disclaimer", "limits", "lines",
-                        "resolved_from", *later)}
+                        "resolved_from", *later, "year_basis", "year_label")}
     out["data_file"] = (payload.get("data_file") or {}).get("path")
     out["data_origin"] = (payload.get("data_file") or {}).get("origin")
     out["sources"] = [f"{s['id']}({s['confidence']})" for s in payload["sources"]]
     out["warnings"] = payload["warnings"]
     out.update((k, payload[k]) for k in later)
     out["notes"] = payload["notes"]
+    out.update((k, payload[k]) for k in ("year_basis", "year_label"))  # what the year means (added after notes)
     for field, (low, high) in ((f, payload["range"][f]) for f in RANGE_FIELDS if "range" in payload):
         out[f"range.{field}"] = f"{low:.2f}–{high:.2f}"
     return out
@@ -367,7 +385,8 @@ def render_caveat(con: Any, policy: Policy, source_ids: Iterable[str]) -> None:
 
 
 def render_breakdown(con: Any, policy: Policy, claim: Claim, bd: Breakdown, *, explain: bool,
-                     notes: Iterable[str] = (), assumptions: Iterable[str] = (), span: Any = None) -> None:
+                     notes: Iterable[str] = (), assumptions: Iterable[str] = (), span: Any = None,
+                     origins: Mapping[str, str] | None = None) -> None:
     """The Rich table of one estimate, with explanation, sources and the disclaimer."""
     from rich.table import Table
     from rich.text import Text
@@ -429,9 +448,9 @@ def render_breakdown(con: Any, policy: Policy, claim: Claim, bd: Breakdown, *, e
         for i, step in enumerate(bd.steps, 1):
             value = "" if step.value is None else f" = {step.value}"
             con.print(f"  {i}. {step.label}:{step.formula}{value}", highlight=False)
-    region_notes = [n.text for n in policy.notes] if explain else []
-    render_messages(con, placeholder_warnings(policy, bd.sources) + worded(bd.warnings) + list(notes),
-                    [*dict.fromkeys([*assumptions, *bd.notes]), *settled_notes(policy, span), *region_notes])
+    own = region_notes(policy, claim, bd) if explain else []
+    render_messages(con, placeholder_warnings(policy, bd.sources) + worded(bd.warnings, origins) + list(notes),
+                    [*dict.fromkeys([*assumptions, *bd.notes]), *settled_notes(policy, span), *own])
     render_sources(con, policy, used_sources(bd, span))
     render_data_file(con, policy)
     con.print(Text(disclaimer(policy), style="italic"))

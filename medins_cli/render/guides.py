@@ -36,6 +36,7 @@ class Entry:
     detail: str | None = None
     region: str | None = None  # set when the entry comes from a region's own rule
     sub: tuple[str, ...] = ()  # extra lines under the entry (what to bring, channel, duration)
+    style: str | None = None  # this entry's mark when not its section's (a note among boxes is a bullet)
 
 
 @dataclass
@@ -82,14 +83,20 @@ def texts(rows: Iterable[dict[str, Any]], region_key: str = "region") -> list[En
     return [Entry(r["text"], r.get("source"), region=r.get(region_key)) for r in rows]
 
 
-def source_label(src: dict[str, Any]) -> str:
+def source_label(src: dict[str, Any], *, url: bool = True) -> str:
     parts = [str(src["title"])]
     if src.get("date"):
         parts.append(str(src["date"]))
     parts.append(CONFIDENCE.get(str(src.get("confidence")), str(src.get("confidence"))))
-    if src.get("url"):
+    if url and src.get("url"):
         parts.append(str(src["url"]))
     return " · ".join(parts)
+
+
+def _legend_text(src: dict[str, Any]) -> str:
+    """A source in the terminal's legend: its URL (one long word) on a line of its own, so that the
+    wrapping never leaves a lone "·" before it."""
+    return source_label(src, url=False) + (f"\n{src['url']}" if src.get("url") else "")
 
 
 # ---- text renderers ----------------------------------------------------------------------
@@ -123,9 +130,10 @@ def _entry_lines(sec: Section, nums: dict[str, int], *, strong: bool, sub: str) 
     """A section's entries as text lines: `- [ ]` boxes, numbered steps or `-` bullets."""
     out: list[str] = []
     for i, e in enumerate(sec.entries, 1):
-        if sec.style == "boxes":
+        style = e.style or sec.style
+        if style == "boxes":
             out.append(f"- [ ] {_line(e, nums, strong=strong)}")
-        elif sec.style == "steps":
+        elif style == "steps":
             out.append(f"{i}. {_line(e, nums)}")
         else:
             out.append(f"- {_line(e, nums)}")
@@ -213,8 +221,9 @@ def print_rich(doc: Doc) -> None:
             con.print(_money_table(_rows(sec, nums), sec.strong))
         rows: list[tuple[Any, Any]] = []
         for i, e in enumerate(sec.entries, 1):
-            mark = {"boxes": "☐ ", "steps": f"{i}. "}.get(sec.style, "· ")
-            rows.append((Text(f"  {mark}"), _entry_text(e, sec.style, nums)))
+            style = e.style or sec.style
+            mark = {"boxes": "☐ ", "steps": f"{i}. "}.get(style, "· ")
+            rows.append((Text(f"  {mark}"), _entry_text(e, style, nums)))
             rows += [(Text(""), Padding(Text(s, style="dim"), (0, 0, 0, 2))) for s in e.sub]
         if rows:
             con.print(_hanging(rows))
@@ -222,7 +231,7 @@ def print_rich(doc: Doc) -> None:
     if legend:
         con.print()
         con.print(Text("来源:", style="bold"))
-        con.print(_hanging([(Text(f"  [{n}] "), Text(source_label(src), style="green" if src.get("confidence") ==
+        con.print(_hanging([(Text(f"  [{n}] "), Text(_legend_text(src), style="green" if src.get("confidence") ==
                                                            "official" else "yellow")) for n, src in legend]))
     for footer in doc.footer:
         con.print(Text(footer, style="italic"))
@@ -336,6 +345,9 @@ def checklist_doc(p: dict[str, Any]) -> Doc:
               sources=p["sources"], footer=[p["disclaimer"]])
     doc.add("什么时候用", texts(p["when"]))
     doc.add("要带的材料", [_item_entry(i) for i in p["items"]], "boxes")
+    for part in p.get("parts", ()):  # only in one situation: a child's claim, an agent, care out of the area
+        doc.add(part["title"], [_item_entry(i) for i in part["items"]]
+                + [Entry(n["text"], n["source"], style="bullets") for n in part["notes"]], "boxes")
     doc.add("交到哪里、期限、到账",
             _labelled("交到", p["submit"]) + _labelled("期限", p["deadline"]) + _labelled("到账", p["payment_time"]))
     doc.add("步骤", texts(p["steps"]), "steps")

@@ -212,7 +212,7 @@ def render(con: Any, policy: Policy, plan_filter: str | None, warnings: list[str
     from medins_cli.render.estimate import disclaimer, render_data_file, render_messages, render_sources
 
     region = policy.region
-    year = f"{policy.label_year} 年政策" if policy.sources and policy.label_year else "暂无政策数据"  # no sources: the year says nothing
+    year = policy.year_words if policy.sources and policy.year_words else "暂无政策数据"  # no sources: the year says nothing
     head = f"{region.name}({region.province}" + (f",代码 {region.code}" if region.code else "") + f")· {year}"
     con.print(Text(head, style="bold"))
     if region.hotline:

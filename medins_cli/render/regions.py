@@ -44,6 +44,8 @@ def render_regions(con: Any, rows: list[dict[str, Any]], province: str | None) -
     if any(r["stale"] for r in rows):
         con.print(Text(f"黄色年度:早于 {dt.date.today().year} 年的政策,数字可能已调整,请以当地医保局最新通知为准",
                        style="yellow"))
+    con.print(Text("年度:导入的聚合数据写的是聚合项目更新它的表的年份,不是所引医保局通知的年份(那些多是 2022–2024 年);"
+                   "每个地区的年份是什么意思,见 medins policy show 地区 或估算表格的标题", style="dim"))
     con.print(Text("可信度是该地各来源中最弱的一级:官方原文 > 本人结算单 > 转述文章 > 未核实 > 疑似占位。详情:medins policy show 地区;"
                    "添加或更正:medins policy init 地区", style="dim"))
 

@@ -228,6 +228,9 @@ def year_payload(person: str, year: int, ytd: YearToDate, limits: Sequence[Limit
         "bills": ytd.bills, "estimates": ytd.estimates, "admissions": ytd.admissions,
         "total": ytd.total, "inpatient_fund": ytd.inpatient_fund, "outpatient_fund": ytd.outpatient_fund,
         "outpatient_eligible": ytd.outpatient_eligible, "burden": ytd.burden,
+        # burden is what 大病/大额's threshold counts (policy range − basic fund, before 大病/大额 paid
+        # part of it): not what the person paid, which is paid_by_person (account + 共济 + cash)
+        "burden_for_critical_illness": ytd.burden, "paid_by_person": ytd.paid_by_person,
         "critical_illness_pay": ytd.critical_illness_pay, "account_pay": ytd.account_pay,
         "family_pay": ytd.family_pay, "cash_pay": ytd.cash_pay,
         "limits": [{"key": lim.key, "label": lim.label, "used": lim.used, "limit": lim.limit} for lim in limits],
@@ -271,6 +274,8 @@ def render_year(con: Any, title: str, ytd: YearToDate, limits: Sequence[Limit], 
         ("个人账户支付", f"{money(ytd.account_pay)} 元"),
         ("共济账户支付", f"{money(ytd.family_pay)} 元"),
         ("现金支付", f"{money(ytd.cash_pay)} 元"),
+        ("本人实际支付(个人账户 + 共济 + 现金)", f"{money(ytd.paid_by_person)} 元"),
+        ("大病/大额起付线所计的个人负担", f"{money(ytd.burden)} 元"),
     ):
         facts.add_row(label, value)
     con.print(facts)

@@ -115,6 +115,16 @@ class PlacesFile(_File):
 # ---- checklists.yaml ---------------------------------------------------------------------
 
 
+class PartModel(_Strict):
+    """Documents needed only in one situation (a child's claim, an agent, care out of the area), shared by
+    the scenarios that name its ``id`` in their ``parts``; shown under its own heading (``title``)."""
+
+    id: str = Field(pattern=r"^[a-z0-9-]+$")
+    title: str = Field(min_length=1)
+    items: list[ItemModel] = Field(min_length=1)
+    notes: list[TextModel] = []
+
+
 class ScenarioModel(_Strict):
     id: str = Field(pattern=r"^[a-z0-9-]+$")
     name: str = Field(min_length=1)
@@ -128,11 +138,24 @@ class ScenarioModel(_Strict):
     steps: list[TextModel] = []
     notes: list[TextModel] = []
     region_figures: list[Literal["outpatient_cap", "inpatient_cap"]] = []  # from the region's own data file
+    parts: list[str] = []  # ids of the file's ``parts`` that apply to this scenario, in order
     region_rules: list[RegionRuleModel] = []
 
 
 class ChecklistsFile(_File):
+    parts: list[PartModel] = []
     scenarios: list[ScenarioModel] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _parts_known(self) -> "ChecklistsFile":
+        _no_repeats([p.id for p in self.parts], "材料分组 id")
+        known = {p.id for p in self.parts}
+        for s in self.scenarios:
+            _no_repeats(s.parts, f"场景 {s.id} 的材料分组")
+            for pid in s.parts:
+                if pid not in known:
+                    raise ValueError(f"场景 {s.id} 引用了不存在的材料分组「{pid}」:请在 parts 里定义")
+        return self
 
     @field_validator("scenarios")
     @classmethod

@@ -73,7 +73,10 @@ def load(kind: str) -> dict[str, Any]:
 
 
 def scenarios() -> list[dict[str, Any]]:
-    return list(load("checklists")["scenarios"])
+    """Every checklist scenario, its ``parts`` (ids in the file) resolved to the parts themselves."""
+    data = load("checklists")
+    parts = {p["id"]: p for p in data.get("parts", ())}
+    return [{**s, "parts": [parts[pid] for pid in s.get("parts", ())]} for s in data["scenarios"]]
 
 
 def scenario_names() -> list[str]:

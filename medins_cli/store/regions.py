@@ -273,6 +273,31 @@ def file_rank(entry: dict[str, Any], user_folder: str | None = None) -> tuple[in
     return (0 if entry["path"].startswith(folder) else 1, named, entry["path"])
 
 
+def regions_in_use() -> list[list[dict[str, Any]]]:
+    """Each region's files from the index, the one an estimate uses first (a user file overrides a
+    shipped one; see :func:`file_rank`)."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for entry in load_index():
+        groups.setdefault(region_key(entry["name"]), []).append(entry)
+    folder = _user_folder()
+    for group in groups.values():
+        group.sort(key=lambda e: file_rank(e, folder))
+    return list(groups.values())
+
+
+def estimable_by_confidence() -> dict[str, list[str]]:
+    """The regions an estimate can use (the file in use has an inpatient or outpatient section), by the
+    weakest confidence among that file's sources, strongest level first: level → region names.
+    What ``medins regions --confidence LEVEL`` lists, less the regions with no figures."""
+    out: dict[str, list[str]] = {level: [] for level in CONFIDENCE_ORDER}
+    for group in regions_in_use():
+        entry = group[0]
+        level = entry.get("confidence")
+        if level in out and any(s.endswith((".inpatient", ".outpatient")) for s in entry.get("sections") or ()):
+            out[level].append(str(entry["name"]))
+    return out
+
+
 def _user_folder() -> str:
     return os.path.join(str(user_data_dir() / "regions"), "")
 

@@ -72,8 +72,21 @@ class RegionModel(_Strict):
 
 
 class NoteModel(_Strict):
+    """A fact worth knowing that is not a figure. ``plan`` and ``kind`` (a benefit kind) say what it is
+    about, when it is about one: an estimate shows it only when it uses that plan and kind; every
+    note is always shown by ``medins policy show``."""
+
     text: str = Field(min_length=1)
     source: str
+    plan: Optional[Literal["employee", "resident"]] = None
+    kind: Optional[str] = None
+
+    @model_validator(mode="after")
+    def _known_kind(self) -> "NoteModel":
+        if self.kind is not None and kind(self.kind) is None:
+            known = "、".join(k.key for k in kinds())
+            raise ValueError(f"kind「{self.kind}」不是已知的报销规则种类(可选:{known})")
+        return self
 
 
 class PolicyTop(_Strict):
@@ -82,6 +95,8 @@ class PolicyTop(_Strict):
     schema_: Literal[2] = Field(alias="schema")
     region: RegionModel
     year: Optional[int] = Field(default=None, ge=1998, le=2100)
+    #: what ``year`` is (see medins_cli.core.model.YEAR_WORDS); the policy year when not written
+    year_basis: Optional[Literal["policy", "updated", "cited"]] = None
     sources: list[SourceModel] = []
     sections: list[Any] = []
     notes: list[NoteModel] = []
@@ -826,7 +841,7 @@ def _unwrap(value: Any) -> Any:
 
 # ---- back to the file format ---------------------------------------------------------------------------
 
-ORIGINAL_ORDER = ("schema", "region", "year", "sources", "sections", "notes")
+ORIGINAL_ORDER = ("schema", "region", "year", "year_basis", "sources", "sections", "notes")
 _SECTION_HEAD = ("plan", "kind", "effective", "until", "source", "note")
 
 
@@ -891,7 +906,7 @@ def file_document(normalised: dict[str, Any], plan: str | None = None, *, dates_
     from medins_cli.store.yamlio import plain_data
 
     doc: dict[str, Any] = {"schema": SCHEMA_VERSION}
-    for key in ("region", "year", "sources"):
+    for key in ("region", "year", "year_basis", "sources"):
         if normalised.get(key) is not None:
             doc[key] = copy.deepcopy(normalised[key])
     sections = []

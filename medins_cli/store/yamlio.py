@@ -490,7 +490,7 @@ def _block(value: Any, indent: int, key: str = "") -> list[str]:
     return lines
 
 
-POLICY_ORDER = ("schema", "region", "year", "sources", "sections", "plans", "notes")
+POLICY_ORDER = ("schema", "region", "year", "year_basis", "sources", "sections", "plans", "notes")
 
 
 def policy_text(doc: dict[str, Any], header: tuple[str, ...] | list[str] = ()) -> str:

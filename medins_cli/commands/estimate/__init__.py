@@ -51,6 +51,8 @@ def estimate(
     strict: Annotated[bool, typer.Option("--strict", help="--batch:遇错即停")] = False,
     year_to_date: Annotated[bool, typer.Option(
         "--year-to-date", help="--batch:同一人按日期累计本年数据")] = False,
+    verbose: Annotated[bool, typer.Option(
+        "--verbose", "-v", help="--batch:逐个列出每个地区用的数据文件(默认结束时只说一行总数)")] = False,
     quiet: o.Quiet = False,
     raw_csv: o.RawCsv = False,
 ) -> None:
@@ -64,10 +66,10 @@ def estimate(
     if batch is not None:
         if args.person is not None or args.ledger or args.date is not None:
             raise UsageError("--batch 不用账本:同一人的累计请用 --year-to-date(见 docs/batch.md)")
-        _batch(batch, input_format, fmt, strict, year_to_date, explain, compare, args)
+        _batch(batch, input_format, fmt, strict, year_to_date, explain, compare, args, verbose)
         return
-    if input_format is not None or strict or year_to_date:
-        raise UsageError("--input-format、--strict、--year-to-date 只用于 --batch")
+    if input_format is not None or strict or year_to_date or verbose:
+        raise UsageError("--input-format、--strict、--year-to-date、--verbose 只用于 --batch")
     form = resolve_format(fmt)
     compare = _compare_kind(compare)
     if compare is not None and explain:
@@ -88,7 +90,7 @@ def estimate(
     if form == "csv":
         raise UsageError("csv 只用于多行结果(--compare tiers 或 --batch);单次估算请用 json 或 plain")
     breakdown = compute(policy, claim, year, explain=explain or form == "table")
-    check_confidence(policy, breakdown.sources, minimum)
+    check_confidence(policy, breakdown.sources, minimum, args.origins.get("min_confidence"))
     span = None
     if any(s.figures for s in policy.sections):  # figures with sources of their own (maybe rivals): ranges apply
         from medins_cli.core.ranges import estimate_range
@@ -98,7 +100,7 @@ def estimate(
 
 
 def _batch(source: str, input_format: str | None, fmt: str | None, strict: bool, year_to_date: bool,
-           explain: bool, compare: str | None, args: object) -> None:
+           explain: bool, compare: str | None, args: object, verbose: bool = False) -> None:
     from medins_cli.commands.claims import load_config
     from medins_cli.commands.estimate import batch
     from medins_cli.errors import UsageError
@@ -106,7 +108,8 @@ def _batch(source: str, input_format: str | None, fmt: str | None, strict: bool,
     if explain or compare is not None:
         raise UsageError("--batch 不能与 --explain 或 --compare 同用")
     batch.run(batch.BatchOptions(source=source, input_format=input_format, output_format=fmt, strict=strict,
-                                 year_to_date=year_to_date, defaults=args, config=load_config()))  # type: ignore[arg-type]
+                                 year_to_date=year_to_date, defaults=args, config=load_config(),  # type: ignore[arg-type]
+                                 verbose=verbose))
 
 
 def _show(policy, claim, breakdown, form: str, explain: bool, args, span=None) -> None:  # type: ignore[no-untyped-def]
@@ -115,7 +118,8 @@ def _show(policy, claim, breakdown, form: str, explain: bool, args, span=None) -
 
     notes = args.notes
     payload = present.breakdown_payload(policy, claim, breakdown, notes=notes, explain=explain,
-                                        assumptions=args.assumptions, span=span, resolved_from=args.resolved_from)
+                                        assumptions=args.assumptions, span=span, resolved_from=args.resolved_from,
+                                        origins=args.origins)
     if form == "json":
         emit_json(payload)
     elif form == "plain":
@@ -127,7 +131,7 @@ def _show(policy, claim, breakdown, form: str, explain: bool, args, span=None) -
         note(payload["disclaimer"])
     else:
         present.render_breakdown(console(), policy, claim, breakdown, explain=explain, notes=notes,
-                                 assumptions=args.assumptions, span=span)
+                                 assumptions=args.assumptions, span=span, origins=args.origins)
 
 
 def _compare(policy, claim, year, form: str, args, minimum: str | None) -> None:  # type: ignore[no-untyped-def]
@@ -146,13 +150,14 @@ def _compare(policy, claim, year, form: str, args, minimum: str | None) -> None:
     if not results:
         raise UsageError("该地数据没有可比较的医院等级")
     source_ids = list(dict.fromkeys(s for _, b in results for s in b.sources))
-    check_confidence(policy, source_ids, minimum)
-    warnings = list(dict.fromkeys(w for _, b in results for w in present.worded(b.warnings))) + args.notes
+    check_confidence(policy, source_ids, minimum, args.origins.get("min_confidence"))
+    warnings = list(dict.fromkeys(w for _, b in results for w in present.worded(b.warnings, args.origins))) + args.notes
     notes = list(dict.fromkeys([*args.assumptions, *(n for _, b in results for n in b.notes)]))
     rows = [{"tier": t, **present.breakdown_fields(b), "ratio": b.ratio_note, "bound": b.bound} for t, b in results]
     if form == "json":
-        emit_json({"region": policy.region.name, "year": policy.label_year, "plan": claim.plan, "visit": claim.visit,
-                   "resolved_from": present.resolved_payload(args.resolved_from), "compare": "tiers", "rows": rows, "data_file": present.data_file(policy),
+        emit_json({"region": policy.region.name, "year": policy.label_year, **present.year_fields(policy),
+                   "plan": claim.plan, "visit": claim.visit, "resolved_from": present.resolved_payload(args.resolved_from),
+                   "compare": "tiers", "rows": rows, "data_file": present.data_file(policy),
                    "sources": present.sources_payload(policy, source_ids),
                    "warnings": warnings, "notes": notes, "disclaimer": present.disclaimer(policy)})
         return
@@ -213,12 +218,13 @@ def _compare_plans(policy, claim, year, form: str, args, minimum: str | None) ->
     if not done:
         raise MedinsError(f"{policy.region.name}的数据两种参保都算不了:{results[0][1]}")
     source_ids = list(dict.fromkeys(s for b in done for s in b.sources))
-    check_confidence(policy, source_ids, minimum)
-    warnings = list(dict.fromkeys(w for b in done for w in present.worded(b.warnings))) + args.notes
+    check_confidence(policy, source_ids, minimum, args.origins.get("min_confidence"))
+    warnings = list(dict.fromkeys(w for b in done for w in present.worded(b.warnings, args.origins))) + args.notes
     notes = list(dict.fromkeys([*args.assumptions, *(n for b in done for n in b.notes)]))
     rows = plans_view.compare_rows(results)
     if form == "json":
-        emit_json({"region": policy.region.name, "year": policy.label_year, "visit": claim.visit, "tier": claim.tier,
+        emit_json({"region": policy.region.name, "year": policy.label_year, **present.year_fields(policy),
+                   "visit": claim.visit, "tier": claim.tier,
                    "retired": claim.retired, "resolved_from": present.resolved_payload(args.resolved_from),
                    "compare": "plans", "rows": rows, "data_file": present.data_file(policy),
                    "sources": present.sources_payload(policy, source_ids),

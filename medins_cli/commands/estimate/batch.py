@@ -26,6 +26,7 @@ from medins_cli.commands.claims import ClaimArgs, check_confidence, confidence_f
 from medins_cli.core.arith import MAX_ADMISSION
 from medins_cli.core.engine import Rule, check_bill, prepare
 from medins_cli.core.errors import CoreError
+from medins_cli.core.messages import Msg
 from medins_cli.core.model import FIRST, Bill, Policy, YearSoFar
 from medins_cli.core.money import FEN, MAX_AMOUNT, ZERO, parse_amount
 from medins_cli.core.names import normalize_plan, normalize_remote, normalize_tier, normalize_visit, yes_no
@@ -33,7 +34,7 @@ from medins_cli.core.ranges import Ranger
 from medins_cli.errors import ExitCode, MedinsError, UsageError, message_line, os_reason
 from medins_cli.render.output import csv_writer, json_default, json_safe, note
 from medins_cli.store.safeio import MAX_LINE_CHARS, Lines, parse_json, text_problem
-from medins_cli.words import BATCH, word
+from medins_cli.words import BATCH, BLAMES, word
 
 #: Input columns medins reads: the long option names.
 COLUMNS = ("region", "type", "visit", "tier", "amount", "self_pay", "partial_self_pay", "retired",
@@ -93,6 +94,7 @@ class BatchOptions:
     year_to_date: bool = False
     defaults: ClaimArgs = field(default_factory=ClaimArgs)  # command-line options: the fallback for a column
     config: dict[str, Any] = field(default_factory=dict)  # then the config
+    verbose: bool = False  # each region's data file as it is loaded (else one summary line at the end)
 
 
 def run(opts: BatchOptions) -> None:
@@ -144,10 +146,13 @@ class _Rules:
         self.remote = d.remote
         self.policy_file = d.policy_file
         self.min_confidence = confidence_floor(d, cfg)
+        self.min_confidence_origin = d.origins.get("min_confidence")
         self.memo: dict[tuple[str, ...], Rule | str] = {}
         self.rangers: dict[int, Ranger | None] = {}  # id of a memoised Rule → its other readings (None: none)
         self.placeholders: dict[int, list[str]] = {}  # id of a memoised Rule → its placeholder warnings (first)
         self.policies: dict[str, Policy | str] = {}  # region words and file paths → policy (or why not)
+        self.loaded: list[Policy] = []  # every policy loaded, in order (the summary of data files at the end)
+        self.verbose = opts.verbose
         self.defaulted_type = False
 
     def get(self, words: tuple[str, ...], day: str = "") -> Rule:
@@ -184,7 +189,7 @@ class _Rules:
                 _yes_no(retired) if retired.strip() else self.retired,
                 normalize_remote(remote_word) if remote_word else None, day or None)
         rule = prepare(policy, *kind)
-        check_confidence(policy, rule.sources, self.min_confidence)  # too weak a source: that row's error
+        check_confidence(policy, rule.sources, self.min_confidence, self.min_confidence_origin)  # too weak a source: that row's error
         ranger = Ranger(policy, rule, *kind) if any(s.figures for s in policy.sections) else None
         self.rangers[id(rule)] = ranger if ranger else None
         if any(policy.sources[s].confidence == "placeholder" for s in rule.sources if s in policy.sources):
@@ -212,7 +217,9 @@ class _Rules:
                     if not Path(path).is_file():
                         raise UsageError(f"找不到策略文件 {path}:请检查路径")
                     hit = self.policies[path] = load_policy(Path(path))
-                    _note_once_per_policy(hit)
+                    self.loaded.append(hit)
+                    if self.verbose:
+                        _note_once_per_policy(hit)
                     if entry is not None and (twins := twin_warning(entry)):
                         note(twins)
             except (CoreError, MedinsError) as exc:
@@ -224,7 +231,7 @@ class _Rules:
 
 
 def _note_once_per_policy(policy: Policy) -> None:
-    """Where each region's figures come from, and whether they are for a year already past (stderr)."""
+    """Where a region's figures come from, and whether they are for a year already past (stderr; -v)."""
     from medins_cli.commands.claims import policy_age_warning
     from medins_cli.render.output import ORIGINS, note
 
@@ -232,6 +239,33 @@ def _note_once_per_policy(policy: Policy) -> None:
     stale = policy_age_warning(policy)
     if stale:
         note(f"提示:{stale}")
+
+
+def data_summary(policies: list[Policy], this_year: int) -> str | None:
+    """One line on the data files a run used: how many regions from shipped data, from the user's own
+    files, from --policy-file, and how many describe a year already past. One region is named with
+    its file, as -v would; more are counted, and -v lists them."""
+    from medins_cli.render.output import ORIGINS
+
+    if not policies:
+        return None
+    if len(policies) == 1:
+        p = policies[0]
+        stale = f";数据是 {p.year} 年的政策,数字可能已调整" if p.year is not None and p.year < this_year else ""
+        return f"数据文件:{p.region.name}用{ORIGINS[p.origin or 'file']} {p.file}{stale}"
+    counts: dict[str, int] = {}
+    for p in policies:
+        counts[p.origin or "file"] = counts.get(p.origin or "file", 0) + 1
+    parts = [f"{counts[o]} 个用{ORIGINS[o]}" for o in ("shipped", "user", "file") if counts.get(o)]
+    years: dict[int, int] = {}
+    for p in policies:
+        if p.year is not None and p.year < this_year:
+            years[p.year] = years.get(p.year, 0) + 1
+    stale = ""
+    if years:
+        by_year = "、".join(f"{y} 年 {n} 个" for y, n in sorted(years.items()))
+        stale = f";{sum(years.values())} 个地区的数据是往年的政策({by_year}),数字可能已调整"
+    return f"数据文件:共 {len(policies)} 个地区,{'、'.join(parts)}{stale}。加 -v 逐个列出地区和文件"
 
 
 def _yes_no(text: str) -> bool:
@@ -368,6 +402,7 @@ class _Runner:
             yf = _money(ytd_fund, "ytd_fund 列") if ytd_fund else ZERO
             ytd_outpatient = ytd_outpatient or fb[5]
             yo = _money(ytd_outpatient, "ytd_outpatient 列") if ytd_outpatient else ZERO
+            burden_cell = ytd_burden
             ytd_burden = ytd_burden or fb[6]
             yb = _money(ytd_burden, "ytd_burden 列") if ytd_burden else ZERO
             ytd_critical = ytd_critical or fb[7]
@@ -396,7 +431,7 @@ class _Runner:
             self.whole_bill = True
         bound, said = rule.outcome(bill, year, out)
         worded = self.worded
-        warnings = [worded.get(w) or self._word(w) for w in said] if said else []
+        warnings = [worded.get(w) or self._word(w, words[4], burden_cell) for w in said] if said else []
         if self.rules.placeholders:
             warnings[:0] = self.rules.placeholders.get(id(rule), ())
         if yo or adm != 1 or yb or yc:
@@ -416,8 +451,21 @@ class _Runner:
                              for end in ("low", "high"))
         return figures
 
-    def _word(self, message: Any) -> str:
-        """A warning in batch words, remembered (most rows repeat the same few)."""
+    def _blamed(self, message: Msg, retired_cell: str, burden_cell: str) -> str:
+        """A warning about a value (see medins_cli.words.BLAMES), naming where the row's value came
+        from: its own column, the command-line option, the config, or the person's earlier rows."""
+        d = self.opts.defaults
+        if BLAMES[message.code] == "retired":
+            origin = None if retired_cell.strip() else "option" if d.retired is not None else "config"
+        else:
+            origin = None if burden_cell else "option" if d.ytd_burden else "carried"
+        return word(message, BATCH, origin)
+
+    def _word(self, message: Any, retired_cell: str = "", burden_cell: str = "") -> str:
+        """A warning in batch words, remembered (most rows repeat the same few); one that blames a
+        value is worded for this row (where its value came from) and not remembered."""
+        if getattr(message, "code", None) in BLAMES:
+            return self._blamed(message, retired_cell, burden_cell)
         text = word(message, BATCH)
         if len(self.worded) < 10_000:
             self.worded[message] = text
@@ -441,6 +489,10 @@ class _Runner:
                  "可照医院的费用清单填入这两列,估算更准")
         if self.rules.defaulted_type:
             note("没写参保类型的行按职工医保计算(可加 type 列、--type,或 medins config set type)")
+        if not self.opts.verbose:
+            summary = data_summary(self.rules.loaded, date.today().year)
+            if summary:
+                note(summary)
         if self.failed:
             if self.failed > MAX_ERROR_LINES:
                 sys.stderr.write(f"……另有 {self.failed - MAX_ERROR_LINES} 行出错,未逐行列出\n")

@@ -6,6 +6,7 @@ from typing import Annotated, Any, Optional
 import typer
 
 from medins_cli.commands import options as o
+from medins_cli.commands.completion import complete_person
 from medins_cli.commands.helpfmt import Command, Group
 from medins_cli.errors import guard
 
@@ -50,7 +51,7 @@ CashPay = Annotated[Money, _money_option("--cash-pay", "个人现金支付(psn_c
 Date = Annotated[Optional[str], typer.Option("--date", help="结算日期,如 2025-03-02", show_default=False)]
 Hospital = Annotated[Optional[str], typer.Option("--hospital", help="医院名称", show_default=False)]
 Person = Annotated[Optional[str], typer.Option("--person", "-p", help="哪个人的账(默认 本人),如 妈妈",
-                                               show_default=False)]
+                                               autocompletion=complete_person, show_default=False)]
 Ledger = Annotated[bool, typer.Option("--ledger", help="本年累计从本人的账本填入(同 --person 本人)")]
 Year = Annotated[Optional[int], typer.Option("--year", help="哪一年(默认今年)", show_default=False)]
 

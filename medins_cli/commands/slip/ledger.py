@@ -151,7 +151,7 @@ def _expected(opts: SlipOptions, cfg: dict[str, Any]) -> Any:
                "critical_illness_pay": bd.critical_illness_pay, "cash_pay": bd.out_of_pocket}
     from medins_cli.render.output import note
 
-    for message in [*notes, *worded(bd.warnings), *warnings]:
+    for message in [*notes, *worded(bd.warnings, args.origins), *warnings]:
         note(f"提示:{message}")
     note("预计账单的个人负担全部按现金记(个人账户付多少要等结算单)")
     return Entry(None, person, claim.date or "", "estimate", claim.visit, amounts, region=policy.region.name, plan=claim.plan,
