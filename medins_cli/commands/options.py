@@ -95,32 +95,43 @@ CLAIM_PARAMS: tuple[tuple[str, object, object, str], ...] = (
 )
 
 
-def claim_options(*, leave_out: tuple[str, ...] = ()) -> Callable[[F], F]:
-    """Give a command the claim options (all but the parameters named in ``leave_out``); it receives
-    them as one ``args`` argument, a :class:`~medins_cli.commands.claims.ClaimArgs`.
+def option_group(params: tuple[tuple[str, object, object, str], ...], build: Callable[[dict[str, Any]], Any],
+                 *, leave_out: tuple[str, ...] = ()) -> Callable[[F], F]:
+    """Give a command a group of options declared once (``params``: parameter, option type, default,
+    field), all but those named in ``leave_out``; it receives them as one ``args`` argument,
+    ``build({field: value})``.
 
-    typer reads a command's options from its signature, so the wrapper shows typer the claim
-    options followed by the command's own; the options are declared here once.
+    typer reads a command's options from its signature, so the wrapper shows typer the command's
+    options before ``args``, the group, then the command's options after ``args``.
     """
-    shown = [p for p in CLAIM_PARAMS if p[0] not in leave_out]
+    shown = [p for p in params if p[0] not in leave_out]
 
     def decorate(func: F) -> F:
         own = list(inspect.signature(func).parameters.values())
-        at = [p.name for p in own].index("args")  # the command's options before ``args`` are listed first
-        claim = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=kind)
+        at = [p.name for p in own].index("args")
+        group = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=kind)
                  for name, kind, default, _ in shown]
-        params = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in own[:at]] + claim
-        params += [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in own[at + 1:]]
+        params_ = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in own[:at]] + group
+        params_ += [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in own[at + 1:]]
 
         @functools.wraps(func)
         def command(**kwargs: Any) -> Any:
-            from medins_cli.commands.claims import ClaimArgs
+            return func(args=build({field: kwargs.pop(name) for name, _, _, field in shown}), **kwargs)
 
-            args = ClaimArgs(**{field: kwargs.pop(name) for name, _, _, field in shown})
-            return func(args=args, **kwargs)
-
-        command.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
-        command.__annotations__ = {p.name: p.annotation for p in params}
+        command.__signature__ = inspect.Signature(params_)  # type: ignore[attr-defined]
+        command.__annotations__ = {p.name: p.annotation for p in params_}
         return command  # type: ignore[return-value]
 
     return decorate
+
+
+def _claim_args(values: dict[str, Any]) -> Any:
+    from medins_cli.commands.claims import ClaimArgs
+
+    return ClaimArgs(**values)
+
+
+def claim_options(*, leave_out: tuple[str, ...] = ()) -> Callable[[F], F]:
+    """Give a command the claim options (all but the parameters named in ``leave_out``); it receives
+    them as one ``args`` argument, a :class:`~medins_cli.commands.claims.ClaimArgs`."""
+    return option_group(CLAIM_PARAMS, _claim_args, leave_out=leave_out)

@@ -14,7 +14,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, Callable, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from medins_cli.store.schema_check import validated, validator
 
 SCHEMA_VERSION = 1
 SourceId = Field(pattern=r"^[A-Za-z0-9._-]+$")
@@ -295,30 +297,8 @@ def _check_numbering(numbers: list[int]) -> None:
         raise ValueError(f"步骤编号 n 应为 1、2、3 … 依次排列(现在是 {numbers})")
 
 
-def _where(loc: tuple[Any, ...]) -> str:
-    return ".".join(str(p) for p in loc if p != "schema_") or "(顶层)"
-
-
-def _validate(model: type[_File], raw: Any, origin: str) -> Any:
-    if not isinstance(raw, dict):
-        raise ValueError(f"指南文件 {origin} 的顶层应是映射(key: value):请对照 docs/guides.md 修正")
-    try:
-        parsed = model.model_validate(raw)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        more = f"(另有 {exc.error_count() - 1} 处)" if exc.error_count() > 1 else ""
-        raise ValueError(
-            f"指南文件 {origin} 有误:{_where(first['loc'])}:{first['msg']}{more}。请对照 docs/guides.md 修正"
-        ) from None
-    return parsed.model_dump(mode="json", by_alias=True)
-
-
 def _validator(model: type[_File]) -> Callable[[Any, str], Any]:
-    def validate(raw: Any, origin: str) -> Any:
-        return _validate(model, raw, origin)
-
-    validate.__doc__ = f"Validate and normalise a {model.__name__} (raises ValueError)."
-    return validate
+    return validator(lambda raw, origin: validated(model, raw, origin, what="指南文件", doc="docs/guides.md"), model)
 
 
 validate_sources = _validator(SourcesFile)

@@ -21,7 +21,9 @@ from decimal import Decimal
 from typing import Any, Callable, Literal, Optional
 from urllib.parse import urlparse
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from medins_cli.store.schema_check import validated, validator
 
 SCHEMA_VERSION = 1
 RANK = ("unverified", "secondary", "official")  # a rules file has no `observed` (that is a user's slip)
@@ -419,21 +421,8 @@ def check_sources(data: dict[str, Any]) -> None:
                 raise ValueError(f"{path}:可信度 {item['confidence']} 高于它最可信的来源({best})")
 
 
-def _where(loc: tuple[Any, ...]) -> str:
-    return ".".join(str(p) for p in loc if p != "schema_") or "(顶层)"
-
-
 def _validate(model: type[_File], raw: Any, origin: str) -> Any:
-    if not isinstance(raw, dict):
-        raise ValueError(f"规则文件 {origin} 的顶层应是映射(key: value):请对照 data/rules/README.md 修正")
-    try:
-        parsed = model.model_validate(raw)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        more = f"(另有 {exc.error_count() - 1} 处)" if exc.error_count() > 1 else ""
-        msg = str(first["msg"]).removeprefix("Value error, ")
-        raise ValueError(f"规则文件 {origin} 有误:{_where(first['loc'])}:{msg}{more}。请对照 data/rules/README.md 修正") from None
-    data = parsed.model_dump(mode="json", by_alias=True)
+    data = validated(model, raw, origin, what="规则文件", doc="data/rules/README.md")
     try:
         check_sources(data)
     except ValueError as exc:
@@ -442,11 +431,7 @@ def _validate(model: type[_File], raw: Any, origin: str) -> Any:
 
 
 def _validator(model: type[_File]) -> Callable[[Any, str], Any]:
-    def validate(raw: Any, origin: str) -> Any:
-        return _validate(model, raw, origin)
-
-    validate.__doc__ = f"Validate and normalise a {model.__name__} (raises ValueError)."
-    return validate
+    return validator(lambda raw, origin: _validate(model, raw, origin), model)
 
 
 validate_contributions = _validator(ContributionsFile)

@@ -56,15 +56,35 @@ Ledger = Annotated[bool, typer.Option("--ledger", help="本年累计从本人的
 Year = Annotated[Optional[int], typer.Option("--year", help="哪一年(默认今年)", show_default=False)]
 
 
-def _slip_options(**kw: Any) -> Any:
+AMOUNT_PARAMS = (("total", Total), ("self_pay", SelfPay), ("over_limit", OverLimit),
+                 ("partial_self_pay", PartialSelfPay), ("eligible", Eligible), ("deductible", Deductible),
+                 ("fund_pay", FundPay), ("critical_illness_pay", CriticalPay), ("assistance_pay", AssistancePay),
+                 ("other_fund_pay", OtherFundPay), ("hospital_pay", HospitalPay), ("account_pay", AccountPay),
+                 ("family_pay", FamilyPay), ("cash_pay", CashPay))
+YTD_FIELDS = ("ytd_fund", "ytd_outpatient", "ytd_burden", "ytd_critical")
+
+#: The options of a slip given on the command line (check and add): amounts, then the context.
+SLIP_PARAMS: tuple[tuple[str, object, object, str], ...] = (
+    *((name, kind, None, name) for name, kind in AMOUNT_PARAMS),
+    ("region", o.Region, None, "region"), ("type_", o.Type, None, "type"), ("visit", o.Visit, None, "visit"),
+    ("tier", o.Tier, None, "tier"), ("retired", o.Retired, None, "retired"),
+    ("admission", o.Admission, None, "admission"), ("remote", o.Remote, None, "remote"),
+    ("date", Date, None, "date"), ("hospital", Hospital, None, "hospital"),
+    ("policy_file", o.PolicyFile, None, "policy_file"),
+    ("ytd_fund", o.YtdFund, None, "ytd_fund"), ("ytd_outpatient", o.YtdOutpatient, None, "ytd_outpatient"),
+    ("ytd_burden", o.YtdBurden, None, "ytd_burden"), ("ytd_critical", o.YtdCritical, None, "ytd_critical"),
+)
+
+
+def _slip_options(kw: dict[str, Any]) -> Any:
     from medins_cli.commands.slip.common import SlipOptions
 
-    amounts = {key: kw.pop(key) for key in (
-        "total", "self_pay", "over_limit", "partial_self_pay", "eligible", "deductible", "fund_pay",
-        "critical_illness_pay", "assistance_pay", "other_fund_pay", "hospital_pay", "account_pay", "family_pay",
-        "cash_pay")}
-    ytd = {key: kw.pop(key, None) for key in ("ytd_fund", "ytd_outpatient", "ytd_burden", "ytd_critical")}
+    amounts = {name: kw.pop(name) for name, _ in AMOUNT_PARAMS}
+    ytd = {key: kw.pop(key) for key in YTD_FIELDS}
     return SlipOptions(amounts=amounts, ytd={k: v for k, v in ytd.items() if v is not None}, **kw)
+
+
+slip_options = o.option_group(SLIP_PARAMS, _slip_options)
 
 
 CHECK_HELP = """核对一张结算单:各项加起来对不对;和按地区政策算出的估算逐项对比,差在哪里、可能为什么;
@@ -89,18 +109,10 @@ CHECK_HELP = """核对一张结算单:各项加起来对不对;和按地区政�
 
 @app.command("check", help=CHECK_HELP, epilog=o.words_epilog(), cls=Command)
 @guard
+@slip_options
 def check(
     source: SlipFile = None,
-    total: Total = None, self_pay: SelfPay = None, over_limit: OverLimit = None,
-    partial_self_pay: PartialSelfPay = None, eligible: Eligible = None, deductible: Deductible = None,
-    fund_pay: FundPay = None, critical_illness_pay: CriticalPay = None, assistance_pay: AssistancePay = None,
-    other_fund_pay: OtherFundPay = None, hospital_pay: HospitalPay = None, account_pay: AccountPay = None,
-    family_pay: FamilyPay = None, cash_pay: CashPay = None,
-    region: o.Region = None, type_: o.Type = None, visit: o.Visit = None, tier: o.Tier = None,
-    retired: o.Retired = None, admission: o.Admission = None, remote: o.Remote = None, date: Date = None,
-    hospital: Hospital = None, policy_file: o.PolicyFile = None,
-    ytd_fund: o.YtdFund = None, ytd_outpatient: o.YtdOutpatient = None, ytd_burden: o.YtdBurden = None,
-    ytd_critical: o.YtdCritical = None,
+    args: Any = None,
     person: Person = None, ledger: Ledger = False,
     learn: Annotated[bool, typer.Option("--learn", help="把这张单确定的数字写进自己的地区文件(先列出改动并询问)")] = False,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="--learn 时不询问,直接写入")] = False,
@@ -109,15 +121,7 @@ def check(
 ) -> None:
     from medins_cli.commands.slip import checking as slip_check_cmd
 
-    opts = _slip_options(total=total, self_pay=self_pay, over_limit=over_limit, partial_self_pay=partial_self_pay,
-                         eligible=eligible, deductible=deductible, fund_pay=fund_pay,
-                         critical_illness_pay=critical_illness_pay, assistance_pay=assistance_pay,
-                         other_fund_pay=other_fund_pay, hospital_pay=hospital_pay, account_pay=account_pay,
-                         family_pay=family_pay, cash_pay=cash_pay, region=region, type=type_, visit=visit, tier=tier,
-                         retired=retired, admission=admission, remote=remote, date=date, hospital=hospital,
-                         policy_file=policy_file, ytd_fund=ytd_fund, ytd_outpatient=ytd_outpatient,
-                         ytd_burden=ytd_burden, ytd_critical=ytd_critical)
-    code = slip_check_cmd.run(source, opts, person="本人" if ledger and not person else person, learn=learn,
+    code = slip_check_cmd.run(source, args, person="本人" if ledger and not person else person, learn=learn,
                               yes=yes, fmt=fmt, quiet=quiet)
     if code:
         raise SystemExit(code)
@@ -146,18 +150,10 @@ ADD_HELP = """把结算单记进本地账本(按人、按年),之后 medins esti
 
 @app.command("add", help=ADD_HELP, epilog=o.words_epilog(), cls=Command)
 @guard
+@slip_options
 def add(
     source: SlipFile = None,
-    total: Total = None, self_pay: SelfPay = None, over_limit: OverLimit = None,
-    partial_self_pay: PartialSelfPay = None, eligible: Eligible = None, deductible: Deductible = None,
-    fund_pay: FundPay = None, critical_illness_pay: CriticalPay = None, assistance_pay: AssistancePay = None,
-    other_fund_pay: OtherFundPay = None, hospital_pay: HospitalPay = None, account_pay: AccountPay = None,
-    family_pay: FamilyPay = None, cash_pay: CashPay = None,
-    region: o.Region = None, type_: o.Type = None, visit: o.Visit = None, tier: o.Tier = None,
-    retired: o.Retired = None, admission: o.Admission = None, remote: o.Remote = None, date: Date = None,
-    hospital: Hospital = None, policy_file: o.PolicyFile = None,
-    ytd_fund: o.YtdFund = None, ytd_outpatient: o.YtdOutpatient = None, ytd_burden: o.YtdBurden = None,
-    ytd_critical: o.YtdCritical = None,
+    args: Any = None,
     person: Person = None,
     estimate: Annotated[bool, typer.Option("--estimate", help="记一笔预计的账单:按地区政策估算(用 --amount 等)")] = False,
     allow_duplicate: Annotated[bool, typer.Option(
@@ -165,16 +161,11 @@ def add(
     fmt: Annotated[Optional[str], o.format_option("table|json|plain", "终端里为 table,管道中为 plain")] = None,
     quiet: o.Quiet = False,
 ) -> None:
+    from dataclasses import replace
+
     from medins_cli.commands.slip import ledger as slip_ledger_cmd
 
-    opts = _slip_options(total=total, self_pay=self_pay, over_limit=over_limit, partial_self_pay=partial_self_pay,
-                         eligible=eligible, deductible=deductible, fund_pay=fund_pay,
-                         critical_illness_pay=critical_illness_pay, assistance_pay=assistance_pay,
-                         other_fund_pay=other_fund_pay, hospital_pay=hospital_pay, account_pay=account_pay,
-                         family_pay=family_pay, cash_pay=cash_pay, region=region, type=type_, visit=visit, tier=tier,
-                         retired=retired, admission=admission, remote=remote, date=date, hospital=hospital,
-                         policy_file=policy_file, ytd_fund=ytd_fund, ytd_outpatient=ytd_outpatient,
-                         ytd_burden=ytd_burden, ytd_critical=ytd_critical, person=person)
+    opts = replace(args, person=person)
     slip_ledger_cmd.add(source, opts, estimate=estimate, allow_duplicate=allow_duplicate, fmt=fmt, quiet=quiet)
 
 
