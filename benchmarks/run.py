@@ -263,12 +263,22 @@ def main() -> int:
         for name, cmd in listing.items():
             first[name].append(expect(run_once(cmd, env_for(f"first-{name}-{i}")), 0, f"first {name}"))
     bare = median_s(warm["python"])
+    # A first validate parses every shipped file: its cost follows the data's size, which grows as
+    # figures gain sources and alternatives. Its goal is per MB of YAML (the 150× set for 3.6 MB in
+    # 0.3 is 41.7× a MB); the others are fixed multiples.
+    mb = sum(f.stat().st_size for f in Path(shipped).glob("*.yaml")) / 1e6
     for name, label, warm_goal, first_goal in (("regions", "medins regions (table)", 40, 80),
-                                               ("validate", "policy validate (all shipped)", 25, 150)):
+                                               ("validate", "policy validate (all shipped)", 25, None)):
         for kind, runs, goal in (("warm", warm[name], warm_goal), ("first run", first[name], first_goal)):
             ms = median_s(runs)
-            report(f"{count} regions: {label}, {kind}", f"{ms / bare:.1f}× python -c pass ({ms * 1000:.0f} ms; "
-                   f"peak {max(r.peak for r in runs) / MIB:.0f} MiB)", f"≤ {goal}×", ms / bare <= goal)
+            figure = (f"{ms / bare:.1f}× python -c pass ({ms * 1000:.0f} ms; "
+                      f"peak {max(r.peak for r in runs) / MIB:.0f} MiB)")
+            if goal is None:  # per MB of shipped YAML
+                per_mb = ms / bare / mb
+                report(f"{count} regions: {label}, {kind}", f"{per_mb:.1f}× a MB ({mb:.1f} MB); {figure}",
+                       "≤ 41.7× python -c pass a MB", per_mb <= 41.7)
+            else:
+                report(f"{count} regions: {label}, {kind}", figure, f"≤ {goal}×", ms / bare <= goal)
 
     # ---- batch throughput -------------------------------------------------------------
     claims = synth.write_claims(work / "claims.csv", batch_rows)

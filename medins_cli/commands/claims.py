@@ -7,7 +7,6 @@ command reads options the same way.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterable, NamedTuple
@@ -16,37 +15,65 @@ from medins_cli.core.model import Claim, Policy, YearSoFar
 from medins_cli.errors import ExitCode, MedinsError, UsageError
 
 
-@dataclass
 class ClaimArgs:
-    """Raw option values, as typed (strings) or None when not given."""
+    """Raw option values, as typed (strings) or None when not given.
 
-    region: str | None = None
-    type: str | None = None
-    visit: str | None = None
-    tier: str | None = None
-    amount: str | None = None
-    self_pay: str | None = None
-    partial_self_pay: str | None = None
-    retired: bool | None = None
-    admission: str | int | None = None
-    ytd_fund: str | None = None
-    ytd_outpatient: str | None = None
-    remote: str | None = None
-    policy_file: Path | None = None
-    ytd_burden: str | None = None
-    ytd_critical: str | None = None
-    min_confidence: str | None = None
-    date: str | None = None  # the bill's day (--date); selects the rules in force then
-    person: str | None = None  # --person: the year so far from this person's ledger
-    ledger: bool = False  # --ledger: the same, for DEFAULT_PERSON
-    notes: list[str] = field(default_factory=list)  # warnings about how the options were read
-    #: How the region name was read when it was not a region's own (顺德区 → 佛山): ``{"query",
-    #: "division", "code", "note"}`` (store.regions.find_region), shown in JSON as ``resolved_from``.
-    resolved_from: dict[str, Any] | None = None
-    assumptions: list[str] = field(default_factory=list)  # what the estimate assumed (shown as notes)
-    #: where a value came from when not typed as its option: field → "config" | "ledger" (see
-    #: medins_cli.words.ORIGINS); a warning about a value names that place, not an option never typed
-    origins: dict[str, str] = field(default_factory=dict)
+    A plain class rather than a dataclass: every estimate imports this module, and defining a
+    dataclass (with the ``dataclasses`` import) costs about a millisecond of start-up."""
+
+    __slots__ = ("region", "type", "visit", "tier", "amount", "self_pay", "partial_self_pay", "retired", "admission",
+                 "ytd_fund", "ytd_outpatient", "remote", "policy_file", "ytd_burden", "ytd_critical",
+                 "min_confidence", "date", "person", "ledger", "notes", "resolved_from", "assumptions", "origins")
+
+    def __init__(self, *, region: str | None = None, type: str | None = None, visit: str | None = None,  # noqa: A002
+                 tier: str | None = None, amount: str | None = None, self_pay: str | None = None,
+                 partial_self_pay: str | None = None, retired: bool | None = None,
+                 admission: str | int | None = None, ytd_fund: str | None = None, ytd_outpatient: str | None = None,
+                 remote: str | None = None, policy_file: Path | None = None, ytd_burden: str | None = None,
+                 ytd_critical: str | None = None, min_confidence: str | None = None, date: str | None = None,
+                 person: str | None = None, ledger: bool = False, notes: list[str] | None = None,
+                 resolved_from: dict[str, Any] | None = None, assumptions: list[str] | None = None,
+                 origins: dict[str, str] | None = None) -> None:
+        self.region = region
+        self.type = type
+        self.visit = visit
+        self.tier = tier
+        self.amount = amount
+        self.self_pay = self_pay
+        self.partial_self_pay = partial_self_pay
+        self.retired = retired
+        self.admission = admission
+        self.ytd_fund = ytd_fund
+        self.ytd_outpatient = ytd_outpatient
+        self.remote = remote
+        self.policy_file = policy_file
+        self.ytd_burden = ytd_burden
+        self.ytd_critical = ytd_critical
+        self.min_confidence = min_confidence
+        self.date = date  # the bill's day (--date); selects the rules in force then
+        self.person = person  # --person: the year so far from this person's ledger
+        self.ledger = ledger  # --ledger: the same, for DEFAULT_PERSON
+        self.notes: list[str] = [] if notes is None else notes  # warnings about how the options were read
+        #: How the region name was read when it was not a region's own (顺德区 → 佛山): ``{"query",
+        #: "division", "code", "note"}`` (store.regions.find_region), shown in JSON as ``resolved_from``.
+        self.resolved_from = resolved_from
+        #: what the estimate assumed (shown as notes)
+        self.assumptions: list[str] = [] if assumptions is None else assumptions
+        #: where a value came from when not typed as its option: field → "config" | "ledger" (see
+        #: medins_cli.words.ORIGINS); a warning about a value names that place, not an option never typed
+        self.origins: dict[str, str] = {} if origins is None else origins
+
+    def _values(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ClaimArgs) and self._values() == other._values()
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like the dataclass it was
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
+        return f"ClaimArgs({shown})"
 
 
 DEFAULT_PERSON = "本人"  # whose ledger --ledger (and a slip without a person) means
