@@ -3,4 +3,4 @@
 The policy core (:mod:`medins_cli.core`) is pure and may be imported by any script.
 """
 
-__version__ = "0.3.0"
+__version__ = "0.4.0"
