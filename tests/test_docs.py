@@ -48,7 +48,15 @@ def _readme_block(opening: str, kind: str = "text") -> str:
 def test_readme_table_example_is_what_estimate_prints(run):
     shown = _readme_block("$ medins estimate --region 绵阳 --tier 3 --amount 8000 --type 职工").splitlines()[1:]
     out = [line.rstrip() for line in run(*EXAMPLE, "--format", "table").stdout.splitlines()]
-    assert shown[:16] == out[:16]  # the caveat, the title (with what its year means), the table and the bars
+
+    def bar_free(lines: list[str]) -> list[str]:
+        # Rich pads a bar's cell by one space more or less from version to version (13.7 vs 15):
+        # a limit's line is compared word by word, every other line character by character
+        return [" ".join(line.split()) if "/" in line and "元" in line and "┃" not in line and "│" not in line
+                else line for line in lines]
+
+    # the caveat, the title (with what its year means), the table and the bars
+    assert bar_free(shown[:16]) == bar_free(out[:16])
     assert "(数据更新于 2026 年)" in shown[1]
 
 
