@@ -48,23 +48,38 @@ def migrated_text(path: Path, text: str) -> str | None:
 
 
 def migrate(path: Path) -> Migrated:
-    """Rewrite one file as schema 2, keeping the original as ``NAME.bak-…``; follows a symlink."""
-    from medins_cli.store.paths import atomic_write, claim_backup
-    from medins_cli.store.safeio import InputError, read_text
+    """Rewrite one file as schema 2, keeping the original as ``NAME.bak-…``; follows a symlink.
+    Read, rewritten and written under the file's lock, like every other writer of user files."""
+    from medins_cli.store.userfile import locked, loop_error
 
-    target = Path(path).resolve()
     try:
-        text = read_text(target)
+        with locked(Path(path)) as real:
+            return _migrate_locked(Path(path), real)
+    except OSError as exc:  # the lock or its folder could not be made
+        raise loop_error(Path(path)) or write_failed(path, exc) from None
+
+
+def _migrate_locked(path: Path, real: Path) -> Migrated:
+    from medins_cli.store.paths import atomic_write
+    from medins_cli.store.safeio import InputError, read_text
+    from medins_cli.store.userfile import backup
+
+    try:
+        text = read_text(real)
     except OSError as exc:
         raise DataError(f"读不了 {path}:{os_reason(exc)}。请检查路径和权限") from None
     except InputError as exc:
         raise DataError(f"{path} {exc}") from None
-    new = migrated_text(target, text)
+    new = migrated_text(real, text)
     if new is None:
-        return Migrated(Path(path), "current")
-    backup = claim_backup(target)
+        return Migrated(path, "current")
     try:
-        atomic_write(target, new)
+        kept = backup(real)
+    except OSError as exc:
+        raise DataError(f"没能备份 {real}({os_reason(exc)}),没有迁移,原文件没有改动:"
+                        f"请检查 {real.parent} 的空间和权限后再试") from None
+    try:
+        atomic_write(real, new)
     except OSError as exc:
         raise write_failed(path, exc) from None
-    return Migrated(Path(path), "migrated", backup)
+    return Migrated(path, "migrated", kept)

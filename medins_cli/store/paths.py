@@ -83,28 +83,3 @@ def atomic_write(path: Path, text: str, *, durable: bool = True) -> None:
     finally:
         if tmp.exists():
             tmp.unlink()
-
-
-def claim_backup(path: Path) -> Path:
-    """Copy ``path`` to a new ``NAME.bak-YYYYmmdd-HHMMSS`` beside it (``-2``, ``-3`` … when taken):
-    the name is claimed with O_EXCL, so a backup is never overwritten; a failed copy leaves nothing."""
-    import time
-
-    data = path.read_bytes()
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    for n in range(1, 10_000):
-        backup = path.with_name(f"{path.name}.bak-{stamp}" + (f"-{n}" if n > 1 else ""))
-        try:
-            fd = os.open(backup, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            continue
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-        except BaseException:
-            backup.unlink(missing_ok=True)
-            raise
-        return backup
-    raise FileExistsError(f"{path.parent} 里的备份太多")
