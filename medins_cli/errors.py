@@ -115,8 +115,7 @@ def json_reason(exc: ValueError) -> str:
 #: Characters that change what a terminal shows instead of being shown: C0 and C1 control
 #: characters (ESC starts the sequences that set the window title, clear the screen or hide text),
 #: DEL, and the bidirectional controls that reorder text (U+202E …). :func:`visible` writes them
-#: as ``\x1b`` / ``\u202e``.
-UNSAFE = r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+#: as ``\x1b`` / ``\u202e``. The bidirectional ones (the C0/C1 ranges are spelled out below):
 _BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 

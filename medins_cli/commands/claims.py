@@ -360,10 +360,6 @@ def _amount(value: str | None, what: str) -> Decimal:
     return ZERO if value in (None, "") else parse_amount(value, what)  # type: ignore[arg-type]
 
 
-#: The year-so-far options, each with what it is for (a typed option that does not apply is said so).
-_INPATIENT_ONLY = (("ytd_burden", "--ytd-burden"), ("ytd_critical", "--ytd-critical"))
-
-
 def build_year(args: ClaimArgs, visit: str) -> YearSoFar:
     """The year so far from the --admission and --ytd-* options (a bill of ``visit``); an option
     that does not apply to this kind of bill is named in ``args.notes`` and left out."""

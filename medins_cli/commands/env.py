@@ -17,7 +17,7 @@ from medins_cli.render.output import FORMATS_DOC, note, resolve_format, set_quie
 
 
 class Env:
-    """What a command runs in: whether it stays quiet, how it writes CSV, its streams, and the
+    """What a command runs in: whether it stays quiet, how it writes CSV, and the
     config (read once, when first asked). httpie's ``Environment`` is the model: a command makes
     one at the start and asks it, instead of reading globals and the config file here and there.
 
@@ -25,22 +25,12 @@ class Env:
     switches for the process; making an ``Env`` sets them.
     """
 
-    __slots__ = ("quiet", "raw_csv", "_config")
+    __slots__ = ("_config",)
 
     def __init__(self, *, quiet: bool = False, raw_csv: bool = False) -> None:
-        self.quiet = quiet
-        self.raw_csv = raw_csv
         self._config: dict[str, Any] | None = None
         set_quiet(quiet)
         set_raw_csv(raw_csv)
-
-    @property
-    def stdout(self) -> Any:
-        return sys.stdout  # looked up each time: CliRunner and the broken-pipe guard swap it
-
-    @property
-    def stderr(self) -> Any:
-        return sys.stderr
 
     @property
     def config(self) -> dict[str, Any]:

@@ -29,8 +29,3 @@ class Msg(str):
 
 def _rebuild(code: str, text: str, params: dict[str, Any]) -> Msg:
     return Msg(code, text, **params)
-
-
-def code_of(message: str) -> str | None:
-    """The code of a :class:`Msg`, or None for a plain string."""
-    return getattr(message, "code", None)

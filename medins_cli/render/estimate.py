@@ -347,7 +347,6 @@ def placeholder_warnings(policy: Policy, source_ids: Iterable[str]) -> list[str]
     """One warning for each placeholder table the figures used came from (shown first): which table,
     and how many cities in how many provinces share it, as the data file says."""
     from medins_cli.core.benefits import kind as kind_of
-    from medins_cli.core.names import PLANS
 
     out = []
     for sid in dict.fromkeys(source_ids):
@@ -508,7 +507,6 @@ def render_compare(con: Any, policy: Policy, claim: Claim, results: list[tuple[s
 
 
 _COMPARE_TEXT = ("医院等级", "比例")  # may fold inside a cell; every other column is an amount or a percentage
-_COMPARE_KEEP = ("医院等级", "统筹基金", "个人负担")
 _COMPARE_MIN_TEXT = {"医院等级": 4, "比例": 5}
 
 

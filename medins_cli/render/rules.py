@@ -12,10 +12,10 @@ from typing import Any, Iterable, Mapping, Sequence
 from urllib.parse import urlparse
 
 from medins_cli.core.sourced import RuleSource, Step, Text, honesty_line
+from medins_cli.render.output import CONFIDENCE
 
 KINDS = {"official": "官方原文", "news": "新闻", "reprint": "转载", "qa": "问答网页", "portal": "门户网站",
          "content_farm": "内容农场网页"}
-CONFIDENCE = {"official": "官方原文", "secondary": "转述文章", "unverified": "未核实"}
 
 
 def source_label(src: RuleSource) -> str:

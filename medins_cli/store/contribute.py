@@ -9,10 +9,11 @@ from pathlib import Path
 from typing import Any, Iterator, NamedTuple
 
 from medins_cli.core.model import Source
+from medins_cli.core.policy import SECTION_KEYS
 from medins_cli.errors import UsageError
 
 #: Keys of a section that are not figures.
-_META = ("plan", "kind", "effective", "until", "source", "note", "name", "figures")
+_META = (*SECTION_KEYS, "name")  # a section's own keys, and a region's name
 
 
 class Contributed(NamedTuple):

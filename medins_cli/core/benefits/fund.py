@@ -29,7 +29,7 @@ from medins_cli.core.errors import PolicyDataError
 from medins_cli.core.messages import Msg
 from medins_cli.core.model import Band, Bill, FigureUse, Limit, RepeatRule, Section, Step, TierRule, YearSoFar, dec
 from medins_cli.core.money import ZERO, round_fen
-from medins_cli.core.names import PLANS, REMOTES, TIERS, VISITS
+from medins_cli.core.names import PLANS, TIERS, VISITS
 
 # ---- the data --------------------------------------------------------------------------------------
 
@@ -454,4 +454,3 @@ class Outpatient(BasicFund):
 
 INPATIENT = Inpatient()
 OUTPATIENT = Outpatient()
-REMOTE_WORDS = REMOTES  # re-exported for the remote kind's messages

@@ -127,7 +127,6 @@ TIER_BANDS = Field("bands", "bands", "分段比例",
                    doc='分段比例的写法:"3": {…, bands: [{upto: 30000, ratio: 0.80}, {ratio: 0.85}]}(代替 ratio)')
 TIER_RETIREE_BONUS = Field("retiree_bonus", "ratio", "这一级的退休加点", employee_only=True,
                            doc='某一级退休加点不同:"1": {deductible: 200, ratio: 0.90, retiree_bonus: 0.05}(覆盖这一节的)')
-TIER_SOURCE = Field("source", "text", "这一级部分数字的来源", figure=False)
 SECTION_RETIREE_BONUS = Field("retiree_bonus", "ratio", "退休加点", default=Decimal(0), employee_only=True,
                               doc="退休人员各比例加几个百分点:加 5 个百分点写 0.05",
                               question="退休人员比例加几个百分点(如 5%;没有就回车)")
