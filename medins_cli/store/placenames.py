@@ -99,10 +99,6 @@ def _within(d: Division, parent: Division) -> bool:
     return d.parent == parent.code
 
 
-#: The four 直辖市 (GB/T 2260): their districts are pooled by the municipality.
-MUNICIPALITIES = frozenset({"110000", "120000", "310000", "500000"})
-
-
 def _codes(index: dict[str, Any]) -> dict[str, int]:
     """Division code → an index entry in use with that code (a user file before a shipped one).
     天津's file has its 市辖区 code (120100): it answers for 120000 too."""
@@ -113,7 +109,8 @@ def _codes(index: dict[str, Any]) -> dict[str, int]:
         code = str(entries[number].get("code") or "")
         if code:
             codes.setdefault(code, number)
-            if code.endswith("0100") and code[:2] + "0000" in MUNICIPALITIES:
+            province = divisions.by_code(code[:2] + "0000") if code.endswith("0100") else None
+            if province is not None and province.flag == "municipality":  # a 直辖市's 市辖区 code
                 codes.setdefault(code[:2] + "0000", number)
     return codes
 

@@ -174,8 +174,9 @@ def _index_entry(path: Path, data: bytes | None = None, *, seeded: bool = True) 
     return entry
 
 
-_NAME = re.compile(r"""^\s*(?:region:\s*\{\s*)?name:\s*["']?([^"',}\]\n#]+?)["']?\s*(?:[,}#]|$)""", re.M)
-_ALIASES = re.compile(r"""^\s*aliases:\s*\[([^\]\n#]*)""", re.M)
+#: Compiled when a file fails to parse (re caches them): not on every estimate's start-up.
+_NAME = r"""^\s*(?:region:\s*\{\s*)?name:\s*["']?([^"',}\]\n#]+?)["']?\s*(?:[,}#]|$)"""
+_ALIASES = r"""^\s*aliases:\s*\[([^\]\n#]*)"""
 
 
 def _names_in_broken(path: Path) -> list[str]:
@@ -185,8 +186,8 @@ def _names_in_broken(path: Path) -> list[str]:
         text = path.read_text(encoding="utf-8", errors="replace")[:20_000]
     except OSError:
         return []
-    names = [m.group(1).strip() for m in _NAME.finditer(text)][:1]
-    for m in _ALIASES.finditer(text):
+    names = [m.group(1).strip() for m in re.finditer(_NAME, text, re.M)][:1]
+    for m in re.finditer(_ALIASES, text, re.M):
         names += [a.strip().strip("'\"") for a in m.group(1).split(",") if a.strip()]
         break
     return [n for n in names if n]
