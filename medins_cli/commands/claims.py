@@ -11,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterable, NamedTuple
 
+from medins_cli.core.arith import MAX_ADMISSION
 from medins_cli.core.model import Claim, Policy, YearSoFar
 from medins_cli.errors import ExitCode, MedinsError, UsageError
 
@@ -77,7 +78,6 @@ class ClaimArgs:
 
 
 DEFAULT_PERSON = "本人"  # whose ledger --ledger (and a slip without a person) means
-MAX_ADMISSIONS = 366  # as the core's --admission (one a day at most)
 
 
 #: Said whenever a bill comes without its 目录外 and 乙类 parts (the whole bill taken as policy-range).
@@ -368,10 +368,11 @@ def build_year(args: ClaimArgs, visit: str) -> YearSoFar:
     burden = _amount(args.ytd_burden, "本年政策内个人负担 --ytd-burden")
     critical = _amount(args.ytd_critical, "本年大病/大额已支付 --ytd-critical")
     admission = parse_count(args.admission, "住院次数 --admission")
-    if not 1 <= admission <= 366:
+    if not 1 <= admission <= MAX_ADMISSION:  # also for a visit it does not apply to: a typo is said
         from medins_cli.core.errors import ClaimError
 
-        raise ClaimError(f"住院次数 --admission 应在 1 到 366 之间(收到 {admission})")
+        raise ClaimError(f"住院次数 --admission 应在 1 到 {MAX_ADMISSION} 之间(收到 {admission})",
+                         code="admission_range", n=admission, limit=MAX_ADMISSION)
     if visit == "inpatient":
         if ytd_outpatient:
             args.notes.append("--ytd-outpatient 只用于门诊统筹,住院已忽略")
@@ -427,11 +428,11 @@ def fill_from_ledger(args: ClaimArgs, policy: Policy | None, cfg: dict[str, Any]
         warnings.append(f"账本里{person} {year} 年有 {count} 张账单是{'、'.join(elsewhere)}的,不是{policy.region.name}的:"
                         "本年累计可能不适用(已一起计入;请核对地区,或用 --ytd-fund 等选项自己给出)")
     figures: list[tuple[str, str, str]] = []  # (attribute, option, value) in the order an estimate reads them
-    if visit == "inpatient" and args.admission in (None, "") and ytd.admissions >= MAX_ADMISSIONS:
+    if visit == "inpatient" and args.admission in (None, "") and ytd.admissions >= MAX_ADMISSION:
         from medins_cli.errors import MedinsError
 
         raise MedinsError(f"账本里{person} {year} 年已有 {ytd.admissions} 次住院,这次会是第 {ytd.admissions + 1} 次,"
-                          f"超过一年 {MAX_ADMISSIONS} 次:账本里可能有重复记的账。请用 medins slip list --person {person} "
+                          f"超过一年 {MAX_ADMISSION} 次:账本里可能有重复记的账。请用 medins slip list --person {person} "
                           f"--year {year} 查看(medins slip remove 编号 删掉多余的),或用 --admission 写明这是第几次住院")
     if visit == "inpatient":
         figures.append(("admission", "--admission", str(ytd.admissions + 1)))
