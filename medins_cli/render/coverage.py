@@ -7,6 +7,7 @@ from typing import Any
 from medins_cli.core.coverage import Coverage
 from medins_cli.core.names import PLANS
 from medins_cli.core.sourced import Book, cited
+from medins_cli.render.output import plain_sources
 from medins_cli.render.rules import (
     footnotes,
     honesty,
@@ -70,7 +71,7 @@ def plain(data: dict[str, Any]) -> dict[str, Any]:
         out[f"incentive_{key}"] = inc.get(key)
     out["warnings"] = data["warnings"]
     out["notes"] = data["notes"]
-    out["sources"] = [f"{s['id']}({s['confidence']})" for s in data["sources"]]
+    out["sources"] = plain_sources(data["sources"])
     return out
 
 

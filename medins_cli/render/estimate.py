@@ -11,7 +11,7 @@ from typing import Any, Iterable, Mapping
 from medins_cli.core.model import Breakdown, Claim, Policy
 from medins_cli.core.money import round_fen
 from medins_cli.core.names import PLANS, REMOTES, TIERS, VISITS
-from medins_cli.render.output import CONFIDENCE, DISCLAIMER, ORIGINS, money, percent
+from medins_cli.render.output import CONFIDENCE, DISCLAIMER, ORIGINS, money, percent, plain_sources
 
 BREAKDOWN_FIELDS = (
     "total", "self_pay", "partial_self_pay", "eligible", "deductible",
@@ -214,7 +214,7 @@ def breakdown_payload(policy: Policy, claim: Claim, bd: Breakdown, *, notes: Ite
                       for lim in bd.limits]
     data["data_file"] = data_file(policy)
     data["sources"] = sources_payload(policy, used_sources(bd, span))
-    data["warnings"] = placeholder_warnings(policy, bd.sources) + worded(bd.warnings, origins) + list(notes)
+    data["warnings"] = breakdown_warnings(policy, bd, notes, origins)
     data["notes"] = breakdown_notes(policy, claim, bd, assumptions) + settled_notes(policy, span)
     if shows_range(span):
         data["range"] = range_payload(span)
@@ -263,7 +263,7 @@ def plain_breakdown(payload: dict[str, Any]) -> dict[str, Any]:
                         "resolved_from", *later, "year_basis", "year_label")}
     out["data_file"] = (payload.get("data_file") or {}).get("path")
     out["data_origin"] = (payload.get("data_file") or {}).get("origin")
-    out["sources"] = [f"{s['id']}({s['confidence']})" for s in payload["sources"]]
+    out["sources"] = plain_sources(payload["sources"])
     out["warnings"] = payload["warnings"]
     out.update((k, payload[k]) for k in later)
     out["notes"] = payload["notes"]
@@ -341,6 +341,13 @@ AGGREGATOR_CAVEAT = "公开聚合项目的数字,未对照官方文件核实;与
 #: When a figure used comes from a table the aggregator repeats for cities in other provinces.
 PLACEHOLDER_CAVEAT = "疑似占位:这张表与外省城市的完全相同(公开聚合项目),未对照官方文件核实"  # fits 80 columns
 _WEAK = ("unverified", "placeholder")
+
+
+def breakdown_warnings(policy: Policy, bd: Breakdown, notes: Iterable[str] = (),
+                       origins: Mapping[str, str] | None = None) -> list[str]:
+    """An estimate's warnings in every format: placeholder tables first, then the core's (worded
+    after where each value came from), then those about the options."""
+    return placeholder_warnings(policy, bd.sources) + worded(bd.warnings, origins) + list(notes)
 
 
 def placeholder_warnings(policy: Policy, source_ids: Iterable[str]) -> list[str]:
@@ -448,7 +455,7 @@ def render_breakdown(con: Any, policy: Policy, claim: Claim, bd: Breakdown, *, e
             value = "" if step.value is None else f" = {step.value}"
             con.print(f"  {i}. {step.label}:{step.formula}{value}", highlight=False)
     own = region_notes(policy, claim, bd) if explain else []
-    render_messages(con, placeholder_warnings(policy, bd.sources) + worded(bd.warnings, origins) + list(notes),
+    render_messages(con, breakdown_warnings(policy, bd, notes, origins),
                     [*dict.fromkeys([*assumptions, *bd.notes]), *settled_notes(policy, span), *own])
     render_sources(con, policy, used_sources(bd, span))
     render_data_file(con, policy)

@@ -6,7 +6,7 @@ from typing import Any
 
 from medins_cli.core.maternity import Maternity, MaternityAsk
 from medins_cli.core.sourced import Book, cited
-from medins_cli.render.output import money
+from medins_cli.render.output import money, plain_sources
 from medins_cli.render.rules import (
     footnotes,
     honesty,
@@ -69,7 +69,7 @@ def plain(data: dict[str, Any]) -> dict[str, Any]:
     out["warnings"] = data["warnings"]
     out["notes"] = data["notes"]
     out["disputes"] = [d["text"] for d in data["disputes"]]
-    out["sources"] = [f"{s['id']}({s['confidence']})" for s in data["sources"]]
+    out["sources"] = plain_sources(data["sources"])
     return out
 
 

@@ -23,6 +23,11 @@ CONFIDENCE = {"official": "官方原文", "observed": "本人结算单", "second
 #: Where a policy file was found (``Policy.origin``), in words.
 ORIGINS = {"shipped": "内置数据", "user": "用户数据文件", "file": "指定的数据文件"}
 
+def plain_sources(items: Any) -> list[str]:
+    """Sources (payload items) as the plain format lists them: ``id(confidence)``."""
+    return [f"{s['id']}({s['confidence']})" for s in items]
+
+
 _state = {"quiet": False, "raw_csv": False}
 
 

@@ -11,7 +11,7 @@ from medins_cli.core.model import Breakdown, Claim, Policy
 from medins_cli.core.names import PLANS, TIERS
 from medins_cli.core.plans import PlanYear, Verdict
 from medins_cli.core.sourced import Book
-from medins_cli.render.output import money
+from medins_cli.render.output import money, plain_sources
 from medins_cli.render.rules import (
     footnotes,
     honesty,
@@ -95,8 +95,8 @@ def plain(data: dict[str, Any]) -> dict[str, Any]:
         out[f"{key}.error"] = p["error"]
     for k in ("cheaper", "difference", "compared", "verdict"):
         out[k] = data[k]
-    out["sources"] = [f"{s['id']}({s['confidence']})" for s in data["sources"]]
-    out["rule_sources"] = [f"{s['id']}({s['confidence']})" for s in data["rule_sources"]]
+    out["sources"] = plain_sources(data["sources"])
+    out["rule_sources"] = plain_sources(data["rule_sources"])
     out["warnings"] = data["warnings"] + [w for p in data["plans"] for w in p["contribution"]["warnings"]]
     out["notes"] = data["notes"]
     return out

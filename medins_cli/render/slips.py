@@ -17,7 +17,7 @@ from medins_cli.core.slip_check import Comparison
 from medins_cli.core.slip_learn import Change, Learning
 from medins_cli.core.year import Entry
 from medins_cli.core.year import YearSummary as YearToDate
-from medins_cli.render.output import CONFIDENCE, money
+from medins_cli.render.output import CONFIDENCE, money, plain_sources
 from medins_cli.words import word
 
 MARKS = "①②③④⑤⑥⑦⑧⑨⑩"
@@ -57,7 +57,7 @@ def plain_check(payload: dict[str, Any]) -> dict[str, Any]:
     out["implied_deductible"] = payload["implied"]["deductible"]
     out["implied_ratio"] = payload["implied"]["ratio"]
     out["problems"] = [p["message"] for p in payload["problems"]]
-    out["sources"] = [f"{s['id']}({s['confidence']})" for s in payload["sources"]]
+    out["sources"] = plain_sources(payload["sources"])
     out["warnings"] = payload["warnings"]
     return out
 

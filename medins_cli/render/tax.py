@@ -7,7 +7,7 @@ from typing import Any, Mapping, Sequence
 
 from medins_cli.core.sourced import cited
 from medins_cli.core.tax import FIELD_WORDS, Allocation, TaxDeduction, TaxRules
-from medins_cli.render.output import money
+from medins_cli.render.output import money, plain_sources
 from medins_cli.render.rules import (
     footnotes,
     honesty,
@@ -129,7 +129,7 @@ def plain_family(data: Mapping[str, Any]) -> dict[str, Any]:
     for name, amount in data["allocation"]["by_claimant"].items():
         out[f"claimant.{name}"] = amount
     out["total_deductible"] = data["total_deductible"]
-    out["sources"] = [f"{s['id']}({s['confidence']})" for s in data["sources"]]
+    out["sources"] = plain_sources(data["sources"])
     out["warnings"] = data["warnings"]
     return out
 
