@@ -135,7 +135,6 @@ def _show(policy, claim, breakdown, form: str, explain: bool, args, span=None) -
 
 
 def _compare(policy, claim, year, form: str, args, minimum: str | None) -> None:  # type: ignore[no-untyped-def]
-    from medins_cli.commands.claims import check_confidence
     from medins_cli.core.engine import estimate as compute
     from medins_cli.errors import UsageError
     from medins_cli.render import estimate as present
@@ -149,23 +148,42 @@ def _compare(policy, claim, year, form: str, args, minimum: str | None) -> None:
         results.append((tier, compute(policy, one, year, explain=False)))
     if not results:
         raise UsageError("该地数据没有可比较的医院等级")
-    source_ids = list(dict.fromkeys(s for _, b in results for s in b.sources))
-    check_confidence(policy, source_ids, minimum, args.origins.get("min_confidence"))
-    warnings = list(dict.fromkeys(w for _, b in results for w in present.worded(b.warnings, args.origins))) + args.notes
-    notes = list(dict.fromkeys([*args.assumptions, *(n for _, b in results for n in b.notes)]))
+    source_ids, warnings, notes = _compared(policy, [b for _, b in results], args, minimum)
     rows = [{"tier": t, **present.breakdown_fields(b), "ratio": b.ratio_note, "bound": b.bound} for t, b in results]
     if form == "json":
-        emit_json({"region": policy.region.name, "year": policy.label_year, **present.year_fields(policy),
-                   "plan": claim.plan, "visit": claim.visit, "resolved_from": present.resolved_payload(args.resolved_from),
-                   "compare": "tiers", "rows": rows, "data_file": present.data_file(policy),
-                   "sources": present.sources_payload(policy, source_ids),
-                   "warnings": warnings, "notes": notes, "disclaimer": present.disclaimer(policy)})
+        emit_json(_compare_payload(policy, args, "tiers", {"plan": claim.plan, "visit": claim.visit}, rows,
+                                   source_ids, warnings, notes))
         return
     if form in ("plain", "csv"):
         emit_rows(rows, form)
         _said_after_rows(warnings, notes, present.disclaimer(policy))
         return
     present.render_compare(console(), policy, claim, results, warnings, source_ids, notes)
+
+
+def _compared(policy, breakdowns, args, minimum):  # type: ignore[no-untyped-def]
+    """What the breakdowns of a comparison say together: their sources (checked against
+    --min-confidence), warnings and notes, each once."""
+    from medins_cli.commands.claims import check_confidence
+    from medins_cli.render import estimate as present
+
+    source_ids = list(dict.fromkeys(s for b in breakdowns for s in b.sources))
+    check_confidence(policy, source_ids, minimum, args.origins.get("min_confidence"))
+    warnings = list(dict.fromkeys(w for b in breakdowns for w in present.worded(b.warnings, args.origins))) + args.notes
+    notes = list(dict.fromkeys([*args.assumptions, *(n for b in breakdowns for n in b.notes)]))
+    return source_ids, warnings, notes
+
+
+def _compare_payload(policy, args, kind: str, asked: dict, rows: list, source_ids: list,  # type: ignore[no-untyped-def, type-arg]
+                     warnings: list, notes: list) -> dict:  # type: ignore[type-arg]
+    """The JSON of ``--compare tiers|plans``: what was asked (``asked``) between the data's year and
+    how the region name was read, then the rows."""
+    from medins_cli.render import estimate as present
+
+    return {"region": policy.region.name, "year": policy.label_year, **present.year_fields(policy), **asked,
+            "resolved_from": present.resolved_payload(args.resolved_from), "compare": kind, "rows": rows,
+            "data_file": present.data_file(policy), "sources": present.sources_payload(policy, source_ids),
+            "warnings": warnings, "notes": notes, "disclaimer": present.disclaimer(policy)}
 
 
 def _said_after_rows(warnings: list[str], notes: list[str], disclaimer: str) -> None:
@@ -196,7 +214,6 @@ def _compare_kind(compare: str | None) -> str | None:
 
 def _compare_plans(policy, claim, year, form: str, args, minimum: str | None) -> None:  # type: ignore[no-untyped-def]
     """One bill under 职工医保 and 城乡居民医保, side by side (retiree rules only for 职工)."""
-    from medins_cli.commands.claims import check_confidence
     from medins_cli.core.engine import estimate as compute
     from medins_cli.core.errors import CoreError
     from medins_cli.core.names import PLANS
@@ -217,18 +234,12 @@ def _compare_plans(policy, claim, year, form: str, args, minimum: str | None) ->
     done = [b for _, b in results if not isinstance(b, str)]
     if not done:
         raise MedinsError(f"{policy.region.name}的数据两种参保都算不了:{results[0][1]}")
-    source_ids = list(dict.fromkeys(s for b in done for s in b.sources))
-    check_confidence(policy, source_ids, minimum, args.origins.get("min_confidence"))
-    warnings = list(dict.fromkeys(w for b in done for w in present.worded(b.warnings, args.origins))) + args.notes
-    notes = list(dict.fromkeys([*args.assumptions, *(n for b in done for n in b.notes)]))
+    source_ids, warnings, notes = _compared(policy, done, args, minimum)
     rows = plans_view.compare_rows(results)
     if form == "json":
-        emit_json({"region": policy.region.name, "year": policy.label_year, **present.year_fields(policy),
-                   "visit": claim.visit, "tier": claim.tier,
-                   "retired": claim.retired, "resolved_from": present.resolved_payload(args.resolved_from),
-                   "compare": "plans", "rows": rows, "data_file": present.data_file(policy),
-                   "sources": present.sources_payload(policy, source_ids),
-                   "warnings": warnings, "notes": notes, "disclaimer": present.disclaimer(policy)})
+        emit_json(_compare_payload(policy, args, "plans",
+                                   {"visit": claim.visit, "tier": claim.tier, "retired": claim.retired}, rows,
+                                   source_ids, warnings, notes))
         return
     if form in ("plain", "csv"):
         emit_rows(rows, form)
