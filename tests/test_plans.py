@@ -134,6 +134,7 @@ def test_jsonl_year_file_and_ignored_columns(run, tmp_path):
     ("date,tier,amount\n2026-01-01,3,abc\n", "第 2 行"),
     ("date,tier,amount,region\n2026-01-01,3,100,绵阳\n", "不是 佛山"),
     ("date,tier\n2026-01-01,3\n", "缺少 amount 列"),
+    ("date,tier,amount,Amount\n2026-01-01,3,100,200\n", "第 3 列「amount」和第 4 列「Amount」是同一列 amount"),
 ])
 def test_bad_year_files_are_usage_errors(run, tmp_path, text, words):
     path = tmp_path / "bad.csv"
@@ -141,6 +142,15 @@ def test_bad_year_files_are_usage_errors(run, tmp_path, text, words):
     result = run("plans", "-r", "佛山", "--bills", str(path))
     assert result.exit_code == 2
     assert words in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_two_spellings_of_one_column_in_a_jsonl_year_file(run, tmp_path):
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"date": "2026-01-01", "tier": "3", "amount": 100, "self-pay": 10, "self_pay": 20}\n',
+                    encoding="utf-8")
+    result = run("plans", "-r", "佛山", "--bills", str(path))
+    assert result.exit_code == 2
+    assert "「self-pay」和「self_pay」是同一列 self_pay" in result.stderr, result.stderr
 
 
 def test_missing_bills_option(run):

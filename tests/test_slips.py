@@ -306,6 +306,7 @@ def test_bad_values_are_usage_errors(run, tmp_path, doc, words):
     ("a: &x 1\nb: *x\n", "s.yaml", "锚点"),
     ('{"total": 1,', "s.json", "不是有效的 JSON"),
     ('{"total": 1, "total": 2}', "s.json", "写了两次"),
+    ("total,fund_pay,total\n99999,6000,8000\n", "s.csv", "列「total」写了两次(第 1、3 列)"),
     ("total: 1\ntotal: 2\n", "s.yaml", "重复的键"),
     ("- 1\n- 2\n", "s.yaml", "不是「字段: 值」的键值对"),
     ("", "s.yaml", "是空的"),

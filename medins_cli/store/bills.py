@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from medins_cli.errors import UsageError
+from medins_cli.store.columns import column_key, repeated_column
 
 USED = ("region", "visit", "tier", "amount", "self_pay", "partial_self_pay", "remote", "date", "person")
 NOT_USED = ("type", "retired", "admission", "ytd_fund", "ytd_outpatient", "ytd_burden", "ytd_critical")
@@ -30,10 +31,6 @@ class Row(NamedTuple):
 class YearFile(NamedTuple):
     rows: tuple[Row, ...]
     ignored: tuple[str, ...]  # known columns that plans does not use (named in a note)
-
-
-def _key(name: str) -> str:
-    return name.strip().lower().replace("-", "_")
 
 
 def _cell(value: Any) -> str:
@@ -89,11 +86,15 @@ def read(source: str, input_format: str | None = None) -> YearFile:
         delimiter = "\t" if "\t" in first and "," not in first else ","
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         try:
-            header = [_key(h) for h in next(reader)]
+            names = next(reader)
         except StopIteration:
             raise UsageError("账单文件是空的:第 1 行应是列名,如 date,tier,amount") from None
         except csv.Error as exc:
             raise UsageError(f"账单文件的第 1 行(列名)不是有效的 CSV({exc})") from None
+        twice = repeated_column(names)
+        if twice:
+            raise UsageError(f"账单文件的表头里{twice}:请删掉或改名其中一列")
+        header = [column_key(h) for h in names]
         columns.update(header)
         try:
             for cells in reader:
@@ -115,7 +116,10 @@ def read(source: str, input_format: str | None = None) -> YearFile:
                 raise UsageError(f"账单文件第 {n} 行:{exc}:每行应是一个 {{…}} 对象") from None
             if not isinstance(obj, dict):
                 raise UsageError(f"账单文件第 {n} 行不是 JSON 对象:每行应是一个 {{…}} 对象")
-            found = {_key(k): _cell(v).strip() for k, v in obj.items()}
+            twice = repeated_column(list(obj), header=False)  # self-pay and self_pay: which one counts?
+            if twice:
+                raise UsageError(f"账单文件第 {n} 行:{twice}:请只留一个")
+            found = {column_key(k): _cell(v).strip() for k, v in obj.items()}
             columns.update(found)
             rows.append(Row(n, found))
     if not rows:

@@ -110,9 +110,14 @@ def _csv(text: str, name: str) -> list[dict[str, str]]:
     import csv
     import io
 
+    from medins_cli.store.columns import repeated_column
+
     reader = csv.DictReader(io.StringIO(text))
     if not reader.fieldnames:
         raise UsageError(f"{name} 是空的 CSV:第一行应是列名")
+    twice = repeated_column(reader.fieldnames, key=str.strip)  # the same name twice: the last would win
+    if twice:
+        raise UsageError(f"{name} 的表头里{twice}:请删掉或改名其中一列")
     rows = []
     for number, row in enumerate(reader, 2):
         if None in row:

@@ -33,6 +33,7 @@ from medins_cli.core.names import normalize_plan, normalize_remote, normalize_ti
 from medins_cli.core.ranges import Ranger
 from medins_cli.errors import ExitCode, MedinsError, UsageError, message_line, os_reason
 from medins_cli.render.output import csv_writer, json_default, json_safe, note
+from medins_cli.store.columns import column_key, repeated_column
 from medins_cli.store.safeio import MAX_LINE_CHARS, Lines, parse_json, text_problem
 from medins_cli.words import BATCH, BLAMES, word
 
@@ -562,10 +563,6 @@ def _prepend(first: str, rest: Iterator[str]) -> Iterator[str]:
         yield from rest
 
 
-def _column_key(name: str) -> str:
-    return name.strip().lower().replace("-", "_")
-
-
 _MAX_COMPARED = 64  # a column name longer than this is not compared with the known ones (difflib's time)
 
 
@@ -574,14 +571,10 @@ def _check_header(names: list[str], opts: BatchOptions) -> None:
     import difflib
 
     known = (*COLUMNS, *YTD_COLUMNS)
-    keys = [_column_key(n) for n in names]
-    first: dict[str, int] = {}
-    for i, key in enumerate(keys):  # one column twice: which cell counts is not for medins to guess
-        if key in known and first.setdefault(key, i) != i:
-            j = first[key]
-            twice = (f"列「{names[i]}」写了两次(第 {j + 1}、{i + 1} 列)" if names[i] == names[j] else
-                     f"第 {j + 1} 列「{names[j]}」和第 {i + 1} 列「{names[i]}」是同一列 {key}")
-            raise UsageError(f"批量输入的表头里{twice}:请删掉或改名其中一列")
+    keys = [column_key(n) for n in names]
+    twice = repeated_column(names, known=known)
+    if twice:
+        raise UsageError(f"批量输入的表头里{twice}:请删掉或改名其中一列")
     if not set(known).intersection(keys):
         close = [f"{n} → {c[0]}" for n, k in zip(names, keys, strict=True)
                  if len(k) <= _MAX_COMPARED and (c := difflib.get_close_matches(k, known, n=1, cutoff=0.75))]
@@ -769,7 +762,7 @@ def _run_csv(runner: _Runner, lines: Lines, out_format: str, progress: _Progress
     lines.used = 0
     _check_header(header, runner.opts)
     width = len(header)
-    keys = [_column_key(n) for n in header]
+    keys = [column_key(n) for n in header]
     first_at = {k: i for i, k in reversed(list(enumerate(keys)))}
     # A column missing from the header reads cell `width`: an empty cell appended to every row.
     at = [first_at.get(c, width) for c in (*COLUMNS, *YTD_COLUMNS)]
@@ -848,7 +841,7 @@ def _run_jsonl(runner: _Runner, lines: Lines, out_format: str, progress: _Progre
         if not isinstance(obj, dict):
             obj = {}
             error = runner.fail(line_no, RowError("这一行不是 JSON 对象:每行应是一个 {…} 对象"))
-        echo = {k: v for k, v in obj.items() if _column_key(k) not in OUTPUT_FIELDS}
+        echo = {k: v for k, v in obj.items() if column_key(k) not in OUTPUT_FIELDS}
         if out is None:
             header = list(echo)  # CSV/plain output: the first record's keys are the columns
             out = runner.out = _Out(out_format, header, runner.extra)
@@ -913,7 +906,7 @@ def _json_cells(obj: dict[str, Any]) -> tuple[tuple[str, ...], tuple[str, ...], 
     cells = dict.fromkeys((*COLUMNS, *YTD_COLUMNS), "")
     spelt: dict[str, str] = {}
     for k, v in obj.items():
-        key = _column_key(k)
+        key = column_key(k)
         if key in cells:
             if key in spelt:
                 raise RowError(f"「{spelt[key]}」和「{k}」是同一列 {key}:请只留一个")
