@@ -198,19 +198,14 @@ def _load_region(query: str, args: ClaimArgs) -> Policy:
     policy, entry = load_region_entry(query)
     args.resolved_from = entry.get("resolved_from")
     say_resolved(resolution_note(entry))
-    warning = twin_warning(entry)
-    if warning:
-        from medins_cli.errors import note_later
-        from medins_cli.render.output import is_quiet
-
-        if not is_quiet():
-            note_later(warning)
+    say_resolved(twin_warning(entry))
     return policy
 
 
 def say_resolved(note: str | None) -> None:
-    """The one line that says a place name was taken as its city's (顺德区 属于 佛山,按佛山计算):
-    on stderr once the command succeeds, not with --quiet, and once however often it is asked."""
+    """A line about how the region was found (顺德区 属于 佛山,按佛山计算; two files for one
+    region): on stderr once the command succeeds, not with --quiet, and once however often it is
+    asked."""
     if note:
         from medins_cli.errors import note_later
         from medins_cli.render.output import is_quiet

@@ -438,7 +438,7 @@ def contribute(
     from medins_cli.commands.env import Env
     from medins_cli.errors import ExitCode, MedinsError, UsageError, write_failed
     from medins_cli.render.contribute import contribution_payload
-    from medins_cli.render.output import emit_json
+    from medins_cli.render.output import emit_json, json_text
     from medins_cli.store.contribute import contribution, contribution_text
     from medins_cli.store.paths import atomic_write
 
@@ -462,9 +462,7 @@ def contribute(
         return
     target = output or Path(f"medins-contribution-{found.region}-{today}.{form}")
     d.check_output(target, force)
-    import json
-
-    text = (json.dumps(payload, ensure_ascii=False, indent=2) + "\n") if form == "json" else contribution_text(payload)
+    text = json_text(payload) if form == "json" else contribution_text(payload)  # as stdout would have it
     try:
         atomic_write(target, text)
     except OSError as exc:
