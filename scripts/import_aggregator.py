@@ -1906,15 +1906,13 @@ def dump(doc: dict[str, Any], header: list[str]) -> str:
 def checked_text(doc: dict[str, Any], header: list[str], name: str) -> str:
     """The file's text in schema 2 (the store's own normalisation and writer, as ``policy migrate``),
     read back with medins' own loader to prove it says what we meant."""
-    from medins_cli.core.policy import policy_from_dict
-    from medins_cli.store.schema import file_document, validate_policy
-    from medins_cli.store.yamlio import load_yaml, policy_text
+    from medins_cli.errors import MedinsError
+    from medins_cli.store.migrate import schema2_text
 
-    normalised = validate_policy(_loaded(doc), name)
-    text = policy_text(file_document(normalised), header)
-    if policy_from_dict(validate_policy(load_yaml(Path(name), text), name)) != policy_from_dict(normalised):
-        raise SystemExit(f"{name}:写出的 YAML 读回来与预期不同(导入脚本的问题)")
-    return text
+    try:
+        return schema2_text(_loaded(doc), Path(name), header)
+    except MedinsError as exc:
+        raise SystemExit(f"{name}:{exc}(导入脚本的问题)") from None
 
 
 def as_plans(doc: Any) -> Any:

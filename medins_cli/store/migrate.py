@@ -10,7 +10,7 @@ normalised policy before anything is written.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from medins_cli.errors import DataError, os_reason, write_failed
 
@@ -24,25 +24,33 @@ class Migrated(NamedTuple):
 def migrated_text(path: Path, text: str) -> str | None:
     """The schema 2 text of a schema 1 file (None when it is schema 2 already). Raises DataError
     when the file does not validate: it is fixed first (``policy validate``), then migrated."""
-    from medins_cli.core.policy import policy_from_dict
-    from medins_cli.store.schema import file_document, validate_policy
-    from medins_cli.store.yamlio import load_yaml, policy_text
+    from medins_cli.store.yamlio import load_yaml
 
     raw = load_yaml(path, text)
     if isinstance(raw, dict) and raw.get("schema") == 2:
         return None
-    try:
-        normalised = validate_policy(raw, str(path))
-    except ValueError as exc:
-        raise DataError(f"{exc};先改正再迁移") from None
     header = []
     for line in text.splitlines():
         if not line.startswith("#"):
             break
         header.append(line)
+    return schema2_text(raw, path, header)
+
+
+def schema2_text(raw: Any, path: Path, header: list[str]) -> str:
+    """``raw`` (a parsed region file, schema 1 or 2) written as schema 2 text after ``header``,
+    and read back to prove it is the same policy (every figure Decimal-equal). DataError when
+    ``raw`` does not validate or the text reads back different (then nothing should be written)."""
+    from medins_cli.core.policy import policy_from_dict
+    from medins_cli.store.schema import file_document, validate_policy
+    from medins_cli.store.yamlio import load_yaml, policy_text
+
+    try:
+        normalised = validate_policy(raw, str(path))
+    except ValueError as exc:
+        raise DataError(f"{exc};先改正再迁移") from None
     new = policy_text(file_document(normalised), header)
     if policy_from_dict(validate_policy(load_yaml(path, new), str(path))) != policy_from_dict(normalised):
-        # a guard: the same policy, every figure Decimal-equal
         raise DataError(f"{path} 迁移后读回来与原文件不同(medins 的问题,请报告):没有写入")
     return new
 
