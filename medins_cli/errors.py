@@ -263,11 +263,49 @@ def set_interrupt_handler(handler: Any) -> None:
     _quiet_exit[:] = [handler]
 
 
-def _ctrl_c_raises(inside: bool) -> None:
-    if _quiet_exit:  # only under entry.main: an in-process caller (tests, a script) keeps its own handling
-        import _signal
+# Packages whose compiled core calls back into Python and cannot take an exception there: pydantic 2.10's
+# Rust core panics (a Rust backtrace on stderr, then a PanicException) when KeyboardInterrupt is raised
+# while it builds its own schema. Ctrl-C that lands under one of them waits until it has returned.
+_NATIVE = frozenset({"pydantic", "pydantic_core"})
+_RETRY = 0.02  # seconds between checks whether the native call has returned
+_pending: list[bool] = []  # a Ctrl-C that came under _NATIVE and is not raised yet
 
-        _signal.signal(_signal.SIGINT, _signal.default_int_handler if inside else _quiet_exit[0])
+
+def _under_native(frame: Any) -> bool:
+    while frame is not None:
+        if str(frame.f_globals.get("__name__", "")).partition(".")[0] in _NATIVE:
+            return True
+        frame = frame.f_back
+    return False
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    """Ctrl-C inside a command body: KeyboardInterrupt where it lands, unless that is under
+    :data:`_NATIVE`; then it is raised on the first check (every :data:`_RETRY` s) after the
+    call has returned, so the command still ends with 已中断 and 130, just a few ms later."""
+    import _signal
+
+    if _under_native(frame):
+        _pending[:] = [True]
+        _signal.signal(_signal.SIGALRM, _interrupt)
+        _signal.setitimer(_signal.ITIMER_REAL, _RETRY)
+        return
+    _pending.clear()
+    raise KeyboardInterrupt
+
+
+def _ctrl_c_raises(inside: bool) -> None:
+    """Inside a command body Ctrl-C raises (:func:`_interrupt`); outside, entry.main's handler
+    ends the run at once. Leaving a body with a Ctrl-C still waiting raises it here."""
+    if not _quiet_exit:  # only under entry.main: an in-process caller (tests, a script) keeps its own handling
+        return
+    import _signal
+
+    _signal.signal(_signal.SIGINT, _interrupt if inside else _quiet_exit[0])
+    if not inside and _pending:
+        _signal.setitimer(_signal.ITIMER_REAL, 0)
+        _pending.clear()
+        raise KeyboardInterrupt
 
 
 # ---- stdout and stderr that cannot be written -------------------------------------------------
