@@ -34,8 +34,17 @@ def _env(tmp_path: Path) -> dict[str, str]:
 
 
 def _medins(tmp_path: Path, *args: str, **kw) -> subprocess.Popen:
+    """medins as a terminal starts it. Ctrl-C is put back to its default first: a test run started in the
+    background (``… &`` in a script) ignores SIGINT, and medins rightly keeps ignoring it then."""
+    then = kw.pop("preexec_fn", None)
+
+    def start() -> None:
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        if then is not None:
+            then()
+
     return subprocess.Popen([sys.executable, "-m", "medins_cli", *args], env=_env(tmp_path), cwd=tmp_path,
-                            stderr=subprocess.PIPE, **kw)
+                            stderr=subprocess.PIPE, preexec_fn=start, **kw)
 
 
 COMMANDS = {
