@@ -15,8 +15,9 @@ from medins_cli.errors import guard
 if TYPE_CHECKING:
     from medins_cli.commands.claims import ClaimArgs
 
-HELP = """医保个人账户:能付什么、钱从哪来、怎么查余额、余额不够怎么办;给出 --amount 时算出一张账单由谁付多少
-(统筹基金、大病保险、个人账户、家庭共济、现金)。
+HELP = """医保个人账户:能付什么、钱从哪来、怎么查余额、余额不够怎么办。
+
+给出 --amount 时算出一张账单由谁付多少(统筹基金、大病保险、个人账户、家庭共济、现金)。
 
 示例:
 

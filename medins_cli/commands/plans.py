@@ -9,12 +9,9 @@ from medins_cli.errors import guard
 
 HELP = """一年的账单分别按职工医保和城乡居民医保算:医保付多少、自己付多少、一年缴多少费、全年一共花多少,哪种更省。
 
-账单文件与 estimate --batch 的格式相同(CSV 或 JSON Lines,见 docs/batch.md):每行一笔,用 date、visit、tier、
-amount、self_pay、partial_self_pay、remote 列;两种参保都按日期先后累计本年的住院次数、封顶线和大病起付线。
+账单文件与 estimate --batch 的格式相同(CSV 或 JSON Lines,见 docs/batch.md):每行一笔,用 date、visit、tier、amount、self_pay、partial_self_pay、remote 列;两种参保都按日期先后累计本年的住院次数、封顶线和大病起付线。
 
-缴费:居民按国家通知的标准(有当地数字的用当地的;--resident-contribution 给出自己的);职工按 月缴费基数 × 费率 × 12
-(--base、--rate,或 --employee-contribution 直接给一年的金额)。灵活就业算个人缴的全部;在职和退休只算你自己缴的部分。
-输出写明哪些数字是国家标准、哪些是你给的。
+缴费:居民按国家通知的标准(有当地数字的用当地的;--resident-contribution 给出自己的);职工按 月缴费基数 × 费率 × 12(--base、--rate,或 --employee-contribution 直接给一年的金额)。灵活就业算个人缴的全部;在职和退休只算你自己缴的部分。输出写明哪些数字是国家标准、哪些是你给的。
 
 示例:
 

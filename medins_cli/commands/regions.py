@@ -8,8 +8,9 @@ from medins_cli.commands import options as o
 from medins_cli.commands.completion import complete_province, complete_regions_confidence
 from medins_cli.errors import guard
 
-HELP = """列出已知地区:省份、政策年度、已有哪些数据(职工/居民 × 住院/门诊/大病)、来源中最弱的可信度,
-以及用的是内置数据还是你自己的文件(用户文件覆盖同名的内置地区)。
+HELP = """列出已知地区,以及每个地区有哪些数据、可信到什么程度。
+
+每行:省份、政策年度、已有哪些数据(职工/居民 × 住院/门诊/大病)、来源中最弱的可信度,以及用的是内置数据还是你自己的文件(用户文件覆盖同名的内置地区)。
 
 示例:
 
