@@ -140,7 +140,31 @@ def readings(policy: Policy, rule: Rule, retired: bool = False) -> tuple[list[li
     return out, settled
 
 
-def _apply(policy: Policy, combo: tuple[Variant, ...]) -> Policy:
+def combinations(options: list[list[Variant]]) -> tuple[list[tuple[Variant, ...]], bool]:
+    """The sets of other readings to try (each figure's choices, the data's own first: left out of a set),
+    and whether they are every combination (at most :data:`_MAX_COMBINATIONS`) or each alternative alone."""
+    count = 1
+    for choices in options:
+        count *= len(choices)
+    if count <= _MAX_COMBINATIONS:
+        combos = [tuple(v for v, choices in zip(combo, options, strict=True) if v is not choices[0])
+                  for combo in itertools.product(*options)]
+        return [c for c in combos if c], True
+    return [(v,) for choices in options for v in choices[1:]], False
+
+
+def spread(ends: list[End], exhaustive: bool, varied: tuple[Variant, ...], settled: tuple[Variant, ...]) -> Range:
+    """The range over ``ends`` (the data's own figures first): each figure's lowest and highest, and the
+    ends where the person pays least and most (on a tie, the one with the fewest other readings)."""
+    low = {f: min(e.figures[f] for e in ends) for f in RANGED}
+    high = {f: max(e.figures[f] for e in ends) for f in RANGED}
+    cheapest = min(ends, key=lambda e: (e.figures["out_of_pocket"], len(e.readings)))
+    dearest = max(ends, key=lambda e: (e.figures["out_of_pocket"], -len(e.readings)))
+    return Range(low, high, cheapest, dearest, exhaustive, varied, settled)
+
+
+def with_readings(policy: Policy, combo: tuple[Variant, ...]) -> Policy:
+    """``policy`` with each figure of ``combo`` read as its source gives it."""
     sections = list(policy.sections)
     for reading in combo:
         i = next(i for i, s in enumerate(sections) if s.position == reading.section)
@@ -159,21 +183,12 @@ class Ranger:
     def __init__(self, policy: Policy, rule: Rule, plan: str, visit: str, tier: str, retired: bool,
                  remote: str | None, day: str | None) -> None:
         options, self.settled = readings(policy, rule, retired)
-        count = 1
-        for choices in options:
-            count *= len(choices)
-        self.exhaustive = count <= _MAX_COMBINATIONS
-        if self.exhaustive:
-            combos = [tuple(v for v, choices in zip(combo, options, strict=True) if v is not choices[0])
-                      for combo in itertools.product(*options)]
-        else:
-            combos = [(v,) for choices in options for v in choices[1:]]
+        combos, self.exhaustive = combinations(options)
         self.variants: list[tuple[tuple[Variant, ...], Rule]] = []
         for combo in combos:
-            if not combo:
-                continue
             try:
-                self.variants.append((combo, prepare(_apply(policy, combo), plan, visit, tier, retired, remote, day)))
+                self.variants.append((combo, prepare(with_readings(policy, combo), plan, visit, tier, retired,
+                                                     remote, day)))
             except ValueError:
                 continue  # a reading the data cannot be estimated with (a tier it lacks …)
         self.varied = tuple(v for choices in options for v in choices[1:])
@@ -189,11 +204,7 @@ class Ranger:
             out = rule.pay(bill, year)
             ci = out.paid[rule.ci_at].amount if rule.ci_at >= 0 else Decimal(0)
             ends.append(End(_figures(total, out, ci), combo))
-        low = {f: min(e.figures[f] for e in ends) for f in RANGED}
-        high = {f: max(e.figures[f] for e in ends) for f in RANGED}
-        cheapest = min(ends, key=lambda e: (e.figures["out_of_pocket"], len(e.readings)))
-        dearest = max(ends, key=lambda e: (e.figures["out_of_pocket"], -len(e.readings)))
-        return Range(low, high, cheapest, dearest, self.exhaustive, self.varied, tuple(self.settled))
+        return spread(ends, self.exhaustive, self.varied, tuple(self.settled))
 
 
 def _figures(total: Decimal, out: Outcome, ci: Decimal) -> dict[str, Decimal]:
