@@ -154,3 +154,84 @@ def test_da_e_read_on_the_burden_starts_at_the_basic_cap(run, tmp_path):
     # on the burden 300000: 100000–150000 × 80 % = 40000, 150000–300000 × 90 % = 135000: 175000
     assert big["range"]["critical_illness_pay"] == [175000, 241600]
     assert big["range"]["out_of_pocket"] == [58400, 125000]
+
+
+# ---- a year of bills: medins plans ---------------------------------------------------------------
+# The same 职工 figures, and a 居民 table nobody disputes: 住院 三级 起付 1000, 70 %, 封顶 100000.
+RESIDENT = """  - plan: resident
+    kind: inpatient
+    effective: 2026-01-01
+    tiers:
+      "3": {deductible: 1000, ratio: 0.7}
+    annual_cap: 100000
+    source: agg
+"""
+YEAR = "date,tier,amount\n2026-06-01,3,100000\n2026-03-01,3,10000\n"  # paid in date order: 10000 first
+# 职工, the data's figures (80 %, 大额 on the year's burden above 50000):
+#   10000: (10000 − 1000) × 80 % = 7200, the person 2800 (burden 2800)
+#   100000: (100000 − 1000) × 80 % = 79200, capped at 50000 − 7200 = 42800; burden 57200, the year's 60000:
+#           大额 (60000 − 50000) × 90 % = 9000; the person 57200 − 9000 = 48200.   Year: 2800 + 48200 = 51000
+# 职工, the page's 75 %: 6750 / 3250; then 43250 (capped), burden 56750, the year's 60000 → 大额 9000, the
+#           person 47750.   Year: 3250 + 47750 = 51000 (the cap binds either way)
+# 职工, 大额 above the cap (80 %): the second bill's fund reaches the remaining 42800 at X = 1000 + 42800 ÷ 80 % = 54500,
+#           大额 (100000 − 54500) × 90 % = 40950, the person 100000 − 42800 − 40950 = 16250.   Year: 2800 + 16250 = 19050
+# 职工, above the cap at 75 %: X = 1000 + 43250 ÷ 75 % = 58666.67 (exactly 58666⅔), 大额 41333⅓ × 90 % = 37200, the
+#           person 100000 − 43250 − 37200 = 19550.   Year: 3250 + 19550 = 22800 (between the ends)
+# 居民: 9000 × 70 % = 6300, the person 3700; 99000 × 70 % = 69300, the person 30700.   Year: 34400
+# Contributions 5000 (职工) and 400 (居民): 职工 56000 (24050–56000), 居民 34800.
+
+
+def _year(tmp_path, text=POLICY + RESIDENT, bills=YEAR):
+    (tmp_path / "year.csv").write_text(bills, encoding="utf-8")
+    return ["plans", "--policy-file", _file(tmp_path, text), "--bills", str(tmp_path / "year.csv")]
+
+
+def test_a_year_is_paid_again_with_each_reading(run, tmp_path):
+    data = run.json(*_year(tmp_path), "--employee-contribution", "5000", "--resident-contribution", "400")
+    emp, res = data["plans"]
+    assert (emp["person_pays"], emp["critical_illness_pay"], emp["total_cost"]) == (51000, 9000, 56000)
+    span = emp["range"]
+    assert span["person_pays"] == [19050, 51000] and span["total_cost"] == [24050, 56000]
+    assert span["insurance_pays"] == [59000, 90950]  # 110000 − the person's part at each end
+    assert span["fund_pay"] == [50000, 50000] and span["critical_illness_pay"] == [9000, 40950]
+    assert [(r["figure"], r["value"]) for r in span["cheapest"]] == [("mode", "above_cap")]
+    assert span["dearest"] == [] and span["exhaustive"] is True
+    assert "range" not in res and res["total_cost"] == 34800
+
+
+def test_a_verdict_that_another_reading_could_turn_says_so(run, tmp_path):
+    data = run.json(*_year(tmp_path), "--employee-contribution", "5000", "--resident-contribution", "400")
+    assert data["cheaper"] == "resident" and data["difference"] == 21200  # 56000 − 34800 at the data's figures
+    assert data["verdict_firm"] is False  # 职工 at 24050 would be cheaper
+    assert data["warnings"][0] == ("来源说法不一,这个结论不一定成立:按其他来源的数字,职工医保 24,050.00–56,000.00 元、"
+                                   "城乡居民医保 34,800.00 元;职工医保可能一样或更省")
+    assert any(w.startswith("职工医保全年:来源说法不一:个人负担在 19,050.00 到 51,000.00 元之间") for w in data["warnings"])
+    assert {s["id"] for s in data["sources"]} >= {"agg", "page"}  # the other reading's source is listed
+
+
+def test_a_verdict_that_holds_at_every_reading_is_firm(run, tmp_path):
+    # 居民 pays 30000 a year: 64400, above 职工's dearest end (51000 + 0)
+    data = run.json(*_year(tmp_path), "--employee-contribution", "0", "--resident-contribution", "30000")
+    assert data["cheaper"] == "employee" and data["verdict_firm"] is True
+    assert not any("结论不一定成立" in w for w in data["warnings"])
+    assert data["plans"][0]["range"]["total_cost"] == [19050, 51000]
+
+
+def test_no_year_range_where_no_figure_it_uses_is_in_doubt(run, tmp_path):
+    text = POLICY.replace("{value: 0.8, alternatives: [{value: 0.75, source: page, note: 网页的说法}]}", "0.8") + RESIDENT
+    # one 10000 bill: 7200 from the fund, far from its cap, so the 大额 reading changes nothing
+    data = run.json(*_year(tmp_path, text, "date,tier,amount\n2026-03-01,3,10000\n"),
+                    "--employee-contribution", "5000", "--resident-contribution", "400")
+    assert all("range" not in p for p in data["plans"]) and data["verdict_firm"] is True
+    assert data["plans"][0]["person_pays"] == 2800
+
+
+def test_the_plans_table_and_plain_show_the_year_range(run, tmp_path):
+    args = [*_year(tmp_path), "--employee-contribution", "5000", "--resident-contribution", "400"]
+    table = run(*args, "-f", "table").stdout
+    assert "范围 19,050.00–51,000.00" in table and "范围 24,050.00–56,000.00" in table
+    assert "结论不一定成立" in "".join(table.split())
+    plain = run(*args, "-f", "plain").stdout
+    assert "employee.range.person_pays: 19050.00–51000.00" in plain
+    assert "employee.range.total_cost: 24050.00–56000.00" in plain and "resident.range" not in plain
+    assert "verdict_firm: false" in plain

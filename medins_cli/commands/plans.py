@@ -56,7 +56,7 @@ def plans(
     from medins_cli.commands.env import Env
     from medins_cli.core import contribution
     from medins_cli.core.money import parse_amount, parse_ratio
-    from medins_cli.core.plans import plan_year, verdict
+    from medins_cli.core.plans import plan_year, verdict, year_range
     from medins_cli.render import plans as present
     from medins_cli.render.output import console, emit_json, emit_lines, emit_plain_mapping, resolve_format
     from medins_cli.store import bills as year_file
@@ -97,19 +97,21 @@ def plans(
         from medins_cli.errors import DataError
 
         raise DataError(f"两种参保都算不了:{years[0].error}")
-    result = verdict(years)
+    ranges = {y.plan: year_range(policy, y, items, retired=retired) for y in years}
+    result = verdict(years, ranges)
     warnings = list(args.notes)
     if data.ignored:
         notes.append(f"账单文件的 {'、'.join(data.ignored)} 列没有用:plans 两种参保都算,本年累计按账单先后自己计")
     if form == "json":
-        emit_json(present.payload(policy, book.book, the_year, who, retired, years, result, warnings, notes))
+        emit_json(present.payload(policy, book.book, the_year, who, retired, years, ranges, result, warnings, notes))
     elif form == "plain":
-        emit_plain_mapping(present.plain(present.payload(policy, book.book, the_year, who, retired, years, result,
-                                                         warnings, notes)))
+        emit_plain_mapping(present.plain(present.payload(policy, book.book, the_year, who, retired, years, ranges,
+                                                         result, warnings, notes)))
         if explain:
             emit_lines(present.plain_explain(years))
     else:
-        present.render(console(), policy, book.book, the_year, who, years, result, warnings, notes, explain=explain)
+        present.render(console(), policy, book.book, the_year, who, years, ranges, result, warnings, notes,
+                       explain=explain)
 
 
 def _bills(data: Any, policy: Any, tier_default: Optional[str]) -> tuple[list[Any], int, list[str]]:

@@ -8,13 +8,16 @@ threshold); the year then costs the person what the bills leave to them plus the
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Iterable, NamedTuple
+from typing import TYPE_CHECKING, Iterable, Mapping, NamedTuple
 
 from medins_cli.core.contribution import Contribution
 from medins_cli.core.engine import check_bill, prepare
 from medins_cli.core.errors import ClaimError, CoreError
 from medins_cli.core.model import FIRST, Bill, Policy
 from medins_cli.core.money import ZERO
+
+if TYPE_CHECKING:
+    from medins_cli.core.ranges import Range, Variant
 
 
 class YearBill(NamedTuple):
@@ -104,15 +107,52 @@ def plan_year(policy: Policy, plan: str, bills: Iterable[YearBill], contribution
                     tuple(dict.fromkeys(warnings)), tuple(dict.fromkeys(notes)), tuple(dict.fromkeys(sources)))
 
 
+def year_range(policy: Policy, year: PlanYear, bills: Iterable[YearBill], *, retired: bool = False) -> Range | None:
+    """The range of a plan's year over what other sources say of the figures its bills use: the whole
+    year paid again with each set of other readings (:func:`medins_cli.core.ranges.combinations`), so
+    the year so far, the caps and the 大病 threshold follow each reading. None: no figure is in doubt."""
+    if year.error is not None or not any(s.figures for s in policy.sections):
+        return None
+    from medins_cli.core.ranges import End, combinations, readings, spread, with_readings
+
+    bills = tuple(bills)
+    retiree = retired and year.plan == "employee"
+    options: dict[tuple[int, str], list[Variant]] = {}
+    settled: dict[tuple[int, str], Variant] = {}
+    for key in dict.fromkeys((b.visit, b.tier, b.remote, b.date) for b in bills):
+        found, mine = readings(policy, prepare(policy, year.plan, key[0], key[1], retiree, key[2], key[3]), retiree)
+        for choices in found:
+            options.setdefault((choices[0].section, choices[0].path), choices)
+        settled.update(((v.section, v.path), v) for v in mine)
+    combos, exhaustive = combinations(list(options.values()))
+    ends = [End(_year_figures(year), ())]
+    for combo in combos:
+        other = plan_year(with_readings(policy, combo), year.plan, bills, year.contribution, retired=retired)
+        if other.error is None:
+            ends.append(End(_year_figures(other), combo))
+    if len(ends) == 1 and not settled:
+        return None
+    varied = tuple(v for choices in options.values() for v in choices[1:])
+    return spread(ends, exhaustive, varied, tuple(settled.values()))
+
+
+def _year_figures(year: PlanYear) -> dict[str, Decimal]:
+    return {"fund_pay": year.fund_pay, "critical_illness_pay": year.critical_illness_pay,
+            "out_of_pocket": year.out_of_pocket}
+
+
 class Verdict(NamedTuple):
     cheaper: str | None  # employee | resident | None (same, or not comparable)
     difference: Decimal | None
     compared: str  # total_cost | out_of_pocket | none
     why: str
+    firm: bool = True  # False: by other sources' figures the other plan may cost as little or less
+    doubt: str | None = None  # why it is not firm, in words
 
 
-def verdict(years: Iterable[PlanYear]) -> Verdict:
-    """Which plan costs the person less this year, on what it could compare, and in words."""
+def verdict(years: Iterable[PlanYear], ranges: Mapping[str, Range | None] | None = None) -> Verdict:
+    """Which plan costs the person less this year, on what it could compare, and in words; with
+    ``ranges`` (by plan, :func:`year_range`), whether that still holds at every source's figures."""
     from medins_cli.core.names import PLANS
 
     ok = [y for y in years if y.error is None]
@@ -126,8 +166,27 @@ def verdict(years: Iterable[PlanYear]) -> Verdict:
         key, left, right = "out_of_pocket", a.out_of_pocket, b.out_of_pocket
         missing = "、".join(PLANS[y.plan] for y in (a, b) if y.contribution.amount is None)
         what = f"看病的个人负担(不知道{missing}的缴费,没有计入缴费)"
+    ends = {y.plan: _compared_ends(y, (ranges or {}).get(y.plan), key) for y in (a, b)}
+    spans = "、".join(f"{PLANS[p]} {lo:,.2f}–{hi:,.2f} 元" if lo != hi else f"{PLANS[p]} {lo:,.2f} 元"
+                     for p, (lo, hi) in ends.items())
     if left == right:
-        return Verdict(None, ZERO, key, f"按{what},两种一样")
+        firm = all(lo == hi for lo, hi in ends.values())
+        doubt = None if firm else f"来源说法不一,按其他来源的数字两种不一定一样:{spans}"
+        return Verdict(None, ZERO, key, f"按{what},两种一样", firm, doubt)
     cheap, dear = (a, b) if left < right else (b, a)
     diff = abs(left - right)
-    return Verdict(cheap.plan, diff, key, f"按{what},{PLANS[cheap.plan]}比{PLANS[dear.plan]}少 {diff:,.2f} 元")
+    why = f"按{what},{PLANS[cheap.plan]}比{PLANS[dear.plan]}少 {diff:,.2f} 元"
+    if ends[cheap.plan][1] < ends[dear.plan][0]:
+        return Verdict(cheap.plan, diff, key, why)
+    doubt = (f"来源说法不一,这个结论不一定成立:按其他来源的数字,{spans};"
+             f"{PLANS[dear.plan]}可能一样或更省")
+    return Verdict(cheap.plan, diff, key, why, False, doubt)
+
+
+def _compared_ends(year: PlanYear, span: Range | None, key: str) -> tuple[Decimal, Decimal]:
+    """The lowest and highest of the compared figure (the person's part, plus the contribution when
+    the verdict counts it) over the range; the point figure at both ends when nothing is in doubt."""
+    extra = year.contribution.amount if key == "total_cost" and year.contribution.amount is not None else ZERO
+    if span is None:
+        return year.out_of_pocket + extra, year.out_of_pocket + extra
+    return span.low["out_of_pocket"] + extra, span.high["out_of_pocket"] + extra

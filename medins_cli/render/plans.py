@@ -4,12 +4,14 @@ JSON payloads, plain lines and the Rich views."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 from medins_cli.core.contribution import BASIS_WORDS, STATUSES, Contribution
 from medins_cli.core.model import Breakdown, Claim, Policy
+from medins_cli.core.money import ZERO
 from medins_cli.core.names import PLANS, TIERS
 from medins_cli.core.plans import PlanYear, Verdict
+from medins_cli.core.ranges import Range
 from medins_cli.core.sourced import Book
 from medins_cli.render.output import money, plain_sources
 from medins_cli.render.rules import (
@@ -37,8 +39,54 @@ def _contribution_ids(years: Sequence[PlanYear]) -> list[str]:
     return [s for y in years for s in y.contribution.sources]
 
 
+Ranges = Mapping[str, "Range | None"]
+
+
+def _span(ranges: Ranges, y: PlanYear) -> Range | None:
+    """The plan's range when another source's reading changes a figure of its year."""
+    from medins_cli.render.estimate import shows_range
+
+    span = ranges.get(y.plan)
+    return span if shows_range(span) else None
+
+
+def _ends(y: PlanYear, span: Range) -> dict[str, tuple[Decimal, Decimal] | None]:
+    """[lowest, highest] of the year's figures as ``payload`` names them (the insurance's low end is
+    where the person pays most: the bills' total is theirs together)."""
+    total = sum((b.total for b in y.bills), ZERO)
+    lo, hi = span.low["out_of_pocket"], span.high["out_of_pocket"]
+    paid = y.contribution.amount
+    return {"insurance_pays": (total - hi, total - lo), "person_pays": (lo, hi),
+            "fund_pay": (span.low["fund_pay"], span.high["fund_pay"]),
+            "critical_illness_pay": (span.low["critical_illness_pay"], span.high["critical_illness_pay"]),
+            "total_cost": None if paid is None else (lo + paid, hi + paid)}
+
+
+def range_payload(y: PlanYear, span: Range) -> dict[str, Any]:
+    """A plan's ``range``: its year's figures at their lowest and highest over what the sources say,
+    and the readings behind the year where the person pays least and most."""
+    from medins_cli.render.estimate import range_payload as bill_range
+
+    whys = bill_range(span)
+    return {**{k: None if v is None else list(v) for k, v in _ends(y, span).items()},
+            "cheapest": whys["cheapest"], "dearest": whys["dearest"], "exhaustive": whys["exhaustive"]}
+
+
+def _range_ids(years: Sequence[PlanYear], ranges: Ranges) -> list[str]:
+    """The sources of the other readings the ranges show."""
+    return [v.source for y in years if (span := _span(ranges, y)) is not None for v in span.varied]
+
+
+def range_lines(policy: Policy, years: Sequence[PlanYear], ranges: Ranges) -> list[str]:
+    """Each ranged plan's two ends in words: what the person pays over the year, and whose figures."""
+    from medins_cli.render.estimate import range_lines as bill_lines
+
+    return [f"{PLANS[y.plan]}全年:{line}" for y in years if (span := _span(ranges, y)) is not None
+            for line in bill_lines(policy, span)]
+
+
 def payload(policy: Policy, book: Book, year: int, status: str, retired: bool, years: Sequence[PlanYear],
-            verdict: Verdict, warnings: Sequence[str], notes: Sequence[str]) -> dict[str, Any]:
+            ranges: Ranges, verdict: Verdict, warnings: Sequence[str], notes: Sequence[str]) -> dict[str, Any]:
     """The JSON contract of ``medins plans --format json``."""
     from medins_cli.render.estimate import data_file, disclaimer, sources_payload, worded
 
@@ -55,7 +103,7 @@ def payload(policy: Policy, book: Book, year: int, status: str, retired: bool, y
                                "critical_illness_pay": hit.critical_illness_pay, "out_of_pocket": hit.out_of_pocket,
                                "bound": hit.bound}
         rows.append(row)
-    plan_ids = [s for y in years for s in y.sources]
+    plan_ids = [s for y in years for s in y.sources] + _range_ids(years, ranges)
     return {
         "region": policy.region.name, "province": policy.region.province, "year": year,
         "bills": len(lines), "status": status, "retired": retired,
@@ -67,14 +115,16 @@ def payload(policy: Policy, book: Book, year: int, status: str, retired: bool, y
             "contribution": contribution_payload(y.contribution),
             "total_cost": y.total_cost, "bound": y.bound, "error": y.error,
             "warnings": worded(y.warnings), "notes": list(y.notes),
+            **({"range": range_payload(y, span)} if (span := _span(ranges, y)) is not None else {}),
         } for y in years],
         "cheaper": verdict.cheaper, "difference": verdict.difference, "compared": verdict.compared,
-        "verdict": verdict.why,
+        "verdict": verdict.why, "verdict_firm": verdict.firm,
         "rows": rows,
         "data_file": data_file(policy),
         "sources": sources_payload(policy, plan_ids),
         "rule_sources": rule_sources_payload(book.sources, _contribution_ids(years)),
-        "warnings": [*honesty(book.sources, _contribution_ids(years)), *warnings],
+        "warnings": [*honesty(book.sources, _contribution_ids(years)), *([verdict.doubt] if verdict.doubt else []),
+                     *range_lines(policy, years, ranges), *warnings],
         "notes": list(notes),
         "disclaimer": disclaimer(policy),
     }
@@ -93,7 +143,11 @@ def plain(data: dict[str, Any]) -> dict[str, Any]:
         out[f"{key}.total_cost"] = p["total_cost"]
         out[f"{key}.bound"] = p["bound"]
         out[f"{key}.error"] = p["error"]
-    for k in ("cheaper", "difference", "compared", "verdict"):
+        for field in ("insurance_pays", "person_pays", "total_cost"):
+            if p.get("range") and p["range"][field] is not None:
+                low, high = p["range"][field]
+                out[f"{key}.range.{field}"] = f"{low:.2f}–{high:.2f}"
+    for k in ("cheaper", "difference", "compared", "verdict", "verdict_firm"):
         out[k] = data[k]
     out["sources"] = plain_sources(data["sources"])
     out["rule_sources"] = plain_sources(data["rule_sources"])
@@ -126,8 +180,8 @@ def _cell(value: Decimal | None, bound: str | None = None, prefix: str = "") -> 
             else "") + money(value)
 
 
-def render(con: Any, policy: Policy, book: Book, year: int, status: str, years: Sequence[PlanYear], verdict: Verdict,
-           warnings: Sequence[str], notes: Sequence[str], *, explain: bool) -> None:
+def render(con: Any, policy: Policy, book: Book, year: int, status: str, years: Sequence[PlanYear], ranges: Ranges,
+           verdict: Verdict, warnings: Sequence[str], notes: Sequence[str], *, explain: bool) -> None:
     from rich.table import Table
     from rich.text import Text
 
@@ -141,7 +195,7 @@ def render(con: Any, policy: Policy, book: Book, year: int, status: str, years: 
         render_sources as render_policy_sources,
     )
 
-    plan_ids = list(dict.fromkeys(s for y in years for s in y.sources))
+    plan_ids = list(dict.fromkeys([*(s for y in years for s in y.sources), *_range_ids(years, ranges)]))
     render_caveat(con, policy, plan_ids)
     count = len({b.line for y in years for b in y.bills})
     table = Table(title=f"{policy.region.name} · {year} 年 · {count} 笔账单:两种参保一年花多少", title_justify="left",
@@ -154,12 +208,20 @@ def render(con: Any, policy: Policy, book: Book, year: int, status: str, years: 
     def row(label: str, cells: list[str], style: str = "") -> None:
         table.add_row(Text(label, style=style), *(Text(c, style=style) for c in cells))
 
-    row("医保支付(统筹 + 大病/大额)", [_cell(None if y.error else y.insurance, y.bound, "insurance") for y in years])
-    row("看病的个人负担", [_cell(None if y.error else y.out_of_pocket, y.bound, "person") for y in years])
+    def spanned(y: PlanYear, field: str, cell: str) -> str:
+        """The cell, and under it the range where sources disagree."""
+        span = _span(ranges, y)
+        ends = None if span is None else _ends(y, span)[field]
+        return cell if ends is None or ends[0] == ends[1] else f"{cell}\n范围 {money(ends[0])}–{money(ends[1])}"
+
+    row("医保支付(统筹 + 大病/大额)", [spanned(y, "insurance_pays", _cell(None if y.error else y.insurance, y.bound,
+                                                                           "insurance")) for y in years])
+    row("看病的个人负担", [spanned(y, "person_pays", _cell(None if y.error else y.out_of_pocket, y.bound, "person"))
+                       for y in years])
     row("一年的缴费", [_cell(y.contribution.amount) for y in years])
-    row("全年总花费", [_cell(y.total_cost) for y in years], "bold")
+    row("全年总花费", [spanned(y, "total_cost", _cell(y.total_cost)) for y in years], "bold")
     con.print(table)
-    if ok and verdict.cheaper:
+    if ok and verdict.cheaper and verdict.firm:
         con.print(Text(verdict.why, style="bold green"), soft_wrap=True)
     else:
         con.print(Text(verdict.why, style="bold"), soft_wrap=True)
@@ -167,7 +229,8 @@ def render(con: Any, policy: Policy, book: Book, year: int, status: str, years: 
     errors = [f"{PLANS[y.plan]}:{y.error}" for y in years if y.error]
     contribution_warnings = [w for y in years for w in words(y.contribution.warnings)]
     contribution_notes = [n for y in years for n in words(y.contribution.notes)]
-    render_lines(con, [*errors, *honesty(book.sources, _contribution_ids(years)), *contribution_warnings,
+    render_lines(con, [*errors, *([verdict.doubt] if verdict.doubt else []), *range_lines(policy, years, ranges),
+                       *honesty(book.sources, _contribution_ids(years)), *contribution_warnings,
                        *worded(dict.fromkeys(w for y in years for w in y.warnings)), *warnings],
                  [*said, *contribution_notes, *notes])
     if explain:
