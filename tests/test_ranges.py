@@ -205,7 +205,6 @@ def test_a_verdict_that_another_reading_could_turn_says_so(run, tmp_path):
     assert data["verdict_firm"] is False  # 职工 at 24050 would be cheaper
     assert data["warnings"][0] == ("来源说法不一,这个结论不一定成立:按其他来源的数字,职工医保 24,050.00–56,000.00 元、"
                                    "城乡居民医保 34,800.00 元;职工医保可能一样或更省")
-    assert any(w.startswith("职工医保全年:来源说法不一:个人负担在 19,050.00 到 51,000.00 元之间") for w in data["warnings"])
     assert {s["id"] for s in data["sources"]} >= {"agg", "page"}  # the other reading's source is listed
 
 
@@ -230,8 +229,42 @@ def test_the_plans_table_and_plain_show_the_year_range(run, tmp_path):
     args = [*_year(tmp_path), "--employee-contribution", "5000", "--resident-contribution", "400"]
     table = run(*args, "-f", "table").stdout
     assert "范围 19,050.00–51,000.00" in table and "范围 24,050.00–56,000.00" in table
-    assert "结论不一定成立" in "".join(table.split())
+    flat = "".join(table.split())
+    assert "结论不一定成立" in flat
+    assert "职工医保全年:来源说法不一:个人负担在19,050.00到51,000.00元之间。最少19,050.00:mode按「聚合表」(未核实)写作" in flat
     plain = run(*args, "-f", "plain").stdout
     assert "employee.range.person_pays: 19050.00–51000.00" in plain
     assert "employee.range.total_cost: 24050.00–56000.00" in plain and "resident.range" not in plain
     assert "verdict_firm: false" in plain
+
+
+# ---- one bill compared: estimate --compare tiers|plans ---------------------------------------------
+
+
+def test_compare_plans_gives_each_plan_its_range(run, tmp_path):
+    args = ["estimate", "--policy-file", _file(tmp_path, POLICY + RESIDENT), "--tier", "3", "--amount", "10000",
+            "--compare", "plans"]
+    emp, res = run.json(*args)["rows"]
+    # 职工 as in test_a_ratio_in_doubt_gives_a_range; 居民 9000 × 70 % = 6300 has no figure in doubt
+    assert emp["range"]["out_of_pocket"] == [2800, 3250] and emp["range"]["fund_pay"] == [6750, 7200]
+    assert "range" not in res and res["out_of_pocket"] == 3700
+    rows = list(csv.DictReader(io.StringIO(run(*args, "-f", "csv").stdout)))
+    assert [(r["out_of_pocket_low"], r["out_of_pocket_high"]) for r in rows] == [("2800.00", "3250.00"),
+                                                                                ("3700.00", "3700.00")]
+    flat = "".join(run(*args, "-f", "table").stdout.split())
+    assert "职工医保:来源说法不一:个人负担在2,800.00到3,250.00元之间" in flat and "某网页[未核实]" in flat
+
+
+def test_compare_tiers_gives_each_tier_its_range(run, tmp_path):
+    text = POLICY.replace('      "3": {deductible: 1000,', '      "2": {deductible: 500, ratio: 0.85}\n'
+                                                              '      "3": {deductible: 1000,')
+    data = run.json("estimate", "--policy-file", _file(tmp_path, text), *EMP, "--amount", "10000", "--compare", "tiers")
+    two, three = data["rows"]
+    assert (two["tier"], two["out_of_pocket"]) == ("2", 1925) and "range" not in two  # 500 + 9500 × 15 % = 1925
+    assert three["range"]["out_of_pocket"] == [2800, 3250]
+    assert {s["id"] for s in data["sources"]} == {"agg", "page"}
+
+
+def test_compare_without_a_figure_in_doubt_has_no_range_columns(run):
+    out = run("estimate", "-r", "绵阳", "--tier", "3", "--amount", "8000", "--compare", "tiers", "-f", "csv").stdout
+    assert "_low" not in out.splitlines()[0]

@@ -124,7 +124,7 @@ def payload(policy: Policy, book: Book, year: int, status: str, retired: bool, y
         "sources": sources_payload(policy, plan_ids),
         "rule_sources": rule_sources_payload(book.sources, _contribution_ids(years)),
         "warnings": [*honesty(book.sources, _contribution_ids(years)), *([verdict.doubt] if verdict.doubt else []),
-                     *range_lines(policy, years, ranges), *warnings],
+                     *warnings],
         "notes": list(notes),
         "disclaimer": disclaimer(policy),
     }
@@ -229,10 +229,10 @@ def render(con: Any, policy: Policy, book: Book, year: int, status: str, years: 
     errors = [f"{PLANS[y.plan]}:{y.error}" for y in years if y.error]
     contribution_warnings = [w for y in years for w in words(y.contribution.warnings)]
     contribution_notes = [n for y in years for n in words(y.contribution.notes)]
-    render_lines(con, [*errors, *([verdict.doubt] if verdict.doubt else []), *range_lines(policy, years, ranges),
+    render_lines(con, [*errors, *([verdict.doubt] if verdict.doubt else []),
                        *honesty(book.sources, _contribution_ids(years)), *contribution_warnings,
                        *worded(dict.fromkeys(w for y in years for w in y.warnings)), *warnings],
-                 [*said, *contribution_notes, *notes])
+                 [*range_lines(policy, years, ranges), *said, *contribution_notes, *notes])
     if explain:
         bills = Table(title="每笔账单", title_justify="left", header_style="bold")
         bills.add_column("行", justify="right")

@@ -148,17 +148,49 @@ def _compare(policy, claim, year, form: str, args, minimum: str | None) -> None:
         results.append((tier, compute(policy, one, year, explain=False)))
     if not results:
         raise UsageError("该地数据没有可比较的医院等级")
+    from medins_cli.core.names import TIERS
+
     source_ids, warnings, notes = _compared(policy, [b for _, b in results], args, minimum)
     rows = [{"tier": t, **present.breakdown_fields(b), "ratio": b.ratio_note, "bound": b.bound} for t, b in results]
+    said, others = _ranged(policy, year, rows, [(TIERS[t], claim._replace(tier=t)) for t, _ in results], form)
+    source_ids = list(dict.fromkeys([*source_ids, *others]))
     if form == "json":
         emit_json(_compare_payload(policy, args, "tiers", {"plan": claim.plan, "visit": claim.visit}, rows,
                                    source_ids, warnings, notes))
         return
     if form in ("plain", "csv"):
         emit_rows(rows, form)
-        _said_after_rows(warnings, notes, present.disclaimer(policy))
+        _said_after_rows(warnings, [*said, *notes], present.disclaimer(policy))
         return
-    present.render_compare(console(), policy, claim, results, warnings, source_ids, notes)
+    present.render_compare(console(), policy, claim, results, warnings, source_ids, [*said, *notes])
+
+
+def _ranged(policy, year, rows: list, claims: list, form: str) -> tuple[list[str], list[str]]:  # type: ignore[no-untyped-def, type-arg]
+    """Each compared bill's range where sources disagree (as ``estimate`` gives it): a JSON row gets
+    ``range``; plain and CSV rows get the batch's ``*_low`` / ``*_high`` columns (every row, once any
+    row has a range). Returns the ranges in words, each named by its row (``claims``: (name, claim),
+    the claim None for a row that could not be estimated), and the other readings' sources."""
+    from medins_cli.render import estimate as present
+
+    if not any(s.figures for s in policy.sections):
+        return [], []
+    from medins_cli.core.ranges import estimate_range
+
+    spans = [None if c is None else estimate_range(policy, c, year) for _, c in claims]
+    if not any(present.shows_range(s) for s in spans):
+        return [], []
+    for row, span in zip(rows, spans, strict=True):
+        if form == "json":
+            if present.shows_range(span):
+                row["range"] = present.range_payload(span)
+            continue
+        for field in present.RANGE_FIELDS:
+            point = row.get(field)
+            row[f"{field}_low"] = span.low[field] if span is not None else point
+            row[f"{field}_high"] = span.high[field] if span is not None else point
+    said = [f"{name}:{line}" for (name, _), span in zip(claims, spans, strict=True)
+            for line in present.range_lines(policy, span)]
+    return said, [v.source for s in spans if present.shows_range(s) for v in s.varied]  # type: ignore[union-attr]
 
 
 def _compared(policy, breakdowns, args, minimum):  # type: ignore[no-untyped-def]
@@ -236,6 +268,11 @@ def _compare_plans(policy, claim, year, form: str, args, minimum: str | None) ->
         raise MedinsError(f"{policy.region.name}的数据两种参保都算不了:{results[0][1]}")
     source_ids, warnings, notes = _compared(policy, done, args, minimum)
     rows = plans_view.compare_rows(results)
+    claims = [(PLANS[plan], None if isinstance(b, str) else claim._replace(plan=plan, retired=claim.retired
+                                                                             and plan == "employee"))
+              for plan, b in results]
+    said, others = _ranged(policy, year, rows, claims, form)
+    source_ids = list(dict.fromkeys([*source_ids, *others]))
     if form == "json":
         emit_json(_compare_payload(policy, args, "plans",
                                    {"visit": claim.visit, "tier": claim.tier, "retired": claim.retired}, rows,
@@ -246,6 +283,6 @@ def _compare_plans(policy, claim, year, form: str, args, minimum: str | None) ->
         for plan, b in results:
             if isinstance(b, str):
                 note(f"提示:{PLANS[plan]}:{b}")
-        _said_after_rows(warnings, notes, present.disclaimer(policy))
+        _said_after_rows(warnings, [*said, *notes], present.disclaimer(policy))
         return
-    plans_view.render_compare(console(), policy, claim, results, warnings, source_ids, notes)
+    plans_view.render_compare(console(), policy, claim, results, warnings, source_ids, [*said, *notes])
