@@ -285,7 +285,7 @@ def _interrupt(signum: int, frame: Any) -> None:
     call has returned, so the command still ends with 已中断 and 130, just a few ms later."""
     import _signal
 
-    if _under_native(frame):
+    if _under_native(frame) and hasattr(_signal, "setitimer"):  # no interval timer (Windows): raise it here
         _pending[:] = [True]
         _signal.signal(_signal.SIGALRM, _interrupt)
         _signal.setitimer(_signal.ITIMER_REAL, _RETRY)
