@@ -236,6 +236,20 @@ def test_the_plans_table_and_plain_show_the_year_range(run, tmp_path):
     assert "employee.range.person_pays: 19050.00–51000.00" in plain
     assert "employee.range.total_cost: 24050.00–56000.00" in plain and "resident.range" not in plain
     assert "verdict_firm: false" in plain
+    explained = run(*args, "-f", "plain", "--explain").stdout.splitlines()
+    assert any(line.startswith("range.1: 职工医保全年:来源说法不一:个人负担在 19,050.00 到 51,000.00 元之间")
+               for line in explained)
+
+
+def test_a_figure_the_persons_slip_gave_is_not_ranged_over_the_year(run, tmp_path):
+    text = POLICY.replace("{id: agg, title: 聚合表, confidence: unverified}",
+                          "{id: agg, title: 聚合表, confidence: unverified}\n"
+                          "  - {id: slip-2026-03-02, title: 本人结算单 2026-03-02, confidence: observed}").replace(
+        "{value: 0.8, alternatives:", "{value: 0.8, source: slip-2026-03-02, alternatives:") + RESIDENT
+    data = run.json(*_year(tmp_path, text, "date,tier,amount\n2026-03-01,3,10000\n"),
+                    "--employee-contribution", "5000", "--resident-contribution", "400")
+    assert "range" not in data["plans"][0] and data["plans"][0]["person_pays"] == 2800  # 80 %, the slip's
+    assert "职工医保:tiers.3.ratio 来自本人结算单(来源 slip-2026-03-02),没有按其他来源的说法列出范围" in data["notes"]
 
 
 # ---- one bill compared: estimate --compare tiers|plans ---------------------------------------------

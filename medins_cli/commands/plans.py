@@ -109,6 +109,7 @@ def plans(
                                                          result, warnings, notes)))
         if explain:
             emit_lines(present.plain_explain(years))
+            emit_lines(f"range.{i}: {line}" for i, line in enumerate(present.range_lines(policy, years, ranges), 1))
     else:
         present.render(console(), policy, book.book, the_year, who, years, ranges, result, warnings, notes,
                        explain=explain)

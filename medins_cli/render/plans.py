@@ -85,6 +85,13 @@ def range_lines(policy: Policy, years: Sequence[PlanYear], ranges: Ranges) -> li
             for line in bill_lines(policy, span)]
 
 
+def settled_lines(policy: Policy, years: Sequence[PlanYear], ranges: Ranges) -> list[str]:
+    """Figures the person's own slip gave, used as they are (no range over other sources' figures)."""
+    from medins_cli.render.estimate import settled_notes
+
+    return [f"{PLANS[y.plan]}:{line}" for y in years for line in settled_notes(policy, ranges.get(y.plan))]
+
+
 def payload(policy: Policy, book: Book, year: int, status: str, retired: bool, years: Sequence[PlanYear],
             ranges: Ranges, verdict: Verdict, warnings: Sequence[str], notes: Sequence[str]) -> dict[str, Any]:
     """The JSON contract of ``medins plans --format json``."""
@@ -125,7 +132,7 @@ def payload(policy: Policy, book: Book, year: int, status: str, retired: bool, y
         "rule_sources": rule_sources_payload(book.sources, _contribution_ids(years)),
         "warnings": [*honesty(book.sources, _contribution_ids(years)), *([verdict.doubt] if verdict.doubt else []),
                      *warnings],
-        "notes": list(notes),
+        "notes": [*settled_lines(policy, years, ranges), *notes],
         "disclaimer": disclaimer(policy),
     }
 
@@ -232,7 +239,8 @@ def render(con: Any, policy: Policy, book: Book, year: int, status: str, years: 
     render_lines(con, [*errors, *([verdict.doubt] if verdict.doubt else []),
                        *honesty(book.sources, _contribution_ids(years)), *contribution_warnings,
                        *worded(dict.fromkeys(w for y in years for w in y.warnings)), *warnings],
-                 [*range_lines(policy, years, ranges), *said, *contribution_notes, *notes])
+                 [*range_lines(policy, years, ranges), *settled_lines(policy, years, ranges), *said,
+                  *contribution_notes, *notes])
     if explain:
         bills = Table(title="每笔账单", title_justify="left", header_style="bold")
         bills.add_column("行", justify="right")
