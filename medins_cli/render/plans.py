@@ -4,14 +4,13 @@ JSON payloads, plain lines and the Rich views."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from medins_cli.core.contribution import BASIS_WORDS, STATUSES, Contribution
 from medins_cli.core.model import Breakdown, Claim, Policy
 from medins_cli.core.money import ZERO
 from medins_cli.core.names import PLANS, TIERS
 from medins_cli.core.plans import PlanYear, Verdict
-from medins_cli.core.ranges import Range
 from medins_cli.core.sourced import Book
 from medins_cli.render.output import money, plain_sources
 from medins_cli.render.rules import (
@@ -25,6 +24,9 @@ from medins_cli.render.rules import (
 )
 from medins_cli.render.rules import sources_payload as rule_sources_payload
 from medins_cli.words import words
+
+if TYPE_CHECKING:
+    from medins_cli.core.ranges import Range
 
 WHOSE = {"person": "个人缴的全部", "own_share": "只算你自己缴的部分(单位缴的不算)"}
 
